@@ -1,0 +1,332 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/gcp/compute";
+import * as projects from "@pulumi/gcp/projects";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import * as random from "@pulumi/random";
+import { GcpSpotL4Config, L4_COUNT, ModelConfig } from "../config";
+import { GOOGLE_FRONT_END_RANGES, serviceAccountId } from "./gcp/names";
+import { buildStartupScript } from "./gcp/startupScript";
+import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "./serving";
+
+export interface GcpSpotL4ReplicasArgs {
+    /** Validated `targets.gcpSpotL4` config. */
+    readonly config: GcpSpotL4Config;
+    readonly model: ModelConfig;
+    /** GCP labels for every labelable child (owner, cost-center, environment). */
+    readonly labels: Readonly<Record<string, string>>;
+    /** Bearer token clients must send. @default a generated 48-character key */
+    readonly apiKey?: pulumi.Input<string>;
+    /** Hugging Face token, for gated models. */
+    readonly hfToken?: pulumi.Input<string>;
+}
+
+/** OAuth scopes of the replicas: logs, metrics, and `iam` to mint a token for reading its secrets. */
+export const REPLICA_SCOPES = [
+    "https://www.googleapis.com/auth/logging.write",
+    "https://www.googleapis.com/auth/monitoring.write",
+    "https://www.googleapis.com/auth/iam",
+] as const;
+
+/** Container-Optimized OS: Docker included, NVIDIA driver installed at boot by cos-extensions. */
+export const REPLICA_IMAGE = "projects/cos-cloud/global/images/family/cos-stable";
+const SUBNET_RANGE = "10.20.0.0/20";
+
+/**
+ * Spot L4 replicas behind a global external Application Load Balancer, in the spirit of
+ * SkyPilot serve: a regional managed instance group of g2 spot VMs running vLLM, autohealed on
+ * `/health`, scaled between `replicas.min` and `replicas.max`, reachable only through the load
+ * balancer, whose Cloud Armor policy admits only OpenAI `/v1/` routes from the allowed CIDRs.
+ */
+export class GcpSpotL4Replicas extends pulumi.ComponentResource {
+    /** OpenAI-compatible base URL (`.../v1`). */
+    public readonly endpoint: pulumi.Output<string>;
+    /** Bearer token for the endpoint (secret). */
+    public readonly apiKey: pulumi.Output<string>;
+
+    constructor(name: string, args: GcpSpotL4ReplicasArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-serving:gcp:GcpSpotL4Replicas", name, {}, opts);
+        const childOpts = { parent: this };
+        const { config, labels } = args;
+        const { project, region } = config;
+        const gpuCount = L4_COUNT[config.machineType];
+        const server = vllmServer(args.model, { accelerator: "nvidia-l4", tensorParallelSize: gpuCount });
+
+        const apiKey = pulumi.secret(
+            args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
+        );
+
+        // Identity: a dedicated account that may only write telemetry and read its own secrets.
+        const account = new serviceaccount.Account(
+            `${name}-sa`,
+            { project, accountId: serviceAccountId(name), displayName: `llm-serving replicas (${name})` },
+            childOpts,
+        );
+        new serviceaccount.IAMMember(
+            `${name}-sa-self-token`,
+            { serviceAccountId: account.name, role: "roles/iam.serviceAccountTokenCreator", member: account.member },
+            childOpts,
+        );
+        const telemetryRoles = { "log-writer": "roles/logging.logWriter", "metric-writer": "roles/monitoring.metricWriter" };
+        for (const [roleName, role] of Object.entries(telemetryRoles)) {
+            new projects.IAMMember(`${name}-${roleName}`, { project, role, member: account.member }, childOpts);
+        }
+        const apiKeySecret = this.secret(name, "api-key", project, labels, apiKey, account.member);
+        const hfTokenSecret = args.hfToken
+            ? this.secret(name, "hf-token", project, labels, pulumi.secret(args.hfToken), account.member)
+            : undefined;
+
+        // Network: private replicas; Cloud NAT for image and weight downloads.
+        const network = new compute.Network(`${name}-network`, { project, autoCreateSubnetworks: false }, childOpts);
+        const subnet = new compute.Subnetwork(
+            `${name}-subnet`,
+            { project, region, network: network.id, ipCidrRange: SUBNET_RANGE, privateIpGoogleAccess: true },
+            childOpts,
+        );
+        const router = new compute.Router(`${name}-router`, { project, region, network: network.id }, childOpts);
+        new compute.RouterNat(
+            `${name}-nat`,
+            {
+                project,
+                region,
+                router: router.name,
+                natIpAllocateOption: "AUTO_ONLY",
+                sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+            },
+            childOpts,
+        );
+        new compute.Firewall(
+            `${name}-allow-lb`,
+            {
+                project,
+                network: network.id,
+                direction: "INGRESS",
+                description: "Only Google health checkers and load balancer front ends reach the model port.",
+                sourceRanges: [...GOOGLE_FRONT_END_RANGES],
+                allows: [{ protocol: "tcp", ports: [String(server.port)] }],
+                targetServiceAccounts: [account.email],
+            },
+            childOpts,
+        );
+
+        const template = new compute.InstanceTemplate(
+            `${name}-template`,
+            {
+                project,
+                region,
+                namePrefix: `${name}-`,
+                machineType: config.machineType,
+                description: `Spot ${config.machineType} (${gpuCount}x L4) serving ${args.model.id}`,
+                labels,
+                disks: [
+                    {
+                        boot: true,
+                        autoDelete: true,
+                        sourceImage: REPLICA_IMAGE,
+                        diskSizeGb: config.bootDiskGb,
+                        diskType: "pd-balanced",
+                    },
+                ],
+                // No accessConfigs: no external IP; traffic arrives through the load balancer only.
+                networkInterfaces: [{ subnetwork: subnet.id }],
+                serviceAccount: { email: account.email, scopes: [...REPLICA_SCOPES] },
+                scheduling: {
+                    provisioningModel: "SPOT",
+                    preemptible: true,
+                    automaticRestart: false,
+                    onHostMaintenance: "TERMINATE",
+                    // The group recreates a preempted replica; a stopped one would keep its disk billed.
+                    instanceTerminationAction: "DELETE",
+                },
+                shieldedInstanceConfig: { enableVtpm: true, enableIntegrityMonitoring: true },
+                metadata: {
+                    "block-project-ssh-keys": "true",
+                    "enable-oslogin": "true",
+                    "serial-port-enable": "false",
+                    "google-logging-enabled": "true",
+                    "startup-script": pulumi
+                        .all([account.email, apiKeySecret.name, hfTokenSecret?.name])
+                        .apply(([email, apiKeyName, hfName]) =>
+                            buildStartupScript({
+                                server,
+                                apiKeySecret: apiKeyName,
+                                hfTokenSecret: hfName,
+                                serviceAccountEmail: email,
+                                gpuCount,
+                            }),
+                        ),
+                },
+            },
+            childOpts,
+        );
+
+        const health = new compute.HealthCheck(
+            `${name}-health`,
+            {
+                project,
+                checkIntervalSec: 10,
+                timeoutSec: 5,
+                healthyThreshold: 2,
+                unhealthyThreshold: 3,
+                httpHealthCheck: { port: server.port, requestPath: server.healthPath },
+            },
+            childOpts,
+        );
+        const group = new compute.RegionInstanceGroupManager(
+            `${name}-mig`,
+            {
+                project,
+                region,
+                baseInstanceName: name,
+                distributionPolicyZones: config.zones,
+                versions: [{ name: "primary", instanceTemplate: template.selfLinkUnique }],
+                namedPorts: [{ name: "http", port: server.port }],
+                autoHealingPolicies: { healthCheck: health.id, initialDelaySec: config.initialDelaySec },
+                // No surge: an update never runs more replicas than the autoscaler's maximum.
+                updatePolicy: {
+                    type: "PROACTIVE",
+                    minimalAction: "REPLACE",
+                    replacementMethod: "RECREATE",
+                    maxSurgeFixed: 0,
+                    maxUnavailableFixed: config.zones.length,
+                },
+            },
+            childOpts,
+        );
+        new compute.RegionAutoscaler(
+            `${name}-autoscaler`,
+            {
+                project,
+                region,
+                target: group.id,
+                autoscalingPolicy: {
+                    minReplicas: config.replicas.min,
+                    maxReplicas: config.replicas.max,
+                    cooldownPeriod: Math.max(60, config.initialDelaySec),
+                    loadBalancingUtilization: { target: 0.8 },
+                },
+            },
+            childOpts,
+        );
+
+        // Front door: Cloud Armor admits only /v1/ routes (vLLM's key guards nothing else) from allowed CIDRs.
+        const armor = new compute.SecurityPolicy(
+            `${name}-armor`,
+            { project, description: "OpenAI routes only, from allowed client ranges", rules: armorRules(config.allowedCidrs) },
+            childOpts,
+        );
+        const backend = new compute.BackendService(
+            `${name}-backend`,
+            {
+                project,
+                loadBalancingScheme: "EXTERNAL_MANAGED",
+                protocol: "HTTP",
+                portName: "http",
+                // Generations stream for minutes; the default 30 s would cut them off.
+                timeoutSec: 600,
+                healthChecks: health.id,
+                securityPolicy: armor.selfLink,
+                backends: [
+                    {
+                        group: group.instanceGroup,
+                        balancingMode: "RATE",
+                        maxRatePerInstance: config.targetRpsPerReplica,
+                        capacityScaler: 1,
+                    },
+                ],
+                logConfig: { enable: true, sampleRate: 0.1 },
+            },
+            childOpts,
+        );
+        const urlMap = new compute.URLMap(`${name}-urlmap`, { project, defaultService: backend.id }, childOpts);
+        const address = new compute.GlobalAddress(`${name}-ip`, { project, labels }, childOpts);
+        const proxy = config.domain
+            ? new compute.TargetHttpsProxy(
+                  `${name}-https-proxy`,
+                  {
+                      project,
+                      urlMap: urlMap.id,
+                      sslCertificates: [
+                          new compute.ManagedSslCertificate(
+                              `${name}-cert`,
+                              { project, managed: { domains: [config.domain] } },
+                              childOpts,
+                          ).id,
+                      ],
+                  },
+                  childOpts,
+              )
+            : new compute.TargetHttpProxy(`${name}-http-proxy`, { project, urlMap: urlMap.id }, childOpts);
+        new compute.GlobalForwardingRule(
+            `${name}-forwarding`,
+            {
+                project,
+                target: proxy.id,
+                ipAddress: address.address,
+                ipProtocol: "TCP",
+                portRange: config.domain ? "443" : "80",
+                loadBalancingScheme: "EXTERNAL_MANAGED",
+                labels,
+            },
+            childOpts,
+        );
+
+        this.endpoint = config.domain
+            ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))
+            : pulumi.interpolate`${address.address}`.apply((ip) => openAiBaseUrl(`http://${ip}`));
+        this.apiKey = apiKey;
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey });
+    }
+
+    /** A Secret Manager secret holding `value`, readable by the replicas' account only. */
+    private secret(
+        name: string,
+        role: string,
+        project: string,
+        labels: Readonly<Record<string, string>>,
+        value: pulumi.Output<string>,
+        member: pulumi.Output<string>,
+    ): secretmanager.Secret {
+        const childOpts = { parent: this };
+        const secret = new secretmanager.Secret(
+            `${name}-${role}`,
+            { project, secretId: `${name}-${role}`, labels, replication: { auto: {} } },
+            childOpts,
+        );
+        new secretmanager.SecretVersion(`${name}-${role}-version`, { secret: secret.id, secretData: value }, childOpts);
+        new secretmanager.SecretIamMember(
+            `${name}-${role}-reader`,
+            { project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
+            childOpts,
+        );
+        return secret;
+    }
+}
+
+/** Cloud Armor rules: deny non-OpenAI paths first, then admit allowed CIDRs (or anyone, when none are set). */
+export function armorRules(allowedCidrs: readonly string[]): compute.SecurityPolicyArgs["rules"] {
+    const openRoutesOnly = {
+        priority: 1000,
+        action: "deny(403)",
+        description: `Only ${OPENAI_ROUTE_PREFIX} routes are authenticated by the model server`,
+        match: { expr: { expression: `!request.path.startsWith('${OPENAI_ROUTE_PREFIX}')` } },
+    };
+    const allowListed =
+        allowedCidrs.length > 0
+            ? [
+                  {
+                      priority: 2000,
+                      action: "allow",
+                      description: "Allowed client ranges",
+                      match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: [...allowedCidrs] } },
+                  },
+              ]
+            : [];
+    const fallthrough = {
+        priority: 2147483647,
+        action: allowedCidrs.length > 0 ? "deny(403)" : "allow",
+        description: allowedCidrs.length > 0 ? "Everyone else" : "Any client; the API key still applies",
+        match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } },
+    };
+    return [openRoutesOnly, ...allowListed, fallthrough];
+}

@@ -1,0 +1,81 @@
+import { ModelConfig } from "../config";
+
+/**
+ * How the model is served, once for every target: image, arguments, port, health path and the
+ * names under which secrets reach the server. Targets turn this into a container spec, a
+ * startup script or a RayService, so all five serve the same model the same way.
+ */
+
+/** vLLM's OpenAI-compatible server, pinned: its own examples use `latest`, which never reproduces. */
+export const VLLM_IMAGE = "vllm/vllm-openai:v0.11.0";
+/** The port vLLM's OpenAI server listens on by default. */
+export const SERVER_PORT = 8000;
+/** vLLM answers 200 here once the model is loaded; it is outside `/v1`, so it needs no key. */
+export const HEALTH_PATH = "/health";
+/** The only routes `--api-key` protects; everything public must be restricted to these (vLLM security docs). */
+export const OPENAI_ROUTE_PREFIX = "/v1/";
+/** vLLM reads its API key from this variable (same effect as `--api-key`), keeping it off the command line. */
+export const API_KEY_ENV = "VLLM_API_KEY";
+/** The Hugging Face client reads the download token from this variable. */
+export const HF_TOKEN_ENV = "HF_TOKEN";
+/** Where weights are cached inside the container; mount a volume here to survive restarts. */
+export const HF_CACHE_PATH = "/root/.cache/huggingface";
+/**
+ * Seconds a cold replica may take to pull the image, download ~15 GB of weights and load them.
+ * Probes and autohealing delays are sized from this.
+ */
+export const MODEL_LOAD_SECONDS = 1200;
+
+export type Accelerator = "nvidia-l4" | "nvidia-a100" | "nvidia-t4" | "nvidia-v100" | "nvidia-a10" | "nvidia-h100";
+
+/** Compute capability below 8.0 has no bfloat16: such GPUs must run the model in float16. */
+const NO_BF16: readonly Accelerator[] = ["nvidia-t4", "nvidia-v100"];
+
+export interface ModelServerSpec {
+    readonly image: string;
+    readonly args: readonly string[];
+    readonly port: number;
+    readonly healthPath: string;
+    /** Environment variable names the secrets must be delivered in (never literal values). */
+    readonly secretEnv: { readonly apiKey: string; readonly hfToken: string };
+    readonly loadSeconds: number;
+}
+
+export interface VllmOptions {
+    readonly accelerator: Accelerator;
+    /** GPUs one server spans. @default 1 */
+    readonly tensorParallelSize?: number;
+}
+
+/** The vLLM server for `model` on NVIDIA GPUs. */
+export function vllmServer(model: ModelConfig, opts: VllmOptions): ModelServerSpec {
+    const tp = opts.tensorParallelSize ?? 1;
+    const args = [
+        "--model", model.id,
+        "--served-model-name", model.servedName,
+        "--max-model-len", String(model.maxModelLen),
+        "--host", "0.0.0.0",
+        "--port", String(SERVER_PORT),
+        ...(model.revision ? ["--revision", model.revision] : []),
+        ...(NO_BF16.includes(opts.accelerator) ? ["--dtype", "half"] : []),
+        ...(tp > 1 ? ["--tensor-parallel-size", String(tp)] : []),
+    ];
+    return {
+        image: VLLM_IMAGE,
+        args,
+        port: SERVER_PORT,
+        healthPath: HEALTH_PATH,
+        secretEnv: { apiKey: API_KEY_ENV, hfToken: HF_TOKEN_ENV },
+        loadSeconds: MODEL_LOAD_SECONDS,
+    };
+}
+
+/** The OpenAI base URL clients configure (`OPENAI_BASE_URL`), from the endpoint's origin. */
+export function openAiBaseUrl(origin: string): string {
+    return `${origin.replace(/\/+$/, "")}/v1`;
+}
+
+/** POSIX shell quoting for one argument (used by startup scripts built from the spec). */
+export function shellQuote(arg: string): string {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'"'"'`)}'`;
+}

@@ -1,0 +1,51 @@
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig, TargetName } from "../config";
+import { GcpSpotL4Replicas } from "./GcpSpotL4Replicas";
+
+/** What every target component exposes. */
+export interface ServingTarget {
+    /** OpenAI-compatible base URL. */
+    readonly endpoint: pulumi.Output<string>;
+    /** Bearer token (secret). */
+    readonly apiKey: pulumi.Output<string>;
+}
+
+/**
+ * Cost-allocation labels for every labelable resource. Keys and values follow GCP label rules,
+ * which are the strictest of the three clouds, so the same map works as Azure and AWS tags.
+ */
+export function costLabels(config: StackConfig): Record<string, string> {
+    return {
+        owner: config.tags.owner,
+        "cost-center": config.tags.costCenter,
+        environment: config.tags.environment,
+        app: "llm-serving",
+        "managed-by": "pulumi",
+    };
+}
+
+type TargetBuilder = (config: StackConfig) => ServingTarget;
+
+/**
+ * One builder per config key under `targets`. Component names are fixed per target: they are
+ * part of every child's URN, so renaming one would replace the target's resources.
+ */
+const BUILDERS: { [K in TargetName]-?: TargetBuilder } = {
+    gcpSpotL4: (config) =>
+        new GcpSpotL4Replicas("gcp-spot-l4", {
+            config: config.targets.gcpSpotL4!,
+            model: config.model,
+            labels: costLabels(config),
+            apiKey: config.apiKey,
+            hfToken: config.hfToken,
+        }),
+};
+
+/** Builds every target the config names, in a fixed order. */
+export function deployTargets(config: StackConfig): Partial<Record<TargetName, ServingTarget>> {
+    const deployed: Partial<Record<TargetName, ServingTarget>> = {};
+    for (const target of Object.keys(BUILDERS) as TargetName[]) {
+        if (config.targets[target] !== undefined) deployed[target] = BUILDERS[target](config);
+    }
+    return deployed;
+}

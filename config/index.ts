@@ -1,0 +1,137 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ConfigError } from "./errors";
+import { ModelConfig, NAMESPACE, stackConfigSchema, TagsConfig, TargetsConfig } from "./schema";
+
+export { ConfigError } from "./errors";
+export * from "./schema";
+export * from "./targets/gcpSpotL4";
+
+/** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */
+export const SECRET_KEYS = ["hfToken", "apiKey"] as const;
+/** Object-valued keys, validated by the schema. */
+const OBJECT_KEYS = ["model", "tags", "targets"] as const;
+const KNOWN_KEYS: readonly string[] = [...OBJECT_KEYS, ...SECRET_KEYS];
+
+/** The stack's configuration, parsed and validated once; components receive pieces of it. */
+export interface StackConfig {
+    readonly stack: string;
+    readonly model: ModelConfig;
+    readonly tags: TagsConfig & { readonly environment: string };
+    readonly targets: TargetsConfig;
+    /** Hugging Face token for gated models. */
+    readonly hfToken?: pulumi.Output<string>;
+    /** Bearer token clients must send; each target generates one when absent. */
+    readonly apiKey?: pulumi.Output<string>;
+}
+
+/** Config as the Pulumi runtime holds it: full keys ("llm-serving:model") to raw strings. */
+export interface RawConfig {
+    readonly values: Readonly<Record<string, string>>;
+    readonly secretKeys: ReadonlySet<string>;
+}
+
+/** Reads and validates this program's configuration from the running Pulumi engine. */
+export function loadStackConfig(): StackConfig {
+    const values = pulumi.runtime.allConfig();
+    // isConfigSecret is exported by the runtime but missing from its type declarations.
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+    const secretKeys = new Set(Object.keys(values).filter((k) => runtime.isConfigSecret?.(k) ?? false));
+    return parseStackConfig({ values, secretKeys }, pulumi.getStack());
+}
+
+/** Pure: validates raw config and returns the typed config, or throws one ConfigError listing every problem. */
+export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
+    const problems: string[] = [];
+    const own: Record<string, unknown> = {};
+    for (const [fullKey, value] of Object.entries(raw.values)) {
+        if (!fullKey.startsWith(`${NAMESPACE}:`)) continue; // provider settings such as gcp:project
+        const key = fullKey.slice(NAMESPACE.length + 1);
+        if (!KNOWN_KEYS.includes(key)) {
+            problems.push(`${fullKey}: unknown key; allowed keys are ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+        } else if ((SECRET_KEYS as readonly string[]).includes(key)) {
+            if (!raw.secretKeys.has(fullKey)) {
+                problems.push(`${fullKey}: must be a secret; set it with: pulumi config set --secret ${fullKey} <value>`);
+            } else if (value.length === 0) {
+                problems.push(`${fullKey}: must not be empty`);
+            }
+        } else {
+            own[key] = parseStructured(fullKey, value, problems);
+        }
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+
+    const result = stackConfigSchema.safeParse(own, { reportInput: true });
+    if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
+
+    const secret = (key: string) => {
+        const value = raw.values[`${NAMESPACE}:${key}`];
+        return value === undefined ? undefined : pulumi.secret(value);
+    };
+    return {
+        stack,
+        model: result.data.model,
+        tags: { ...result.data.tags, environment: stack },
+        targets: result.data.targets,
+        hfToken: secret("hfToken"),
+        apiKey: secret("apiKey"),
+    };
+}
+
+function parseStructured(fullKey: string, value: string, problems: string[]): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        problems.push(`${fullKey}: must be an object (set it in Pulumi.<stack>.yaml or with pulumi config set --path), got ${quote(value)}`);
+        return undefined;
+    }
+}
+
+/** "llm-serving:targets.gcpSpotL4.replicas.max: got 0; must be a whole number from 1 to 20". */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+    const [head, ...rest] = issue.path;
+    const key = `${NAMESPACE}:${String(head ?? "")}` + rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+    switch (issue.code) {
+        case "unrecognized_keys": {
+            const parent = key.endsWith(":") ? key.slice(0, -1) : key;
+            return issue.keys
+                .map((k) => `${parent}.${k}: unknown key; allowed keys are ${keysAt(stackConfigSchema, issue.path).join(", ")}`)
+                .join("; ");
+        }
+        case "invalid_type":
+            if (issue.input === undefined) return `${key}: is required; ${issue.message}`;
+            return `${key}: got ${quote(issue.input)}; ${issue.message}`;
+        default:
+            return `${key}: got ${quote(issue.input)}; ${issue.message}`;
+    }
+}
+
+/** The keys an object schema accepts at `path`, looking through defaults, optionals and transforms. */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+    let current: z.ZodType | undefined = schema;
+    let i = 0;
+    while (current) {
+        const def = (current as z.ZodType & { def: Record<string, unknown> & { type: string } }).def;
+        if (def.type === "object") {
+            const shape = def.shape as Record<string, z.ZodType>;
+            if (i === path.length) return Object.keys(shape);
+            current = shape[String(path[i++])];
+        } else if (def.type === "optional" || def.type === "default" || def.type === "nullable") {
+            current = def.innerType as z.ZodType;
+        } else if (def.type === "pipe") {
+            current = def.in as z.ZodType;
+        } else if (def.type === "array" && i < path.length) {
+            current = def.element as z.ZodType;
+            i++;
+        } else {
+            return [];
+        }
+    }
+    return [];
+}
+
+function quote(value: unknown): string {
+    if (value === undefined) return "nothing";
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,12 @@
+import * as pulumi from "@pulumi/pulumi";
+import { deployTargets } from "./components/targets";
+import { loadStackConfig } from "./config";
+
+// Validates the whole stack config before any resource is registered.
+const deployed = deployTargets(loadStackConfig());
+const targets = Object.entries(deployed);
+
+/** OpenAI-compatible base URL of each target, keyed by its config key. */
+export const endpoints = pulumi.output(Object.fromEntries(targets.map(([name, t]) => [name, t.endpoint])));
+/** Bearer token of each target (secret): `pulumi stack output apiKeys --show-secrets`. */
+export const apiKeys = pulumi.secret(Object.fromEntries(targets.map(([name, t]) => [name, t.apiKey])));

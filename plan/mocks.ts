@@ -1,0 +1,168 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MOCK_OUTPUTS } from "./mockOutputs";
+
+/** What the program registered, as the plan and the tests see it. */
+export interface PlannedResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** URN of the parent resource, or null for a top-level resource. */
+    readonly parent: string | null;
+    /** Inputs as registered; every secret value is replaced by the string "[secret]". */
+    readonly inputs: Record<string, unknown>;
+    /** Input property name -> URNs of the resources that property's value came from. */
+    readonly propertyDependencies: Record<string, string[]>;
+    readonly custom: boolean;
+}
+
+export const SECRET_PLACEHOLDER = "[secret]";
+export const UNKNOWN_PLACEHOLDER = "[unknown until apply]";
+/** Pulumi's wire form of a secret: { [SIG_KEY]: SECRET_SIG, value }. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface MockRunOptions {
+    readonly project: string;
+    readonly stack: string;
+    /** Full config keys ("llm-serving:targets") to raw string values, as the engine passes them. */
+    readonly config: Record<string, string>;
+    readonly secretKeys: readonly string[];
+    /** Mark the run as a preview (pulumi.runtime.isDryRun()). @default false */
+    readonly preview?: boolean;
+}
+
+export interface MockRun<T> {
+    readonly resources: PlannedResource[];
+    /** The program's exports, resolved; secret outputs are "[secret]". */
+    readonly outputs: Record<string, unknown>;
+    readonly result: T;
+}
+
+/** Thrown for an invoke the mocks do not answer: a silent empty answer would hide a real dependency. */
+export class UnmockedInvokeError extends Error {}
+
+/**
+ * Runs `program` under `pulumi.runtime.setMocks`, recording every registration with its parent
+ * and property dependencies (the mock API does not pass those to `newResource`, so the monitor's
+ * registerResource is wrapped). One run at a time per process.
+ */
+export async function runUnderMocks<T>(opts: MockRunOptions, program: () => T): Promise<MockRun<T>> {
+    const resources: PlannedResource[] = [];
+    const pending = new Map<string, { type: string; name: string; inputs: Record<string, unknown>; custom: boolean }>();
+
+    pulumi.runtime.setAllConfig(opts.config, [...opts.secretKeys]);
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                const inputs = args.inputs as Record<string, unknown>;
+                const extra = MOCK_OUTPUTS[args.type]?.(args.name, plain(inputs) as Record<string, unknown>) ?? {};
+                pending.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs, custom: args.custom ?? true });
+                return { id: `${args.name}-id`, state: { ...inputs, ...extra } };
+            },
+            call(args) {
+                throw new UnmockedInvokeError(`unmocked invoke ${args.token}: the plan does not call cloud APIs; mock it or avoid it`);
+            },
+        },
+        opts.project,
+        opts.stack,
+        opts.preview ?? false,
+    );
+    recordParents(resources, pending);
+
+    const result = program();
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    const outputs = await resolveExports(result);
+    await settings.waitForRPCs();
+    return { resources, outputs, result };
+}
+
+/** Wraps the mock monitor's registerResource to learn each resource's parent and property dependencies. */
+function recordParents(
+    resources: PlannedResource[],
+    pending: Map<string, { type: string; name: string; inputs: Record<string, unknown>; custom: boolean }>,
+): void {
+    type Req = {
+        getType(): string;
+        getName(): string;
+        getParent(): string;
+        getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+    };
+    type Resp = { getUrn(): string };
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: Req, cb: (err: unknown, resp: Resp | undefined) => void): Promise<void>;
+    };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) =>
+        original(req, (err, resp) => {
+            if (!err && resp) {
+                const key = `${req.getType()}::${req.getName()}`;
+                const seen = pending.get(key);
+                pending.delete(key);
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps, prop) => {
+                    const urns = deps.getUrnsList();
+                    if (urns.length > 0) propertyDependencies[prop] = urns;
+                });
+                resources.push({
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: req.getParent() || null,
+                    inputs: redactSecrets(seen?.inputs ?? {}) as Record<string, unknown>,
+                    propertyDependencies,
+                    custom: seen?.custom ?? true,
+                });
+            }
+            cb(err, resp);
+        });
+}
+
+/** Replaces every wire-format secret with "[secret]". */
+export function redactSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(redactSecrets);
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
+    }
+    return value;
+}
+
+/** Unwraps wire-format secrets (for computing mock outputs only; never for display). */
+function plain(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(plain);
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) return plain(obj.value);
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plain(v)]));
+    }
+    return value;
+}
+
+/** Resolves a module's exports (Outputs included); secret outputs become "[secret]". */
+async function resolveExports(result: unknown): Promise<Record<string, unknown>> {
+    if (result === null || typeof result !== "object") return {};
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
+        if (key === "__esModule") continue;
+        out[key] = await resolveValue(value);
+    }
+    return out;
+}
+
+async function resolveValue(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        // isKnown/promise are Output internals; apply() would never call back on an unknown value.
+        const o = value as unknown as pulumi.Output<unknown> & { isKnown: Promise<boolean>; promise(): Promise<unknown> };
+        if (!(await o.isKnown)) return UNKNOWN_PLACEHOLDER;
+        if (await pulumi.isSecret(o)) return SECRET_PLACEHOLDER;
+        return resolveValue(await o.promise());
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(resolveValue));
+    if (value !== null && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = await resolveValue(v);
+        return out;
+    }
+    return value;
+}

@@ -1,0 +1,20 @@
+import * as path from "node:path";
+import { LoadedStack } from "./stackFiles";
+import { MockRun, runUnderMocks } from "./mocks";
+
+/** The project's entry point (index.ts), run exactly as the Pulumi CLI would load it. */
+export const PROGRAM_PATH = path.resolve(__dirname, "..", "index.ts");
+
+/**
+ * Runs index.ts under mocks with the stack's config. The module is evicted from the require
+ * cache first so that several stacks can be planned in one process (tests do).
+ */
+export async function runProgram(stack: LoadedStack, opts: { preview?: boolean } = {}): Promise<MockRun<unknown>> {
+    return runUnderMocks(
+        { project: stack.project, stack: stack.stack, config: stack.config, secretKeys: stack.secretKeys, preview: opts.preview },
+        () => {
+            delete require.cache[require.resolve(PROGRAM_PATH)];
+            return require(PROGRAM_PATH) as unknown;
+        },
+    );
+}
