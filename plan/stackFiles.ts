@@ -46,7 +46,7 @@ export function loadStack(projectDir: string, stack: string, stackFile?: string)
     const secretKeys: string[] = [];
 
     // Project-level defaults (Pulumi.yaml `config:` with `default` or `value`), then the stack's values.
-    for (const [key, decl] of Object.entries(asRecord(projectDoc.config))) {
+    for (const [key, decl] of Object.entries(asRecord(projectDoc?.config))) {
         const value = isRecord(decl) ? (decl.value ?? decl.default) : decl;
         if (value !== undefined) config[fullKey(project, key)] = toConfigString(value);
     }
