@@ -1,0 +1,143 @@
+// Policy-pack config handled the way the Pulumi CLI handles `--policy-pack-config` before it calls
+// the pack's Configure: parse levels, fill schema defaults, overlay the given config, validate each
+// policy's config against its configSchema. The CLI does this in Go (pkg/resource/analyzer/config.go,
+// gojsonschema); @pulumi/policy has no JS equivalent to reuse, so this mirrors it for the offline
+// plan and tests (JSON schema by ajv), and phrases errors the same way (`validating policy config:
+// <pack> <version>  <policy>: maxMonthlyUsd is required`).
+import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
+import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+
+export const ENFORCEMENT_LEVELS: ReadonlyArray<EnforcementLevel> = ["advisory", "mandatory", "remediate", "disabled"];
+
+/** A policy as far as config is concerned. */
+export interface ConfigurablePolicy {
+    readonly name: string;
+    readonly enforcementLevel?: EnforcementLevel;
+    readonly configSchema?: PolicyConfigSchema;
+}
+
+/** One policy's effective config after reconciliation. */
+export interface ResolvedPolicyConfig {
+    readonly enforcementLevel: EnforcementLevel;
+    readonly properties: Record<string, unknown>;
+}
+
+export class PolicyConfigError extends Error {}
+
+interface GivenConfig {
+    enforcementLevel?: EnforcementLevel;
+    properties: Record<string, unknown>;
+}
+
+/**
+ * Reconciles `--policy-pack-config` JSON with the policies: defaults, then the given config, then
+ * validation. Unlike the CLI, a key that names no policy is an error: a typo must not silently
+ * drop a guardrail's settings.
+ */
+export function resolvePolicyConfig(
+    pack: { name: string; version: string; enforcementLevel: EnforcementLevel },
+    policies: ReadonlyArray<ConfigurablePolicy>,
+    raw: Record<string, unknown>,
+): Map<string, ResolvedPolicyConfig> {
+    const given = parseConfig(raw);
+    const known = new Set(policies.map((p) => p.name));
+    for (const name of given.keys()) {
+        if (name !== "all" && !known.has(name)) {
+            throw new PolicyConfigError(`policy pack config names "${name}", which is not a policy in ${pack.name}; known: ${[...known].join(", ")}`);
+        }
+    }
+    const all = given.get("all")?.enforcementLevel;
+    const resolved = new Map<string, ResolvedPolicyConfig>();
+    const errors: string[] = [];
+    for (const policy of policies) {
+        const mine = given.get(policy.name);
+        const properties = { ...schemaDefaults(policy.configSchema), ...(mine?.properties ?? {}) };
+        const enforcementLevel = mine?.enforcementLevel ?? all ?? policy.enforcementLevel ?? pack.enforcementLevel;
+        if (policy.configSchema) {
+            for (const e of validatePolicyConfig(policy.configSchema, properties)) {
+                // gojsonschema prints root errors as "(root): ..."; the CLI trims that prefix.
+                const message = e.replace(/^\(root\): /, "");
+                errors.push(`validating policy config: ${pack.name} ${pack.version}  ${policy.name}: ${message}`);
+            }
+        }
+        resolved.set(policy.name, { enforcementLevel, properties });
+    }
+    if (errors.length > 0) {
+        throw new PolicyConfigError(errors.join("\n"));
+    }
+    return resolved;
+}
+
+function parseConfig(raw: Record<string, unknown>): Map<string, GivenConfig> {
+    const result = new Map<string, GivenConfig>();
+    for (const [name, value] of Object.entries(raw)) {
+        if (typeof value === "string") {
+            result.set(name, { enforcementLevel: parseLevel(name, value), properties: {} });
+        } else if (isPlainObject(value)) {
+            const { enforcementLevel, ...properties } = value;
+            result.set(name, {
+                enforcementLevel: enforcementLevel === undefined ? undefined : parseLevel(name, enforcementLevel),
+                properties,
+            });
+        } else {
+            throw new PolicyConfigError(`parsing "${name}": must be an enforcement level string or an object`);
+        }
+    }
+    return result;
+}
+
+function parseLevel(name: string, value: unknown): EnforcementLevel {
+    const level = ENFORCEMENT_LEVELS.find((l) => l === value);
+    if (!level) {
+        throw new PolicyConfigError(`parsing enforcement level for "${name}": ${JSON.stringify(value)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
+    }
+    return level;
+}
+
+/** The CLI fills only top-level `default`s (createConfigWithDefaults). */
+function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, unknown> {
+    const defaults: Record<string, unknown> = {};
+    for (const [key, property] of Object.entries(schema?.properties ?? {})) {
+        if (property.default !== undefined) {
+            defaults[key] = structuredClone(property.default);
+        }
+    }
+    return defaults;
+}
+
+const ajv = new Ajv({ allErrors: true });
+const compiled = new WeakMap<PolicyConfigSchema, ValidateFunction>();
+
+/** The CLI wraps a policy's configSchema as an object schema (convertSchema) and validates it. */
+function validatorFor(schema: PolicyConfigSchema): ValidateFunction {
+    let validate = compiled.get(schema);
+    if (!validate) {
+        validate = ajv.compile({ type: "object", properties: schema.properties, ...(schema.required ? { required: schema.required } : {}) });
+        compiled.set(schema, validate);
+    }
+    return validate;
+}
+
+/** Validates a policy's config; messages follow gojsonschema's (`field: description`). */
+export function validatePolicyConfig(schema: PolicyConfigSchema, config: Record<string, unknown>): string[] {
+    const validate = validatorFor(schema);
+    if (validate(config)) {
+        return [];
+    }
+    return (validate.errors ?? []).map(describeError);
+}
+
+function describeError(e: ErrorObject): string {
+    const field = e.instancePath === "" ? "(root)" : e.instancePath.slice(1).replace(/\//g, ".");
+    if (e.keyword === "required") {
+        return `${field}: ${String((e.params as { missingProperty: unknown }).missingProperty)} is required`;
+    }
+    if (e.keyword === "additionalProperties") {
+        return `${field}: Additional property ${String((e.params as { additionalProperty: unknown }).additionalProperty)} is not allowed`;
+    }
+    return `${field}: ${e.message ?? e.keyword}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
