@@ -1,0 +1,227 @@
+import { strict as assert } from "node:assert";
+import { ConfigError, parseStackConfig } from "../../config";
+
+/** A valid dev-like config, as full keys to raw strings; each row changes one thing. */
+const GOOD_GCP = { project: "acme-llm-dev", region: "us-central1", replicas: { min: 2, max: 3 } };
+function raw(overrides: Record<string, unknown>, secretKeys: string[] = []) {
+    const base: Record<string, unknown> = {
+        "llm-serving:tags": { owner: "ml-platform", costCenter: "cc-1234" },
+        "llm-serving:targets": { gcpSpotL4: GOOD_GCP },
+    };
+    const merged = { ...base, ...overrides };
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(merged)) {
+        if (v !== undefined) values[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return { values, secretKeys: new Set(secretKeys) };
+}
+const gcp = (patch: Record<string, unknown>) => ({ "llm-serving:targets": { gcpSpotL4: { ...GOOD_GCP, ...patch } } });
+
+interface Row {
+    readonly what: string;
+    readonly config: ReturnType<typeof raw>;
+    /** Every problem line the error must contain, exactly. */
+    readonly problems: readonly (string | RegExp)[];
+}
+
+const ROWS: readonly Row[] = [
+    {
+        what: "unknown top-level key (a typo must not drop a target)",
+        config: raw({ "llm-serving:target": { gcpSpotL4: GOOD_GCP } }),
+        problems: [
+            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:hfToken, llm-serving:apiKey",
+        ],
+    },
+    {
+        what: "unknown target",
+        config: raw({ "llm-serving:targets": { gcpSpotL4: GOOD_GCP, gcpSpotL5: {} } }),
+        problems: [/^llm-serving:targets\.gcpSpotL5: unknown key; allowed keys are gcpSpotL4\b/],
+    },
+    {
+        what: "unknown field inside a target",
+        config: raw(gcp({ machineTyp: "g2-standard-8" })),
+        problems: [
+            "llm-serving:targets.gcpSpotL4.machineTyp: unknown key; allowed keys are project, region, zones, machineType, replicas, targetRpsPerReplica, bootDiskGb, initialDelaySec, allowedCidrs, domain",
+        ],
+    },
+    {
+        what: "no target at all",
+        config: raw({ "llm-serving:targets": {} }),
+        problems: ["llm-serving:targets: got {}; must name at least one target"],
+    },
+    {
+        what: "targets missing",
+        config: raw({ "llm-serving:targets": undefined }),
+        problems: ["llm-serving:targets: is required; must be an object whose keys name targets"],
+    },
+    {
+        what: "tags missing",
+        config: raw({ "llm-serving:tags": undefined }),
+        problems: ["llm-serving:tags: is required; must be an object { owner, costCenter }"],
+    },
+    {
+        what: "tag value breaking label rules",
+        config: raw({ "llm-serving:tags": { owner: "ML Platform", costCenter: "cc-1234" } }),
+        problems: [
+            `llm-serving:tags.owner: got "ML Platform"; must start with a lowercase letter and hold at most 63 lowercase letters, digits, '-' or '_' (GCP label rules)`,
+        ],
+    },
+    {
+        what: "unsupported region",
+        config: raw(gcp({ region: "europe-west4" })),
+        problems: [`llm-serving:targets.gcpSpotL4.region: got "europe-west4"; must be one of the supported regions: us-central1`],
+    },
+    {
+        what: "unsupported machine type",
+        config: raw(gcp({ machineType: "a2-highgpu-1g" })),
+        problems: [
+            `llm-serving:targets.gcpSpotL4.machineType: got "a2-highgpu-1g"; must be one of the supported g2 machine types: g2-standard-4, g2-standard-8, g2-standard-12, g2-standard-24`,
+        ],
+    },
+    {
+        what: "min greater than max",
+        config: raw(gcp({ replicas: { min: 4, max: 3 } })),
+        problems: [`llm-serving:targets.gcpSpotL4.replicas: got {"min":4,"max":3}; min must not exceed max`],
+    },
+    {
+        what: "zero replicas",
+        config: raw(gcp({ replicas: { min: 0, max: 3 } })),
+        problems: ["llm-serving:targets.gcpSpotL4.replicas.min: got 0; must be a whole number from 1 to 20"],
+    },
+    {
+        what: "max past the range",
+        config: raw(gcp({ replicas: { min: 1, max: 50 } })),
+        problems: ["llm-serving:targets.gcpSpotL4.replicas.max: got 50; must be a whole number from 1 to 20"],
+    },
+    {
+        what: "fractional replicas",
+        config: raw(gcp({ replicas: { min: 1.5, max: 3 } })),
+        problems: ["llm-serving:targets.gcpSpotL4.replicas.min: got 1.5; must be a whole number from 1 to 20"],
+    },
+    {
+        what: "replicas without a max (unbounded)",
+        config: raw(gcp({ replicas: { min: 1 } })),
+        problems: ["llm-serving:targets.gcpSpotL4.replicas.max: is required; must be a whole number from 1 to 20"],
+    },
+    {
+        what: "replica count as a string",
+        config: raw(gcp({ replicas: { min: "2", max: 3 } })),
+        problems: [`llm-serving:targets.gcpSpotL4.replicas.min: got "2"; must be a whole number from 1 to 20`],
+    },
+    {
+        what: "zone outside the region's L4 zones",
+        config: raw(gcp({ zones: ["us-central1-f"] })),
+        problems: [
+            `llm-serving:targets.gcpSpotL4.zones[0]: got "us-central1-f"; must be a zone of us-central1 with L4 GPUs: us-central1-a, us-central1-b, us-central1-c`,
+        ],
+    },
+    {
+        what: "initial delay beyond GCP's limit",
+        config: raw(gcp({ initialDelaySec: 7200 })),
+        problems: ["llm-serving:targets.gcpSpotL4.initialDelaySec: got 7200; must be a whole number from 0 to 3600"],
+    },
+    {
+        what: "boot disk too small for the model",
+        config: raw(gcp({ bootDiskGb: 20 })),
+        problems: ["llm-serving:targets.gcpSpotL4.bootDiskGb: got 20; must be a whole number from 60 to 2000"],
+    },
+    {
+        what: "malformed CIDR",
+        config: raw(gcp({ allowedCidrs: ["10.0.0.0/33"] })),
+        problems: [`llm-serving:targets.gcpSpotL4.allowedCidrs[0]: got "10.0.0.0/33"; must be an IPv4 CIDR such as 203.0.113.0/24`],
+    },
+    {
+        what: "the whole internet as an allow-list",
+        config: raw(gcp({ allowedCidrs: ["0.0.0.0/0"] })),
+        problems: [
+            `llm-serving:targets.gcpSpotL4.allowedCidrs: got ["0.0.0.0/0"]; must not contain 0.0.0.0/0 (leave the list empty to admit any client that holds the API key)`,
+        ],
+    },
+    {
+        what: "bad project id",
+        config: raw(gcp({ project: "Acme_LLM" })),
+        problems: [
+            `llm-serving:targets.gcpSpotL4.project: got "Acme_LLM"; must be a GCP project id: 6-30 lowercase letters, digits or hyphens, starting with a letter`,
+        ],
+    },
+    {
+        what: "domain with a scheme",
+        config: raw(gcp({ domain: "https://llm.example.com" })),
+        problems: [`llm-serving:targets.gcpSpotL4.domain: got "https://llm.example.com"; must be a lowercase DNS name such as llm.example.com`],
+    },
+    {
+        what: "context length out of range",
+        config: raw({ "llm-serving:model": { maxModelLen: 100 } }),
+        problems: ["llm-serving:model.maxModelLen: got 100; must be a whole number from 512 to 32768"],
+    },
+    {
+        what: "model id that is not a Hugging Face repo",
+        config: raw({ "llm-serving:model": { id: "mistral" } }),
+        problems: [`llm-serving:model.id: got "mistral"; must be a Hugging Face model id such as mistralai/Mistral-7B-Instruct-v0.2`],
+    },
+    {
+        what: "API key set in plain text",
+        config: raw({ "llm-serving:apiKey": "sk-plaintext" }),
+        problems: ["llm-serving:apiKey: must be a secret; set it with: pulumi config set --secret llm-serving:apiKey <value>"],
+    },
+    {
+        what: "targets given as a plain string",
+        config: raw({ "llm-serving:targets": "gcpSpotL4" }),
+        problems: [
+            `llm-serving:targets: must be an object (set it in Pulumi.<stack>.yaml or with pulumi config set --path), got "gcpSpotL4"`,
+        ],
+    },
+];
+
+describe("stack config: every bad value fails with its key, the value and what is allowed", () => {
+    it("has at least 15 rows", () => assert.ok(ROWS.length >= 15, `${ROWS.length} rows`));
+
+    for (const row of ROWS) {
+        it(`rejects ${row.what}`, () => {
+            let error: unknown;
+            try {
+                parseStackConfig(row.config, "dev");
+            } catch (e) {
+                error = e;
+            }
+            assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+            for (const expected of row.problems) {
+                if (typeof expected === "string") {
+                    assert.ok(error.problems.includes(expected), `missing problem:\n  ${expected}\ngot:\n  ${error.problems.join("\n  ")}`);
+                } else {
+                    assert.ok(error.problems.some((p) => expected.test(p)), `no problem matches ${expected}; got:\n  ${error.problems.join("\n  ")}`);
+                }
+            }
+            assert.ok(!/\n\s+at /.test(error.message), "the message must not carry a stack trace");
+        });
+    }
+
+    it("lists every problem at once, not only the first", () => {
+        assert.throws(
+            () => parseStackConfig(raw(gcp({ region: "europe-west4", replicas: { min: 0, max: 99 } })), "dev"),
+            (e: unknown) => e instanceof ConfigError && e.problems.length === 3,
+        );
+    });
+
+    it("accepts the valid base config and fills defaults", () => {
+        const config = parseStackConfig(raw({}), "dev");
+        const target = config.targets.gcpSpotL4!;
+        assert.equal(target.machineType, "g2-standard-4");
+        assert.deepEqual(target.zones, ["us-central1-a", "us-central1-b", "us-central1-c"]);
+        assert.equal(target.initialDelaySec, 1200);
+        assert.equal(config.model.id, "mistralai/Mistral-7B-Instruct-v0.2");
+        assert.equal(config.tags.environment, "dev");
+        assert.equal(config.apiKey, undefined);
+    });
+
+    it("ignores other namespaces (provider settings such as gcp:project)", () => {
+        assert.doesNotThrow(() => parseStackConfig(raw({ "gcp:project": "anything" }), "dev"));
+    });
+
+    it("keeps secret keys secret", async () => {
+        const config = parseStackConfig(raw({ "llm-serving:apiKey": "sk-sentinel" }, ["llm-serving:apiKey"]), "dev");
+        const { isSecret } = await import("@pulumi/pulumi");
+        assert.ok(config.apiKey);
+        assert.equal(await isSecret(config.apiKey), true);
+    });
+});
