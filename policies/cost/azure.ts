@@ -1,0 +1,297 @@
+// Azure (azure-native v3): AKS clusters and agent pools, Azure ML managed online deployments
+// (with their Azure Monitor autoscale settings), VMs, public IPs, load balancers and managed disks.
+import { FeeName, fee } from "./catalog";
+import { StackIndex } from "./graph";
+import { Purchase, Sink, describeCount, normalizeAzureLocation, priceSku } from "./pricing";
+import { CostInputResource } from "./types";
+import { PathKey, Typed, readArray, readBoolean, readCount, readNumber, readString } from "./values";
+
+export const AZURE_TYPES = {
+    managedCluster: "azure-native:containerservice:ManagedCluster",
+    agentPool: "azure-native:containerservice:AgentPool",
+    onlineDeployment: "azure-native:machinelearningservices:OnlineDeployment",
+    onlineEndpoint: "azure-native:machinelearningservices:OnlineEndpoint",
+    workspace: "azure-native:machinelearningservices:Workspace",
+    autoscaleSetting: "azure-native:monitor:AutoscaleSetting",
+    virtualMachine: "azure-native:compute:VirtualMachine",
+    disk: "azure-native:compute:Disk",
+    publicIp: "azure-native:network:PublicIPAddress",
+    loadBalancer: "azure-native:network:LoadBalancer",
+} as const;
+
+export function priceAzure(index: StackIndex, sink: Sink): void {
+    for (const c of index.ofType(AZURE_TYPES.managedCluster)) priceManagedCluster(c, sink);
+    for (const p of index.ofType(AZURE_TYPES.agentPool)) priceAgentPool(p, index, sink);
+    for (const d of index.ofType(AZURE_TYPES.onlineDeployment)) priceOnlineDeployment(d, index, sink);
+    for (const vm of index.ofType(AZURE_TYPES.virtualMachine)) priceVirtualMachine(vm, sink);
+    for (const d of index.ofType(AZURE_TYPES.disk)) priceDisk(d, d.props, [], sink);
+    for (const ip of index.ofType(AZURE_TYPES.publicIp)) pricePublicIp(ip, sink);
+    for (const lb of index.ofType(AZURE_TYPES.loadBalancer)) priceLoadBalancer(lb, sink);
+}
+
+type Region = { region: string | undefined };
+
+/**
+ * The first KNOWN location among the candidates (own location first, then what it depends on).
+ * None known but some unknown: report unknown. None at all: undefined (dearest catalog region).
+ */
+function firstKnownLocation(candidates: Array<{ res: CostInputResource; read: Typed<string> }>, sink: Sink): Region | undefined {
+    for (const c of candidates) if (c.read.state === "known") return { region: normalizeAzureLocation(c.read.value) };
+    const blocked = candidates.find((c) => c.read.state === "unknown" || c.read.state === "invalid");
+    if (blocked) {
+        sink.unusable(blocked.res, blocked.read, "location");
+        return undefined;
+    }
+    return { region: undefined };
+}
+
+const location = (res: CostInputResource) => ({ res, read: readString(res.props, ["location"]) });
+
+/** Spot priority with its max price; absent max price is Azure's default -1 (up to on-demand). */
+function readAzurePurchase(res: CostInputResource, root: unknown, prefix: string, priorityPath: PathKey[], maxPricePath: PathKey[], sink: Sink): Purchase | undefined {
+    const priority = readString(root, priorityPath, prefix);
+    if (sink.unusable(res, priority, "priority")) return undefined;
+    const isSpot = priority.state === "known" && ["spot", "low"].includes(priority.value.toLowerCase());
+    if (!isSpot) return { kind: "on-demand" };
+    const max = readNumber(root, maxPricePath, prefix);
+    if (sink.unusable(res, max, "spot max price")) return undefined;
+    return { kind: "spot-max-price", maxPriceUsd: max.state === "known" ? max.value : undefined };
+}
+
+interface Counts {
+    min: number;
+    max: number;
+    how: string;
+}
+
+/** AKS pool size: minCount..maxCount when autoscaling, else `count` (AKS default 1). */
+function readPoolCounts(res: CostInputResource, root: unknown, prefix: string, sink: Sink): Counts | undefined {
+    const autoscale = readBoolean(root, ["enableAutoScaling"], prefix);
+    if (sink.unusable(res, autoscale, "enableAutoScaling")) return undefined;
+    if (autoscale.state === "known" && autoscale.value) {
+        const lo = readCount(root, ["minCount"], prefix);
+        const hi = readCount(root, ["maxCount"], prefix);
+        if (sink.unusable(res, lo, "pool minimum") || sink.unusable(res, hi, "pool maximum")) return undefined;
+        if (hi.state !== "known") {
+            sink.issue(res, "unbounded", "autoscaling pool has no maxCount, so it has no maximum; set one", hi.field);
+            return undefined;
+        }
+        const min = lo.state === "known" ? Math.min(lo.value, hi.value) : 0;
+        return { min, max: hi.value, how: "autoscaling minCount/maxCount" };
+    }
+    const count = readCount(root, ["count"], prefix);
+    if (sink.unusable(res, count, "node count")) return undefined;
+    const n = count.state === "known" ? count.value : 1;
+    return { min: n, max: n, how: count.state === "known" ? "fixed count" : "count not set (AKS default 1)" };
+}
+
+/** One AKS pool, standalone (AgentPool) or inline (agentPoolProfiles[i]). */
+function pricePool(res: CostInputResource, root: unknown, prefix: string, region: Region, sink: Sink): void {
+    const vmSize = readString(root, ["vmSize"], prefix);
+    if (sink.unusable(res, vmSize, "VM size")) return;
+    const counts = readPoolCounts(res, root, prefix, sink);
+    const purchase = readAzurePurchase(res, root, prefix, ["scaleSetPriority"], ["spotMaxPrice"], sink);
+    if (vmSize.state !== "known") {
+        sink.issue(res, "unpriced", "vmSize is not set (AKS would choose a default size the catalog does not price); set it", vmSize.field);
+        return;
+    }
+    if (!counts || !purchase) return;
+    const price = priceSku("azure", vmSize.value, region.region, purchase, sink.spotMargin);
+    if (!price.ok) {
+        sink.issue(res, "unpriced", `${price.message}; an unpriced pool is never counted as $0`, vmSize.field);
+        return;
+    }
+    const notes = [price.unit.note, counts.how, price.regionNote].filter((s) => s !== "");
+    sink.line(res, {
+        sku: vmSize.value, region: price.region, countMin: counts.min, countMax: counts.max, hourlyUsd: price.unit.hourlyUsd, pricing: price.unit.pricing,
+        basis: `${prefix === "" ? "" : `${prefix}: `}${describeCount(counts.min, counts.max)} x ${vmSize.value} in ${price.region}: ${notes.join("; ")}`,
+    });
+}
+
+function priceManagedCluster(cluster: CostInputResource, sink: Sink): void {
+    const tier = readString(cluster.props, ["sku", "tier"]);
+    if (!sink.unusable(cluster, tier, "AKS tier") && tier.state === "known") {
+        const name: FeeName | undefined = { standard: "aks-standard-tier" as const, premium: "aks-premium-tier" as const }[tier.value.toLowerCase()];
+        if (name) {
+            const f = fee(name);
+            sink.line(cluster, { sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `AKS ${tier.value} tier $${f.hourlyUsd} per cluster-hour` });
+        }
+    }
+    const pools = readArray(cluster.props, ["agentPoolProfiles"]);
+    if (sink.unusable(cluster, pools, "agent pool profiles") || pools.state !== "known") return;
+    const region = firstKnownLocation([location(cluster)], sink);
+    if (!region) return;
+    for (const profile of pools.value) {
+        if (profile.state === "unknown") sink.unusable(cluster, profile, "agent pool profile");
+        if (profile.state === "known") pricePool(cluster, profile.value, profile.field, region, sink);
+    }
+}
+
+function priceAgentPool(pool: CostInputResource, index: StackIndex, sink: Sink): void {
+    const clusters = index.dependenciesOf(pool, "resourceName", [AZURE_TYPES.managedCluster]);
+    if (clusters.length === 0) {
+        sink.issue(pool, "unknown", "agent pool is not linked to a ManagedCluster of this stack through resourceName, so its region is unknown", "resourceName");
+        return;
+    }
+    const region = firstKnownLocation(clusters.map(location), sink);
+    if (!region) return;
+    pricePool(pool, pool.props, "", region, sink);
+}
+
+/** Min of minimums and max of maximums over an autoscale setting's profiles. */
+function readAutoscaleBounds(setting: CostInputResource, sink: Sink): { min: number; max: number } | undefined {
+    const profiles = readArray(setting.props, ["profiles"]);
+    if (sink.unusable(setting, profiles, "autoscale profiles")) return undefined;
+    if (profiles.state !== "known" || profiles.value.length === 0) {
+        sink.issue(setting, "unbounded", "autoscale setting has no profiles with capacity.maximum; set one", "profiles");
+        return undefined;
+    }
+    let min = Infinity;
+    let max = 0;
+    for (let i = 0; i < profiles.value.length; i++) {
+        // Azure Monitor types capacities as strings ("1", "2").
+        const lo = readCount(setting.props, ["profiles", i, "capacity", "minimum"], "", { numericString: true });
+        const hi = readCount(setting.props, ["profiles", i, "capacity", "maximum"], "", { numericString: true });
+        if (sink.unusable(setting, lo, "autoscale minimum") || sink.unusable(setting, hi, "autoscale maximum")) return undefined;
+        if (hi.state !== "known") {
+            sink.issue(setting, "unbounded", "autoscale profile has no capacity.maximum; set one", hi.field);
+            return undefined;
+        }
+        min = Math.min(min, lo.state === "known" ? lo.value : 0);
+        max = Math.max(max, hi.value);
+    }
+    return { min, max };
+}
+
+/**
+ * A managed online deployment's instance count: the Azure Monitor autoscale settings that target
+ * it (Azure ML reserves quota for their maximum), else its own sku.capacity (default 1).
+ */
+function readDeploymentCounts(dep: CostInputResource, index: StackIndex, sink: Sink): Counts | undefined {
+    const capacity = readCount(dep.props, ["sku", "capacity"]);
+    if (sink.unusable(dep, capacity, "instance count")) return undefined;
+    const fixed = capacity.state === "known" ? capacity.value : 1;
+    const settings = index.dependentsOf(dep, "targetResourceUri", [AZURE_TYPES.autoscaleSetting]);
+    if (settings.length === 0) {
+        const scaleType = readString(dep.props, ["properties", "scaleSettings", "scaleType"]);
+        if (sink.unusable(dep, scaleType, "scale type")) return undefined;
+        if (scaleType.state === "known" && scaleType.value === "TargetUtilization") {
+            const lo = readCount(dep.props, ["properties", "scaleSettings", "minInstances"]);
+            const hi = readCount(dep.props, ["properties", "scaleSettings", "maxInstances"]);
+            if (sink.unusable(dep, lo, "minimum instances") || sink.unusable(dep, hi, "maximum instances")) return undefined;
+            if (hi.state !== "known") {
+                sink.issue(dep, "unbounded", "target-utilization scaling has no maxInstances; set one", hi.field);
+                return undefined;
+            }
+            return { min: lo.state === "known" ? lo.value : 1, max: Math.max(hi.value, fixed), how: "scaleSettings min/maxInstances" };
+        }
+        return { min: fixed, max: fixed, how: capacity.state === "known" ? "fixed sku.capacity" : "sku.capacity not set (default 1)" };
+    }
+    let min = Infinity;
+    let max = fixed;
+    for (const s of settings) {
+        const b = readAutoscaleBounds(s, sink);
+        if (!b) return undefined;
+        min = Math.min(min, b.min);
+        max = Math.max(max, b.max);
+    }
+    return { min: Math.min(min, max), max, how: "autoscale setting min of minimums / max of maximums" };
+}
+
+function priceOnlineDeployment(dep: CostInputResource, index: StackIndex, sink: Sink): void {
+    const computeType = readString(dep.props, ["properties", "endpointComputeType"]);
+    if (sink.unusable(dep, computeType, "endpoint compute type")) return;
+    // Kubernetes deployments run on an attached cluster, which is priced as that cluster.
+    if (computeType.state === "known" && computeType.value === "Kubernetes") return;
+    const instanceType = readString(dep.props, ["properties", "instanceType"]);
+    if (sink.unusable(dep, instanceType, "instance type")) return;
+    const counts = readDeploymentCounts(dep, index, sink);
+    const endpoints = index.dependenciesOf(dep, "endpointName", [AZURE_TYPES.onlineEndpoint]);
+    const workspaces = index.dependenciesOf(dep, "workspaceName", [AZURE_TYPES.workspace]);
+    const region = firstKnownLocation([dep, ...endpoints, ...workspaces].map(location), sink);
+    if (instanceType.state !== "known") {
+        sink.issue(dep, "unpriced", "properties.instanceType is not set, so the deployment cannot be priced; set it", instanceType.field);
+        return;
+    }
+    if (!counts || !region) return;
+    // Managed online endpoints have no spot option and no surcharge: the VM's on-demand price.
+    const price = priceSku("azure", instanceType.value, region.region, { kind: "on-demand" }, sink.spotMargin);
+    if (!price.ok) {
+        sink.issue(dep, "unpriced", `${price.message}; an unpriced deployment is never counted as $0`, instanceType.field);
+        return;
+    }
+    const notes = [price.unit.note, counts.how, price.regionNote].filter((s) => s !== "");
+    sink.line(dep, {
+        sku: instanceType.value, region: price.region, countMin: counts.min, countMax: counts.max, hourlyUsd: price.unit.hourlyUsd, pricing: "on-demand",
+        basis: `${describeCount(counts.min, counts.max)} x ${instanceType.value} in ${price.region}: ${notes.join("; ")}`,
+    });
+}
+
+function priceVirtualMachine(vm: CostInputResource, sink: Sink): void {
+    const vmSize = readString(vm.props, ["hardwareProfile", "vmSize"]);
+    if (sink.unusable(vm, vmSize, "VM size")) return;
+    const purchase = readAzurePurchase(vm, vm.props, "", ["priority"], ["billingProfile", "maxPrice"], sink);
+    const region = firstKnownLocation([location(vm)], sink);
+    priceDisk(vm, vm.props, ["storageProfile", "osDisk"], sink);
+    if (vmSize.state !== "known") {
+        sink.issue(vm, "unpriced", "hardwareProfile.vmSize is not set, so the VM cannot be priced; set it", vmSize.field);
+        return;
+    }
+    if (!purchase || !region) return;
+    const price = priceSku("azure", vmSize.value, region.region, purchase, sink.spotMargin);
+    if (!price.ok) {
+        sink.issue(vm, "unpriced", `${price.message}; an unpriced VM is never counted as $0`, vmSize.field);
+        return;
+    }
+    const notes = [price.unit.note, price.regionNote].filter((s) => s !== "");
+    sink.line(vm, { sku: vmSize.value, region: price.region, countMin: 1, countMax: 1, hourlyUsd: price.unit.hourlyUsd, pricing: price.unit.pricing, basis: `1 x ${vmSize.value} in ${price.region}: ${notes.join("; ")}` });
+}
+
+/**
+ * Managed disks bill by the tier their size rounds up to. Only the tiers the catalog prices (East
+ * US P10, P20, E20) give a line; other disks are storage, not compute, and are left out.
+ */
+function diskTier(accountType: string, sizeGb: number): FeeName | undefined {
+    if (accountType === "Premium_LRS" && sizeGb > 64 && sizeGb <= 128) return "azure-managed-disk-p10";
+    if (accountType === "Premium_LRS" && sizeGb > 256 && sizeGb <= 512) return "azure-managed-disk-p20";
+    if (accountType === "StandardSSD_LRS" && sizeGb > 256 && sizeGb <= 512) return "azure-managed-disk-e20";
+    return undefined;
+}
+
+/** A Disk resource (path []) or a VM's OS disk (path storageProfile.osDisk). */
+function priceDisk(res: CostInputResource, root: unknown, path: PathKey[], sink: Sink): void {
+    const isVm = path.length > 0;
+    const account = readString(root, isVm ? [...path, "managedDisk", "storageAccountType"] : ["sku", "name"]);
+    const size = readNumber(root, [...path, "diskSizeGB"]);
+    const loc = readString(res.props, ["location"]);
+    if (account.state !== "known" || size.state !== "known" || loc.state !== "known") return;
+    const name = diskTier(account.value, size.value);
+    if (!name) return;
+    const f = fee(name);
+    const region = normalizeAzureLocation(loc.value);
+    if (f.regions && !f.regions.includes(region)) return;
+    sink.line(res, { sku: f.name, region, countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `${isVm ? "OS disk " : ""}${account.value} ${size.value} GB bills as ${f.name}, $${(f.hourlyUsd * 730).toFixed(2)}/month` });
+}
+
+/** Standard public IPs cost $0.005/h; Basic ones are retired and not priced. */
+function pricePublicIp(ip: CostInputResource, sink: Sink): void {
+    const sku = readString(ip.props, ["sku", "name"]);
+    if (sku.state === "known" && sku.value.toLowerCase() !== "standard") return;
+    const f = fee("azure-standard-public-ip");
+    sink.line(ip, { sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `Standard public IP $${f.hourlyUsd}/h${sku.state === "known" ? "" : " (SKU not known, priced as Standard)"}` });
+}
+
+/** Standard load balancer: $0.025/h covers 5 rules, $0.01/h per further rule. */
+function priceLoadBalancer(lb: CostInputResource, sink: Sink): void {
+    const sku = readString(lb.props, ["sku", "name"]);
+    if (sink.unusable(lb, sku, "load balancer SKU")) return;
+    if (sku.state !== "known" || sku.value.toLowerCase() !== "standard") return;
+    const lbRules = readArray(lb.props, ["loadBalancingRules"]);
+    const outRules = readArray(lb.props, ["outboundRules"]);
+    if (sink.unusable(lb, lbRules, "load-balancing rules") || sink.unusable(lb, outRules, "outbound rules")) return;
+    const rules = (lbRules.state === "known" ? lbRules.value.length : 0) + (outRules.state === "known" ? outRules.value.length : 0);
+    const base = fee("azure-standard-lb-first5-rules");
+    const extra = fee("azure-standard-lb-additional-rule");
+    const hourly = base.hourlyUsd + extra.hourlyUsd * Math.max(0, rules - 5);
+    sink.line(lb, { sku: "azure-standard-lb", region: "-", countMin: 1, countMax: 1, hourlyUsd: hourly, pricing: "fee", basis: `Standard load balancer with ${rules} rules: $${base.hourlyUsd}/h for the first 5 + $${extra.hourlyUsd}/h per further rule` });
+}

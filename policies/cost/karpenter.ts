@@ -1,0 +1,207 @@
+// Karpenter NodePools: the nodes are made at run time, so the worst case is bounded by spec.limits
+// over the instance types the requirements allow, priced at the dearest of them (DESIGN §4).
+import { CatalogEntry, COMPLETE_AWS_FAMILIES, CATALOG } from "./catalog";
+import { dearestAwsType } from "./aws";
+import { GIB, parseQuantity } from "./quantity";
+import { Purchase, Sink } from "./pricing";
+import { StackIndex } from "./graph";
+import { CostInputResource } from "./types";
+import { readArray, readCount, readField, readKeys, readString, readStringList } from "./values";
+
+export const KARPENTER_NODEPOOL_TYPES = ["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"];
+
+/** Where a NodePool names its region (Kubernetes objects carry none of their own). */
+export const REGION_ANNOTATION = "llm-serving.dev/region";
+
+const KEY_TYPE = "node.kubernetes.io/instance-type";
+const KEY_FAMILY = "karpenter.k8s.aws/instance-family";
+const KEY_SIZE = "karpenter.k8s.aws/instance-size";
+const KEY_CAPACITY = "karpenter.sh/capacity-type";
+
+/**
+ * Karpenter counts a node's memory as the instance's memory less its VM overhead estimate
+ * (vmMemoryOverheadPercent, default 7.5%). Dividing a memory limit by the smaller figure gives the
+ * larger, hence safe, node count.
+ */
+export const KARPENTER_VM_MEMORY_OVERHEAD = 0.075;
+
+export function priceKarpenter(index: StackIndex, sink: Sink): void {
+    for (const pool of index.ofType(...KARPENTER_NODEPOOL_TYPES)) priceNodePool(pool, sink);
+}
+
+/** The In/NotIn sets of one requirement key; In sets intersect (requirements are ANDed). */
+interface KeyConstraint {
+    in?: Set<string>;
+    notIn: Set<string>;
+    none: boolean; // DoesNotExist on a well-known label: nothing can launch
+}
+
+type Requirements = Map<string, KeyConstraint>;
+
+function readRequirements(pool: CostInputResource, sink: Sink): Requirements | undefined {
+    const path = ["spec", "template", "spec", "requirements"];
+    const list = readArray(pool.props, path);
+    if (sink.unusable(pool, list, "requirements")) return undefined;
+    const reqs: Requirements = new Map();
+    if (list.state !== "known") return reqs;
+    for (let i = 0; i < list.value.length; i++) {
+        const key = readString(pool.props, [...path, i, "key"]);
+        const op = readString(pool.props, [...path, i, "operator"]);
+        if (sink.unusable(pool, key, "requirement key") || sink.unusable(pool, op, "requirement operator")) return undefined;
+        if (key.state !== "known" || op.state !== "known") continue;
+        const values = readStringList(pool.props, [...path, i, "values"]);
+        // Only the keys that decide instance type and capacity type matter for cost.
+        if (![KEY_TYPE, KEY_FAMILY, KEY_SIZE, KEY_CAPACITY].includes(key.value)) continue;
+        if (sink.unusable(pool, values, `values of requirement ${key.value}`)) return undefined;
+        const vals = values.state === "known" ? values.value : [];
+        const c = reqs.get(key.value) ?? { notIn: new Set<string>(), none: false };
+        if (op.value === "In") c.in = c.in ? new Set(vals.filter((v) => c.in!.has(v))) : new Set(vals);
+        if (op.value === "NotIn") vals.forEach((v) => c.notIn.add(v));
+        if (op.value === "DoesNotExist") c.none = true;
+        // Exists, Gt and Lt can only narrow the set further, so ignoring them keeps an upper bound.
+        reqs.set(key.value, c);
+    }
+    return reqs;
+}
+
+const familyOf = (sku: string) => sku.split(".")[0];
+const sizeOf = (sku: string) => sku.split(".").slice(1).join(".");
+const admits = (c: KeyConstraint | undefined, v: string) => !c || (!c.none && (!c.in || c.in.has(v)) && !c.notIn.has(v));
+
+/**
+ * The instance types the requirements allow, as a finite list, or a reason why the list cannot be
+ * narrowed to types the catalog knows (Karpenter may launch any EC2 type not excluded).
+ */
+export function allowedInstanceTypes(reqs: Requirements): { types: string[] } | { reason: string } {
+    const typeC = reqs.get(KEY_TYPE);
+    const familyC = reqs.get(KEY_FAMILY);
+    const sizeC = reqs.get(KEY_SIZE);
+    let candidates: string[];
+    if (typeC?.in) {
+        candidates = [...typeC.in];
+    } else if (familyC?.in) {
+        candidates = [];
+        for (const family of familyC.in) {
+            if (sizeC?.in) {
+                candidates.push(...[...sizeC.in].map((s) => `${family}.${s}`));
+            } else if (COMPLETE_AWS_FAMILIES.has(family)) {
+                candidates.push(...new Set(CATALOG.filter((e) => e.cloud === "aws" && familyOf(e.sku) === family).map((e) => e.sku)));
+            } else {
+                return { reason: `instance family ${family} has sizes the catalog does not price; narrow it with ${KEY_SIZE} or ${KEY_TYPE}` };
+            }
+        }
+    } else {
+        return { reason: `requirements do not restrict ${KEY_TYPE} or ${KEY_FAMILY} with In, so Karpenter may launch instance types the catalog does not price` };
+    }
+    const types = [...new Set(candidates)].filter((t) => admits(typeC, t) && admits(familyC, familyOf(t)) && admits(sizeC, sizeOf(t)));
+    return types.length > 0 ? { types } : { reason: "requirements admit no instance type" };
+}
+
+/** Spot pricing only when the requirements allow spot and nothing else. */
+function purchaseOf(reqs: Requirements): Purchase {
+    const c = reqs.get(KEY_CAPACITY);
+    const kinds = ["spot", "on-demand", "reserved"].filter((k) => admits(c, k));
+    return kinds.length === 1 && kinds[0] === "spot" ? { kind: "spot" } : { kind: "on-demand" };
+}
+
+/** Capacity of one node in a limit's dimension; 0 means the dimension does not bound that type. */
+export function perNodeCapacity(entry: CatalogEntry, dimension: string): number {
+    const acc = entry.accelerators;
+    switch (dimension) {
+        case "cpu":
+            return entry.vcpu;
+        case "memory":
+            return entry.memoryGb * GIB * (1 - KARPENTER_VM_MEMORY_OVERHEAD);
+        case "aws.amazon.com/neuron":
+            return acc?.kind === "AWS Inferentia2" ? acc.count : 0;
+        case "aws.amazon.com/neuroncore": // 2 NeuronCore-v2 per Inferentia2 chip
+            return acc?.kind === "AWS Inferentia2" ? acc.count * 2 : 0;
+        case "nvidia.com/gpu":
+            return acc?.kind.startsWith("NVIDIA") ? acc.count : 0;
+        case "nodes":
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+export const LIMIT_DIMENSIONS = ["cpu", "memory", "aws.amazon.com/neuron", "aws.amazon.com/neuroncore", "nvidia.com/gpu", "nodes"];
+
+/**
+ * The most nodes the pool can hold, for any mix of the allowed types: for each limited dimension,
+ * limit / (smallest per-node capacity among the types), and the tightest of those. A dimension in
+ * which some allowed type has no capacity (neuron on a GPU type) bounds nothing.
+ */
+export function nodeCountBound(limits: ReadonlyMap<string, number>, entries: ReadonlyArray<CatalogEntry>): { count: number; dimension: string } | undefined {
+    let best: { count: number; dimension: string } | undefined;
+    for (const [dimension, limit] of limits) {
+        const smallest = Math.min(...entries.map((e) => perNodeCapacity(e, dimension)));
+        if (!(smallest > 0)) continue;
+        // The epsilon keeps an exact fit (1184Gi / 118.4Gi) from flooring one node short.
+        const count = Math.floor(limit / smallest + 1e-9);
+        if (!best || count < best.count) best = { count, dimension };
+    }
+    return best;
+}
+
+function readLimits(pool: CostInputResource, sink: Sink): Map<string, number> | undefined {
+    const keys = readKeys(pool.props, ["spec", "limits"]);
+    if (sink.unusable(pool, keys, "limits")) return undefined;
+    const limits = new Map<string, number>();
+    if (keys.state !== "known") return limits;
+    for (const dimension of LIMIT_DIMENSIONS.filter((d) => keys.value.includes(d))) {
+        const raw = readField(pool.props, ["spec", "limits", dimension]);
+        if (sink.unusable(pool, raw, `limit ${dimension}`)) return undefined;
+        const value = raw.state === "known" ? parseQuantity(raw.value) : undefined;
+        if (value === undefined || value < 0) {
+            sink.issue(pool, "unknown", `limit ${dimension} (${raw.field}) is not a Kubernetes quantity, so the pool cannot be bounded`, raw.field);
+            return undefined;
+        }
+        limits.set(dimension, value);
+    }
+    return limits;
+}
+
+function priceNodePool(pool: CostInputResource, sink: Sink): void {
+    const reqs = readRequirements(pool, sink);
+    const region = readString(pool.props, ["metadata", "annotations", REGION_ANNOTATION]);
+    const limits = readLimits(pool, sink);
+    const replicas = readCount(pool.props, ["spec", "replicas"]);
+    if (sink.unusable(pool, region, "region annotation") || sink.unusable(pool, replicas, "static replicas") || !reqs || !limits) return;
+    const allowed = allowedInstanceTypes(reqs);
+    if ("reason" in allowed) {
+        sink.issue(pool, "unpriced", allowed.reason, "spec.template.spec.requirements");
+        return;
+    }
+    const purchase = purchaseOf(reqs);
+    const regionName = region.state === "known" ? region.value : undefined;
+    const dearest = dearestAwsType(pool, allowed.types, regionName, purchase, "spec.template.spec.requirements", sink);
+    if (!dearest) return;
+    // Per-node capacities do not depend on region; take them from any catalog row of each type.
+    const entries = allowed.types.map((t) => CATALOG.find((e) => e.cloud === "aws" && e.sku === t)!);
+
+    let countMin = 0;
+    let countMax: number;
+    let how: string;
+    if (replicas.state === "known") {
+        countMin = replicas.value;
+        countMax = replicas.value;
+        how = "static spec.replicas";
+    } else {
+        const bound = nodeCountBound(limits, entries);
+        if (!bound) {
+            const what = limits.size === 0 ? "has no spec.limits on cpu, memory, accelerators or nodes" : "has limits that do not bound every allowed type";
+            sink.issue(pool, "unbounded", `NodePool ${what}, so Karpenter may launch nodes without end; set spec.limits`, "spec.limits");
+            return;
+        }
+        countMax = bound.count;
+        how = `at most ${bound.count} nodes under limits.${bound.dimension}`;
+    }
+    const { price } = dearest;
+    const regionNote = regionName === undefined ? `no ${REGION_ANNOTATION} annotation, so each type is priced at its dearest catalog region` : "";
+    const notes = [price.unit.note, how, `priced at the dearest of ${allowed.types.length} allowed types`, regionNote].filter((s) => s !== "");
+    sink.line(pool, {
+        sku: dearest.sku, region: price.region, countMin, countMax, hourlyUsd: price.unit.hourlyUsd, pricing: price.unit.pricing,
+        basis: `${countMin} to ${countMax} x ${dearest.sku} in ${price.region}: ${notes.join("; ")}`,
+    });
+}
