@@ -31,8 +31,8 @@ interface GivenConfig {
 
 /**
  * Reconciles `--policy-pack-config` JSON with the policies: defaults, then the given config, then
- * validation. Unlike the CLI, a key that names no policy is an error: a typo must not silently
- * drop a guardrail's settings.
+ * validation. Unlike the CLI, a key that names no policy, or a setting a policy's schema does not
+ * declare, is an error: a typo must not silently drop a guardrail's settings.
  */
 export function resolvePolicyConfig(
     pack: { name: string; version: string; enforcementLevel: EnforcementLevel },
@@ -53,6 +53,13 @@ export function resolvePolicyConfig(
         const mine = given.get(policy.name);
         const properties = { ...schemaDefaults(policy.configSchema), ...(mine?.properties ?? {}) };
         const enforcementLevel = mine?.enforcementLevel ?? all ?? policy.enforcementLevel ?? pack.enforcementLevel;
+        for (const key of Object.keys(mine?.properties ?? {})) {
+            // Stricter than the CLI, which cannot express additionalProperties at the top level:
+            // a misspelt setting would otherwise fall back to its default without a word.
+            if (!policy.configSchema?.properties[key]) {
+                errors.push(`validating policy config: ${pack.name} ${pack.version}  ${policy.name}: Additional property ${key} is not allowed`);
+            }
+        }
         if (policy.configSchema) {
             for (const e of validatePolicyConfig(policy.configSchema, properties)) {
                 // gojsonschema prints root errors as "(root): ..."; the CLI trims that prefix.

@@ -1,0 +1,58 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { Capacity, Cloud, capacitiesOf } from "../resources";
+
+export interface AllowedInstanceTypesConfig {
+    allowed: Partial<Record<Cloud, string[]>>;
+}
+
+const skuList = { type: "array", items: { type: "string", minLength: 1 }, uniqueItems: true } as const;
+
+/**
+ * Only the SKUs reviewed for this environment may run: GPU spend is decided per environment, not
+ * per pull request. A SKU that is missing or unknown at preview is not on the list either.
+ */
+export const allowedInstanceTypes: ResourceValidationPolicy = {
+    name: "allowed-instance-types",
+    description: "Compute SKUs (instance templates, VMs, AKS pools, Azure ML deployments, EKS node groups, Karpenter NodePools) must be on the environment's allow-list.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowed: {
+                type: "object",
+                description: "Allowed SKUs per cloud; a cloud left out allows none.",
+                properties: { gcp: skuList, azure: skuList, aws: skuList },
+                additionalProperties: false,
+            },
+        },
+        required: ["allowed"],
+    },
+    validateResource: (args, reportViolation) => {
+        const capacities = capacitiesOf(args);
+        if (capacities.length === 0) {
+            return;
+        }
+        const allowed = args.getConfig<AllowedInstanceTypesConfig>().allowed ?? {};
+        for (const capacity of capacities) {
+            for (const problem of skuProblems(capacity, allowed[capacity.cloud] ?? [])) {
+                reportViolation(`${args.name} [${capacity.kind}]: ${problem}`, args.urn);
+            }
+        }
+    },
+};
+
+function skuProblems(capacity: Capacity, allowed: ReadonlyArray<string>): string[] {
+    const allowedText = allowed.length > 0 ? allowed.join(", ") : `none on ${capacity.cloud}`;
+    if (capacity.skus.length === 0) {
+        return [`no SKU is pinned at ${capacity.skuField}, so it could run any size. Set it to one of: ${allowedText}.`];
+    }
+    const allowedLower = new Set(allowed.map((s) => s.toLowerCase()));
+    const problems: string[] = [];
+    for (const sku of capacity.skus) {
+        if (sku.state === "unknown") {
+            problems.push(`${sku.field} is unknown at preview, so its SKU cannot be checked. Set it from config to one of: ${allowedText}.`);
+        } else if (sku.state === "known" && !allowedLower.has(sku.value.toLowerCase())) {
+            problems.push(`SKU ${sku.value} (${sku.field}) is not allowed in this environment. Use one of: ${allowedText}.`);
+        }
+    }
+    return problems;
+}

@@ -1,0 +1,56 @@
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { readAt } from "../read";
+import { estimateStack, sentence, spotMarginSchema, urnName } from "../stackCost";
+
+const NODE_POOL_TYPES: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);
+
+/**
+ * Capacity made at run time (autoscalers, node pools, Karpenter) is not a Pulumi resource; only
+ * its declared maximum bounds the bill. A group with no maximum has no worst case.
+ */
+export const boundedScaling: StackValidationPolicy = {
+    name: "bounded-scaling",
+    description: "Every scaled group must declare a maximum (autoscaler max, node-pool max, Karpenter NodePool spec.limits).",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { spotMargin: spotMarginSchema } },
+    validateStack: (args, reportViolation) => {
+        const reported = new Set<string>();
+        const result = estimateStack(args);
+        if (result.ok) {
+            for (const issue of result.estimate.issues) {
+                if (issue.kind !== "unbounded") {
+                    continue;
+                }
+                reported.add(issue.urn);
+                const field = issue.field ? ` (${issue.field})` : "";
+                reportViolation(
+                    `${urnName(issue.urn)} [${issue.resourceType}]${field} has no upper bound: ${sentence(issue.message)} ` +
+                        "Set a maximum (max replicas, maxCount, capacity.maximum, NodePool spec.limits).",
+                    issue.urn,
+                );
+            }
+        }
+        // Checked here as well as by the engine, so a NodePool without limits is caught even if the
+        // catalog cannot price what it would launch.
+        for (const pool of args.resources.filter((r) => NODE_POOL_TYPES.has(r.type) && !reported.has(r.urn))) {
+            const problem = nodePoolLimitsProblem(pool);
+            if (problem) {
+                reportViolation(`${urnName(pool.urn)} [${pool.type}]: ${problem}`, pool.urn);
+            }
+        }
+    },
+};
+
+function nodePoolLimitsProblem(pool: PolicyResource): string | undefined {
+    const limits = readAt(pool.props, ["spec", "limits"]);
+    switch (limits.state) {
+        case "unknown":
+            return "spec.limits is unknown at preview, so its ceiling cannot be checked. Set the limits from config values.";
+        case "absent":
+            return "spec.limits is not set, so Karpenter may launch nodes without bound. Set spec.limits (cpu, memory and the accelerator resource).";
+        case "known":
+            return typeof limits.value === "object" && Object.keys(limits.value as object).length > 0
+                ? undefined
+                : "spec.limits is empty, so Karpenter may launch nodes without bound. Set cpu, memory and the accelerator resource.";
+    }
+}
