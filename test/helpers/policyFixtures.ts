@@ -1,0 +1,143 @@
+// Compliant resources for policy tests, one per kind of capacity, plus the GCP dev stack
+// (2..3 spot g2-standard-4 replicas behind one forwarding rule). Tests change one thing each.
+import type { PlannedResource } from "../../policies/evaluate";
+
+export const STACK_URN_PREFIX = "urn:pulumi:test::llm-serving::";
+
+export function urnOf(type: string, name: string): string {
+    return `${STACK_URN_PREFIX}${type}::${name}`;
+}
+
+export const TYPES = {
+    template: "gcp:compute/instanceTemplate:InstanceTemplate",
+    mig: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
+    autoscaler: "gcp:compute/regionAutoscaler:RegionAutoscaler",
+    forwardingRule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
+    azureVm: "azure-native:compute:VirtualMachine",
+    agentPool: "azure-native:containerservice:AgentPool",
+    managedCluster: "azure-native:containerservice:ManagedCluster",
+    mlDeployment: "azure-native:machinelearningservices:OnlineDeployment",
+    eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    nodePool: "kubernetes:karpenter.sh/v1:NodePool",
+} as const;
+
+export function planned(type: string, name: string, inputs: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}): PlannedResource {
+    return { urn: urnOf(type, name), type, name, parent: null, inputs, propertyDependencies };
+}
+
+/** The dev GCP stack: SPOT template, regional MIG, autoscaler 2..3, one global forwarding rule. */
+export function gcpStack(replicas: { min: number; max: number } = { min: 2, max: 3 }): PlannedResource[] {
+    const template = planned(TYPES.template, "llm-template", {
+        project: "acme-llm-dev",
+        region: "us-central1",
+        machineType: "g2-standard-4",
+        scheduling: { provisioningModel: "SPOT", preemptible: true, automaticRestart: false, onHostMaintenance: "TERMINATE", instanceTerminationAction: "DELETE" },
+        // A value a violation message must never print.
+        metadata: { "startup-script": "export HF_TOKEN=hf_do_not_print_me" },
+    });
+    const mig = planned(
+        TYPES.mig,
+        "llm-mig",
+        { project: "acme-llm-dev", region: "us-central1", baseInstanceName: "llm", versions: [{ name: "primary", instanceTemplate: "projects/acme-llm-dev/regions/us-central1/instanceTemplates/llm-template" }] },
+        { versions: [template.urn] },
+    );
+    const autoscaler = planned(
+        TYPES.autoscaler,
+        "llm-autoscaler",
+        { project: "acme-llm-dev", region: "us-central1", target: "projects/acme-llm-dev/regions/us-central1/instanceGroupManagers/llm-mig", autoscalingPolicy: { minReplicas: replicas.min, maxReplicas: replicas.max } },
+        { target: [mig.urn] },
+    );
+    const forwardingRule = planned(TYPES.forwardingRule, "llm-https", { project: "acme-llm-dev", portRange: "443", loadBalancingScheme: "EXTERNAL_MANAGED", target: "llm-https-proxy" });
+    return [template, mig, autoscaler, forwardingRule];
+}
+
+export function azureSpotVm(): PlannedResource {
+    return planned(TYPES.azureVm, "llm-vm", {
+        location: "eastus",
+        hardwareProfile: { vmSize: "Standard_NC4as_T4_v3" },
+        priority: "Spot",
+        evictionPolicy: "Delete",
+        billingProfile: { maxPrice: -1 },
+        osProfile: { adminUsername: "azureuser", customData: "c2VjcmV0" },
+    });
+}
+
+export function aksGpuPool(): PlannedResource {
+    return planned(TYPES.agentPool, "llm-gpu", {
+        vmSize: "Standard_NC4as_T4_v3",
+        scaleSetPriority: "Spot",
+        scaleSetEvictionPolicy: "Delete",
+        enableAutoScaling: true,
+        minCount: 0,
+        maxCount: 2,
+        mode: "User",
+    });
+}
+
+export function aksCluster(): PlannedResource {
+    return planned(TYPES.managedCluster, "llm-aks", {
+        location: "eastus",
+        agentPoolProfiles: [{ name: "system", mode: "System", vmSize: "Standard_D4s_v5", count: 1 }],
+    });
+}
+
+export function mlDeployment(): PlannedResource {
+    return planned(TYPES.mlDeployment, "llm-ml", {
+        location: "eastus",
+        properties: { endpointComputeType: "Managed", instanceType: "Standard_NC8as_T4_v3" },
+        sku: { name: "Default", capacity: 1 },
+    });
+}
+
+export function eksNodeGroup(): PlannedResource {
+    return planned(TYPES.eksNodeGroup, "llm-system", {
+        instanceTypes: ["m5.large"],
+        capacityType: "ON_DEMAND",
+        scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 },
+    });
+}
+
+export function inf2NodePool(): PlannedResource {
+    return planned(TYPES.nodePool, "llm-inf2", {
+        apiVersion: "karpenter.sh/v1",
+        kind: "NodePool",
+        metadata: { name: "inf2" },
+        spec: {
+            template: {
+                spec: {
+                    requirements: [
+                        { key: "node.kubernetes.io/instance-type", operator: "In", values: ["inf2.xlarge", "inf2.8xlarge"] },
+                        { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] },
+                    ],
+                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "inf2" },
+                },
+            },
+            limits: { cpu: "64", memory: "256Gi", "aws.amazon.com/neuron": "2" },
+        },
+    });
+}
+
+/** Deep copy of `resource` with `mutate` applied to its inputs: one change per test. */
+export function mutated(resource: PlannedResource, mutate: (inputs: Record<string, unknown>) => void): PlannedResource {
+    const inputs = structuredClone(resource.inputs);
+    mutate(inputs);
+    return { ...resource, inputs };
+}
+
+/** `resources` with the one named `name` mutated. */
+export function mutatedIn(resources: ReadonlyArray<PlannedResource>, name: string, mutate: (inputs: Record<string, unknown>) => void): PlannedResource[] {
+    if (!resources.some((r) => r.name === name)) {
+        throw new Error(`no resource named ${name}`);
+    }
+    return resources.map((r) => (r.name === name ? mutated(r, mutate) : r));
+}
+
+/** Sets `inputs.a.b.c = value`, creating objects on the way. */
+export function setPath(inputs: Record<string, unknown>, path: ReadonlyArray<string | number>, value: unknown): void {
+    let node = inputs as Record<string | number, unknown>;
+    for (const key of path.slice(0, -1)) {
+        node[key] ??= {};
+        node = node[key] as Record<string | number, unknown>;
+    }
+    node[path[path.length - 1]] = value;
+}

@@ -1,0 +1,54 @@
+import { spotRequired } from "../../../policies/rules/spotRequired";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import type { PlannedResource } from "../../../policies/evaluate";
+import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
+import { aksCluster, aksGpuPool, azureSpotVm, eksNodeGroup, gcpStack, inf2NodePool, mutated, setPath } from "../../helpers/policyFixtures";
+
+const DEV = { kinds: ["gcp-instance-template", "azure-vm", "aks-agent-pool", "karpenter-node-pool"] };
+
+const template = (): PlannedResource => gcpStack()[0];
+
+/** Spot capacity of each kind dev requires spot for, and the one change that makes it on-demand. */
+const CASES: ReadonlyArray<{ kind: string; resource: () => PlannedResource; onDemand: (i: Record<string, unknown>) => void; fix: string }> = [
+    {
+        kind: "GCP instance template",
+        resource: template,
+        onDemand: (i) => (i.scheduling = { provisioningModel: "STANDARD", automaticRestart: true, onHostMaintenance: "TERMINATE" }),
+        fix: 'scheduling.provisioningModel to "SPOT"',
+    },
+    { kind: "Azure GPU VM", resource: azureSpotVm, onDemand: (i) => (i.priority = "Regular"), fix: 'priority to "Spot"' },
+    { kind: "AKS GPU pool", resource: aksGpuPool, onDemand: (i) => delete i.scaleSetPriority, fix: 'scaleSetPriority to "Spot"' },
+    {
+        kind: "Karpenter NodePool",
+        resource: inf2NodePool,
+        onDemand: (i) => setPath(i, ["spec", "template", "spec", "requirements", 1, "values"], ["spot", "on-demand"]),
+        fix: "karpenter.sh/capacity-type",
+    },
+];
+
+describe("policy spot-required", () => {
+    for (const c of CASES) {
+        it(`passes a spot ${c.kind}`, async () => {
+            assertNoViolations(await runResourcePolicy(spotRequired, c.resource(), DEV));
+        });
+
+        it(`blocks an on-demand ${c.kind} where the environment requires spot`, async () => {
+            const resource = mutated(c.resource(), c.onDemand);
+            assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["must be spot", c.fix], resource.urn);
+        });
+    }
+
+    it("does not require spot of CPU system pools or of kinds the environment leaves out", async () => {
+        assertNoViolations(await runResourcePolicy(spotRequired, aksCluster(), DEV));
+        assertNoViolations(await runResourcePolicy(spotRequired, eksNodeGroup(), DEV));
+    });
+
+    it("requires nothing by default (prod)", async () => {
+        assertNoViolations(await runResourcePolicy(spotRequired, mutated(aksGpuPool(), (i) => (i.scaleSetPriority = "Regular"))));
+    });
+
+    it("blocks a spot setting that is unknown at preview, without throwing", async () => {
+        const resource = mutated(azureSpotVm(), (i) => (i.priority = UNKNOWN_STRING_SENTINEL));
+        assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV, { preview: true }), ["priority", "unknown at preview"]);
+    });
+});
