@@ -9,10 +9,12 @@ export type Cloud = "gcp" | "azure" | "aws";
 /** The kinds of capacity the SKU and spot policies know; config refers to them by these names. */
 export const CAPACITY_KINDS = [
     "gcp-instance-template",
+    "gcp-instance",
     "azure-vm",
     "aks-agent-pool",
     "azure-ml-deployment",
     "eks-node-group",
+    "ec2-instance",
     "karpenter-node-pool",
 ] as const;
 export type CapacityKind = (typeof CAPACITY_KINDS)[number];
@@ -62,11 +64,20 @@ type CapacityReader = (props: unknown) => Capacity[];
 const SPOT_FIELDS_GCP = "scheduling.provisioningModel";
 
 function gcpTemplate(props: unknown): Capacity[] {
+    return gcpMachine(props, "gcp-instance-template");
+}
+
+/** A lone VM reads like a template: same machineType, guestAccelerators and scheduling. */
+function gcpInstance(props: unknown): Capacity[] {
+    return gcpMachine(props, "gcp-instance");
+}
+
+function gcpMachine(props: unknown, kind: CapacityKind): Capacity[] {
     const accelerators = gcpGuestAccelerators(props);
     return [
         {
             cloud: "gcp",
-            kind: "gcp-instance-template",
+            kind,
             at: "",
             skus: nonAbsent([gcpSku(asString(readAt(props, ["machineType"])), accelerators)]),
             skuField: "machineType",
@@ -205,6 +216,23 @@ function eksNodeGroup(props: unknown): Capacity[] {
     ];
 }
 
+/** EC2 instances are spot when instanceMarketOptions.marketType is "spot". */
+function ec2Instance(props: unknown): Capacity[] {
+    return [
+        {
+            cloud: "aws",
+            kind: "ec2-instance",
+            at: "",
+            skus: nonAbsent([asString(readAt(props, ["instanceType"]))]),
+            skuField: "instanceType",
+            spot: equalsAny(readAt(props, ["instanceMarketOptions", "marketType"]), ["spot"]),
+            spotField: "instanceMarketOptions.marketType",
+            families: [],
+            hasGuestAccelerators: false,
+        },
+    ];
+}
+
 const INSTANCE_TYPE_KEY = "node.kubernetes.io/instance-type";
 const INSTANCE_FAMILY_KEY = "karpenter.k8s.aws/instance-family";
 const CAPACITY_TYPE_KEY = "karpenter.sh/capacity-type";
@@ -299,6 +327,8 @@ function nonAbsent<T>(reads: Read<T>[]): Read<T>[] {
 const READERS: Readonly<Record<string, CapacityReader>> = {
     "gcp:compute/instanceTemplate:InstanceTemplate": gcpTemplate,
     "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": gcpTemplate,
+    "gcp:compute/instance:Instance": gcpInstance,
+    "aws:ec2/instance:Instance": ec2Instance,
     "azure-native:compute:VirtualMachine": azureVm,
     "azure-native:containerservice:AgentPool": aksAgentPool,
     "azure-native:containerservice:ManagedCluster": aksManagedCluster,

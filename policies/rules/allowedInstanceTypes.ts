@@ -13,7 +13,7 @@ const skuList = { type: "array", items: { type: "string", minLength: 1 }, unique
  */
 export const allowedInstanceTypes: ResourceValidationPolicy = {
     name: "allowed-instance-types",
-    description: "Compute SKUs (instance templates, VMs, AKS pools, Azure ML deployments, EKS node groups, Karpenter NodePools) must be on the environment's allow-list.",
+    description: "Compute SKUs (GCP templates and VMs, Azure VMs, AKS pools, Azure ML deployments, EKS node groups, EC2 instances, Karpenter NodePools) must be on the environment's allow-list.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {

@@ -12,10 +12,12 @@ export interface SpotRequiredConfig {
 /** What to set, per kind, to make the capacity spot. */
 const HOW_TO_SPOT: Readonly<Record<CapacityKind, string>> = {
     "gcp-instance-template": 'set scheduling.provisioningModel to "SPOT" (with automaticRestart false, onHostMaintenance "TERMINATE")',
+    "gcp-instance": 'set scheduling.provisioningModel to "SPOT" (with automaticRestart false, onHostMaintenance "TERMINATE")',
     "azure-vm": 'set priority to "Spot" with an evictionPolicy and billingProfile.maxPrice',
     "aks-agent-pool": 'set scaleSetPriority to "Spot" with scaleSetEvictionPolicy "Delete" (this replaces the pool)',
     "azure-ml-deployment": "Azure ML managed online deployments have no spot option",
     "eks-node-group": 'set capacityType to "SPOT"',
+    "ec2-instance": 'set instanceMarketOptions.marketType to "spot"',
     "karpenter-node-pool": 'add the requirement karpenter.sh/capacity-type In ["spot"] (spot only, with the interruption queue)',
 };
 

@@ -18,6 +18,8 @@ export const TYPES = {
     managedCluster: "azure-native:containerservice:ManagedCluster",
     mlDeployment: "azure-native:machinelearningservices:OnlineDeployment",
     eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    gcpVm: "gcp:compute/instance:Instance",
+    ec2Instance: "aws:ec2/instance:Instance",
     nodePool: "kubernetes:karpenter.sh/v1:NodePool",
 } as const;
 
@@ -94,6 +96,22 @@ export function eksNodeGroup(): PlannedResource {
         instanceTypes: ["m5.large"],
         capacityType: "ON_DEMAND",
         scalingConfig: { minSize: 1, maxSize: 2, desiredSize: 1 },
+    });
+}
+
+export function gcpSpotVm(): PlannedResource {
+    return planned(TYPES.gcpVm, "llm-vm-gcp", {
+        zone: "us-central1-a",
+        machineType: "g2-standard-4",
+        scheduling: { provisioningModel: "SPOT", automaticRestart: false, onHostMaintenance: "TERMINATE" },
+    });
+}
+
+export function ec2SpotInstance(): PlannedResource {
+    return planned(TYPES.ec2Instance, "llm-ec2", {
+        instanceType: "inf2.xlarge",
+        instanceMarketOptions: { marketType: "spot" },
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
     });
 }
 

@@ -2,7 +2,7 @@ import { allowedInstanceTypes } from "../../../policies/rules/allowedInstanceTyp
 import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoSecretsIn, assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
-import { aksCluster, aksGpuPool, azureSpotVm, eksNodeGroup, gcpStack, inf2NodePool, mlDeployment, mutated, setPath } from "../../helpers/policyFixtures";
+import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpSpotVm, gcpStack, inf2NodePool, mlDeployment, mutated, setPath } from "../../helpers/policyFixtures";
 
 const ALLOWED = {
     allowed: {
@@ -17,11 +17,13 @@ const template = (): PlannedResource => gcpStack()[0];
 /** Each kind of capacity, compliant, with the path to its SKU and a SKU that is not allowed. */
 const CASES: ReadonlyArray<{ kind: string; resource: () => PlannedResource; skuPath: Array<string | number>; disallowed: unknown }> = [
     { kind: "GCP instance template", resource: template, skuPath: ["machineType"], disallowed: "a2-highgpu-1g" },
+    { kind: "GCP VM", resource: gcpSpotVm, skuPath: ["machineType"], disallowed: "g2-standard-24" },
     { kind: "Azure VM", resource: azureSpotVm, skuPath: ["hardwareProfile", "vmSize"], disallowed: "Standard_ND96asr_v4" },
     { kind: "AKS agent pool", resource: aksGpuPool, skuPath: ["vmSize"], disallowed: "Standard_NC24ads_A100_v4" },
     { kind: "AKS cluster's inline pool", resource: aksCluster, skuPath: ["agentPoolProfiles", 0, "vmSize"], disallowed: "Standard_D32s_v5" },
     { kind: "Azure ML deployment", resource: mlDeployment, skuPath: ["properties", "instanceType"], disallowed: "Standard_NC48ads_A100_v4" },
     { kind: "EKS node group", resource: eksNodeGroup, skuPath: ["instanceTypes"], disallowed: ["m5.large", "p4d.24xlarge"] },
+    { kind: "EC2 instance", resource: ec2SpotInstance, skuPath: ["instanceType"], disallowed: "p5.48xlarge" },
     { kind: "Karpenter NodePool", resource: inf2NodePool, skuPath: ["spec", "template", "spec", "requirements", 0, "values"], disallowed: ["inf2.48xlarge"] },
 ];
 

@@ -2,9 +2,9 @@ import { spotRequired } from "../../../policies/rules/spotRequired";
 import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
-import { aksCluster, aksGpuPool, azureSpotVm, eksNodeGroup, gcpStack, inf2NodePool, mutated, setPath } from "../../helpers/policyFixtures";
+import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpSpotVm, gcpStack, inf2NodePool, mutated, setPath } from "../../helpers/policyFixtures";
 
-const DEV = { kinds: ["gcp-instance-template", "azure-vm", "aks-agent-pool", "karpenter-node-pool"] };
+const DEV = { kinds: ["gcp-instance-template", "gcp-instance", "azure-vm", "aks-agent-pool", "ec2-instance", "karpenter-node-pool"] };
 
 const template = (): PlannedResource => gcpStack()[0];
 
@@ -16,6 +16,8 @@ const CASES: ReadonlyArray<{ kind: string; resource: () => PlannedResource; onDe
         onDemand: (i) => (i.scheduling = { provisioningModel: "STANDARD", automaticRestart: true, onHostMaintenance: "TERMINATE" }),
         fix: 'scheduling.provisioningModel to "SPOT"',
     },
+    { kind: "GCP GPU VM", resource: gcpSpotVm, onDemand: (i) => delete i.scheduling, fix: 'scheduling.provisioningModel to "SPOT"' },
+    { kind: "EC2 Inferentia instance", resource: ec2SpotInstance, onDemand: (i) => delete i.instanceMarketOptions, fix: 'instanceMarketOptions.marketType to "spot"' },
     { kind: "Azure GPU VM", resource: azureSpotVm, onDemand: (i) => (i.priority = "Regular"), fix: 'priority to "Spot"' },
     { kind: "AKS GPU pool", resource: aksGpuPool, onDemand: (i) => delete i.scaleSetPriority, fix: 'scaleSetPriority to "Spot"' },
     {
