@@ -1,7 +1,10 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config";
-import { renderTree, planDocument } from "./render";
+import { comparePlans, parseComparablePlan, PlanDiff } from "./compare";
+import { renderMarkdown, renderText } from "./format";
+import { buildReport, hasMandatoryViolation, loadPolicyConfig } from "./report";
 import { runProgram } from "./run";
 import { loadStack, PlanUsageError } from "./stackFiles";
 
@@ -13,16 +16,22 @@ const PROJECT_DIR = path.resolve(__dirname, "..");
 interface PlanOptions {
     stack: string;
     stackFile?: string;
+    policyConfig?: string;
+    compare?: string;
     json?: boolean;
+    markdown?: boolean;
 }
 
 /** Runs the offline plan; returns the exit code and writes to the given streams. */
 export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
     const program = new Command("plan")
-        .description("Show what a stack would create, with no cloud credentials and no Pulumi CLI.")
+        .description("Show what a stack would create, what it would cost and what the policies say, with no cloud credentials and no Pulumi CLI.")
         .requiredOption("-s, --stack <name>", "stack to plan (reads Pulumi.<name>.yaml)")
         .option("--stack-file <path>", "read the stack's config from this file instead of Pulumi.<name>.yaml")
-        .addOption(new Option("--json", "print one JSON document instead of text"))
+        .option("--policy-config <path>", "policy pack config (default: policies/config/<name>.json)")
+        .option("--compare <plan.json>", "show what changed since an earlier `--json` plan")
+        .addOption(new Option("--json", "print one JSON document").conflicts("markdown"))
+        .addOption(new Option("--markdown", "print a report for a pull-request comment"))
         .exitOverride()
         .configureOutput({ writeOut: out, writeErr: err });
     let opts: PlanOptions;
@@ -36,22 +45,19 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
 
     try {
         const stack = loadStack(PROJECT_DIR, opts.stack, opts.stackFile);
+        const policy = loadPolicyConfig(PROJECT_DIR, stack.stack, opts.policyConfig);
+        const earlier = opts.compare ? readEarlierPlan(opts.compare) : undefined;
         const run = await runProgram(stack);
+        const details = await buildReport(stack.project, stack.stack, run.resources, run.outputs, policy);
+        const diff: PlanDiff | undefined = earlier ? comparePlans(earlier, details.report) : undefined;
         if (opts.json) {
-            out(JSON.stringify(planDocument(stack.project, stack.stack, run.resources), null, 2) + "\n");
+            out(JSON.stringify(diff ? { ...details.report, diff } : details.report, null, 2) + "\n");
+        } else if (opts.markdown) {
+            out(renderMarkdown(details, run.resources, diff));
         } else {
-            out(
-                `${stack.project} · stack ${stack.stack} · ${run.resources.length} resources ` +
-                    `(offline plan under mocks: nothing was created)\n\n` +
-                    renderTree(run.resources) +
-                    `\n\nOutputs:\n` +
-                    Object.entries(run.outputs)
-                        .map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`)
-                        .join("\n") +
-                    "\n",
-            );
+            out(renderText(details, run.resources, diff));
         }
-        return EXIT.ok;
+        return hasMandatoryViolation(details.report) ? EXIT.violations : EXIT.ok;
     } catch (e) {
         if (e instanceof ConfigError || e instanceof PlanUsageError) {
             err(`error: ${e.message}\n`);
@@ -59,6 +65,11 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         }
         throw e;
     }
+}
+
+function readEarlierPlan(file: string) {
+    if (!fs.existsSync(file)) throw new PlanUsageError(`--compare: no file ${file}`);
+    return parseComparablePlan(fs.readFileSync(file, "utf8"), file);
 }
 
 if (require.main === module) {

@@ -1,0 +1,114 @@
+import { PlanReport } from "./report";
+import { PlanUsageError } from "./stackFiles";
+
+/** The parts of an earlier `--json` plan that a comparison reads. */
+export interface ComparablePlan {
+    readonly stack: string;
+    readonly resources: ReadonlyArray<{ urn: string; type: string; name: string; inputs: Record<string, unknown> }>;
+    readonly cost: {
+        readonly lines: ReadonlyArray<{ urn: string; sku: string; baselineMonthlyUsd: number; worstCaseMonthlyUsd: number }>;
+        readonly baselineMonthlyUsd: number;
+        readonly worstCaseMonthlyUsd: number;
+    };
+}
+
+export interface ResourceRef { readonly urn: string; readonly type: string; readonly name: string }
+
+export interface CostDelta {
+    readonly urn: string;
+    readonly name: string;
+    readonly sku: string;
+    readonly baselineBefore: number;
+    readonly baselineAfter: number;
+    readonly worstCaseBefore: number;
+    readonly worstCaseAfter: number;
+    readonly baselineDelta: number;
+    readonly worstCaseDelta: number;
+}
+
+export interface PlanDiff {
+    readonly added: ResourceRef[];
+    readonly removed: ResourceRef[];
+    /** Resources whose inputs differ, with the top-level input names that changed. */
+    readonly changed: Array<ResourceRef & { fields: string[] }>;
+    /** Cost lines that appeared, disappeared or changed (unchanged lines are left out). */
+    readonly lines: CostDelta[];
+    readonly totals: {
+        readonly baselineBefore: number;
+        readonly baselineAfter: number;
+        readonly worstCaseBefore: number;
+        readonly worstCaseAfter: number;
+        readonly baselineDelta: number;
+        readonly worstCaseDelta: number;
+    };
+}
+
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+/** Reads an earlier plan (`npm run plan -- --json` output) and checks it has what a comparison needs. */
+export function parseComparablePlan(text: string, file: string): ComparablePlan {
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (e) {
+        throw new PlanUsageError(`${file}: not JSON: ${(e as Error).message}`);
+    }
+    const d = doc as Partial<ComparablePlan> | null;
+    if (!d || !Array.isArray(d.resources) || !d.cost || !Array.isArray(d.cost.lines) || typeof d.cost.worstCaseMonthlyUsd !== "number") {
+        throw new PlanUsageError(`${file}: not a plan made with --json (needs resources and cost)`);
+    }
+    return d as ComparablePlan;
+}
+
+/** What changed from `before` to `after`: resources by URN, cost lines by URN and SKU, and totals. */
+export function comparePlans(before: ComparablePlan, after: PlanReport): PlanDiff {
+    const beforeByUrn = new Map(before.resources.map((r) => [r.urn, r]));
+    const afterByUrn = new Map(after.resources.map((r) => [r.urn, r]));
+    const ref = (r: ResourceRef): ResourceRef => ({ urn: r.urn, type: r.type, name: r.name });
+
+    const added = after.resources.filter((r) => !beforeByUrn.has(r.urn)).map(ref);
+    const removed = before.resources.filter((r) => !afterByUrn.has(r.urn)).map(ref);
+    const changed = after.resources.flatMap((r) => {
+        const old = beforeByUrn.get(r.urn);
+        if (!old) return [];
+        const keys = [...new Set([...Object.keys(old.inputs ?? {}), ...Object.keys(r.inputs)])].sort();
+        const fields = keys.filter((k) => JSON.stringify(old.inputs?.[k]) !== JSON.stringify(r.inputs[k]));
+        return fields.length > 0 ? [{ ...ref(r), fields }] : [];
+    });
+
+    const key = (l: { urn: string; sku: string }) => `${l.urn}|${l.sku}`;
+    const oldLines = new Map(before.cost.lines.map((l) => [key(l), l]));
+    const newLines = new Map(after.cost.lines.map((l) => [key(l), l]));
+    const lines: CostDelta[] = [];
+    for (const k of new Set([...oldLines.keys(), ...newLines.keys()])) {
+        const o = oldLines.get(k);
+        const n = newLines.get(k);
+        const line = (n ?? o)!;
+        const delta: CostDelta = {
+            urn: line.urn,
+            name: line.urn.slice(line.urn.lastIndexOf("::") + 2),
+            sku: line.sku,
+            baselineBefore: o?.baselineMonthlyUsd ?? 0,
+            baselineAfter: n?.baselineMonthlyUsd ?? 0,
+            worstCaseBefore: o?.worstCaseMonthlyUsd ?? 0,
+            worstCaseAfter: n?.worstCaseMonthlyUsd ?? 0,
+            baselineDelta: cents((n?.baselineMonthlyUsd ?? 0) - (o?.baselineMonthlyUsd ?? 0)),
+            worstCaseDelta: cents((n?.worstCaseMonthlyUsd ?? 0) - (o?.worstCaseMonthlyUsd ?? 0)),
+        };
+        if (delta.baselineDelta !== 0 || delta.worstCaseDelta !== 0) lines.push(delta);
+    }
+    return {
+        added,
+        removed,
+        changed,
+        lines,
+        totals: {
+            baselineBefore: before.cost.baselineMonthlyUsd,
+            baselineAfter: after.cost.baselineMonthlyUsd,
+            worstCaseBefore: before.cost.worstCaseMonthlyUsd,
+            worstCaseAfter: after.cost.worstCaseMonthlyUsd,
+            baselineDelta: cents(after.cost.baselineMonthlyUsd - before.cost.baselineMonthlyUsd),
+            worstCaseDelta: cents(after.cost.worstCaseMonthlyUsd - before.cost.worstCaseMonthlyUsd),
+        },
+    };
+}

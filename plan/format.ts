@@ -1,0 +1,163 @@
+import { PlanDiff } from "./compare";
+import { PlannedResource } from "./mocks";
+import { renderTree } from "./render";
+import { hasMandatoryViolation, PlanDetails } from "./report";
+
+/** "$1,234.56"; negative as "-$12.00". */
+export function usd(amount: number, digits = 2): string {
+    const s = Math.abs(amount).toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    return `${amount < 0 ? "-" : ""}$${s}`;
+}
+
+function signedUsd(amount: number): string {
+    return amount > 0 ? `+${usd(amount)}` : amount < 0 ? usd(amount) : "$0.00";
+}
+
+const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+function table(head: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const fmt = (cells: string[]) =>
+        cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+    return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n");
+}
+
+function costRows(details: PlanDetails): string[][] {
+    return details.report.cost.lines.map((l, i) => [
+        nameOf(l.urn),
+        l.sku,
+        l.countMin === l.countMax ? String(l.countMax) : `${l.countMin}–${l.countMax}`,
+        usd(details.hourly[i], 4),
+        usd(l.baselineMonthlyUsd),
+        usd(l.worstCaseMonthlyUsd),
+    ]);
+}
+
+const COST_HEAD = ["resource", "SKU", "count", "$/h (unit)", "baseline $/mo", "worst case $/mo"];
+
+function capSentence(details: PlanDetails): string {
+    const { cost } = details.report;
+    if (cost.capMonthlyUsd === null) return "no monthly-cost-cap is enforced for this stack";
+    const room = cost.capMonthlyUsd - cost.worstCaseMonthlyUsd;
+    return room >= 0
+        ? `within the cap of ${usd(cost.capMonthlyUsd)} (${usd(room)} to spare)`
+        : `OVER the cap of ${usd(cost.capMonthlyUsd)} by ${usd(-room)}`;
+}
+
+/** The text plan: tree, cost table, totals against the cap, every violation, outputs. */
+export function renderText(details: PlanDetails, resources: readonly PlannedResource[], diff?: PlanDiff): string {
+    const { report } = details;
+    const parts = [
+        `${report.project} · stack ${report.stack} · ${resources.length} resources (offline plan under mocks: nothing was created)`,
+        renderTree(resources),
+        `Cost (USD per month of 730 h; baseline = every group at its minimum, worst case = at its maximum)\n` +
+            table(COST_HEAD, costRows(details), new Set([2, 3, 4, 5])) +
+            `\n\nBaseline ${usd(report.cost.baselineMonthlyUsd)}/month · worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month · ${capSentence(details)}`,
+        renderViolationsText(details),
+    ];
+    if (diff) parts.push(renderDiffText(diff));
+    parts.push(`Outputs:\n${Object.entries(details.outputs).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}`);
+    return parts.join("\n\n") + "\n";
+}
+
+function renderViolationsText(details: PlanDetails): string {
+    const { violations, pack } = details.report.policies;
+    const head = `Policies (${pack}, config ${details.policyConfigFile}): `;
+    if (violations.length === 0) return `${head}no violations`;
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    return (
+        `${head}${mandatory} mandatory, ${violations.length - mandatory} advisory\n` +
+        violations
+            .map((v) => `  [${v.enforcementLevel}] ${v.policy}${v.urn ? ` (${nameOf(v.urn)})` : ""}\n    ${v.message.replace(/\n/g, "\n    ")}`)
+            .join("\n")
+    );
+}
+
+function renderDiffText(diff: PlanDiff): string {
+    const lines = [
+        `Compared with the earlier plan: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`,
+        ...diff.added.map((r) => `  + ${r.type}  ${r.name}`),
+        ...diff.removed.map((r) => `  - ${r.type}  ${r.name}`),
+        ...diff.changed.map((r) => `  ~ ${r.type}  ${r.name}  (${r.fields.join(", ")})`),
+    ];
+    if (diff.lines.length > 0) {
+        lines.push(
+            "",
+            table(
+                ["resource", "SKU", "baseline Δ $/mo", "worst case Δ $/mo"],
+                diff.lines.map((l) => [l.name, l.sku, signedUsd(l.baselineDelta), signedUsd(l.worstCaseDelta)]),
+                new Set([2, 3]),
+            ),
+        );
+    }
+    lines.push(
+        `Total: baseline ${usd(diff.totals.baselineBefore)} → ${usd(diff.totals.baselineAfter)} (${signedUsd(diff.totals.baselineDelta)}), ` +
+            `worst case ${usd(diff.totals.worstCaseBefore)} → ${usd(diff.totals.worstCaseAfter)} (${signedUsd(diff.totals.worstCaseDelta)})`,
+    );
+    return lines.join("\n");
+}
+
+const mdCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+
+/** A report ready for a pull-request comment (and the job summary). */
+export function renderMarkdown(details: PlanDetails, resources: readonly PlannedResource[], diff?: PlanDiff): string {
+    const { report } = details;
+    const blocked = hasMandatoryViolation(report);
+    const out: string[] = [
+        `<!-- llm-serving-plan:${report.stack} -->`,
+        `### ${blocked ? "❌" : "✅"} llm-serving plan for \`${report.stack}\``,
+        "",
+        `**Worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month**, ${capSentence(details)} · baseline ${usd(report.cost.baselineMonthlyUsd)}/month · ${resources.length} resources`,
+        "",
+    ];
+    if (diff) {
+        out.push(
+            `#### Change against the base branch`,
+            "",
+            `| | baseline $/mo | worst case $/mo |`,
+            `|---|---:|---:|`,
+            `| before | ${usd(diff.totals.baselineBefore)} | ${usd(diff.totals.worstCaseBefore)} |`,
+            `| after | ${usd(diff.totals.baselineAfter)} | ${usd(diff.totals.worstCaseAfter)} |`,
+            `| **Δ** | **${signedUsd(diff.totals.baselineDelta)}** | **${signedUsd(diff.totals.worstCaseDelta)}** |`,
+            "",
+        );
+        if (diff.lines.length > 0) {
+            out.push(`| resource | SKU | baseline Δ | worst case Δ |`, `|---|---|---:|---:|`);
+            for (const l of diff.lines) out.push(`| ${mdCell(l.name)} | ${mdCell(l.sku)} | ${signedUsd(l.baselineDelta)} | ${signedUsd(l.worstCaseDelta)} |`);
+            out.push("");
+        }
+        out.push(`Resources: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed.`);
+        const changes = [
+            ...diff.added.map((r) => `- ➕ \`${r.type}\` ${r.name}`),
+            ...diff.removed.map((r) => `- ➖ \`${r.type}\` ${r.name}`),
+            ...diff.changed.map((r) => `- ✏️ \`${r.type}\` ${r.name} (${r.fields.join(", ")})`),
+        ];
+        if (changes.length > 0) out.push("", ...changes);
+        out.push("");
+    }
+    out.push(`#### Policies (${report.policies.pack})`, "");
+    if (report.policies.violations.length === 0) {
+        out.push("No violations.", "");
+    } else {
+        out.push(`| level | policy | resource | message |`, `|---|---|---|---|`);
+        for (const v of report.policies.violations) {
+            out.push(`| ${v.enforcementLevel} | ${v.policy} | ${v.urn ? mdCell(nameOf(v.urn)) : "stack"} | ${mdCell(v.message)} |`);
+        }
+        out.push("");
+    }
+    out.push(`#### Cost`, "", `| ${COST_HEAD.join(" | ")} |`, `|---|---|---:|---:|---:|---:|`);
+    for (const row of costRows(details)) out.push(`| ${row.map(mdCell).join(" | ")} |`);
+    out.push(
+        "",
+        `<details><summary>${resources.length} resources</summary>`,
+        "",
+        "```text",
+        renderTree(resources),
+        "```",
+        "",
+        "</details>",
+        "",
+        `<sub>Offline plan: \`index.ts\` run under Pulumi mocks with the stack's config; prices from \`policies/cost/catalog.ts\`; nothing was deployed.</sub>`,
+    );
+    return out.join("\n") + "\n";
+}

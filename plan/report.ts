@@ -1,0 +1,132 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DEFAULT_SPOT_MARGIN, Estimate, estimateCosts } from "../policies/cost/estimate";
+import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
+import { PolicyConfigError } from "../policies/packConfig";
+import { PlannedResource } from "./mocks";
+import { planDocument } from "./render";
+import { PlanUsageError } from "./stackFiles";
+
+/** One priced line as the plan prints and serializes it (`--json` shape of issue 3). */
+export interface PlanCostLine {
+    readonly urn: string;
+    readonly sku: string;
+    readonly region: string;
+    readonly countMin: number;
+    readonly countMax: number;
+    readonly baselineMonthlyUsd: number;
+    readonly worstCaseMonthlyUsd: number;
+    readonly basis: string;
+}
+
+export interface PlanReport {
+    readonly project: string;
+    readonly stack: string;
+    readonly resources: ReturnType<typeof planDocument>["resources"];
+    readonly cost: {
+        readonly currency: "USD";
+        readonly lines: PlanCostLine[];
+        readonly baselineMonthlyUsd: number;
+        readonly worstCaseMonthlyUsd: number;
+        /** The stack's `monthly-cost-cap`, or null when that policy is disabled. */
+        readonly capMonthlyUsd: number | null;
+    };
+    readonly policies: {
+        readonly pack: typeof PACK_NAME;
+        readonly violations: Array<{ policy: string; enforcementLevel: "mandatory" | "advisory"; urn: string | null; message: string }>;
+    };
+}
+
+/** What the text and Markdown renderers need beyond the JSON document. */
+export interface PlanDetails {
+    readonly report: PlanReport;
+    /** Hourly unit price per line (same order as report.cost.lines). */
+    readonly hourly: number[];
+    readonly outputs: Record<string, unknown>;
+    readonly policyConfigFile: string;
+}
+
+/** `policies/config/<stack>.json`, or the file given with --policy-config. */
+export function loadPolicyConfig(projectDir: string, stack: string, file?: string): { file: string; config: Record<string, unknown> } {
+    const resolved = file ?? path.join(projectDir, "policies", "config", `${stack}.json`);
+    if (!fs.existsSync(resolved)) {
+        throw new PlanUsageError(`no policy config ${resolved}; create it or pass --policy-config <file>`);
+    }
+    try {
+        const parsed: unknown = JSON.parse(fs.readFileSync(resolved, "utf8"));
+        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("must be a JSON object");
+        return { file: resolved, config: parsed as Record<string, unknown> };
+    } catch (e) {
+        throw new PlanUsageError(`${resolved}: not a valid policy config: ${(e as Error).message}`);
+    }
+}
+
+/**
+ * Prices the planned resources with the pack's own engine and runs the pack's policies on them,
+ * in process, with the same policy config the CLI would be given.
+ */
+export async function buildReport(
+    project: string,
+    stack: string,
+    resources: PlannedResource[],
+    outputs: Record<string, unknown>,
+    policy: { file: string; config: Record<string, unknown> },
+): Promise<PlanDetails> {
+    const capSettings = asRecord(policy.config["monthly-cost-cap"]);
+    const spotMargin = typeof capSettings.spotMargin === "number" ? capSettings.spotMargin : DEFAULT_SPOT_MARGIN;
+    const estimate: Estimate = estimateCosts(
+        resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+        { spotMargin },
+    );
+    let evaluation;
+    try {
+        evaluation = await evaluatePolicies(resources, policy.config);
+    } catch (e) {
+        if (e instanceof PolicyConfigError) throw new PlanUsageError(`${policy.file}: ${e.message}`);
+        throw e;
+    }
+    const capDisabled = capSettings.enforcementLevel === "disabled" || policy.config["monthly-cost-cap"] === "disabled";
+    const report: PlanReport = {
+        ...planDocument(project, stack, resources),
+        cost: {
+            currency: "USD",
+            lines: estimate.lines.map((l) => ({
+                urn: l.urn,
+                sku: l.sku,
+                region: l.region,
+                countMin: l.countMin,
+                countMax: l.countMax,
+                baselineMonthlyUsd: l.baselineMonthlyUsd,
+                worstCaseMonthlyUsd: l.worstCaseMonthlyUsd,
+                basis: l.basis,
+            })),
+            baselineMonthlyUsd: estimate.baselineMonthlyUsd,
+            worstCaseMonthlyUsd: estimate.worstCaseMonthlyUsd,
+            capMonthlyUsd: !capDisabled && typeof capSettings.maxMonthlyUsd === "number" ? capSettings.maxMonthlyUsd : null,
+        },
+        policies: {
+            pack: evaluation.pack,
+            violations: evaluation.violations.map((v) => ({
+                policy: v.policy,
+                enforcementLevel: v.enforcementLevel,
+                urn: v.urn ?? null,
+                message: v.message,
+            })),
+        },
+    };
+    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs, policyConfigFile: displayPath(policy.file) };
+}
+
+export function hasMandatoryViolation(report: PlanReport): boolean {
+    return report.policies.violations.some((v) => v.enforcementLevel === "mandatory");
+}
+
+/** Paths inside the project are shown relative to it, so output reads the same on every machine. */
+function displayPath(file: string): string {
+    const relative = path.relative(path.resolve(__dirname, ".."), path.resolve(file));
+    return relative.startsWith("..") ? file : relative;
+}
+
+function asRecord(v: unknown): Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
