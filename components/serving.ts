@@ -70,6 +70,90 @@ export function vllmServer(model: ModelConfig, opts: VllmOptions): ModelServerSp
     };
 }
 
+/**
+ * vLLM's Neuron build (AWS Deep Learning Container for vLLM on Inferentia2/Trainium), pinned.
+ * The inf2 target runs it under Ray Serve, which needs `ray[serve]` in the image too: override
+ * `targets.eksInf2.image` with an image built FROM this one when it lacks Ray.
+ */
+export const NEURON_VLLM_IMAGE = "public.ecr.aws/neuron/pytorch-inference-vllm-neuronx:0.9.1-neuronx-py311-sdk2.26.0-ubuntu22.04";
+/** Each Inferentia2 device (`aws.amazon.com/neuron`) carries two NeuronCore-v2. */
+export const NEURON_CORES_PER_DEVICE = 2;
+
+export interface NeuronOptions {
+    /** Inferentia2 devices one server spans; tensor parallelism runs over their cores. @default 1 */
+    readonly devices?: number;
+    /** Concurrent sequences; Neuron compiles graphs for a fixed batch size. @default 8 */
+    readonly maxNumSeqs?: number;
+    /** @default NEURON_VLLM_IMAGE */
+    readonly image?: string;
+}
+
+/**
+ * The vLLM server for `model` on AWS Neuron (Inferentia2): the same arguments, port, health path
+ * and secret names as `vllmServer`, with tensor parallelism over the NeuronCores it is given.
+ * First start compiles the model for Neuron, so it takes longer than on a GPU.
+ */
+export function neuronServer(model: ModelConfig, opts: NeuronOptions = {}): ModelServerSpec {
+    const devices = opts.devices ?? 1;
+    const args = [
+        "--model", model.id,
+        "--served-model-name", model.servedName,
+        "--max-model-len", String(model.maxModelLen),
+        "--host", "0.0.0.0",
+        "--port", String(SERVER_PORT),
+        ...(model.revision ? ["--revision", model.revision] : []),
+        "--tensor-parallel-size", String(devices * NEURON_CORES_PER_DEVICE),
+        "--max-num-seqs", String(opts.maxNumSeqs ?? 8),
+        // Neuron serves a fixed-shape KV cache: one block per sequence of max-model-len.
+        "--block-size", String(model.maxModelLen),
+    ];
+    return {
+        image: opts.image ?? NEURON_VLLM_IMAGE,
+        args,
+        port: SERVER_PORT,
+        healthPath: HEALTH_PATH,
+        secretEnv: { apiKey: API_KEY_ENV, hfToken: HF_TOKEN_ENV },
+        loadSeconds: MODEL_LOAD_SECONDS * 2,
+    };
+}
+
+/** llama.cpp's server, CPU build, pinned to one release (its `server` tag moves with every commit). */
+export const LLAMA_CPP_IMAGE = "ghcr.io/ggml-org/llama.cpp:server-b7010";
+/** llama-server reads its API key from this variable (same effect as `--api-key`). */
+export const LLAMA_API_KEY_ENV = "LLAMA_API_KEY";
+
+export interface LlamaCppOptions {
+    /** Quantized GGUF build of the model (config/gguf.ts). */
+    readonly gguf: { readonly repo: string; readonly file: string };
+    /** CPU threads for generation. @default llama-server's choice (all cores) */
+    readonly threads?: number;
+}
+
+/**
+ * llama.cpp's OpenAI-compatible server for CPU-only machines: the same port, health path and
+ * served name as vLLM, with a quantized GGUF build of the model downloaded from Hugging Face.
+ */
+export function llamaCppServer(model: ModelConfig, opts: LlamaCppOptions): ModelServerSpec {
+    const args = [
+        "--hf-repo", opts.gguf.repo,
+        "--hf-file", opts.gguf.file,
+        "--alias", model.servedName,
+        "--ctx-size", String(model.maxModelLen),
+        "--host", "0.0.0.0",
+        "--port", String(SERVER_PORT),
+        ...(opts.threads ? ["--threads", String(opts.threads)] : []),
+    ];
+    return {
+        image: LLAMA_CPP_IMAGE,
+        args,
+        port: SERVER_PORT,
+        healthPath: HEALTH_PATH,
+        secretEnv: { apiKey: LLAMA_API_KEY_ENV, hfToken: HF_TOKEN_ENV },
+        // ~4.4 GB of weights to download and map; no GPU driver to wait for.
+        loadSeconds: 600,
+    };
+}
+
 /** The OpenAI base URL clients configure (`OPENAI_BASE_URL`), from the endpoint's origin. */
 export function openAiBaseUrl(origin: string): string {
     return `${origin.replace(/\/+$/, "")}/v1`;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig, TargetName } from "../config";
 import { GcpSpotL4Replicas } from "./GcpSpotL4Replicas";
+import { EksInf2Pool } from "./EksInf2Pool";
 
 /** What every target component exposes. */
 export interface ServingTarget {
@@ -36,6 +37,14 @@ const BUILDERS: { [K in TargetName]-?: TargetBuilder } = {
             config: config.targets.gcpSpotL4!,
             model: config.model,
             labels: costLabels(config),
+            apiKey: config.apiKey,
+            hfToken: config.hfToken,
+        }),
+    eksInf2: (config) =>
+        new EksInf2Pool("eks-inf2", {
+            config: config.targets.eksInf2!,
+            model: config.model,
+            tags: costLabels(config),
             apiKey: config.apiKey,
             hfToken: config.hfToken,
         }),

@@ -6,6 +6,7 @@ import { ModelConfig, NAMESPACE, stackConfigSchema, TagsConfig, TargetsConfig } 
 export { ConfigError } from "./errors";
 export * from "./schema";
 export * from "./targets/gcpSpotL4";
+export * from "./targets/eksInf2";
 
 /** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */
 export const SECRET_KEYS = ["hfToken", "apiKey"] as const;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { int, labelValue } from "./fields";
 import { gcpSpotL4Schema } from "./targets/gcpSpotL4";
+import { eksInf2Schema } from "./targets/eksInf2";
 
 /** The one config namespace of this program (the Pulumi project name). */
 export const NAMESPACE = "llm-serving";
@@ -49,6 +50,7 @@ export const targetsSchema = z
     .strictObject(
         {
             gcpSpotL4: gcpSpotL4Schema.optional(),
+            eksInf2: eksInf2Schema.optional(),
         },
         { error: "must be an object whose keys name targets" },
     )
