@@ -7,6 +7,11 @@ export { ConfigError } from "./errors";
 export * from "./schema";
 export * from "./targets/gcpSpotL4";
 export * from "./targets/eksInf2";
+export * from "./targets/azure";
+export * from "./targets/aksGpu";
+export * from "./targets/azureMl";
+export * from "./targets/gpuVm";
+export * from "./gguf";
 
 /** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */
 export const SECRET_KEYS = ["hfToken", "apiKey"] as const;
