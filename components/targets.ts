@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig, TargetName } from "../config";
 import { GcpSpotL4Replicas } from "./GcpSpotL4Replicas";
 import { EksInf2Pool } from "./EksInf2Pool";
+import { AksGpuNodePool } from "./AksGpuNodePool";
+import { AzureMlEndpoint } from "./AzureMlEndpoint";
+import { GpuVm } from "./GpuVm";
 
 /** What every target component exposes. */
 export interface ServingTarget {
@@ -43,6 +46,30 @@ const BUILDERS: { [K in TargetName]-?: TargetBuilder } = {
     eksInf2: (config) =>
         new EksInf2Pool("eks-inf2", {
             config: config.targets.eksInf2!,
+            model: config.model,
+            tags: costLabels(config),
+            apiKey: config.apiKey,
+            hfToken: config.hfToken,
+        }),
+    aksGpu: (config) =>
+        new AksGpuNodePool("aks-gpu", {
+            config: config.targets.aksGpu!,
+            model: config.model,
+            tags: costLabels(config),
+            apiKey: config.apiKey,
+            hfToken: config.hfToken,
+        }),
+    azureMl: (config) =>
+        // Azure ML generates its endpoint keys; config.apiKey does not apply here.
+        new AzureMlEndpoint("azure-ml", {
+            config: config.targets.azureMl!,
+            model: config.model,
+            tags: costLabels(config),
+            hfToken: config.hfToken,
+        }),
+    gpuVm: (config) =>
+        new GpuVm("gpu-vm", {
+            config: config.targets.gpuVm!,
             model: config.model,
             tags: costLabels(config),
             apiKey: config.apiKey,

@@ -1,0 +1,225 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as resources from "@pulumi/azure-native/resources";
+import * as appsv1 from "@pulumi/kubernetes/apps/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helm from "@pulumi/kubernetes/helm/v3";
+import * as policyv1 from "@pulumi/kubernetes/policy/v1";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import * as random from "@pulumi/random";
+import { AksGpuConfig, AZURE_GPU_SIZES, ModelConfig } from "../config";
+import {
+    AKS_RBAC_CLUSTER_ADMIN_ROLE,
+    clusterSecurity,
+    DEVICE_PLUGIN_CHART,
+    devicePluginValues,
+    GPU_NODE_LABELS,
+    GPU_RESOURCE,
+    gpuPoolSpec,
+    gpuTolerations,
+    parseClusterId,
+    replicaResources,
+    systemPoolProfile,
+} from "./azure/aks";
+import { roleDefinitionId } from "./azure/roles";
+import {
+    modelNamespace,
+    modelServerDeployment,
+    modelServerPdb,
+    modelServerService,
+    routeGuardConfigMap,
+    asPulumi,
+    SECRET_DATA_KEYS,
+} from "./k8s/modelServer";
+import { openAiBaseUrl } from "./serving";
+import { azureVllmServer } from "./azure/server";
+
+export interface AksGpuNodePoolArgs {
+    /** Validated `targets.aksGpu` config. */
+    readonly config: AksGpuConfig;
+    readonly model: ModelConfig;
+    /** Azure tags for every taggable child (owner, cost-center, environment). */
+    readonly tags: Readonly<Record<string, string>>;
+    /** Bearer token clients must send. @default a generated 48-character key */
+    readonly apiKey?: pulumi.Input<string>;
+    /** Hugging Face token, for gated models. */
+    readonly hfToken?: pulumi.Input<string>;
+}
+
+/** App name of the model server's Kubernetes objects. */
+const APP = "model-server";
+
+/**
+ * vLLM on an AKS GPU node pool: a locked-down cluster (Entra ID + Azure RBAC, no local accounts,
+ * authorized API server ranges or a private API server, network policy) with a small inline
+ * system pool, a tainted autoscaled GPU pool, NVIDIA's device plugin, and the model server
+ * behind a LoadBalancer Service.
+ *
+ * Exposure: the Service targets an nginx sidecar (components/k8s/routeGuard.ts) that forwards
+ * only `/v1/` and answers 403 elsewhere, because vLLM's API key guards only `/v1`. A sidecar
+ * rather than an ingress controller: it needs no cluster-wide add-on, each replica is guarded on
+ * its own, and the probes still reach `/health` on the model port, which no Service exposes.
+ * The load balancer admits only `allowedCidrs` (`loadBalancerSourceRanges`, enforced by the NSG
+ * AKS manages).
+ */
+export class AksGpuNodePool extends pulumi.ComponentResource {
+    /** OpenAI-compatible base URL (`.../v1`). */
+    public readonly endpoint: pulumi.Output<string>;
+    /** Bearer token for the endpoint (secret). */
+    public readonly apiKey: pulumi.Output<string>;
+    /**
+     * Kubeconfig for Entra ID sign-in (secret). Uses kubelogin: set AAD_LOGIN_METHOD (azurecli,
+     * spn, workloadidentity) for non-interactive use.
+     */
+    public readonly kubeconfig: pulumi.Output<string>;
+
+    constructor(name: string, args: AksGpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("llm-serving:azure:AksGpuNodePool", name, {}, opts);
+        const childOpts = { parent: this };
+        const { config, tags } = args;
+        const size = AZURE_GPU_SIZES[config.vmSize];
+        const server = azureVllmServer(args.model, config.vmSize);
+
+        const apiKey = pulumi.secret(
+            args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
+        );
+
+        // Cluster: ours, or an existing one named by resource id.
+        let resourceGroupName: pulumi.Output<string>;
+        let clusterName: pulumi.Output<string>;
+        if (config.existingClusterId) {
+            const existing = parseClusterId(config.existingClusterId);
+            resourceGroupName = pulumi.output(existing.resourceGroupName);
+            clusterName = pulumi.output(existing.clusterName);
+        } else {
+            const group = new resources.ResourceGroup(`${name}-rg`, { location: config.location, tags }, childOpts);
+            const cluster = new containerservice.ManagedCluster(
+                `${name}-cluster`,
+                {
+                    resourceGroupName: group.name,
+                    location: config.location,
+                    dnsPrefix: name,
+                    kubernetesVersion: config.kubernetesVersion,
+                    sku: { name: "Base", tier: config.tier },
+                    identity: { type: "SystemAssigned" },
+                    ...clusterSecurity(config),
+                    // The system pool stays inline (the cost policy reads it there); the GPU pool is its own resource.
+                    agentPoolProfiles: [systemPoolProfile(config)],
+                    autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+                    tags,
+                },
+                // The GPU pool is managed as its own resource; do not fight it over the inline list.
+                { ...childOpts, ignoreChanges: ["agentPoolProfiles[0].count"] },
+            );
+            resourceGroupName = group.name;
+            clusterName = cluster.name;
+
+            // With local accounts disabled, whoever runs Pulumi needs Azure RBAC rights to apply
+            // the Kubernetes objects below.
+            const client = authorization.getClientConfigOutput({ parent: this });
+            new authorization.RoleAssignment(
+                `${name}-deployer-admin`,
+                {
+                    principalId: client.objectId,
+                    roleDefinitionId: roleDefinitionId(client.subscriptionId, AKS_RBAC_CLUSTER_ADMIN_ROLE),
+                    scope: cluster.id,
+                },
+                childOpts,
+            );
+        }
+
+        const pool = new containerservice.AgentPool(
+            `${name}-gpu-pool`,
+            { resourceGroupName, resourceName: clusterName, ...gpuPoolSpec(config), tags },
+            childOpts,
+        );
+
+        // Kubernetes: an explicit provider from the cluster's Entra ID kubeconfig (never the ambient context).
+        const credentials = containerservice.listManagedClusterUserCredentialsOutput(
+            { resourceGroupName, resourceName: clusterName, format: "exec" },
+            { parent: this },
+        );
+        this.kubeconfig = pulumi.secret(
+            credentials.kubeconfigs.apply((list) => Buffer.from(list[0]?.value ?? "", "base64").toString("utf8")),
+        );
+        const k8s = new KubernetesProvider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
+            { ...childOpts, dependsOn: [pool] },
+        );
+        const k8sOpts = { parent: this, provider: k8s };
+
+        const devicePlugin = new helm.Release(
+            `${name}-device-plugin`,
+            {
+                chart: DEVICE_PLUGIN_CHART.chart,
+                version: DEVICE_PLUGIN_CHART.version,
+                repositoryOpts: { repo: DEVICE_PLUGIN_CHART.repo },
+                namespace: "kube-system",
+                values: devicePluginValues(config.spot),
+            },
+            k8sOpts,
+        );
+
+        const labels = { ...tags };
+        const ns = modelNamespace(config.namespace, labels);
+        const namespace = new corev1.Namespace(`${name}-namespace`, { metadata: ns.metadata }, k8sOpts);
+        const namespaceName = namespace.metadata.name;
+
+        const secret = new corev1.Secret(
+            `${name}-secrets`,
+            {
+                metadata: { name: `${APP}-secrets`, namespace: namespaceName, labels },
+                type: "Opaque",
+                stringData: pulumi.secret(
+                    pulumi.all([apiKey, args.hfToken]).apply(([key, hf]) => ({
+                        [SECRET_DATA_KEYS.apiKey]: key,
+                        ...(hf ? { [SECRET_DATA_KEYS.hfToken]: hf } : {}),
+                    })),
+                ),
+            },
+            { ...k8sOpts, additionalSecretOutputs: ["data", "stringData"] },
+        );
+
+        const workload = {
+            name: APP,
+            namespace: config.namespace,
+            labels,
+            server,
+            replicas: config.replicas,
+            accelerator: { resource: GPU_RESOURCE, count: size.gpus },
+            resources: replicaResources(config),
+            tolerations: gpuTolerations(config.spot),
+            nodeSelector: { "llm-serving/pool": GPU_NODE_LABELS["llm-serving/pool"] },
+            secretName: `${APP}-secrets`,
+            hfToken: args.hfToken !== undefined,
+            cacheSize: `${Math.floor(config.osDiskSizeGb / 2)}Gi`,
+        };
+        const dependsOnNamespace = { ...k8sOpts, dependsOn: [namespace] };
+
+        const guardConf = routeGuardConfigMap(workload);
+        const configMap = new corev1.ConfigMap(
+            `${name}-route-guard`,
+            { metadata: guardConf.metadata, data: guardConf.data },
+            dependsOnNamespace,
+        );
+        const deployment = modelServerDeployment(workload);
+        new appsv1.Deployment(
+            `${name}-deployment`,
+            { metadata: deployment.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(deployment.spec) },
+            // Scheduling needs GPUs advertised; the pod reads the Secret and the guard's config.
+            { ...k8sOpts, dependsOn: [namespace, secret, configMap, devicePlugin] },
+        );
+        const pdb = modelServerPdb(workload);
+        new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, dependsOnNamespace);
+        const svc = modelServerService(workload, { allowedCidrs: config.allowedCidrs });
+        const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, dependsOnNamespace);
+
+        this.endpoint = service.status.loadBalancer.ingress.apply((ingress) =>
+            openAiBaseUrl(`http://${ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? "pending"}`),
+        );
+        this.apiKey = apiKey;
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
+    }
+}

@@ -1,0 +1,166 @@
+import { ModelServerSpec, shellQuote } from "../serving";
+import { ROUTE_GUARD_IMAGE, ROUTE_GUARD_PORT, routeGuardConf } from "../k8s/routeGuard";
+
+/**
+ * Pure builders for the single-VM target: its network security rules and its cloud-init.
+ */
+
+/** Ubuntu 22.04 LTS, Gen2 (GPU sizes need Gen2; Canonical's NVIDIA packages support it). */
+export const VM_IMAGE = { publisher: "Canonical", offer: "0001-com-ubuntu-server-jammy", sku: "22_04-lts-gen2", version: "latest" } as const;
+export const VNET_RANGE = "10.30.0.0/16";
+export const SUBNET_RANGE = "10.30.1.0/24";
+/** A fixed private address, so the endpoint is known before apply even without a public IP. */
+export const VM_PRIVATE_IP = "10.30.1.10";
+/** The model port clients use (the route guard listens there; the server itself is not published). */
+export const MODEL_PORT = 8000;
+
+export interface NsgRule {
+    readonly name: string;
+    readonly priority: number;
+    readonly direction: "Inbound";
+    readonly access: "Allow";
+    readonly protocol: "Tcp";
+    readonly sourceAddressPrefixes: string[];
+    readonly sourcePortRange: "*";
+    readonly destinationAddressPrefix: "*";
+    readonly destinationPortRange: string;
+    readonly description: string;
+}
+
+/**
+ * Inbound rules: the model port from the allowed CIDRs (the virtual network when none are set),
+ * SSH only from `sshCidrs`, and nothing from `*` or Internet: Azure's default rules deny the rest.
+ */
+export function nsgRules(allowedCidrs: readonly string[], sshCidrs: readonly string[]): NsgRule[] {
+    const rule = (name: string, priority: number, sources: string[], port: number, description: string): NsgRule => ({
+        name,
+        priority,
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourceAddressPrefixes: sources,
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: String(port),
+        description,
+    });
+    return [
+        rule(
+            "allow-model-clients",
+            100,
+            allowedCidrs.length > 0 ? [...allowedCidrs] : [VNET_RANGE],
+            MODEL_PORT,
+            "OpenAI /v1 routes through the route guard, from allowed client ranges only",
+        ),
+        ...(sshCidrs.length > 0 ? [rule("allow-ssh-admins", 200, [...sshCidrs], 22, "SSH from admin ranges only")] : []),
+    ];
+}
+
+export interface CloudInitArgs {
+    readonly server: ModelServerSpec;
+    /** Install the NVIDIA driver and container toolkit and pass GPUs to the container. */
+    readonly gpu: boolean;
+    /** Key Vault URI ("https://name.vault.azure.net/") and the names of the secrets in it; never values. */
+    readonly vaultUri: string;
+    readonly apiKeySecret: string;
+    readonly hfTokenSecret?: string;
+    /** Client id of the VM's user-assigned identity, which may read those secrets. */
+    readonly identityClientId: string;
+}
+
+const HOST_CACHE_DIR = "/var/lib/llm-serving/cache";
+
+/**
+ * The VM's cloud-init (#cloud-config): Docker (and on GPU sizes the NVIDIA driver and container
+ * toolkit), then a systemd unit that at every boot reads the secrets from Key Vault with the
+ * managed identity into a root-only env file on tmpfs and runs the model server with the route
+ * guard in front. customData is readable by anyone who can read the VM, so it carries names and
+ * URIs only, never a secret value.
+ */
+export function buildCloudInit(args: CloudInitArgs): string {
+    const { server } = args;
+    const vault = args.vaultUri.replace(/\/+$/, "");
+    const secretsScript = `#!/bin/bash
+# Reads the model server's secrets from Key Vault with the VM's managed identity.
+set -euo pipefail
+TOKEN=$(curl -sf -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=${args.identityClientId}" | jq -r .access_token)
+read_secret() { curl -sf -H "Authorization: Bearer $TOKEN" "${vault}/secrets/$1?api-version=7.4" | jq -r .value; }
+umask 077
+{
+  printf '%s=%s\\n' ${server.secretEnv.apiKey} "$(read_secret ${args.apiKeySecret})"
+${args.hfTokenSecret ? `  printf '%s=%s\\n' ${server.secretEnv.hfToken} "$(read_secret ${args.hfTokenSecret})"\n` : ""}} > /run/llm-serving.env
+`;
+    const startScript = `#!/bin/bash
+# Runs the model server (not published) and the route guard (published on ${MODEL_PORT}).
+set -euo pipefail
+docker network inspect llm-serving >/dev/null 2>&1 || docker network create llm-serving
+docker rm -f model-server route-guard 2>/dev/null || true
+mkdir -p ${HOST_CACHE_DIR}
+docker run -d --name model-server --network llm-serving --restart unless-stopped \\
+  --env-file /run/llm-serving.env ${args.gpu ? "--gpus all --ipc host " : ""}\\
+  --volume ${HOST_CACHE_DIR}:/root/.cache \\
+  ${server.image} ${server.args.map(shellQuote).join(" ")}
+docker run -d --name route-guard --network llm-serving --restart unless-stopped \\
+  --publish ${MODEL_PORT}:${ROUTE_GUARD_PORT} \\
+  --volume /etc/llm-serving/route-guard.conf:/etc/nginx/conf.d/default.conf:ro \\
+  ${ROUTE_GUARD_IMAGE}
+`;
+    const unit = `[Unit]
+Description=llm-serving model server
+After=docker.service network-online.target
+Wants=network-online.target
+Requires=docker.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStartPre=/usr/local/bin/llm-serving-secrets
+ExecStart=/usr/local/bin/llm-serving-start
+
+[Install]
+WantedBy=multi-user.target
+`;
+    const gpuSetup = args.gpu
+        ? [
+              "ubuntu-drivers install --gpgpu",
+              "curl -fsSL https://nvidia.github.io/libnvidia-container/gpgkey | gpg --dearmor -o /usr/share/keyrings/nvidia-container-toolkit-keyring.gpg",
+              "curl -fsSL https://nvidia.github.io/libnvidia-container/stable/deb/nvidia-container-toolkit.list | sed 's#deb https://#deb [signed-by=/usr/share/keyrings/nvidia-container-toolkit-keyring.gpg] https://#g' > /etc/apt/sources.list.d/nvidia-container-toolkit.list",
+              "apt-get update && apt-get install -y nvidia-container-toolkit",
+              "nvidia-ctk runtime configure --runtime=docker && systemctl restart docker",
+          ]
+        : [];
+    const runcmd = [
+        ...gpuSetup,
+        "systemctl daemon-reload",
+        "systemctl enable llm-serving.service",
+        // The driver's kernel module may need a reboot to load; the unit starts the server afterwards.
+        args.gpu ? "if nvidia-smi; then systemctl start llm-serving.service; else shutdown -r +1; fi" : "systemctl start llm-serving.service",
+    ];
+    const file = (path: string, permissions: string, content: string) =>
+        `  - path: ${path}\n    permissions: "${permissions}"\n    owner: root:root\n    content: |\n${indent(content, 6)}`;
+    return `#cloud-config
+# Generated by llm-serving (components/azure/vm.ts). No secret values: they are read from Key Vault at boot.
+package_update: true
+packages:
+  - docker.io
+  - jq
+  - curl
+  - gnupg
+${args.gpu ? "  - ubuntu-drivers-common\n" : ""}write_files:
+${file("/usr/local/bin/llm-serving-secrets", "0700", secretsScript)}
+${file("/usr/local/bin/llm-serving-start", "0700", startScript)}
+${file("/etc/llm-serving/route-guard.conf", "0644", routeGuardConf({ upstream: `model-server:${server.port}` }))}
+${file("/etc/systemd/system/llm-serving.service", "0644", unit)}
+runcmd:
+${runcmd.map((c) => `  - ${JSON.stringify(c)}`).join("\n")}
+`;
+}
+
+function indent(text: string, spaces: number): string {
+    const pad = " ".repeat(spaces);
+    return text
+        .replace(/\n$/, "")
+        .split("\n")
+        .map((l) => (l.length > 0 ? pad + l : l))
+        .join("\n") + "\n";
+}
