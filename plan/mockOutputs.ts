@@ -39,4 +39,54 @@ export const MOCK_OUTPUTS: Record<string, MockOutputs> = {
     }),
     "aws:lb/targetGroup:TargetGroup": (name) => ({ arn: `arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/${name}` }),
     "aws:elasticache/replicationGroup:ReplicationGroup": (name) => ({ primaryEndpointAddress: `${name}.cache.example.invalid` }),
+    // Azure: autonamed resources get their logical name; computed ids and addresses are fake.
+    "azure-native:resources:ResourceGroup": (name) => ({ name }),
+    "azure-native:containerservice:ManagedCluster": (name) => ({ name }),
+    "azure-native:managedidentity:UserAssignedIdentity": (name) => ({
+        name,
+        principalId: "00000000-0000-4000-8000-00000000a001",
+        clientId: "00000000-0000-4000-8000-00000000a002",
+    }),
+    "azure-native:keyvault:Vault": (name, inputs) => ({
+        name,
+        properties: { ...(inputs.properties as object), vaultUri: `https://${name}.vault.azure.net/` },
+    }),
+    "azure-native:network:VirtualNetwork": (name) => ({ name }),
+    "azure-native:network:NetworkSecurityGroup": (name) => ({ name }),
+    "azure-native:network:PublicIPAddress": () => ({ ipAddress: "198.51.100.20" }),
+    "azure-native:storage:StorageAccount": (name) => ({ name: name.replace(/[^a-z0-9]/g, "").slice(0, 24) }),
+    "azure-native:storage:BlobContainer": (name) => ({ name }),
+    "azure-native:machinelearningservices:Workspace": (name) => ({ name }),
+    "azure-native:machinelearningservices:OnlineEndpoint": (name, inputs) => ({
+        name,
+        properties: { ...(inputs.properties as object), scoringUri: `https://${name}.eastus.inference.ml.azure.com/score` },
+    }),
+    "kubernetes:core/v1:Service": () => ({ status: { loadBalancer: { ingress: [{ ip: "198.51.100.30" }] } } }),
+};
+
+/** Results of the invokes (data sources) the program calls, keyed by invoke token. */
+export type MockInvoke = (args: Record<string, unknown>) => Record<string, unknown>;
+
+const FAKE_KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters: [{ name: mock, cluster: { server: "https://mock-cluster.example.invalid:443" } }]
+contexts: [{ name: mock, context: { cluster: mock, user: mock } }]
+current-context: mock
+users: [{ name: mock, user: { exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: kubelogin } } }]
+`;
+
+export const MOCK_INVOKES: Record<string, MockInvoke> = {
+    "azure-native:authorization:getClientConfig": () => ({
+        clientId: "00000000-0000-4000-8000-00000000c001",
+        objectId: "00000000-0000-4000-8000-00000000c002",
+        subscriptionId: "00000000-0000-4000-8000-00000000c003",
+        tenantId: "00000000-0000-4000-8000-00000000c004",
+    }),
+    "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
+        kubeconfigs: [{ name: "clusterUser", value: Buffer.from(FAKE_KUBECONFIG).toString("base64") }],
+    }),
+    "azure-native:machinelearningservices:listOnlineEndpointKeys": () => ({
+        primaryKey: "mock-endpoint-primary-key",
+        secondaryKey: "mock-endpoint-secondary-key",
+    }),
 };

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MOCK_OUTPUTS } from "./mockOutputs";
+import { MOCK_INVOKES, MOCK_OUTPUTS } from "./mockOutputs";
 
 /** What the program registered, as the plan and the tests see it. */
 export interface PlannedResource {
@@ -60,6 +60,8 @@ export async function runUnderMocks<T>(opts: MockRunOptions, program: () => T): 
                 return { id: `${args.name}-id`, state: { ...inputs, ...extra } };
             },
             call(args) {
+                const mocked = MOCK_INVOKES[args.token];
+                if (mocked) return mocked(plain(args.inputs) as Record<string, unknown>);
                 throw new UnmockedInvokeError(`unmocked invoke ${args.token}: the plan does not call cloud APIs; mock it or avoid it`);
             },
         },
