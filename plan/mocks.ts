@@ -8,6 +8,8 @@ export interface PlannedResource {
     readonly name: string;
     /** URN of the parent resource, or null for a top-level resource. */
     readonly parent: string | null;
+    /** Provider reference (`<provider URN>::<id>`) of a custom resource, or null for the default provider. */
+    readonly provider?: string | null;
     /** Inputs as registered; every secret value is replaced by the string "[secret]". */
     readonly inputs: Record<string, unknown>;
     /** Input property name -> URNs of the resources that property's value came from. */
@@ -87,6 +89,7 @@ function recordParents(
         getType(): string;
         getName(): string;
         getParent(): string;
+        getProvider(): string;
         getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
     };
     type Resp = { getUrn(): string };
@@ -110,6 +113,7 @@ function recordParents(
                     type: req.getType(),
                     name: req.getName(),
                     parent: req.getParent() || null,
+                    provider: req.getProvider() || null,
                     inputs: redactSecrets(seen?.inputs ?? {}) as Record<string, unknown>,
                     propertyDependencies,
                     custom: seen?.custom ?? true,

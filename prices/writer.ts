@@ -18,12 +18,12 @@ const ENTRY_KEYS: ReadonlyArray<keyof CatalogEntry> = [
 ];
 const PART_KEYS: ReadonlyArray<keyof PricePart> = ["label", "onDemandHourlyUsd", "spotHourlyUsd"];
 
-function ordered<T extends object>(value: T, keys: ReadonlyArray<keyof T>): Partial<T> {
+function ordered<T extends object>(value: T, keys: ReadonlyArray<keyof T>): Record<string, unknown> {
     const unknown = Object.keys(value).filter((k) => !keys.includes(k as keyof T));
     if (unknown.length > 0) throw new Error(`catalog writer: unexpected key(s) ${unknown.join(", ")}`);
-    const out: Partial<T> = {};
+    const out: Record<string, unknown> = {};
     for (const k of keys) {
-        if (value[k] !== undefined) out[k] = value[k];
+        if (value[k] !== undefined) out[k as string] = value[k];
     }
     return out;
 }
@@ -32,8 +32,8 @@ function ordered<T extends object>(value: T, keys: ReadonlyArray<keyof T>): Part
 export function renderCatalogData(entries: ReadonlyArray<CatalogEntry>): string {
     const body = entries.map((e) => {
         const o = ordered(e, ENTRY_KEYS);
-        if (e.parts) o.parts = e.parts.map((p) => ordered(p, PART_KEYS) as PricePart);
-        if (e.accelerators) o.accelerators = ordered(e.accelerators, ["kind", "count", "memoryGb"]) as CatalogEntry["accelerators"];
+        if (e.parts) o.parts = e.parts.map((p) => ordered(p, PART_KEYS));
+        if (e.accelerators) o.accelerators = ordered(e.accelerators, ["kind", "count", "memoryGb"]);
         return o;
     });
     return JSON.stringify({ $comment: DATA_COMMENT, entries: body }, null, 2) + "\n";
