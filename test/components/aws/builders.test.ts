@@ -1,0 +1,287 @@
+import { strict as assert } from "node:assert";
+import Ajv from "ajv";
+import { parse } from "yaml";
+import { INF2_CAPACITY, Inf2InstanceType } from "../../../config";
+import { kubeRayValues, neuronValues, NEURON_CHART, KUBERAY_CHART } from "../../../components/aws/addons";
+import { buildKubeconfig, principalSuffix } from "../../../components/aws/cluster";
+import { checkProxyPorts, checkWorkersFitInstanceTypes, checkWorkersMatchPools } from "../../../components/aws/consistency";
+import {
+    buildNodeClass,
+    buildNodePool,
+    interruptionQueuePolicy,
+    KARPENTER_CHART,
+    karpenterControllerPolicy,
+    karpenterValues,
+    maxNodesWithin,
+    nodePoolLimits,
+} from "../../../components/aws/karpenter";
+import { NEURON_RESOURCE, POOL_LABEL, REGION_ANNOTATION } from "../../../components/aws/labels";
+import { subnetCidrs } from "../../../components/aws/network";
+import { buildProxyDeployment, buildProxyService, PROXY_PORT, proxyConfig } from "../../../components/aws/proxy";
+import { buildRayService, RayServiceInput, SERVE_PORT, serveAppSource, workerRequests } from "../../../components/aws/rayService";
+import { neuronServer } from "../../../components/serving";
+import rayServiceSchema from "../../../components/aws/schemas/rayservice.ray.io_v1.kuberay-1.4.json";
+
+const MODEL = { id: "mistralai/Mistral-7B-Instruct-v0.2", servedName: "mistral-7b", maxModelLen: 8192 };
+const POOL = { name: "inf2", nodeClassName: "inf2", region: "us-west-2", instanceTypes: ["inf2.8xlarge"], capacityType: "spot", maxNodes: 2 } as const;
+function rayInput(patch: Partial<RayServiceInput> = {}): RayServiceInput {
+    return {
+        name: "llm",
+        server: neuronServer(MODEL),
+        devicesPerReplica: 1,
+        instanceTypes: ["inf2.8xlarge"],
+        replicas: { min: 1, max: 2 },
+        apiKeySecret: { name: "llm-api-key", key: "key" },
+        hfTokenSecret: { name: "hf-token", key: "token" },
+        appConfigMap: "llm-serve-app",
+        ...patch,
+    };
+}
+/** Models ship as ESM only ("import" export condition): load them with a dynamic import. */
+type Validatable = { validate(): void };
+async function models() {
+    const { NodePool } = await import("@kubernetes-models/karpenter/karpenter.sh/v1/NodePool");
+    const { EC2NodeClass } = await import("@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass");
+    const { PodTemplateSpec } = await import("kubernetes-models/v1/PodTemplateSpec");
+    const { Deployment } = await import("kubernetes-models/apps/v1/Deployment");
+    const { Service } = await import("kubernetes-models/v1/Service");
+    const v = (o: unknown) => o as Validatable;
+    return {
+        nodePool: (o: unknown) => v(new NodePool(o as never)).validate(),
+        nodeClass: (o: unknown) => v(new EC2NodeClass(o as never)).validate(),
+        podTemplate: (o: unknown) => v(new PodTemplateSpec(o as never)).validate(),
+        deployment: (o: unknown) => v(new Deployment(o as never)).validate(),
+        service: (o: unknown) => v(new Service(o as never)).validate(),
+    };
+}
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const validateRayService = ajv.compile(rayServiceSchema);
+const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
+
+describe("Karpenter NodePool builder", () => {
+    const pool = buildNodePool({ ...POOL });
+    it("allows only the configured inf2 types and capacity type", () => {
+        const reqs = pool.spec!.template.spec.requirements;
+        assert.deepEqual(reqs.find((r) => r.key === "node.kubernetes.io/instance-type")?.values, ["inf2.8xlarge"]);
+        assert.deepEqual(reqs.find((r) => r.key === "karpenter.sh/capacity-type")?.values, ["spot"]);
+    });
+    it("taints nodes for Neuron and labels them for the workload", () => {
+        assert.deepEqual(pool.spec!.template.spec.taints, [{ key: NEURON_RESOURCE, value: "true", effect: "NoSchedule" }]);
+        assert.equal(pool.spec!.template.metadata?.labels?.[POOL_LABEL], "inf2");
+    });
+    it("bounds cost with limits admitting exactly maxNodes of inf2.8xlarge (2 nodes: 64 CPU, 256Gi, 2 devices)", () => {
+        assert.deepEqual(pool.spec!.limits, { cpu: "64", memory: "256Gi", [NEURON_RESOURCE]: "2" });
+        assert.equal(maxNodesWithin(pool.spec!.limits as Record<string, string>, ["inf2.8xlarge"]), 2);
+    });
+    it("sizes limits from the largest allowed type", () => {
+        assert.deepEqual(nodePoolLimits(["inf2.xlarge", "inf2.24xlarge"], 1), { cpu: "96", memory: "384Gi", [NEURON_RESOURCE]: "6" });
+    });
+    it("carries the region annotation the cost engine reads, and consolidates", () => {
+        assert.equal(pool.metadata?.annotations?.[REGION_ANNOTATION], "us-west-2");
+        assert.equal(pool.spec!.disruption?.consolidationPolicy, "WhenEmptyOrUnderutilized");
+    });
+    it("validates against the Karpenter v1 schema (@kubernetes-models/karpenter)", async () => {
+        const m = await models();
+        m.nodePool(pool);
+        for (const types of [["inf2.xlarge"], ["inf2.24xlarge", "inf2.48xlarge"]] as Inf2InstanceType[][]) {
+            m.nodePool(buildNodePool({ ...POOL, instanceTypes: types, capacityType: "on-demand", maxNodes: 3 }));
+        }
+    });
+    it("fails schema validation when a required field is missing (the check has teeth)", async () => {
+        const m = await models();
+        const broken = clone(pool) as unknown as { spec: { template: { spec: Record<string, unknown> } } };
+        delete broken.spec.template.spec.nodeClassRef;
+        assert.throws(() => m.nodePool(broken));
+    });
+});
+
+describe("Karpenter EC2NodeClass builder", () => {
+    const nc = buildNodeClass({ name: "inf2", clusterName: "eks-inf2-dev", nodeRoleName: "node-role", volumeGib: 200, tags: { owner: "ml" } });
+    it("requires IMDSv2 with hop limit 1", () => {
+        assert.equal(nc.spec!.metadataOptions?.httpTokens, "required");
+        assert.equal(nc.spec!.metadataOptions?.httpPutResponseHopLimit, 1);
+    });
+    it("selects the AL2023 AMI by alias and subnets/security groups by discovery tag", () => {
+        assert.match(nc.spec!.amiSelectorTerms[0].alias ?? "", /^al2023@/);
+        assert.deepEqual(nc.spec!.subnetSelectorTerms, [{ tags: { "karpenter.sh/discovery": "eks-inf2-dev" } }]);
+        assert.deepEqual(nc.spec!.securityGroupSelectorTerms, [{ tags: { "karpenter.sh/discovery": "eks-inf2-dev" } }]);
+    });
+    it("sizes an encrypted gp3 root volume through blockDeviceMappings (not the renamed blockDevice)", () => {
+        assert.deepEqual(nc.spec!.blockDeviceMappings?.[0].ebs, { volumeSize: "200Gi", volumeType: "gp3", encrypted: true, deleteOnTermination: true });
+    });
+    it("validates against the Karpenter v1 schema, and rejects a bad httpTokens", async () => {
+        const m = await models();
+        m.nodeClass(nc);
+        const bad = clone(nc) as unknown as { spec: { metadataOptions: Record<string, unknown> } };
+        bad.spec.metadataOptions.httpTokens = "sometimes";
+        assert.throws(() => m.nodeClass(bad));
+    });
+});
+
+describe("Karpenter IAM and interruption queue", () => {
+    const doc = karpenterControllerPolicy({
+        region: "us-west-2",
+        clusterName: "c",
+        clusterArn: "arn:aws:eks:us-west-2:123456789012:cluster/c",
+        nodeRoleArn: "arn:aws:iam::123456789012:role/node",
+        queueArn: "arn:aws:sqs:us-west-2:123456789012:q",
+    });
+    const actions = doc.Statement.flatMap((s) => [s.Action].flat());
+    it("uses no wildcard action", () => assert.ok(actions.every((a) => !a.includes("*")), actions.join(",")));
+    it("passes only the node role", () => {
+        const pass = doc.Statement.filter((s) => [s.Action].flat().includes("iam:PassRole"));
+        assert.equal(pass.length, 1);
+        assert.equal(pass[0].Resource, "arn:aws:iam::123456789012:role/node");
+    });
+    it("reads only its own queue", () => {
+        const sqs = doc.Statement.filter((s) => [s.Action].flat().some((a) => a.startsWith("sqs:")));
+        assert.deepEqual(sqs.map((s) => s.Resource), ["arn:aws:sqs:us-west-2:123456789012:q"]);
+    });
+    it("denies non-TLS access to the queue", () => {
+        const deny = interruptionQueuePolicy("arn:q").Statement.find((s) => s.Effect === "Deny");
+        assert.deepEqual(deny?.Condition, { Bool: { "aws:SecureTransport": false } });
+    });
+});
+
+describe("Helm values", () => {
+    it("wires the cluster name and the interruption queue NAME into Karpenter's settings", () => {
+        const v = karpenterValues({ clusterName: "c", queueName: "q" });
+        assert.deepEqual(v.settings, { clusterName: "c", interruptionQueue: "q" });
+        assert.ok(!("interruptionQueueName" in v.settings));
+    });
+    it("pins every chart to a version", () => {
+        for (const c of [KARPENTER_CHART, NEURON_CHART, KUBERAY_CHART]) assert.match(c.version, /^\d+\.\d+\.\d+$/);
+        assert.ok(KARPENTER_CHART.chart.startsWith("oci://public.ecr.aws/karpenter/"));
+        assert.ok(NEURON_CHART.chart.startsWith("oci://public.ecr.aws/neuron/"));
+    });
+    it("installs the Neuron device plugin without the problem detector or scheduler extension", () => {
+        assert.deepEqual(neuronValues(), { npd: { enabled: false }, scheduler: { enabled: false } });
+    });
+    it("keeps the KubeRay operator on system nodes", () => assert.equal(kubeRayValues().nodeSelector[POOL_LABEL], "system"));
+});
+
+describe("RayService builder", () => {
+    const rs = buildRayService(rayInput());
+    const worker = rs.spec.rayClusterConfig.workerGroupSpecs[0];
+    it("requests one Inferentia2 device per worker and tolerates the Neuron taint", () => {
+        const c = worker.template.spec!.containers[0];
+        assert.equal(c.resources?.requests?.[NEURON_RESOURCE], "1");
+        assert.equal(c.resources?.limits?.[NEURON_RESOURCE], "1");
+        assert.deepEqual(worker.template.spec!.tolerations, [{ key: NEURON_RESOURCE, operator: "Exists", effect: "NoSchedule" }]);
+    });
+    it("autoscales Serve replicas and workers between the configured bounds", () => {
+        const serve = parse(rs.spec.serveConfigV2) as { applications: { deployments: { autoscaling_config: Record<string, number> }[] }[] };
+        const auto = serve.applications[0].deployments[0].autoscaling_config;
+        assert.equal(auto.min_replicas, 1);
+        assert.equal(auto.max_replicas, 2);
+        assert.equal(worker.minReplicas, 1);
+        assert.equal(worker.maxReplicas, 2);
+    });
+    it("does not double the cluster on upgrade (upgradeStrategy None)", () => assert.equal(rs.spec.upgradeStrategy.type, "None"));
+    it("delivers secrets by secretKeyRef, never as literal values", () => {
+        const env = worker.template.spec!.containers[0].env ?? [];
+        assert.deepEqual(env.find((e) => e.name === "VLLM_API_KEY")?.valueFrom, { secretKeyRef: { name: "llm-api-key", key: "key" } });
+        assert.ok(env.every((e) => e.value === undefined || e.name === "PYTHONPATH"));
+    });
+    it("passes the one model server spec (Neuron vLLM args) to the Serve app", () => {
+        const serve = parse(rs.spec.serveConfigV2) as { applications: { args: { vllm_args: string[] } }[] };
+        assert.deepEqual(serve.applications[0].args.vllm_args, [...neuronServer(MODEL).args]);
+        assert.ok(serve.applications[0].args.vllm_args.includes("--tensor-parallel-size"));
+    });
+    it("sets GCS fault tolerance with the Redis password from a Secret", () => {
+        const ft = buildRayService(rayInput({ gcs: { redisAddress: "rediss://r:6379", password: { name: "redis-password", key: "password" } } }));
+        assert.deepEqual(ft.spec.rayClusterConfig.gcsFaultToleranceOptions, {
+            redisAddress: "rediss://r:6379",
+            redisPassword: { valueFrom: { secretKeyRef: { name: "redis-password", key: "password" } } },
+        });
+        assert.ok(validateRayService(ft), JSON.stringify(validateRayService.errors));
+    });
+    it("validates against the vendored KubeRay 1.4 RayService schema, pod templates against Kubernetes'", async () => {
+        assert.ok(validateRayService(rs), JSON.stringify(validateRayService.errors));
+        const m = await models();
+        m.podTemplate(rs.spec.rayClusterConfig.headGroupSpec.template);
+        m.podTemplate(worker.template);
+    });
+    it("schema rejects a misspelt field and an unknown upgrade strategy", () => {
+        const typo = clone(rs) as unknown as { spec: { rayClusterConfig: { workerGroupSpecs: Record<string, unknown>[] } } };
+        typo.spec.rayClusterConfig.workerGroupSpecs[0].maxReplica = 3;
+        assert.equal(validateRayService(typo), false);
+        const strategy = clone(rs) as unknown as { spec: { upgradeStrategy: { type: string } } };
+        strategy.spec.upgradeStrategy.type = "BlueGreen";
+        assert.equal(validateRayService(strategy), false);
+    });
+    it("sizes worker requests to fit the smallest allowed type", () => {
+        for (const types of [["inf2.xlarge"], ["inf2.8xlarge", "inf2.48xlarge"]] as Inf2InstanceType[][]) {
+            const r = workerRequests(types, 1);
+            const smallest = Math.min(...types.map((t) => INF2_CAPACITY[t].vcpu));
+            assert.ok(Number(r.cpu) < smallest);
+        }
+    });
+    it("ships a Serve app that is valid Python naming the health path", () => {
+        const src = serveAppSource("/health");
+        assert.match(src, /def app\(args\)/);
+        assert.match(src, /"\/health"/);
+    });
+});
+
+describe("consistency checks (the check that would have caught the blueprint's Pending pods)", () => {
+    const pool = buildNodePool({ ...POOL });
+    const rs = buildRayService(rayInput());
+    it("passes when the worker selects the NodePool's label and tolerates its taint", () => {
+        assert.deepEqual(checkWorkersMatchPools(rs, [pool]), []);
+        assert.deepEqual(checkWorkersFitInstanceTypes(rs, [pool], INF2_CAPACITY), []);
+    });
+    it("fails when the NodePool's labels change without the RayService", () => {
+        const relabelled = clone(pool) as { spec: { template: { metadata: { labels: Record<string, string> } } } };
+        relabelled.spec.template.metadata.labels = { "llm-serving.dev/pool": "neuron" };
+        const problems = checkWorkersMatchPools(rs, [relabelled]);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0], /worker group inf2 matches no NodePool/);
+        assert.match(problems[0], /lacks labels llm-serving\.dev\/pool=inf2/);
+    });
+    it("fails when the worker does not tolerate the Neuron taint", () => {
+        const r = clone(rs) as unknown as { spec: { rayClusterConfig: { workerGroupSpecs: { template: { spec: { tolerations: unknown[] } } }[] } } };
+        r.spec.rayClusterConfig.workerGroupSpecs[0].template.spec.tolerations = [];
+        assert.match(checkWorkersMatchPools(r, [pool])[0], /taints not tolerated aws\.amazon\.com\/neuron:NoSchedule/);
+    });
+    it("fails when the requested Neuron devices fit no allowed instance type", () => {
+        const big = buildRayService(rayInput({ devicesPerReplica: 2 }));
+        assert.match(checkWorkersFitInstanceTypes(big, [pool], INF2_CAPACITY)[0], /requests 2 aws\.amazon\.com\/neuron/);
+        const wide = buildNodePool({ ...POOL, instanceTypes: ["inf2.8xlarge", "inf2.24xlarge"] });
+        assert.deepEqual(checkWorkersFitInstanceTypes(big, [wide], INF2_CAPACITY), []);
+    });
+    it("checks probe and Service ports against the proxy container and the Serve port", async () => {
+        const d = buildProxyDeployment("llm-front", "conf");
+        const s = buildProxyService("llm-front");
+        assert.deepEqual(checkProxyPorts(d, s, rs, SERVE_PORT), []);
+        assert.match(checkProxyPorts(d, s, rs, 9000)[0], /forwards to port 9000/);
+        const badSvc = clone(s) as { spec: { ports: { targetPort: number }[] } };
+        badSvc.spec.ports[0].targetPort = 80;
+        assert.match(checkProxyPorts(d, badSvc, rs, SERVE_PORT)[0], /targets 80/);
+        const m = await models();
+        m.deployment(d);
+        m.service(s);
+    });
+    it("exposes only /v1/ routes through the proxy", () => {
+        const conf = proxyConfig("llm-serve-svc.llm-serving.svc.cluster.local", SERVE_PORT);
+        assert.match(conf, /location \/v1\/ \{/);
+        assert.match(conf, /location \/ \{ return 404; \}/);
+        assert.match(conf, new RegExp(`listen ${PROXY_PORT};`));
+    });
+});
+
+describe("network and cluster helpers", () => {
+    it("carves public and private /20s per zone", () => {
+        assert.deepEqual(subnetCidrs("10.40.0.0/16", ["a", "b"]), { public: ["10.40.0.0/20", "10.40.16.0/20"], private: ["10.40.128.0/20", "10.40.144.0/20"] });
+    });
+    it("builds a kubeconfig with an exec token, no static credential", () => {
+        const kc = parse(buildKubeconfig({ clusterName: "c", endpoint: "https://x", caData: "Y2E=", region: "us-west-2" })) as {
+            users: { user: Record<string, unknown> }[];
+        };
+        assert.deepEqual(Object.keys(kc.users[0].user), ["exec"]);
+    });
+    it("names admin access entries by ARN hash, not list position", () => {
+        assert.equal(principalSuffix("arn:aws:iam::123456789012:role/a"), principalSuffix("arn:aws:iam::123456789012:role/a"));
+        assert.notEqual(principalSuffix("arn:aws:iam::123456789012:role/a"), principalSuffix("arn:aws:iam::123456789012:role/b"));
+    });
+});
