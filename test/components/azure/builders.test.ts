@@ -1,0 +1,257 @@
+import { strict as assert } from "node:assert";
+import { amlProbes, autoscaleProfile, connectionSecretRef, inferenceConfig, servingDockerfile } from "../../../components/azure/aml";
+import { clusterSecurity, gpuPoolSpec, gpuTolerations, parseClusterId, systemPoolProfile } from "../../../components/azure/aks";
+import { azureVllmServer } from "../../../components/azure/server";
+import { buildCloudInit, nsgRules } from "../../../components/azure/vm";
+import {
+    MODEL_PORT_NAME,
+    modelNamespace,
+    modelServerDeployment,
+    modelServerPdb,
+    modelServerService,
+    ModelServerWorkload,
+    routeGuardConfigMap,
+} from "../../../components/k8s/modelServer";
+import { routeGuardConf } from "../../../components/k8s/routeGuard";
+import { llamaCppServer, vllmServer } from "../../../components/serving";
+import { aksGpuSchema, azureMlSchema, GGUF_BUILDS, modelSchema } from "../../../config";
+import { AKS, AML } from "./fixtures";
+
+const model = modelSchema.parse(undefined);
+const server = vllmServer(model, { accelerator: "nvidia-a100" });
+const workload: ModelServerWorkload = {
+    name: "model-server",
+    namespace: "llm-serving",
+    labels: { owner: "ml-platform" },
+    server,
+    replicas: 2,
+    accelerator: { resource: "nvidia.com/gpu", count: 1 },
+    resources: { cpu: "12", memory: "110Gi", memoryLimit: "165Gi" },
+    tolerations: gpuTolerations(true),
+    nodeSelector: { "llm-serving/pool": "gpu" },
+    secretName: "model-server-secrets",
+    hfToken: true,
+};
+
+/** kubernetes-models is ESM-only: loaded with import() (the tests run as CommonJS). */
+type Validator = (o: unknown) => void;
+async function loadValidators(): Promise<Record<"deployment" | "service" | "pdb" | "namespace" | "configMap", Validator>> {
+    const { Deployment } = await import("kubernetes-models/apps/v1/Deployment");
+    const { Service } = await import("kubernetes-models/v1/Service");
+    const { PodDisruptionBudget } = await import("kubernetes-models/policy/v1/PodDisruptionBudget");
+    const { Namespace } = await import("kubernetes-models/v1/Namespace");
+    const { ConfigMap } = await import("kubernetes-models/v1/ConfigMap");
+    return {
+        deployment: (o) => new Deployment(o as never).validate(),
+        service: (o) => new Service(o as never).validate(),
+        pdb: (o) => new PodDisruptionBudget(o as never).validate(),
+        namespace: (o) => new Namespace(o as never).validate(),
+        configMap: (o) => new ConfigMap(o as never).validate(),
+    };
+}
+
+describe("Kubernetes model server builders (validated against the Kubernetes schemas)", () => {
+    let v: Awaited<ReturnType<typeof loadValidators>>;
+    before(async () => {
+        v = await loadValidators();
+    });
+
+    it("builds a Deployment, Service, PDB, Namespace and ConfigMap that validate", () => {
+        v.deployment(modelServerDeployment(workload));
+        v.service(modelServerService(workload, { allowedCidrs: ["203.0.113.0/24"] }));
+        v.pdb(modelServerPdb(workload));
+        v.namespace(modelNamespace("llm-serving"));
+        v.configMap(routeGuardConfigMap(workload));
+    });
+
+    it("has teeth: a Deployment with a wrong field type fails validation", () => {
+        const bad = modelServerDeployment(workload) as unknown as { spec: { replicas: unknown } };
+        bad.spec.replicas = "two";
+        assert.throws(() => v.deployment(bad));
+    });
+
+    it("probes /health on the model port, with a startup budget that covers model load", () => {
+        const c = modelServerDeployment(workload).spec.template.spec!.containers[0];
+        for (const p of [c.startupProbe!, c.readinessProbe!, c.livenessProbe!]) {
+            assert.equal(p.httpGet!.path, "/health");
+            assert.equal(p.httpGet!.port, MODEL_PORT_NAME);
+        }
+        const s = c.startupProbe!;
+        assert.ok(s.periodSeconds! * s.failureThreshold! >= server.loadSeconds);
+    });
+
+    it("delivers secrets only by Secret reference and never uses a latest or untagged image", () => {
+        const pod = modelServerDeployment(workload).spec.template.spec!;
+        for (const c of pod.containers) {
+            assert.match(c.image!, /:[\w.-]+$/);
+            assert.ok(!c.image!.endsWith(":latest"));
+            for (const e of c.env ?? []) {
+                assert.equal(e.value, undefined);
+                assert.equal(e.valueFrom!.secretKeyRef!.name, "model-server-secrets");
+            }
+        }
+        assert.deepEqual(
+            pod.containers[0].env!.map((e) => e.name),
+            ["VLLM_API_KEY", "HF_TOKEN"],
+        );
+    });
+
+    it("requests and limits the GPUs, and never surges past the replica count", () => {
+        const d = modelServerDeployment(workload);
+        const res = d.spec.template.spec!.containers[0].resources!;
+        assert.equal(res.limits!["nvidia.com/gpu"], "1");
+        assert.equal(res.requests!["nvidia.com/gpu"], "1");
+        assert.equal(d.spec.strategy!.rollingUpdate!.maxSurge, 0);
+    });
+
+    it("points the Service at the route guard, never at the model port", () => {
+        const svc = modelServerService(workload);
+        assert.deepEqual(svc.spec.ports!.map((p) => p.targetPort), ["http"]);
+        assert.equal(svc.spec.loadBalancerSourceRanges, undefined, "no ranges given: none set");
+        assert.equal(modelServerService(workload, { type: "ClusterIP" }).spec.externalTrafficPolicy, undefined);
+    });
+
+    it("keeps a PDB that still allows one disruption", () => {
+        assert.equal(modelServerPdb(workload).spec.maxUnavailable, 1);
+    });
+});
+
+describe("route guard", () => {
+    it("proxies only /v1/ and refuses everything else", () => {
+        const conf = routeGuardConf({ upstream: "127.0.0.1:8000" });
+        assert.match(conf, /location \/v1\/ \{\s+proxy_pass http:\/\/127\.0\.0\.1:8000;/);
+        assert.match(conf, /location \/ \{\s+return 403;/);
+        assert.match(conf, /proxy_buffering off;/);
+        assert.ok(!/location = \/health\b/.test(conf), "the model's /health is not exposed");
+    });
+});
+
+describe("AKS builders", () => {
+    const config = aksGpuSchema.parse(AKS);
+
+    it("turns on every cluster guardrail", () => {
+        const s = clusterSecurity(config);
+        assert.equal(s.disableLocalAccounts, true);
+        assert.equal(s.enableRBAC, true);
+        assert.deepEqual(s.aadProfile, { managed: true, enableAzureRBAC: true });
+        assert.deepEqual(s.apiServerAccessProfile, { authorizedIPRanges: ["203.0.113.0/24"] });
+        assert.equal(s.networkProfile.networkPolicy, "cilium");
+        assert.deepEqual(clusterSecurity({ ...config, privateCluster: true }).apiServerAccessProfile, { enablePrivateCluster: true });
+    });
+
+    it("bounds, taints and (on spot) evicts-by-delete the GPU pool", () => {
+        const pool = gpuPoolSpec(config);
+        assert.equal(pool.enableAutoScaling, true);
+        assert.equal(pool.minCount, 1);
+        assert.equal(pool.maxCount, 2);
+        assert.deepEqual(pool.nodeTaints, ["nvidia.com/gpu=present:NoSchedule"]);
+        assert.equal(pool.enableNodePublicIP, false);
+        assert.equal(pool.scaleSetEvictionPolicy, "Delete");
+        assert.equal(pool.spotMaxPrice, 1);
+        const onDemand = gpuPoolSpec({ ...config, spot: false, spotMaxPrice: undefined });
+        assert.equal(onDemand.scaleSetPriority, "Regular");
+        assert.equal("spotMaxPrice" in onDemand, false);
+        assert.equal(systemPoolProfile(config).enableAutoScaling, false);
+    });
+
+    it("reads the resource group and cluster from an existing cluster id", () => {
+        assert.deepEqual(
+            parseClusterId("/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/rg-1/providers/Microsoft.ContainerService/managedClusters/aks-1"),
+            { resourceGroupName: "rg-1", clusterName: "aks-1" },
+        );
+    });
+});
+
+describe("Azure ML builders", () => {
+    const config = azureMlSchema.parse(AML);
+
+    it("bakes the server's arguments into an image FROM the pinned vLLM image, without an API key", () => {
+        const df = servingDockerfile(server);
+        assert.match(df, /^FROM vllm\/vllm-openai:v[\d.]+$/m);
+        assert.ok(df.includes('"--served-model-name","mistral-7b"'));
+        assert.ok(!df.includes("api-key"));
+    });
+
+    it("routes health to /health on the model port and sizes probes to model load", () => {
+        const routes = inferenceConfig(server);
+        assert.deepEqual(routes.livenessRoute, { path: "/health", port: 8000 });
+        const probes = amlProbes(server);
+        assert.equal(probes.livenessProbe.initialDelay, `PT${server.loadSeconds}S`);
+    });
+
+    it("autoscales between min and max on the deployment's GPU utilisation", () => {
+        const p = autoscaleProfile(config, "deployment-id", 1200);
+        assert.deepEqual(p.capacity, { minimum: "2", maximum: "3", default: "2" });
+        assert.ok(p.rules.every((r) => r.metricTrigger.metricResourceUri === "deployment-id"));
+        assert.deepEqual(p.rules.map((r) => r.scaleAction.direction), ["Increase", "Decrease"]);
+    });
+
+    it("refers to connection secrets by Azure ML's injection syntax", () => {
+        assert.equal(connectionSecretRef("huggingface", "token"), "${{azureml://connections/huggingface/credentials/token}}");
+    });
+});
+
+describe("VM builders", () => {
+    it("admits the model port from allowed CIDRs and SSH only from admin CIDRs", () => {
+        const rules = nsgRules(["203.0.113.0/24"], []);
+        assert.equal(rules.length, 1);
+        assert.deepEqual(rules[0].sourceAddressPrefixes, ["203.0.113.0/24"]);
+        assert.equal(rules[0].destinationPortRange, "8000");
+        assert.deepEqual(nsgRules([], ["198.51.100.7/32"]).map((r) => r.sourceAddressPrefixes), [["10.30.0.0/16"], ["198.51.100.7/32"]]);
+    });
+
+    const args = {
+        server,
+        gpu: true,
+        vaultUri: "https://kv.vault.azure.net/",
+        apiKeySecret: "api-key",
+        hfTokenSecret: "hf-token",
+        identityClientId: "00000000-0000-4000-8000-00000000a002",
+    };
+
+    it("installs the NVIDIA driver and toolkit and passes GPUs on GPU sizes only", () => {
+        const gpu = buildCloudInit(args);
+        assert.match(gpu, /^#cloud-config\n/);
+        assert.ok(gpu.includes("ubuntu-drivers install --gpgpu"));
+        assert.ok(gpu.includes("nvidia-container-toolkit"));
+        assert.ok(gpu.includes("--gpus all"));
+        const cpu = buildCloudInit({ ...args, gpu: false, server: llamaCppServer(model, { gguf: GGUF_BUILDS[model.id] }) });
+        assert.ok(!cpu.includes("nvidia") && !cpu.includes("--gpus"));
+        assert.ok(cpu.includes("LLAMA_API_KEY"));
+    });
+
+    it("reads secrets by name through the identity into a root-only tmpfs file, and publishes only the guard", () => {
+        const ci = buildCloudInit(args);
+        assert.ok(ci.includes("client_id=00000000-0000-4000-8000-00000000a002"));
+        assert.ok(ci.includes("https://kv.vault.azure.net/secrets/$1?api-version=7.4"));
+        assert.ok(ci.includes("> /run/llm-serving.env"));
+        assert.ok(ci.includes("umask 077"));
+        assert.equal((ci.match(/--publish/g) ?? []).length, 1);
+        assert.ok(ci.includes("--publish 8000:8080"));
+    });
+});
+
+describe("model servers for Azure sizes", () => {
+    it("serves the AWQ build on 16 GB GPUs under the same name, float16 on T4", () => {
+        const t4 = azureVllmServer(model, "Standard_NC4as_T4_v3");
+        assert.ok(t4.args.includes("TheBloke/Mistral-7B-Instruct-v0.2-AWQ"));
+        assert.deepEqual(t4.args.slice(-2), ["--quantization", "awq"]);
+        assert.ok(t4.args.includes("half"));
+        assert.ok(t4.args.includes("mistral-7b"));
+    });
+
+    it("serves full weights on A100 and spans both GPUs of NC48ads", () => {
+        assert.ok(azureVllmServer(model, "Standard_NC24ads_A100_v4").args.includes(model.id));
+        const two = azureVllmServer(model, "Standard_NC48ads_A100_v4").args;
+        assert.equal(two[two.indexOf("--tensor-parallel-size") + 1], "2");
+    });
+
+    it("runs llama.cpp with a pinned image, the GGUF build, port 8000 and the served name", () => {
+        const s = llamaCppServer(model, { gguf: GGUF_BUILDS[model.id], threads: 8 });
+        assert.match(s.image, /^ghcr\.io\/ggml-org\/llama\.cpp:server-b\d+$/);
+        assert.equal(s.port, 8000);
+        assert.equal(s.healthPath, "/health");
+        assert.ok(s.args.includes("mistral-7b-instruct-v0.2.Q4_K_M.gguf"));
+        assert.equal(s.args[s.args.indexOf("--alias") + 1], "mistral-7b");
+    });
+});
