@@ -35,6 +35,8 @@ const workload: ModelServerWorkload = {
 
 /** kubernetes-models is ESM-only: loaded with import() (the tests run as CommonJS). */
 type Validator = (o: unknown) => void;
+/** The models' validate() comes from a base class whose types do not resolve under CommonJS. */
+const check = (model: unknown) => (model as { validate(): void }).validate();
 async function loadValidators(): Promise<Record<"deployment" | "service" | "pdb" | "namespace" | "configMap", Validator>> {
     const { Deployment } = await import("kubernetes-models/apps/v1/Deployment");
     const { Service } = await import("kubernetes-models/v1/Service");
@@ -42,11 +44,11 @@ async function loadValidators(): Promise<Record<"deployment" | "service" | "pdb"
     const { Namespace } = await import("kubernetes-models/v1/Namespace");
     const { ConfigMap } = await import("kubernetes-models/v1/ConfigMap");
     return {
-        deployment: (o) => new Deployment(o as never).validate(),
-        service: (o) => new Service(o as never).validate(),
-        pdb: (o) => new PodDisruptionBudget(o as never).validate(),
-        namespace: (o) => new Namespace(o as never).validate(),
-        configMap: (o) => new ConfigMap(o as never).validate(),
+        deployment: (o) => check(new Deployment(o as never)),
+        service: (o) => check(new Service(o as never)),
+        pdb: (o) => check(new PodDisruptionBudget(o as never)),
+        namespace: (o) => check(new Namespace(o as never)),
+        configMap: (o) => check(new ConfigMap(o as never)),
     };
 }
 
@@ -140,7 +142,7 @@ describe("AKS builders", () => {
     });
 
     it("bounds, taints and (on spot) evicts-by-delete the GPU pool", () => {
-        const pool = gpuPoolSpec(config);
+        const pool = gpuPoolSpec(config) as ReturnType<typeof gpuPoolSpec> & Record<string, unknown>;
         assert.equal(pool.enableAutoScaling, true);
         assert.equal(pool.minCount, 1);
         assert.equal(pool.maxCount, 2);
