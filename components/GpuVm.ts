@@ -86,7 +86,7 @@ export class GpuVm extends pulumi.ComponentResource {
         const secret = (role: string, secretName: string, value: pulumi.Input<string>) =>
             new keyvault.Secret(
                 `${name}-${role}`,
-                { resourceGroupName, vaultName: vault.name, secretName, properties: { value: pulumi.secret(value) } },
+                { resourceGroupName, vaultName: vault.name, secretName, properties: { value: pulumi.secret(value) }, tags },
                 childOpts,
             );
         const secrets = [
