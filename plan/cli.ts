@@ -74,7 +74,9 @@ function readEarlierPlan(file: string) {
 
 if (require.main === module) {
     main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then(
-        (code) => process.exit(code),
+        // process.exit() drops whatever a pipe has not yet taken (stdout is async on pipes):
+        // exit only once stdout has flushed, or a large --json plan arrives cut short.
+        (code) => process.stdout.write("", () => process.exit(code)),
         (e: unknown) => {
             process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
             process.exit(70);

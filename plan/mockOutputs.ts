@@ -5,6 +5,23 @@
  */
 export type MockOutputs = (name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
 
+/**
+ * Every GCP compute resource has a computed `selfLink` (and most an `instanceGroup`-style link);
+ * programs pass these between resources (e.g. a backend's `securityPolicy`), so the mock gives
+ * each one in the API's own shape.
+ */
+export function gcpComputeSelfLink(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const m = /^gcp:compute\/(\w+):(\w+)$/.exec(type);
+    if (!m) return {};
+    // "SecurityPolicy" -> "securityPolicies", "URLMap" -> "urlMaps", as the Compute API spells collections.
+    const singular = m[2].replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (head) => head.toLowerCase());
+    const kind = singular.endsWith("y") ? `${singular.slice(0, -1)}ies` : `${singular}s`;
+    const project = String(inputs.project ?? "mock-project");
+    const scope = typeof inputs.region === "string" ? `regions/${inputs.region}` : "global";
+    const selfLink = `https://www.googleapis.com/compute/v1/projects/${project}/${scope}/${kind}/${name}`;
+    return { selfLink, ...(m[2] === "InstanceTemplate" ? { selfLinkUnique: `${selfLink}?uniqueId=1` } : {}) };
+}
+
 export const MOCK_OUTPUTS: Record<string, MockOutputs> = {
     "gcp:serviceaccount/account:Account": (_name, inputs) => ({
         email: `${String(inputs.accountId)}@${String(inputs.project ?? "mock-project")}.iam.gserviceaccount.com`,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MOCK_INVOKES, MOCK_OUTPUTS } from "./mockOutputs";
+import { gcpComputeSelfLink, MOCK_INVOKES, MOCK_OUTPUTS } from "./mockOutputs";
 
 /** What the program registered, as the plan and the tests see it. */
 export interface PlannedResource {
@@ -57,7 +57,11 @@ export async function runUnderMocks<T>(opts: MockRunOptions, program: () => T): 
         {
             newResource(args) {
                 const inputs = args.inputs as Record<string, unknown>;
-                const extra = MOCK_OUTPUTS[args.type]?.(args.name, plain(inputs) as Record<string, unknown>) ?? {};
+                const plainInputs = plain(inputs) as Record<string, unknown>;
+                const extra = {
+                    ...gcpComputeSelfLink(args.type, args.name, plainInputs),
+                    ...(MOCK_OUTPUTS[args.type]?.(args.name, plainInputs) ?? {}),
+                };
                 pending.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs, custom: args.custom ?? true });
                 return { id: `${args.name}-id`, state: { ...inputs, ...extra } };
             },

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -106,6 +107,17 @@ describe("offline plan", () => {
         assert.equal(stdout, "");
         assert.match(stderr, /llm-serving:targets\.gcpSpotL4\.replicas\.max: got 300; must be a whole number from 1 to 20/);
         assert.doesNotMatch(stderr, /\n\s+at /);
+    });
+
+    it("delivers a large --json plan whole through a pipe (no truncation at exit)", () => {
+        const child = spawnSync(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", "dev", "--json"], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+        });
+        assert.ok(child.stdout.length > 65536, `only ${child.stdout.length} bytes: the test needs a plan larger than a pipe buffer`);
+        assert.doesNotThrow(() => JSON.parse(child.stdout));
+        assert.ok(child.status === EXIT.ok || child.status === EXIT.violations, `exit ${child.status}: ${child.stderr}`);
     });
 
     it("exits 2 on usage errors: no --stack, an unknown stack, malformed YAML", async () => {
