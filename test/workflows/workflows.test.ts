@@ -1,0 +1,127 @@
+// Every GitHub Actions workflow is valid against the workflow schema (@action-validator/core), and
+// follows the project's rules: least-privilege permissions, no long-lived cloud keys, the policy
+// pack with that environment's config on every pulumi step, prod behind its protected environment.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { validateWorkflow } from "@action-validator/core";
+import { parse } from "yaml";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const DIR = path.join(ROOT, ".github", "workflows");
+const FILES = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const read = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
+
+interface Step { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; if?: string; name?: string }
+interface Job { permissions?: unknown; environment?: unknown; needs?: string | string[]; steps?: Step[]; strategy?: { matrix?: { stack?: string[] } } }
+interface Workflow { on: unknown; permissions?: unknown; jobs: Record<string, Job> }
+
+/** What breaks the project's rules in one workflow's text; empty when it follows them. */
+function problems(source: string): string[] {
+    const wf = parse(source) as Workflow;
+    const out: string[] = [];
+    // Long-lived credentials: cloud keys in secrets, or the inputs that take them.
+    const longLived = /secrets\.[A-Z0-9_]*(_KEY|_SECRET|SECRET_ACCESS_KEY|CLIENT_SECRET|CREDENTIALS|_CREDS)\b|aws-secret-access-key|aws-access-key-id|credentials_json|\bcreds:/;
+    if (longLived.test(source)) out.push(`references a long-lived credential: ${source.match(longLived)![0]}`);
+    for (const m of source.matchAll(/secrets\.([A-Za-z0-9_]+)/g)) {
+        if (!["PULUMI_ACCESS_TOKEN", "GITHUB_TOKEN"].includes(m[1])) out.push(`reads secret ${m[1]}`);
+    }
+    if (/write-all/.test(source)) out.push("grants write-all");
+    for (const [name, job] of Object.entries(wf.jobs)) {
+        if (job.permissions === undefined && wf.permissions === undefined) out.push(`job ${name} sets no permissions and neither does the workflow`);
+        const steps = job.steps ?? [];
+        const oidc = steps.some((s) => /^(google-github-actions\/auth|azure\/login|aws-actions\/configure-aws-credentials)@/.test(s.uses ?? ""));
+        const perms = (job.permissions ?? {}) as Record<string, string>;
+        if (oidc && perms["id-token"] !== "write") out.push(`job ${name} logs in to a cloud without id-token: write`);
+        if (!oidc && perms["id-token"] === "write") out.push(`job ${name} asks for id-token: write and never uses it`);
+        for (const s of steps) {
+            if (s.uses && !/@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/.test(s.uses)) out.push(`step ${s.uses} is not pinned to a version tag or commit SHA`);
+            if (/^google-github-actions\/auth@/.test(s.uses ?? "") && !s.with?.workload_identity_provider) out.push(`job ${name}: GCP auth without workload identity`);
+            if (/^azure\/login@/.test(s.uses ?? "") && !s.with?.["client-id"]) out.push(`job ${name}: Azure login without a federated client-id`);
+            if (/^aws-actions\/configure-aws-credentials@/.test(s.uses ?? "") && !s.with?.["role-to-assume"]) out.push(`job ${name}: AWS without role-to-assume`);
+            if (/^pulumi\/actions@/.test(s.uses ?? "")) {
+                const stackName = String(s.with?.["stack-name"] ?? "");
+                const stack = stackName.split("/").at(-1) ?? "";
+                if (s.with?.policyPacks !== "policies") out.push(`job ${name}: pulumi step without policyPacks: policies`);
+                if (s.with?.policyPackConfigs !== `policies/config/${stack}.json`) {
+                    out.push(`job ${name}: pulumi ${String(s.with?.command)} of ${stack} uses policy config ${String(s.with?.policyPackConfigs)}`);
+                }
+                if (s.env?.PULUMI_ACCESS_TOKEN !== "${{ secrets.PULUMI_ACCESS_TOKEN }}") out.push(`job ${name}: pulumi step without PULUMI_ACCESS_TOKEN from secrets`);
+                if (s.with?.command === "up" && stack === "prod" && job.environment !== "prod") out.push(`job ${name}: deploys prod outside environment prod`);
+            }
+        }
+    }
+    return out;
+}
+
+describe("GitHub Actions workflows", () => {
+    it("has the preview, deploy and ci workflows", () => {
+        assert.deepEqual(FILES, ["ci.yml", "deploy.yml", "preview.yml"]);
+    });
+
+    for (const f of FILES) {
+        it(`${f} is a valid workflow (action-validator: zero errors)`, () => {
+            const { errors } = validateWorkflow(read(f));
+            assert.deepEqual(errors, [], JSON.stringify(errors, null, 2));
+        });
+        it(`${f} follows the rules: permissions, no long-lived keys, policy pack + env config on pulumi steps`, () => {
+            assert.deepEqual(problems(read(f)), []);
+        });
+    }
+
+    it("the validator does catch a broken workflow", () => {
+        const broken = "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    stepz:\n      - run: echo hi\n";
+        assert.ok(validateWorkflow(broken).errors.length > 0);
+        assert.ok(validateWorkflow("name: x\non: push\njobs: []\n").errors.length > 0);
+    });
+
+    it("the rule checks catch a stored AWS key, a missing policy config and an unprotected prod deploy", () => {
+        const deploy = read("deploy.yml");
+        const keyed = deploy.replace("role-to-assume: ${{ vars.AWS_ROLE_ARN }}", "aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}");
+        assert.notEqual(keyed, deploy);
+        assert.ok(problems(keyed).some((p) => /long-lived credential/.test(p)));
+        assert.ok(problems(deploy.replace("policies/config/prod.json", "policies/config/dev.json")).some((p) => /pulumi up of prod uses policy config policies\/config\/dev\.json/.test(p)));
+        assert.ok(problems(deploy.replace(/^    environment: prod$/m, "")).some((p) => /deploys prod outside environment prod/.test(p)));
+        assert.ok(problems(deploy.replace(/^permissions: \{\}$/m, "").replace(/^    permissions:\n      contents: read\n      id-token: write$/m, "")).some((p) => /sets no permissions/.test(p)));
+    });
+
+    it("deploy: dev on push to main, prod needs dev in the protected prod environment", () => {
+        const wf = parse(read("deploy.yml")) as Workflow & { on: { push: { branches: string[] } } };
+        assert.deepEqual(wf.on.push.branches, ["main"]);
+        assert.equal(wf.jobs.dev.environment, "dev");
+        assert.equal(wf.jobs.prod.environment, "prod");
+        assert.equal(wf.jobs.prod.needs, "dev");
+        const up = (job: Job) => job.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!.with!;
+        assert.deepEqual([up(wf.jobs.dev).command, up(wf.jobs.prod).command], ["up", "up"]);
+    });
+
+    it("preview: a dev/prod matrix; plan with --compare against the base's --json, --markdown, one sticky comment per stack, then pulumi preview", () => {
+        const source = read("preview.yml");
+        const wf = parse(source) as Workflow;
+        assert.deepEqual(wf.jobs.plan.strategy?.matrix?.stack, ["dev", "prod"]);
+        assert.deepEqual(wf.jobs["pulumi-preview"].strategy?.matrix?.stack, ["dev", "prod"]);
+        const runs = wf.jobs.plan.steps!.map((s) => s.run ?? "").join("\n");
+        for (const cmd of ["npm ci", "npm run typecheck", "npm run test:unit"]) assert.ok(runs.includes(cmd), cmd);
+        assert.match(runs, /npm run --silent plan -- --stack "\$STACK" --json > "\$RUNNER_TEMP\/base\.json"/);
+        assert.match(runs, /args=\(--stack "\$STACK" --markdown\)/);
+        assert.match(runs, /args\+=\(--compare "\$RUNNER_TEMP\/base\.json"\)/);
+        assert.match(runs, />> "\$GITHUB_STEP_SUMMARY"/);
+        const comment = wf.jobs.plan.steps!.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"))!;
+        assert.equal(comment.with?.header, "plan-${{ matrix.stack }}");
+        assert.deepEqual(wf.jobs.plan.permissions, { contents: "read", "pull-requests": "write" });
+        const setup = wf.jobs.plan.steps!.find((s) => s.uses?.startsWith("actions/setup-node@"))!;
+        assert.deepEqual(setup.with, { "node-version": 20, cache: "npm" });
+        const preview = wf.jobs["pulumi-preview"].steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        assert.equal(preview.with?.command, "preview");
+        assert.equal(wf.jobs["pulumi-preview"].needs, "plan");
+    });
+
+    it("every policy config a workflow names exists", () => {
+        for (const f of FILES) {
+            for (const m of read(f).matchAll(/policies\/config\/([a-z]+)\.json/g)) {
+                assert.ok(fs.existsSync(path.join(ROOT, "policies", "config", `${m[1]}.json`)), `${f}: ${m[0]}`);
+            }
+        }
+        for (const stack of ["dev", "prod"]) assert.ok(fs.existsSync(path.join(ROOT, "policies", "config", `${stack}.json`)));
+    });
+});
