@@ -29,6 +29,43 @@ export const HIGHLIGHTS: Record<string, readonly string[]> = {
     "gcp:secretmanager/secretVersion:SecretVersion": ["secretData"],
     "gcp:secretmanager/secretIamMember:SecretIamMember": ["role"],
     "random:index/randomPassword:RandomPassword": ["length"],
+    // Azure targets
+    "azure-native:containerservice:ManagedCluster": [
+        "sku.tier",
+        "disableLocalAccounts",
+        "aadProfile.enableAzureRBAC",
+        "apiServerAccessProfile.authorizedIPRanges",
+        "apiServerAccessProfile.enablePrivateCluster",
+        "networkProfile.networkPolicy",
+        "agentPoolProfiles[].vmSize",
+        "agentPoolProfiles[].count",
+    ],
+    "azure-native:containerservice:AgentPool": [
+        "vmSize",
+        "minCount",
+        "maxCount",
+        "scaleSetPriority",
+        "spotMaxPrice",
+        "nodeTaints",
+        "enableNodePublicIP",
+    ],
+    "kubernetes:helm.sh/v3:Release": ["chart", "version"],
+    "kubernetes:apps/v1:Deployment": ["spec.replicas", "spec.template.spec.containers[].image"],
+    "kubernetes:core/v1:Service": ["spec.type", "spec.loadBalancerSourceRanges"],
+    "kubernetes:policy/v1:PodDisruptionBudget": ["spec.maxUnavailable"],
+    "azure-native:compute:VirtualMachine": [
+        "hardwareProfile.vmSize",
+        "priority",
+        "evictionPolicy",
+        "billingProfile.maxPrice",
+        "osProfile.linuxConfiguration.disablePasswordAuthentication",
+    ],
+    "azure-native:network:NetworkSecurityGroup": ["securityRules[].destinationPortRange", "securityRules[].sourceAddressPrefixes"],
+    "azure-native:authorization:RoleAssignment": ["roleDefinitionId"],
+    "azure-native:machinelearningservices:Workspace": ["publicNetworkAccess"],
+    "azure-native:machinelearningservices:OnlineEndpoint": ["properties.authMode", "properties.publicNetworkAccess"],
+    "azure-native:machinelearningservices:OnlineDeployment": ["properties.instanceType", "sku.capacity"],
+    "azure-native:monitor:AutoscaleSetting": ["profiles[].capacity.minimum", "profiles[].capacity.maximum"],
 };
 
 /** Reads a dotted path with `[]` list mapping; undefined where absent. */
