@@ -7,6 +7,20 @@ import { costKnownAtPreview } from "./costKnownAtPreview";
 import { monthlyCostCap } from "./monthlyCostCap";
 import { pricedResourcesOnly } from "./pricedResourcesOnly";
 import { spotRequired } from "./spotRequired";
+import { aksLocalAccountsAndRbac } from "./aksLocalAccountsAndRbac";
+import { apiServerNotPublic } from "./apiServerNotPublic";
+import { costAllocationTags } from "./costAllocationTags";
+import { endpointAuthentication } from "./endpointAuthentication";
+import { gcpNoDefaultServiceAccount } from "./gcpNoDefaultServiceAccount";
+import { imdsv2Required } from "./imdsv2Required";
+import { karpenterSpotInterruptionQueue } from "./karpenterSpotInterruptionQueue";
+import { minReplicas } from "./minReplicas";
+import { modelServerDisruptionBudget } from "./modelServerDisruptionBudget";
+import { modelServerProbes } from "./modelServerProbes";
+import { noPlaintextSecrets } from "./noPlaintextSecrets";
+import { noPublicAdminPorts } from "./noPublicAdminPorts";
+import { pinnedImages } from "./pinnedImages";
+import { vmPasswordAuthDisabled } from "./vmPasswordAuthDisabled";
 
 export const allPolicies: Policies = [
     monthlyCostCap,
@@ -15,4 +29,19 @@ export const allPolicies: Policies = [
     costKnownAtPreview,
     allowedInstanceTypes,
     spotRequired,
+    // Security and availability (guardrails.md's rule table; origin ids in each rule's description).
+    endpointAuthentication,
+    noPublicAdminPorts,
+    vmPasswordAuthDisabled,
+    aksLocalAccountsAndRbac,
+    apiServerNotPublic,
+    imdsv2Required,
+    gcpNoDefaultServiceAccount,
+    noPlaintextSecrets,
+    pinnedImages,
+    modelServerProbes,
+    minReplicas,
+    modelServerDisruptionBudget,
+    karpenterSpotInterruptionQueue,
+    costAllocationTags,
 ];

@@ -1,0 +1,57 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { isAnywhere, stringReads } from "../inspect";
+import { Read, readAt } from "../read";
+
+/**
+ * Kubernetes API servers are private or limited to named CIDRs (origin: CKV_AZURE_6,
+ * CKV_AZURE_115, AVD-AZU-0041, AVD-AZU-0065 for AKS; CKV_AWS_38, CKV_AWS_39 for EKS). An EKS
+ * endpoint with public access on and no publicAccessCidrs is open to 0.0.0.0/0 (AWS's default).
+ */
+export const apiServerNotPublic: ResourceValidationPolicy = {
+    name: "api-server-not-public",
+    description: "AKS and EKS API servers must be private or restricted to named CIDRs, never 0.0.0.0/0 (CKV_AZURE_6/115, AVD-AZU-0041/0065, CKV_AWS_38/39).",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        const report = (message: string) => reportViolation(`${args.name} [${args.type}]: ${message}`, args.urn);
+        if (args.type === "azure-native:containerservice:ManagedCluster") {
+            const isPrivate = readAt(args.props, ["apiServerAccessProfile", "enablePrivateCluster"]);
+            if (isPrivate.state === "known" && isPrivate.value === true) {
+                return;
+            }
+            checkRanges(
+                readAt(args.props, ["apiServerAccessProfile", "authorizedIPRanges"]),
+                report,
+                "Set apiServerAccessProfile.authorizedIPRanges to the admin CIDRs, or enablePrivateCluster: true.",
+            );
+        } else if (args.type === "aws:eks/cluster:Cluster") {
+            const publicAccess = readAt(args.props, ["vpcConfig", "endpointPublicAccess"]);
+            if (publicAccess.state === "known" && publicAccess.value === false) {
+                return;
+            }
+            if (publicAccess.state === "unknown") {
+                report(`${publicAccess.field} is unknown at preview. Set it from config.`);
+                return;
+            }
+            checkRanges(
+                readAt(args.props, ["vpcConfig", "publicAccessCidrs"]),
+                report,
+                "Set vpcConfig.publicAccessCidrs to the admin CIDRs, or endpointPublicAccess: false (private endpoint only).",
+            );
+        }
+    },
+};
+
+function checkRanges(ranges: Read, report: (m: string) => void, fix: string): void {
+    const list = ranges.state === "absent" ? [] : stringReads(ranges);
+    if (list.length === 0) {
+        report(`the API server is public and ${ranges.field} is empty, so it is reachable from anywhere. ${fix}`);
+        return;
+    }
+    for (const range of list) {
+        if (range.state === "unknown") {
+            report(`${range.field} is unknown at preview. ${fix}`);
+        } else if (range.state === "known" && typeof range.value === "string" && isAnywhere(range.value)) {
+            report(`${range.field} admits the whole internet. ${fix}`);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { stringReads } from "../inspect";
+import { readAt } from "../read";
+import { urnName } from "../stackCost";
+
+const GCP_MACHINES: ReadonlySet<string> = new Set([
+    "gcp:compute/instanceTemplate:InstanceTemplate",
+    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
+    "gcp:compute/instance:Instance",
+]);
+const SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account";
+const FULL_ACCESS = /^(https:\/\/www\.googleapis\.com\/auth\/)?cloud-platform$/;
+
+/**
+ * GCP VMs run as a dedicated service account with narrow scopes (origin: CKV_GCP_30 default
+ * service account, CKV_GCP_31 full-access scope). The default compute account holds Editor on the
+ * project, and `cloud-platform` lets any process on the VM use all of it. A stack policy, so that
+ * an account email unknown at preview can be traced to a dedicated Account in the same stack
+ * (the normal case on a first preview) instead of being reported.
+ */
+export const gcpNoDefaultServiceAccount: StackValidationPolicy = {
+    name: "gcp-no-default-service-account",
+    description: "GCP instance templates and VMs must use a dedicated service account, not the default compute account, and no cloud-platform scope (CKV_GCP_30, CKV_GCP_31).",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        for (const resource of args.resources.filter((r) => GCP_MACHINES.has(r.type))) {
+            const report = (message: string) => reportViolation(`${urnName(resource.urn)} [${resource.type}]: ${message}`, resource.urn);
+            const account = readAt(resource.props, ["serviceAccount"]);
+            if (account.state === "absent") {
+                continue; // no identity at all
+            }
+            const email = readAt(resource.props, ["serviceAccount", "email"]);
+            const fix = "Create a gcp.serviceaccount.Account for the VMs and set serviceAccount.email to it.";
+            if (email.state === "unknown") {
+                if (!dependsOnAccount(resource)) {
+                    report(`${email.field} is unknown at preview and does not come from a service account in this stack. ${fix}`);
+                }
+            } else if (email.state === "absent" || email.value === "default" || /-compute@developer\.gserviceaccount\.com$/.test(String(email.value))) {
+                report(`${email.field} is the default compute service account, which holds Editor on the project. ${fix}`);
+            }
+            const scopes = readAt(resource.props, ["serviceAccount", "scopes"]);
+            for (const scope of scopes.state === "absent" ? [] : stringReads(scopes)) {
+                if (scope.state === "unknown") {
+                    report(`${scope.field} is unknown at preview. List the scopes from config (logging.write, monitoring.write, ...).`);
+                } else if (scope.state === "known" && FULL_ACCESS.test(String(scope.value))) {
+                    report(`${scope.field} is the cloud-platform scope (every API the account can use). List only the scopes the VM needs.`);
+                }
+            }
+        }
+    },
+};
+
+function dependsOnAccount(resource: PolicyResource): boolean {
+    return (resource.propertyDependencies["serviceAccount"] ?? []).some((d) => d.type === SERVICE_ACCOUNT);
+}

@@ -1,0 +1,91 @@
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { elementsOf, readIn, stringOf } from "../inspect";
+import { asNumber, Read, readAt } from "../read";
+import { urnName } from "../stackCost";
+import { ModelServerSelector, REPLICATED_WORKLOADS, RAY_TYPES, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
+
+export interface MinReplicasConfig extends ModelServerSelector {
+    minReplicas?: number;
+}
+
+const GCP_AUTOSCALERS: ReadonlySet<string> = new Set(["gcp:compute/regionAutoscaler:RegionAutoscaler", "gcp:compute/autoscaler:Autoscaler"]);
+const ML_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
+const AUTOSCALE = "azure-native:monitor:AutoscaleSetting";
+
+/**
+ * A model endpoint survives the loss of one replica: at least `minReplicas` (2) at the scaled
+ * group's minimum (origin: KICS b23e9b98 and Pulumi compliance-policies' replica rule, applied to
+ * every target). GCP autoscaler minReplicas; Kubernetes model server Deployments/StatefulSets
+ * spec.replicas; Azure ML autoscale capacity.minimum (or the deployment's sku.capacity when no
+ * autoscale setting targets it); RayService worker minReplicas and Serve min_replicas. Spot
+ * capacity makes this matter more: one preemption takes a single replica's endpoint down.
+ */
+export const minReplicas: StackValidationPolicy = {
+    name: "min-replicas",
+    description: "Model serving must keep at least the configured number of replicas at its minimum (GCP autoscalers, Kubernetes model servers, Azure ML autoscale, RayService) (KICS b23e9b98).",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            minReplicas: { type: "integer", minimum: 1, maximum: 10, default: 2, description: "Least replicas at the scaled group's minimum." },
+            modelServerImages: modelServerImagesSchema,
+            modelPorts: modelPortsSchema,
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig<MinReplicasConfig>();
+        const least = config.minReplicas ?? 2;
+        for (const resource of args.resources) {
+            const report = (message: string) => reportViolation(`${urnName(resource.urn)} [${resource.type}]: ${message}`, resource.urn);
+            const check = (read: Read, fix: string, absentMeans?: number) => {
+                const n = asNumber(read);
+                const value = n.state === "known" ? n.value : n.state === "absent" ? absentMeans : undefined;
+                if (n.state === "unknown") {
+                    report(`${n.field} is unknown at preview. ${fix}`);
+                } else if (value === undefined || value < least) {
+                    report(`${n.field} is ${value ?? "not set"}, below ${least}: one lost replica takes the endpoint down. ${fix}`);
+                }
+            };
+            if (GCP_AUTOSCALERS.has(resource.type)) {
+                check(readAt(resource.props, ["autoscalingPolicy", "minReplicas"]), `Set replicas.min to ${least} or more.`);
+            } else if (REPLICATED_WORKLOADS.has(resource.type) && containersOf(resource.type, resource.props).some((c) => !c.init && isModelServer(c.read, config))) {
+                check(readAt(resource.props, ["spec", "replicas"]), `Set spec.replicas to ${least} or more.`, 1);
+            } else if (resource.type === AUTOSCALE && targetsMlDeployment(resource)) {
+                const profiles = readAt(resource.props, ["profiles"]);
+                for (const profile of profiles.state === "unknown" ? [profiles] : elementsOf(profiles)) {
+                    check(readIn(profile, ["capacity", "minimum"]), `Set instances.min to ${least} or more.`);
+                }
+            } else if (resource.type === ML_DEPLOYMENT && !args.resources.some((r) => r.type === AUTOSCALE && r.propertyDependencies["targetResourceUri"]?.some((d) => d.urn === resource.urn))) {
+                check(readAt(resource.props, ["sku", "capacity"]), `Set sku.capacity to ${least} or more.`, 1);
+            } else if (RAY_TYPES.has(resource.type)) {
+                checkRay(resource, least, check);
+            }
+        }
+    },
+};
+
+function targetsMlDeployment(resource: PolicyResource): boolean {
+    if ((resource.propertyDependencies["targetResourceUri"] ?? []).some((d) => d.type === ML_DEPLOYMENT)) {
+        return true;
+    }
+    const target = stringOf(readAt(resource.props, ["targetResourceUri"])) ?? "";
+    return /\/onlineEndpoints\/[^/]+\/deployments\//i.test(target);
+}
+
+function checkRay(resource: PolicyResource, least: number, check: (read: Read, fix: string, absentMeans?: number) => void): void {
+    const cluster = resource.type.endsWith(":RayService") ? ["spec", "rayClusterConfig"] : ["spec"];
+    const groups = readAt(resource.props, [...cluster, "workerGroupSpecs"]);
+    for (const group of groups.state === "unknown" ? [groups] : elementsOf(groups)) {
+        check(readIn(group, ["minReplicas"]), `Set replicas.min to ${least} or more.`, 0);
+    }
+    const serve = readAt(resource.props, ["spec", "serveConfigV2"]);
+    if (serve.state === "unknown") {
+        check(serve, "Build serveConfigV2 from config.");
+        return;
+    }
+    // serveConfigV2 is YAML text; the pack carries no YAML parser, and these keys are flat scalars.
+    for (const match of (stringOf(serve) ?? "").matchAll(/\b(min_replicas|num_replicas):\s*(\d+)/g)) {
+        if (Number(match[2]) < least) {
+            check({ state: "known", value: Number(match[2]), field: `spec.serveConfigV2 ${match[1]}` }, `Set replicas.min to ${least} or more.`);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { coversAny, elementsOf, isAnywhere, portsInExpression, readIn, stringOf, stringReads } from "../inspect";
+import { Read, readAt } from "../read";
+
+export interface NoPublicAdminPortsConfig {
+    ports?: number[];
+    requireServiceSourceRanges?: boolean;
+}
+
+const DEFAULT_PORTS = [22, 8000];
+
+/** Protocols that carry SSH or HTTP (or everything). */
+function isTcpOrAll(protocol: string | undefined): boolean {
+    const p = (protocol ?? "").toLowerCase();
+    return p === "" || p === "tcp" || p === "6" || p === "all" || p === "-1" || p === "*";
+}
+
+/**
+ * No firewall opens SSH or the model port to the whole internet: GCP firewall rules, Azure NSG
+ * rules (inline and standalone), AWS security groups and their ingress rules, Kubernetes Services
+ * of type LoadBalancer (origin: CKV_GCP_2, CKV2_GCP_12, CKV_AZURE_10, AVD-AZU-0050, CKV_AWS_24,
+ * CKV_AWS_277). The public entry of each target is a proxy or load balancer on another port that
+ * lets only the authenticated /v1/ routes through; the model port itself must stay private.
+ */
+export const noPublicAdminPorts: ResourceValidationPolicy = {
+    name: "no-public-ssh-or-model-port",
+    description: "SSH and the model port must not be open to 0.0.0.0/0, ::/0, * or Internet (GCP firewalls, Azure NSGs, AWS security groups, Kubernetes LoadBalancer Services).",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            ports: {
+                type: "array",
+                items: { type: "integer", minimum: 1, maximum: 65535 },
+                minItems: 1,
+                uniqueItems: true,
+                default: DEFAULT_PORTS,
+                description: "Ports never to open to the internet: SSH and the model server's port.",
+            },
+            requireServiceSourceRanges: {
+                type: "boolean",
+                default: false,
+                description: "Also require loadBalancerSourceRanges on every LoadBalancer Service (no API-key-only public endpoints).",
+            },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        const config = args.getConfig<NoPublicAdminPortsConfig>();
+        const ports = config.ports ?? DEFAULT_PORTS;
+        const report = (message: string) => reportViolation(`${args.name} [${args.type}]: ${message}`, args.urn);
+        const check = CHECKS[args.type];
+        if (check) {
+            check(args.props, ports, report, config);
+        }
+    },
+};
+
+type Check = (props: unknown, ports: number[], report: (m: string) => void, config: NoPublicAdminPortsConfig) => void;
+
+function portList(ports: number[]): string {
+    return ports.join(", ");
+}
+
+/** Reports an unknown source list and returns whether any known source is "anyone". */
+function opensToAnyone(sources: ReadonlyArray<Read>, report: (m: string) => void, what: string): boolean {
+    let open = false;
+    for (const source of sources) {
+        if (source.state === "unknown") {
+            report(`${source.field} is unknown at preview, so whether ${what} is open to the internet cannot be checked. Set the source ranges from config.`);
+        } else if (source.state === "known" && typeof source.value === "string" && isAnywhere(source.value)) {
+            open = true;
+        }
+    }
+    return open;
+}
+
+const gcpFirewall: Check = (props, ports, report) => {
+    const direction = stringOf(readAt(props, ["direction"]));
+    if (direction !== undefined && direction.toUpperCase() !== "INGRESS") {
+        return;
+    }
+    const sources = stringReads(readAt(props, ["sourceRanges"]));
+    const allows = readAt(props, ["allows"]);
+    if (!opensToAnyone(sources, report, "this rule")) {
+        return;
+    }
+    const exposed = new Set<number>();
+    for (const allow of allows.state === "unknown" ? [allows] : elementsOf(allows)) {
+        if (allow.state === "unknown") {
+            report(`${allow.field} is unknown at preview, so the ports it opens to the internet cannot be checked. Set them from config.`);
+            continue;
+        }
+        if (!isTcpOrAll(stringOf(readIn(allow, ["protocol"])))) {
+            continue;
+        }
+        const list = readIn(allow, ["ports"]);
+        const expressions = list.state === "absent" ? [] : stringReads(list);
+        if (expressions.length === 0) {
+            ports.forEach((p) => exposed.add(p));
+        }
+        for (const e of expressions) {
+            const covered = e.state === "known" ? portsInExpression(String(e.value), ports) : undefined;
+            (covered ?? ports).forEach((p) => exposed.add(p));
+        }
+    }
+    if (exposed.size > 0) {
+        report(`opens port ${portList([...exposed])} to 0.0.0.0/0. Admit only the Google front-end and health-check ranges (35.191.0.0/16, 130.211.0.0/22) and explicit client CIDRs.`);
+    }
+};
+
+function azureRule(rule: Read, ports: number[], report: (m: string) => void): void {
+    if (rule.state === "unknown") {
+        report(`${rule.field} is unknown at preview, so it cannot be checked for ports open to the internet. Build the rules from config.`);
+        return;
+    }
+    const direction = stringOf(readIn(rule, ["direction"]));
+    const access = stringOf(readIn(rule, ["access"]));
+    if (direction?.toLowerCase() !== "inbound" || access?.toLowerCase() !== "allow") {
+        return;
+    }
+    if (!isTcpOrAll(stringOf(readIn(rule, ["protocol"])))) {
+        return;
+    }
+    const sources = [...stringReads(readIn(rule, ["sourceAddressPrefix"])), ...stringReads(readIn(rule, ["sourceAddressPrefixes"]))];
+    const label = stringOf(readIn(rule, ["name"])) ?? rule.field;
+    if (!opensToAnyone(sources, report, `rule ${label}`)) {
+        return;
+    }
+    const expressions = [...stringReads(readIn(rule, ["destinationPortRange"])), ...stringReads(readIn(rule, ["destinationPortRanges"]))];
+    const exposed = new Set<number>();
+    for (const e of expressions) {
+        const covered = e.state === "known" ? portsInExpression(String(e.value), ports) : undefined;
+        (covered ?? ports).forEach((p) => exposed.add(p));
+    }
+    if (exposed.size > 0) {
+        report(`security rule ${label} allows port ${portList([...exposed])} from the internet. Set sourceAddressPrefixes to the admin or client CIDRs (or drop the rule and use Bastion).`);
+    }
+}
+
+const azureNsg: Check = (props, ports, report) => {
+    const rules = readAt(props, ["securityRules"]);
+    for (const rule of rules.state === "unknown" ? [rules] : elementsOf(rules)) {
+        azureRule(rule, ports, report);
+    }
+};
+
+const azureSecurityRule: Check = (props, ports, report) => {
+    azureRule({ state: "known", value: props, field: "" }, ports, report);
+};
+
+/** One AWS ingress permission (inline block, SecurityGroupRule or SecurityGroupIngressRule). */
+function awsPermission(read: Read, ports: number[], report: (m: string) => void, keys: { cidrs: string[]; protocol: string }): void {
+    if (read.state === "unknown") {
+        report(`${read.field} is unknown at preview, so it cannot be checked for ports open to the internet. Build it from config.`);
+        return;
+    }
+    const protocol = readIn(read, [keys.protocol]);
+    if (protocol.state === "known" && !isTcpOrAll(String(protocol.value))) {
+        return;
+    }
+    const sources = keys.cidrs.flatMap((k) => stringReads(readIn(read, [k])));
+    if (!opensToAnyone(sources, report, "this ingress")) {
+        return;
+    }
+    const all = protocol.state === "known" && ["-1", "all"].includes(String(protocol.value).toLowerCase());
+    const from = readIn(read, ["fromPort"]);
+    const to = readIn(read, ["toPort"]);
+    const exposed =
+        all || from.state !== "known" || to.state !== "known" ? ports : coversAny(Number(from.value), Number(to.value), ports);
+    if (exposed.length > 0) {
+        report(`ingress opens port ${portList(exposed)} to the internet. Restrict the CIDRs to admin or client ranges, or reference the load balancer's security group instead.`);
+    }
+}
+
+const awsSecurityGroup: Check = (props, ports, report) => {
+    const ingress = readAt(props, ["ingress"]);
+    for (const rule of ingress.state === "unknown" ? [ingress] : elementsOf(ingress)) {
+        awsPermission(rule, ports, report, { cidrs: ["cidrBlocks", "ipv6CidrBlocks"], protocol: "protocol" });
+    }
+};
+
+const awsSecurityGroupRule: Check = (props, ports, report) => {
+    if (stringOf(readAt(props, ["type"])) !== "ingress") {
+        return;
+    }
+    awsPermission({ state: "known", value: props, field: "" }, ports, report, { cidrs: ["cidrBlocks", "ipv6CidrBlocks"], protocol: "protocol" });
+};
+
+const awsIngressRule: Check = (props, ports, report) => {
+    awsPermission({ state: "known", value: props, field: "" }, ports, report, { cidrs: ["cidrIpv4", "cidrIpv6"], protocol: "ipProtocol" });
+};
+
+const k8sService: Check = (props, ports, report, config) => {
+    if (stringOf(readAt(props, ["spec", "type"])) !== "LoadBalancer") {
+        return;
+    }
+    const ranges = readAt(props, ["spec", "loadBalancerSourceRanges"]);
+    const sources = ranges.state === "absent" ? [] : stringReads(ranges);
+    const anyone = sources.length === 0 || opensToAnyone(sources, report, "this Service");
+    if (!anyone) {
+        return;
+    }
+    if (sources.length > 0) {
+        report("spec.loadBalancerSourceRanges contains a range that admits everyone. List the client CIDRs, or leave it out only where the API key is the intended guard.");
+        return;
+    }
+    if (config.requireServiceSourceRanges) {
+        report("is a public load balancer with no spec.loadBalancerSourceRanges. List the client CIDRs allowed here.");
+        return;
+    }
+    const exposesPrivatePort = elementsOf(readAt(props, ["spec", "ports"])).some((port) =>
+        ["port", "targetPort"].some((key) => {
+            const value = readIn(port, [key]);
+            return value.state === "known" && (ports.includes(Number(value.value)) || value.value === "model" || value.value === "ssh");
+        }),
+    );
+    if (exposesPrivatePort) {
+        report("exposes SSH or the model port through a public load balancer with no spec.loadBalancerSourceRanges. Point the Service at the route guard's port, or set loadBalancerSourceRanges.");
+    }
+};
+
+const CHECKS: Readonly<Record<string, Check>> = {
+    "gcp:compute/firewall:Firewall": gcpFirewall,
+    "azure-native:network:NetworkSecurityGroup": azureNsg,
+    "azure-native:network:SecurityRule": azureSecurityRule,
+    "aws:ec2/securityGroup:SecurityGroup": awsSecurityGroup,
+    "aws:ec2/securityGroupRule:SecurityGroupRule": awsSecurityGroupRule,
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": awsIngressRule,
+    "kubernetes:core/v1:Service": k8sService,
+};
