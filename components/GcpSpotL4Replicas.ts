@@ -212,7 +212,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
         // Front door: Cloud Armor admits only /v1/ routes (vLLM's key guards nothing else) from allowed CIDRs.
         const armor = new compute.SecurityPolicy(
             `${name}-armor`,
-            { project, description: "OpenAI routes only, from allowed client ranges", rules: armorRules(config.allowedCidrs) },
+            { project, description: "OpenAI routes only, from allowed client ranges", labels, rules: armorRules(config.allowedCidrs) },
             childOpts,
         );
         const backend = new compute.BackendService(

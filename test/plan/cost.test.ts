@@ -53,7 +53,7 @@ describe("plan: cost and policy verdicts", () => {
         assert.deepEqual(Object.keys(gcpOnly), ["project", "stack", "resources", "cost", "policies"]);
         assert.deepEqual(Object.keys(gcpOnly.cost), ["currency", "lines", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "capMonthlyUsd"]);
         assert.equal(gcpOnly.cost.currency, "USD");
-        assert.equal(gcpOnly.cost.capMonthlyUsd, 1000);
+        assert.equal(gcpOnly.cost.capMonthlyUsd, 2500);
         for (const line of gcpOnly.cost.lines) {
             assert.deepEqual(Object.keys(line), ["urn", "sku", "region", "countMin", "countMax", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "basis"]);
         }
@@ -64,20 +64,20 @@ describe("plan: cost and policy verdicts", () => {
         const { code, stdout } = await runPlan("--stack", "dev", "--stack-file", fixture("over-budget.yaml"), "--json");
         assert.equal(code, EXIT.violations);
         const report = JSON.parse(stdout) as PlanReport;
-        const worst = cents(cents(6 * g2Unit * HOURS) + cents(FORWARDING_RULE_HOURLY * HOURS)); // 1543.07 + 18.25
+        const worst = cents(cents(10 * g2Unit * HOURS) + cents(FORWARDING_RULE_HOURLY * HOURS)); // 2571.79 + 18.25
         assert.equal(report.cost.worstCaseMonthlyUsd, worst);
         const cap = report.policies.violations.filter((v) => v.policy === "monthly-cost-cap");
         assert.equal(cap.length, 1);
         assert.equal(cap[0].enforcementLevel, "mandatory");
-        assert.match(cap[0].message, /1,?561\.32/);
-        assert.match(cap[0].message, /1,?000/);
+        assert.match(cap[0].message, /2,?590\.04/);
+        assert.match(cap[0].message, /2,?500/);
     });
 
     it("the text plan shows the cost table, the totals against the cap and the violation", async () => {
         const { code, stdout } = await runPlan("--stack", "dev", "--stack-file", fixture("over-budget.yaml"));
         assert.equal(code, EXIT.violations);
-        assert.match(stdout, /gcp-spot-l4-mig\s+g2-standard-4\s+2–6\s+\$0\.3523\s+\$514\.36\s+\$1,543\.07/);
-        assert.match(stdout, /worst case \$1,561\.32\/month · OVER the cap of \$1,000\.00 by \$561\.32/);
+        assert.match(stdout, /gcp-spot-l4-mig\s+g2-standard-4\s+2–10\s+\$0\.3523\s+\$514\.36\s+\$2,571\.79/);
+        assert.match(stdout, /worst case \$2,590\.04\/month · OVER the cap of \$2,500\.00 by \$90\.04/);
         assert.match(stdout, /\[mandatory\] monthly-cost-cap/);
     });
 
@@ -110,7 +110,7 @@ describe("plan: cost and policy verdicts", () => {
         assert.equal(code, EXIT.violations);
         assert.match(stdout, /^<!-- llm-serving-plan:dev -->\n### ❌ llm-serving plan for `dev`/);
         assert.match(stdout, /\| mandatory \| monthly-cost-cap \| stack \|/);
-        assert.match(stdout, /\| gcp-spot-l4-mig \| g2-standard-4 \| 2–6 \| \$0\.3523 \| \$514\.36 \| \$1,543\.07 \|/);
+        assert.match(stdout, /\| gcp-spot-l4-mig \| g2-standard-4 \| 2–10 \| \$0\.3523 \| \$514\.36 \| \$2,571\.79 \|/);
         assert.match(stdout, /<details><summary>\d+ resources<\/summary>/);
     });
 });
@@ -125,7 +125,7 @@ describe("plan --compare", () => {
     it("shows the per-line and total worst-case delta of a change in the maximum", async () => {
         const { stdout } = await runPlan("--stack", "dev", "--stack-file", fixture("over-budget.yaml"), "--compare", base, "--json");
         const diff = (JSON.parse(stdout) as { diff: PlanDiff }).diff;
-        const expectedDelta = cents(cents(6 * g2Unit * HOURS) - cents(3 * g2Unit * HOURS)); // 1543.07 - 771.54
+        const expectedDelta = cents(cents(10 * g2Unit * HOURS) - cents(3 * g2Unit * HOURS)); // 2571.79 - 771.54
         assert.deepEqual(diff.lines.map((l) => [l.name, l.sku, l.baselineDelta, l.worstCaseDelta]), [["gcp-spot-l4-mig", "g2-standard-4", 0, expectedDelta]]);
         assert.equal(diff.totals.worstCaseDelta, expectedDelta);
         assert.equal(diff.totals.baselineDelta, 0);
@@ -148,8 +148,8 @@ describe("plan --compare", () => {
 
     it("renders the delta in Markdown for the PR comment", async () => {
         const { stdout } = await runPlan("--stack", "dev", "--stack-file", fixture("over-budget.yaml"), "--compare", base, "--markdown");
-        assert.match(stdout, /\| \*\*Δ\*\* \| \*\*\$0\.00\*\* \| \*\*\+\$771\.53\*\* \|/);
-        assert.match(stdout, /\| gcp-spot-l4-mig \| g2-standard-4 \| \$0\.00 \| \+\$771\.53 \|/);
+        assert.match(stdout, /\| \*\*Δ\*\* \| \*\*\$0\.00\*\* \| \*\*\+\$1,800\.25\*\* \|/);
+        assert.match(stdout, /\| gcp-spot-l4-mig \| g2-standard-4 \| \$0\.00 \| \+\$1,800\.25 \|/);
     });
 
     it("refuses a file that is not a --json plan", async () => {
