@@ -27,12 +27,16 @@ export function planned(type: string, name: string, inputs: Record<string, unkno
     return { urn: urnOf(type, name), type, name, parent: null, inputs, propertyDependencies };
 }
 
+/** Cost-allocation labels, as components/targets.ts costLabels builds them (cost-allocation-tags). */
+export const COST_LABELS = { owner: "ml-platform", "cost-center": "cc-1234", environment: "dev" };
+
 /** The dev GCP stack: SPOT template, regional MIG, autoscaler 2..3, one global forwarding rule. */
 export function gcpStack(replicas: { min: number; max: number } = { min: 2, max: 3 }): PlannedResource[] {
     const template = planned(TYPES.template, "llm-template", {
         project: "acme-llm-dev",
         region: "us-central1",
         machineType: "g2-standard-4",
+        labels: COST_LABELS,
         scheduling: { provisioningModel: "SPOT", preemptible: true, automaticRestart: false, onHostMaintenance: "TERMINATE", instanceTerminationAction: "DELETE" },
         // A value a violation message must never print.
         metadata: { "startup-script": "export HF_TOKEN=hf_do_not_print_me" },
@@ -40,7 +44,7 @@ export function gcpStack(replicas: { min: number; max: number } = { min: 2, max:
     const mig = planned(
         TYPES.mig,
         "llm-mig",
-        { project: "acme-llm-dev", region: "us-central1", baseInstanceName: "llm", versions: [{ name: "primary", instanceTemplate: "projects/acme-llm-dev/regions/us-central1/instanceTemplates/llm-template" }] },
+        { project: "acme-llm-dev", region: "us-central1", baseInstanceName: "llm", autoHealingPolicies: { healthCheck: "llm-health", initialDelaySec: 1200 }, versions: [{ name: "primary", instanceTemplate: "projects/acme-llm-dev/regions/us-central1/instanceTemplates/llm-template" }] },
         { versions: [template.urn] },
     );
     const autoscaler = planned(
@@ -49,7 +53,7 @@ export function gcpStack(replicas: { min: number; max: number } = { min: 2, max:
         { project: "acme-llm-dev", region: "us-central1", target: "projects/acme-llm-dev/regions/us-central1/instanceGroupManagers/llm-mig", autoscalingPolicy: { minReplicas: replicas.min, maxReplicas: replicas.max } },
         { target: [mig.urn] },
     );
-    const forwardingRule = planned(TYPES.forwardingRule, "llm-https", { project: "acme-llm-dev", portRange: "443", loadBalancingScheme: "EXTERNAL_MANAGED", target: "llm-https-proxy" });
+    const forwardingRule = planned(TYPES.forwardingRule, "llm-https", { project: "acme-llm-dev", portRange: "443", loadBalancingScheme: "EXTERNAL_MANAGED", target: "llm-https-proxy", labels: COST_LABELS });
     return [template, mig, autoscaler, forwardingRule];
 }
 

@@ -1,0 +1,39 @@
+import { minReplicas } from "../../../policies/rules/minReplicas";
+import type { PlannedResource } from "../../../policies/evaluate";
+import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
+import { mutated, setPath } from "../../helpers/policyFixtures";
+import { gcpAutoscaler, mlAutoscale, mlDeployment, modelServerDeployment, rayService } from "../../helpers/policySecurityFixtures";
+
+const azureMl = (): PlannedResource[] => {
+    const deployment = mlDeployment();
+    return [deployment, mlAutoscale(deployment)];
+};
+
+const CASES: ReadonlyArray<{ what: string; stack: () => PlannedResource[]; name: string; mutate: (i: Record<string, unknown>) => void; parts: string[] }> = [
+    { what: "a GCP autoscaler down to 1", stack: () => [gcpAutoscaler()], name: "llm-autoscaler", mutate: (i) => setPath(i, ["autoscalingPolicy", "minReplicas"], 1), parts: ["autoscalingPolicy.minReplicas is 1"] },
+    { what: "a single-replica model server Deployment", stack: () => [modelServerDeployment()], name: "llm-deployment-k8s", mutate: (i) => setPath(i, ["spec", "replicas"], 1), parts: ["spec.replicas is 1"] },
+    { what: "an Azure ML autoscale minimum of 1", stack: azureMl, name: "llm-autoscale", mutate: (i) => setPath(i, ["profiles", 0, "capacity", "minimum"], "1"), parts: ["capacity.minimum is 1"] },
+    {
+        what: "a RayService whose Serve app may scale to 1",
+        stack: () => [rayService()],
+        name: "llm-rayservice",
+        mutate: (i) => setPath(i, ["spec", "serveConfigV2"], String((i.spec as Record<string, unknown>).serveConfigV2).replace("min_replicas: 2", "min_replicas: 1")),
+        parts: ["serveConfigV2 min_replicas is 1"],
+    },
+];
+
+describe("policy min-replicas", () => {
+    for (const c of CASES) {
+        it(`passes the compliant fixture and blocks ${c.what}`, async () => {
+            assertNoViolations(await runStackPolicy(minReplicas, c.stack()));
+            const stack = c.stack().map((r) => (r.name === c.name ? mutated(r, c.mutate) : r));
+            assertOneViolation(await runStackPolicy(minReplicas, stack), c.parts);
+        });
+    }
+
+    it("checks an Azure ML deployment's own capacity only when no autoscale setting targets it", async () => {
+        const [deployment] = azureMl();
+        assertOneViolation(await runStackPolicy(minReplicas, [mutated(deployment, (i) => setPath(i, ["sku", "capacity"], 1))]), ["sku.capacity is 1"]);
+        assertNoViolations(await runStackPolicy(minReplicas, [mutated(deployment, (i) => setPath(i, ["sku", "capacity"], 1)), mlAutoscale(deployment)]));
+    });
+});
