@@ -163,3 +163,14 @@ export function setPath(inputs: Record<string, unknown>, path: ReadonlyArray<str
     }
     node[path[path.length - 1]] = value;
 }
+
+/**
+ * The smallest autoscaler maximum that puts gcpStack() over `capMonthlyUsd`: each replica is a
+ * spot g2-standard-4 at min(0.28184 x 1.25, 0.70683) $/h, plus one forwarding rule at $0.025/h,
+ * over 730 h. Derived from the cap so tests follow the environment's config when it changes.
+ */
+export function maxReplicasOverCap(capMonthlyUsd: number): number {
+    const replicaMonthly = Math.min(0.28184 * 1.25, 0.70683) * 730;
+    const forwardingMonthly = 0.025 * 730;
+    return Math.floor((capMonthlyUsd - forwardingMonthly) / replicaMonthly) + 1;
+}

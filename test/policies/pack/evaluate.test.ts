@@ -6,8 +6,10 @@ import { PACK_NAME, evaluatePolicies } from "../../../policies/evaluate";
 import { allPolicies } from "../../../policies/rules";
 import { UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
 import { version } from "../../../policies/package.json";
-import { gcpStack, mutatedIn } from "../../helpers/policyFixtures";
+import { gcpStack, maxReplicasOverCap, mutatedIn } from "../../helpers/policyFixtures";
 
+/** Enough replicas to pass dev's cap, whatever it is set to. */
+const OVER_DEV_CAP = maxReplicasOverCap(devConfig["monthly-cost-cap"].maxMonthlyUsd);
 const withMax = (max: number | string) => mutatedIn(gcpStack(), "llm-autoscaler", (i) => ((i.autoscalingPolicy as Record<string, unknown>).maxReplicas = max));
 
 describe("evaluatePolicies (the pack in process)", () => {
@@ -25,7 +27,7 @@ describe("evaluatePolicies (the pack in process)", () => {
     });
 
     it("reports a mandatory monthly-cost-cap violation as the CLI shows it: description, newline, message", async () => {
-        const { violations } = await evaluatePolicies(withMax(4), devConfig);
+        const { violations } = await evaluatePolicies(withMax(OVER_DEV_CAP), devConfig);
         assert.equal(violations.length, 1);
         const [v] = violations;
         assert.equal(v.policy, "monthly-cost-cap");
@@ -35,12 +37,12 @@ describe("evaluatePolicies (the pack in process)", () => {
     });
 
     it("applies enforcement-level overrides from the config, including disabled and 'all'", async () => {
-        const advisory = await evaluatePolicies(withMax(4), { ...devConfig, "monthly-cost-cap": { ...devConfig["monthly-cost-cap"], enforcementLevel: "advisory" } });
+        const advisory = await evaluatePolicies(withMax(OVER_DEV_CAP), { ...devConfig, "monthly-cost-cap": { ...devConfig["monthly-cost-cap"], enforcementLevel: "advisory" } });
         assert.deepEqual(advisory.violations.map((v) => [v.policy, v.enforcementLevel]), [["monthly-cost-cap", "advisory"]]);
-        const disabled = await evaluatePolicies(withMax(4), { ...devConfig, "monthly-cost-cap": { enforcementLevel: "disabled", maxMonthlyUsd: 1000 } });
+        const disabled = await evaluatePolicies(withMax(OVER_DEV_CAP), { ...devConfig, "monthly-cost-cap": { enforcementLevel: "disabled", maxMonthlyUsd: 1000 } });
         assert.deepEqual(disabled.violations, []);
         const { "monthly-cost-cap": cap, ...rest } = devConfig;
-        const allAdvisory = await evaluatePolicies(withMax(4), { all: "advisory", ...rest, "monthly-cost-cap": { maxMonthlyUsd: cap.maxMonthlyUsd } });
+        const allAdvisory = await evaluatePolicies(withMax(OVER_DEV_CAP), { all: "advisory", ...rest, "monthly-cost-cap": { maxMonthlyUsd: cap.maxMonthlyUsd } });
         assert.deepEqual(allAdvisory.violations.map((v) => v.enforcementLevel), ["advisory"]);
     });
 
