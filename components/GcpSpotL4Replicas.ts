@@ -5,7 +5,7 @@ import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as random from "@pulumi/random";
 import { GcpSpotL4Config, L4_COUNT, ModelConfig } from "../config";
-import { GOOGLE_FRONT_END_RANGES, serviceAccountId } from "./gcp/names";
+import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "./gcp/names";
 import { buildStartupScript } from "./gcp/startupScript";
 import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "./serving";
 
@@ -57,9 +57,10 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
         );
 
         // Identity: a dedicated account that may only write telemetry and read its own secrets.
+        const accountId = serviceAccountId(name);
         const account = new serviceaccount.Account(
             `${name}-sa`,
-            { project, accountId: serviceAccountId(name), displayName: `llm-serving replicas (${name})` },
+            { project, accountId, displayName: `llm-serving replicas (${name})` },
             childOpts,
         );
         new serviceaccount.IAMMember(
@@ -71,10 +72,13 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
         for (const [roleName, role] of Object.entries(telemetryRoles)) {
             new projects.IAMMember(`${name}-${roleName}`, { project, role, member: account.member }, childOpts);
         }
-        const apiKeySecret = this.secret(name, "api-key", project, labels, apiKey, account.member);
-        const hfTokenSecret = args.hfToken
-            ? this.secret(name, "hf-token", project, labels, pulumi.secret(args.hfToken), account.member)
-            : undefined;
+        const apiKeySecretId = `${name}-api-key`;
+        const hfTokenSecretId = `${name}-hf-token`;
+        // Replicas read these at boot: the template waits for them (and for the right to read them).
+        const secretsReady = [
+            ...this.secret(apiKeySecretId, project, labels, apiKey, account.member),
+            ...(args.hfToken ? this.secret(hfTokenSecretId, project, labels, pulumi.secret(args.hfToken), account.member) : []),
+        ];
 
         // Network: private replicas; Cloud NAT for image and weight downloads.
         const network = new compute.Network(`${name}-network`, { project, autoCreateSubnetworks: false }, childOpts);
@@ -144,20 +148,18 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                     "enable-oslogin": "true",
                     "serial-port-enable": "false",
                     "google-logging-enabled": "true",
-                    "startup-script": pulumi
-                        .all([account.email, apiKeySecret.name, hfTokenSecret?.name])
-                        .apply(([email, apiKeyName, hfName]) =>
-                            buildStartupScript({
-                                server,
-                                apiKeySecret: apiKeyName,
-                                hfTokenSecret: hfName,
-                                serviceAccountEmail: email,
-                                gpuCount,
-                            }),
-                        ),
+                    // Built from names fixed up front, not from outputs: a script computed from
+                    // outputs is unknown at a new stack's first preview, where the pack must read it.
+                    "startup-script": buildStartupScript({
+                        server,
+                        apiKeySecret: secretResourceName(project, apiKeySecretId),
+                        hfTokenSecret: args.hfToken ? secretResourceName(project, hfTokenSecretId) : undefined,
+                        serviceAccountEmail: serviceAccountEmail(project, accountId),
+                        gpuCount,
+                    }),
                 },
             },
-            childOpts,
+            { ...childOpts, dependsOn: secretsReady },
         );
 
         const health = new compute.HealthCheck(
@@ -278,28 +280,30 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
         this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey });
     }
 
-    /** A Secret Manager secret holding `value`, readable by the replicas' account only. */
+    /**
+     * A Secret Manager secret `secretId` holding `value`, readable by the replicas' account only.
+     * Returns the version and the grant: what a replica needs before it boots.
+     */
     private secret(
-        name: string,
-        role: string,
+        secretId: string,
         project: string,
         labels: Readonly<Record<string, string>>,
         value: pulumi.Output<string>,
         member: pulumi.Output<string>,
-    ): secretmanager.Secret {
+    ): pulumi.Resource[] {
         const childOpts = { parent: this };
         const secret = new secretmanager.Secret(
-            `${name}-${role}`,
-            { project, secretId: `${name}-${role}`, labels, replication: { auto: {} } },
+            secretId,
+            { project, secretId, labels, replication: { auto: {} } },
             childOpts,
         );
-        new secretmanager.SecretVersion(`${name}-${role}-version`, { secret: secret.id, secretData: value }, childOpts);
-        new secretmanager.SecretIamMember(
-            `${name}-${role}-reader`,
+        const version = new secretmanager.SecretVersion(`${secretId}-version`, { secret: secret.id, secretData: value }, childOpts);
+        const reader = new secretmanager.SecretIamMember(
+            `${secretId}-reader`,
             { project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
             childOpts,
         );
-        return secret;
+        return [version, reader];
     }
 }
 

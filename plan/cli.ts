@@ -18,6 +18,7 @@ interface PlanOptions {
     stackFile?: string;
     policyConfig?: string;
     compare?: string;
+    preview?: boolean;
     json?: boolean;
     markdown?: boolean;
 }
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         .option("--stack-file <path>", "read the stack's config from this file instead of Pulumi.<name>.yaml")
         .option("--policy-config <path>", "policy pack config (default: policies/config/<name>.json)")
         .option("--compare <plan.json>", "show what changed since an earlier `--json` plan")
+        .option("--preview", "plan as a first `pulumi preview` of a new stack sees it: every computed output unknown")
         .addOption(new Option("--json", "print one JSON document").conflicts("markdown"))
         .addOption(new Option("--markdown", "print a report for a pull-request comment"))
         .exitOverride()
@@ -47,8 +49,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         const stack = loadStack(PROJECT_DIR, opts.stack, opts.stackFile);
         const policy = loadPolicyConfig(PROJECT_DIR, stack.stack, opts.policyConfig);
         const earlier = opts.compare ? readEarlierPlan(opts.compare) : undefined;
-        const run = await runProgram(stack);
-        const details = await buildReport(stack.project, stack.stack, run.resources, run.outputs, policy);
+        const run = await runProgram(stack, { preview: opts.preview });
+        const details = await buildReport(stack.project, stack.stack, run.resources, run.outputs, policy, { preview: opts.preview });
         const diff: PlanDiff | undefined = earlier ? comparePlans(earlier, details.report) : undefined;
         if (opts.json) {
             out(JSON.stringify(diff ? { ...details.report, diff } : details.report, null, 2) + "\n");

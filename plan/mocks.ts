@@ -63,6 +63,9 @@ export async function runUnderMocks<T>(opts: MockRunOptions, program: () => T): 
                     ...(MOCK_OUTPUTS[args.type]?.(args.name, plainInputs) ?? {}),
                 };
                 pending.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, inputs, custom: args.custom ?? true });
+                // A first preview of a new stack knows a resource's inputs and nothing it computes
+                // (ids, emails, addresses): the engine leaves those unknown, and so do we.
+                if (opts.preview) return { id: undefined, state: inputs };
                 return { id: `${args.name}-id`, state: { ...inputs, ...extra } };
             },
             call(args) {
@@ -127,8 +130,15 @@ function recordParents(
         });
 }
 
-/** Replaces every wire-format secret with "[secret]". */
+/**
+ * Pulumi's wire value for "unknown until apply". Policies and the cost engine recognise it, as
+ * they do under `pulumi preview`; the rendered plan shows UNKNOWN_PLACEHOLDER instead.
+ */
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Replaces every wire-format secret with "[secret]" and every unknown with UNKNOWN_SENTINEL. */
 export function redactSecrets(value: unknown): unknown {
+    if (pulumi.isUnknown(value)) return UNKNOWN_SENTINEL;
     if (Array.isArray(value)) return value.map(redactSecrets);
     if (value !== null && typeof value === "object") {
         const obj = value as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { HIGHLIGHTS, readPath } from "./highlights";
-import { PlannedResource } from "./mocks";
+import { PlannedResource, UNKNOWN_PLACEHOLDER, UNKNOWN_SENTINEL } from "./mocks";
 
 export interface PlanDocument {
     readonly project: string;
@@ -12,8 +12,24 @@ export function planDocument(project: string, stack: string, resources: readonly
     return {
         project,
         stack,
-        resources: resources.map(({ urn, type, name, parent, inputs }) => ({ urn, type, name, parent, inputs })),
+        resources: resources.map(({ urn, type, name, parent, inputs }) => ({
+            urn,
+            type,
+            name,
+            parent,
+            inputs: showUnknowns(inputs) as Record<string, unknown>,
+        })),
     };
+}
+
+/** Inputs as a reader sees them: "[unknown until apply]" rather than Pulumi's wire sentinel. */
+export function showUnknowns(value: unknown): unknown {
+    if (value === UNKNOWN_SENTINEL) return UNKNOWN_PLACEHOLDER;
+    if (Array.isArray(value)) return value.map(showUnknowns);
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, showUnknowns(v)]));
+    }
+    return value;
 }
 
 /** A tree of what the stack would create, children under their parents, with each resource's key inputs. */
@@ -44,7 +60,7 @@ export function renderTree(resources: readonly PlannedResource[]): string {
 
 function highlightsOf(r: PlannedResource): string {
     return (HIGHLIGHTS[r.type] ?? [])
-        .map((p) => [p, readPath(r.inputs, p)] as const)
+        .map((p) => [p, showUnknowns(readPath(r.inputs, p))] as const)
         .filter(([, v]) => v !== undefined)
         .map(([p, v]) => `${p.replace(/\[\]/g, "")}: ${compact(v)}`)
         .join(" · ");

@@ -71,6 +71,7 @@ export async function buildReport(
     resources: PlannedResource[],
     outputs: Record<string, unknown>,
     policy: { file: string; config: Record<string, unknown> },
+    opts: { preview?: boolean } = {},
 ): Promise<PlanDetails> {
     const capSettings = asRecord(policy.config["monthly-cost-cap"]);
     const spotMargin = typeof capSettings.spotMargin === "number" ? capSettings.spotMargin : DEFAULT_SPOT_MARGIN;
@@ -80,7 +81,7 @@ export async function buildReport(
     );
     let evaluation;
     try {
-        evaluation = await evaluatePolicies(resources, policy.config);
+        evaluation = await evaluatePolicies(resources, policy.config, { preview: opts.preview });
     } catch (e) {
         if (e instanceof PolicyConfigError) throw new PlanUsageError(`${policy.file}: ${e.message}`);
         throw e;
