@@ -16,7 +16,9 @@ import {
     inferenceConfig,
     requestSettings,
     servingDockerfile,
+    BUILD_CONTEXT_CONTAINER,
 } from "./azure/aml";
+import { storageAccountName } from "./azure/names";
 import { openAiBaseUrl } from "./serving";
 import { azureVllmServer } from "./azure/server";
 
@@ -67,9 +69,11 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         const resourceGroupName = group.name;
 
         // What a workspace requires.
+        const accountName = client.subscriptionId.apply((id) => storageAccountName(id, pulumi.getStack(), name));
         const account = new storage.StorageAccount(
             `${name}-storage`,
             {
+                accountName,
                 resourceGroupName,
                 location,
                 kind: "StorageV2",
@@ -144,7 +148,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         // The serving image: a Dockerfile in the workspace storage, built by Azure ML.
         const context = new storage.BlobContainer(
             `${name}-build-context`,
-            { resourceGroupName, accountName: account.name, publicAccess: "None" },
+            { resourceGroupName, accountName: account.name, containerName: BUILD_CONTEXT_CONTAINER, publicAccess: "None" },
             childOpts,
         );
         const dockerfile = new storage.Blob(
@@ -170,13 +174,13 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
                 properties: {
                     osType: "Linux",
                     build: {
-                        contextUri: pulumi.interpolate`https://${account.name}.blob.core.windows.net/${context.name}/vllm/`,
+                        contextUri: pulumi.interpolate`https://${accountName}.blob.core.windows.net/${BUILD_CONTEXT_CONTAINER}/vllm/`,
                         dockerfilePath: "Dockerfile",
                     },
                     inferenceConfig: inferenceConfig(server),
                 },
             },
-            { ...childOpts, dependsOn: [dockerfile] },
+            { ...childOpts, dependsOn: [context, dockerfile] },
         );
 
         const endpoint = new ml.OnlineEndpoint(

@@ -10,6 +10,7 @@ import { AZURE_CPU_SIZES, GGUF_BUILDS, GpuVmConfig, isGpuSize, ModelConfig } fro
 import { BUILTIN_ROLES, roleDefinitionId } from "./azure/roles";
 import { buildCloudInit, MODEL_PORT, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVATE_IP, VNET_RANGE } from "./azure/vm";
 import { llamaCppServer, ModelServerSpec, openAiBaseUrl } from "./serving";
+import { keyVaultName } from "./azure/names";
 import { azureVllmServer } from "./azure/server";
 
 export interface GpuVmArgs {
@@ -66,9 +67,11 @@ export class GpuVm extends pulumi.ComponentResource {
 
         // Identity and secrets: the VM reads its secrets from Key Vault through this identity only.
         const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, { resourceGroupName, location, tags }, childOpts);
+        const vaultName = client.subscriptionId.apply((id) => keyVaultName(id, pulumi.getStack(), name));
         const vault = new keyvault.Vault(
             `${name}-kv`,
             {
+                vaultName,
                 resourceGroupName,
                 location,
                 properties: {
@@ -160,20 +163,19 @@ export class GpuVm extends pulumi.ComponentResource {
             childOpts,
         );
 
-        const customData = pulumi
-            .all([vault.properties.vaultUri, identity.clientId])
-            .apply(([vaultUri, clientId]) =>
-                Buffer.from(
-                    buildCloudInit({
-                        server,
-                        gpu: isGpuSize(config.vmSize),
-                        vaultUri: vaultUri ?? "",
-                        apiKeySecret: VM_SECRET_NAMES.apiKey,
-                        hfTokenSecret: args.hfToken ? VM_SECRET_NAMES.hfToken : undefined,
-                        identityClientId: clientId,
-                    }),
-                ).toString("base64"),
-            );
+        // Built from names known at preview (not from the vault's or identity's outputs), so the
+        // pack can check it for secrets and unpinned images before anything exists.
+        const customData = vaultName.apply((vault: string) =>
+            Buffer.from(
+                buildCloudInit({
+                    server,
+                    gpu: isGpuSize(config.vmSize),
+                    vaultName: vault,
+                    apiKeySecret: VM_SECRET_NAMES.apiKey,
+                    hfTokenSecret: args.hfToken ? VM_SECRET_NAMES.hfToken : undefined,
+                }),
+            ).toString("base64"),
+        );
 
         new compute.VirtualMachine(
             `${name}-vm`,

@@ -89,3 +89,7 @@ export function autoscaleProfile<U>(config: AzureMlConfig, deploymentId: U, load
         ],
     };
 }
+
+/** The blob container holding the serving image's Dockerfile (a fixed name, known at preview). */
+export const BUILD_CONTEXT_CONTAINER = "build-context";
+

@@ -60,12 +60,10 @@ export interface CloudInitArgs {
     readonly server: ModelServerSpec;
     /** Install the NVIDIA driver and container toolkit and pass GPUs to the container. */
     readonly gpu: boolean;
-    /** Key Vault URI ("https://name.vault.azure.net/") and the names of the secrets in it; never values. */
-    readonly vaultUri: string;
+    /** Key Vault name and the names of the secrets in it; never values. */
+    readonly vaultName: string;
     readonly apiKeySecret: string;
     readonly hfTokenSecret?: string;
-    /** Client id of the VM's user-assigned identity, which may read those secrets. */
-    readonly identityClientId: string;
 }
 
 const HOST_CACHE_DIR = "/var/lib/llm-serving/cache";
@@ -79,11 +77,13 @@ const HOST_CACHE_DIR = "/var/lib/llm-serving/cache";
  */
 export function buildCloudInit(args: CloudInitArgs): string {
     const { server } = args;
-    const vault = args.vaultUri.replace(/\/+$/, "");
+    const vault = `https://${args.vaultName}.vault.azure.net`;
     const secretsScript = `#!/bin/bash
-# Reads the model server's secrets from Key Vault with the VM's managed identity.
+# Reads the model server's secrets from Key Vault with the VM's managed identity. The VM has
+# exactly one (user-assigned) identity, so IMDS issues its token without a client_id: the
+# script needs no value Azure only assigns at creation, and stays known at preview.
 set -euo pipefail
-TOKEN=$(curl -sf -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=${args.identityClientId}" | jq -r .access_token)
+TOKEN=$(curl -sf -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net" | jq -r .access_token)
 read_secret() { curl -sf -H "Authorization: Bearer $TOKEN" "${vault}/secrets/$1?api-version=7.4" | jq -r .value; }
 umask 077
 {

@@ -51,6 +51,15 @@ describe("offline plan", () => {
             }
         });
 
+        it(`${stack} passes every mandatory policy as a new stack's first preview sees it`, async () => {
+            const { code, stdout } = await runPlan("--stack", stack, "--preview", "--json");
+            const report = JSON.parse(stdout) as { policies: { violations: Array<{ policy: string; enforcementLevel: string; message: string }> } };
+            const mandatory = report.policies.violations.filter((v) => v.enforcementLevel === "mandatory");
+            assert.deepEqual(mandatory, [], mandatory.map((v) => `${v.policy}: ${v.message}`).join("\n"));
+            assert.equal(code, EXIT.ok);
+            assert.match(stdout, /\[unknown until apply\]/, "preview leaves computed outputs unknown");
+        });
+
         it(`text plan for ${stack} shows the resource tree and outputs`, async () => {
             const { code, stdout } = await runPlan("--stack", stack);
             assert.notEqual(code, EXIT.usage);

@@ -16,6 +16,7 @@ import { routeGuardConf } from "../../../components/k8s/routeGuard";
 import { llamaCppServer, vllmServer } from "../../../components/serving";
 import { aksGpuSchema, azureMlSchema, GGUF_BUILDS, modelSchema } from "../../../config";
 import { AKS, AML } from "./fixtures";
+import { keyVaultName, storageAccountName } from "../../../components/azure/names";
 
 const model = modelSchema.parse(undefined);
 const server = vllmServer(model, { accelerator: "nvidia-a100" });
@@ -205,10 +206,9 @@ describe("VM builders", () => {
     const args = {
         server,
         gpu: true,
-        vaultUri: "https://kv.vault.azure.net/",
+        vaultName: "kv-example",
         apiKeySecret: "api-key",
         hfTokenSecret: "hf-token",
-        identityClientId: "00000000-0000-4000-8000-00000000a002",
     };
 
     it("installs the NVIDIA driver and toolkit and passes GPUs on GPU sizes only", () => {
@@ -224,8 +224,10 @@ describe("VM builders", () => {
 
     it("reads secrets by name through the identity into a root-only tmpfs file, and publishes only the guard", () => {
         const ci = buildCloudInit(args);
-        assert.ok(ci.includes("client_id=00000000-0000-4000-8000-00000000a002"));
-        assert.ok(ci.includes("https://kv.vault.azure.net/secrets/$1?api-version=7.4"));
+        // One user-assigned identity: IMDS needs no client_id, so nothing here is assigned at creation.
+        assert.ok(ci.includes("metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net\""));
+        assert.ok(!ci.includes("client_id="));
+        assert.ok(ci.includes("https://kv-example.vault.azure.net/secrets/$1?api-version=7.4"));
         assert.ok(ci.includes("> /run/llm-serving.env"));
         assert.ok(ci.includes("umask 077"));
         assert.equal((ci.match(/--publish/g) ?? []).length, 1);
@@ -255,5 +257,21 @@ describe("model servers for Azure sizes", () => {
         assert.equal(s.healthPath, "/health");
         assert.ok(s.args.includes("mistral-7b-instruct-v0.2.Q4_K_M.gguf"));
         assert.equal(s.args[s.args.indexOf("--alias") + 1], "mistral-7b");
+    });
+});
+
+describe("globally unique Azure names", () => {
+    const SUB = "00000000-0000-4000-8000-000000000001";
+    it("fit the naming rules, are stable, and differ by subscription, stack and component", () => {
+        for (const [fn, rule] of [
+            [storageAccountName, /^[a-z0-9]{3,24}$/],
+            [keyVaultName, /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/],
+        ] as const) {
+            const name = fn(SUB, "prod", "gpu-vm");
+            assert.match(name, rule);
+            assert.equal(fn(SUB, "prod", "gpu-vm"), name);
+            const others = [fn("00000000-0000-4000-8000-000000000002", "prod", "gpu-vm"), fn(SUB, "dev", "gpu-vm"), fn(SUB, "prod", "azure-ml")];
+            assert.equal(new Set([name, ...others]).size, 4);
+        }
     });
 });
