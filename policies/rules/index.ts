@@ -21,6 +21,7 @@ import { noPlaintextSecrets } from "./noPlaintextSecrets";
 import { noPublicAdminPorts } from "./noPublicAdminPorts";
 import { pinnedImages } from "./pinnedImages";
 import { vmPasswordAuthDisabled } from "./vmPasswordAuthDisabled";
+import { catalogFreshness } from "./catalogFreshness";
 
 export const allPolicies: Policies = [
     monthlyCostCap,
@@ -44,4 +45,5 @@ export const allPolicies: Policies = [
     modelServerDisruptionBudget,
     karpenterSpotInterruptionQueue,
     costAllocationTags,
+    catalogFreshness,
 ];
