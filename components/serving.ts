@@ -47,16 +47,23 @@ export interface VllmOptions {
     readonly tensorParallelSize?: number;
 }
 
-/** The vLLM server for `model` on NVIDIA GPUs. */
-export function vllmServer(model: ModelConfig, opts: VllmOptions): ModelServerSpec {
-    const tp = opts.tensorParallelSize ?? 1;
-    const args = [
+/** What every vLLM build is told: which model, under which name, how much context, where to listen. */
+export function vllmModelArgs(model: ModelConfig): string[] {
+    return [
         "--model", model.id,
         "--served-model-name", model.servedName,
         "--max-model-len", String(model.maxModelLen),
         "--host", "0.0.0.0",
         "--port", String(SERVER_PORT),
         ...(model.revision ? ["--revision", model.revision] : []),
+    ];
+}
+
+/** The vLLM server for `model` on NVIDIA GPUs. */
+export function vllmServer(model: ModelConfig, opts: VllmOptions): ModelServerSpec {
+    const tp = opts.tensorParallelSize ?? 1;
+    const args = [
+        ...vllmModelArgs(model),
         ...(NO_BF16.includes(opts.accelerator) ? ["--dtype", "half"] : []),
         ...(tp > 1 ? ["--tensor-parallel-size", String(tp)] : []),
     ];
@@ -96,12 +103,7 @@ export interface NeuronOptions {
 export function neuronServer(model: ModelConfig, opts: NeuronOptions = {}): ModelServerSpec {
     const devices = opts.devices ?? 1;
     const args = [
-        "--model", model.id,
-        "--served-model-name", model.servedName,
-        "--max-model-len", String(model.maxModelLen),
-        "--host", "0.0.0.0",
-        "--port", String(SERVER_PORT),
-        ...(model.revision ? ["--revision", model.revision] : []),
+        ...vllmModelArgs(model),
         "--tensor-parallel-size", String(devices * NEURON_CORES_PER_DEVICE),
         "--max-num-seqs", String(opts.maxNumSeqs ?? 8),
         // Neuron serves a fixed-shape KV cache: one block per sequence of max-model-len.
