@@ -121,8 +121,6 @@ export const eksInf2Schema = z
             allowedCidrs,
             /** Ray GCS fault tolerance through an ElastiCache Redis (TLS, password from a secret). @default false */
             gcsFaultTolerance: z.boolean({ error: "must be true or false" }).default(false),
-            /** A Gradio chat UI inside the cluster (ClusterIP only; reach it with kubectl port-forward). @default false */
-            chatUi: z.boolean({ error: "must be true or false" }).default(false),
             /**
              * Container image with Ray Serve and the Neuron build of vLLM. Must carry a tag or digest,
              * never `latest`. @default NEURON_RAY_IMAGE in components/serving.ts
