@@ -8,6 +8,7 @@ import * as helm from "@pulumi/kubernetes/helm/v3";
 import * as policyv1 from "@pulumi/kubernetes/policy/v1";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
+import { AGENT_POOL_REGION_TAG } from "../policies/cost/azure";
 import { AksGpuConfig, AZURE_GPU_SIZES, ModelConfig } from "../config";
 import {
     AKS_RBAC_CLUSTER_ADMIN_ROLE,
@@ -131,7 +132,9 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
 
         const pool = new containerservice.AgentPool(
             `${name}-gpu-pool`,
-            { resourceGroupName, resourceName: clusterName, ...gpuPoolSpec(config), tags },
+            // The region tag lets the cost policy price a pool added to an existing cluster, whose
+            // location is not in this stack (an AgentPool has no location of its own).
+            { resourceGroupName, resourceName: clusterName, ...gpuPoolSpec(config), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location } },
             childOpts,
         );
 

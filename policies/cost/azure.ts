@@ -127,13 +127,25 @@ function priceManagedCluster(cluster: CostInputResource, sink: Sink): void {
     }
 }
 
+/**
+ * Tag an agent pool carries with its region when its cluster is not in the stack (an existing
+ * cluster): an AgentPool has no location of its own. Azure tag names cannot hold '/'.
+ */
+export const AGENT_POOL_REGION_TAG = "llm-serving-region";
+
 function priceAgentPool(pool: CostInputResource, index: StackIndex, sink: Sink): void {
     const clusters = index.dependenciesOf(pool, "resourceName", [AZURE_TYPES.managedCluster]);
-    if (clusters.length === 0) {
-        sink.issue(pool, "unknown", "agent pool is not linked to a ManagedCluster of this stack through resourceName, so its region is unknown", "resourceName");
+    const candidates = clusters.length > 0 ? clusters.map(location) : [{ res: pool, read: readString(pool.props, ["tags", AGENT_POOL_REGION_TAG]) }];
+    if (clusters.length === 0 && candidates[0].read.state === "absent") {
+        sink.issue(
+            pool,
+            "unknown",
+            `agent pool is not linked to a ManagedCluster of this stack through resourceName and has no ${AGENT_POOL_REGION_TAG} tag, so its region is unknown`,
+            "resourceName",
+        );
         return;
     }
-    const region = firstKnownLocation(clusters.map(location), sink);
+    const region = firstKnownLocation(candidates, sink);
     if (!region) return;
     pricePool(pool, pool.props, "", region, sink);
 }

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { estimateCosts } from "../../policies/cost/estimate";
 import { GPU_TAINT, SPOT_TAINT } from "../../components/azure/aks";
 import { MockRun, PlannedResource } from "../../plan/mocks";
 import { planDocument } from "../../plan/render";
@@ -140,5 +141,10 @@ describe("AksGpuNodePool on an existing cluster", function () {
         const pool = one(resources, T.pool);
         assert.equal(pool.inputs.resourceGroupName, "platform-rg");
         assert.equal(pool.inputs.resourceName, "shared-aks");
+        // Its cluster is not in the stack: the pool carries its region so the pack can price it.
+        assert.equal((pool.inputs.tags as Record<string, string>)["llm-serving-region"], AKS.location);
+        const estimate = estimateCosts(resources.map((r) => ({ ...r, props: r.inputs })));
+        assert.deepEqual(estimate.issues, []);
+        assert.ok(estimate.lines.some((l) => l.urn === pool.urn && l.region === AKS.location));
     });
 });

@@ -71,6 +71,23 @@ describe("cost/azure", () => {
             assert.deepEqual(est.issues.map((i) => [i.kind, i.field, i.urn]), [["unknown", "location", cl.urn]]);
         });
 
+        it("prices a pool on an existing cluster (not in the stack) from its llm-serving-region tag", () => {
+            const tagged = resource(T.agentPool, "gpu", {
+                resourceName: "shared-aks",
+                vmSize: "Standard_NC24ads_A100_v4",
+                enableAutoScaling: true,
+                minCount: 0,
+                maxCount: 2,
+                tags: { "llm-serving-region": "eastus" },
+            });
+            const est = estimateCosts([tagged]);
+            assert.deepEqual(est.issues, []);
+            assert.equal(est.worstCaseMonthlyUsd, cents(2 * 3.673 * 730));
+            assert.equal(est.lines[0].region, "eastus");
+            const unknownTag = estimateCosts([asPreview({ ...tagged, props: { ...tagged.props, tags: { "llm-serving-region": UNKNOWN } } })]);
+            assert.deepEqual(unknownTag.issues.map((i) => i.kind), ["unknown"]);
+        });
+
         it("reports an unknown spot max price and an unknown maxCount in preview without throwing", () => {
             const cl = cluster();
             const est = estimateCosts([cl, gpuPool(cl, { scaleSetPriority: "Spot", spotMaxPrice: UNKNOWN, maxCount: UNKNOWN })].map(asPreview));
