@@ -9,6 +9,7 @@ import * as policyv1 from "@pulumi/kubernetes/policy/v1";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
 import { AGENT_POOL_REGION_TAG } from "../policies/cost/azure";
+import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../policies/cost/kubernetes";
 import { AksGpuConfig, AZURE_GPU_SIZES, ModelConfig } from "../config";
 import {
     AKS_RBAC_CLUSTER_ADMIN_ROLE,
@@ -216,7 +217,11 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         );
         const pdb = modelServerPdb(workload);
         new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, dependsOnNamespace);
-        const svc = modelServerService(workload, { allowedCidrs: config.allowedCidrs });
+        // AKS gives the Service a public IP at run time; the annotations let the pack price it.
+        const svc = modelServerService(workload, {
+            allowedCidrs: config.allowedCidrs,
+            annotations: { [CLOUD_ANNOTATION]: "azure", [REGION_ANNOTATION]: config.location },
+        });
         const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, dependsOnNamespace);
 
         this.endpoint = service.status.loadBalancer.ingress.apply((ingress) =>

@@ -117,6 +117,7 @@ function priceManagedCluster(cluster: CostInputResource, sink: Sink): void {
             sink.line(cluster, { sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `AKS ${tier.value} tier $${f.hourlyUsd} per cluster-hour` });
         }
     }
+    priceClusterOutboundLoadBalancer(cluster, sink);
     const pools = readArray(cluster.props, ["agentPoolProfiles"]);
     if (sink.unusable(cluster, pools, "agent pool profiles") || pools.state !== "known") return;
     const region = firstKnownLocation([location(cluster)], sink);
@@ -286,6 +287,28 @@ function priceDisk(res: CostInputResource, root: unknown, path: PathKey[], sink:
 }
 
 /** Standard public IPs cost $0.005/h; Basic ones are retired and not priced. */
+/**
+ * AKS creates a Standard load balancer and an outbound public IP for every cluster whose
+ * outboundType is loadBalancer (the default), at run time, outside the stack. Its first five
+ * rules are covered by the base fee, so LoadBalancer Services add only their own public IPs
+ * (priced in kubernetes.ts).
+ */
+function priceClusterOutboundLoadBalancer(cluster: CostInputResource, sink: Sink): void {
+    const outbound = readString(cluster.props, ["networkProfile", "outboundType"]);
+    if (sink.unusable(cluster, outbound, "outbound type")) return;
+    if (outbound.state === "known" && outbound.value !== "loadBalancer") return;
+    const lb = fee("azure-standard-lb-first5-rules");
+    const ip = fee("azure-standard-public-ip");
+    sink.line(cluster, {
+        sku: lb.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: lb.hourlyUsd, pricing: "fee",
+        basis: `AKS's own Standard load balancer for outbound traffic and LoadBalancer Services, created at run time: $${lb.hourlyUsd}/h for its first 5 rules`,
+    });
+    sink.line(cluster, {
+        sku: ip.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: ip.hourlyUsd, pricing: "fee",
+        basis: `the cluster's outbound public IP, created by AKS at run time: $${ip.hourlyUsd}/h`,
+    });
+}
+
 function pricePublicIp(ip: CostInputResource, sink: Sink): void {
     const sku = readString(ip.props, ["sku", "name"]);
     if (sku.state === "known" && sku.value.toLowerCase() !== "standard") return;

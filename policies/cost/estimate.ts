@@ -5,6 +5,7 @@
 // that keeps a worst case from being known is an issue, never a $0 line: an unpriced SKU
 // (`unpriced`), a scaled group without a maximum (`unbounded`), or a cost-relevant value that is
 // unknown at preview (`unknown`).
+import { priceKubernetes } from "./kubernetes";
 import { priceAws } from "./aws";
 import { priceAzure } from "./azure";
 import { priceGcp } from "./gcp";
@@ -71,6 +72,7 @@ export function estimateCosts(resources: CostInputResource[], options?: Estimate
     priceAzure(index, sink);
     priceAws(index, sink);
     priceKarpenter(index, sink);
+    priceKubernetes(index, sink);
     reportUnpricedCompute(index, sink);
     return {
         lines: sink.lines,

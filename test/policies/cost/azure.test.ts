@@ -3,7 +3,9 @@ import { AZURE_TYPES as T } from "../../../policies/cost/azure";
 import { estimateCosts } from "../../../policies/cost/estimate";
 import { UNKNOWN, asPreview, cents, resource } from "./fixtures";
 
-const cluster = (props: Record<string, unknown> = {}) => resource(T.managedCluster, "aks", { resourceGroupName: "rg", location: "eastus", ...props });
+// User-defined routing: no AKS-made outbound load balancer, so each test prices only what it is about.
+const cluster = (props: Record<string, unknown> = {}) =>
+    resource(T.managedCluster, "aks", { resourceGroupName: "rg", location: "eastus", networkProfile: { outboundType: "userDefinedRouting" }, ...props });
 
 function gpuPool(cl: ReturnType<typeof cluster>, props: Record<string, unknown>) {
     // resourceName is the cluster's name output: unknown at preview, linked by propertyDependencies.
@@ -112,6 +114,16 @@ describe("cost/azure", () => {
 
         it("charges nothing for the Free tier", () => {
             assert.deepEqual(estimateCosts([cluster({ sku: { name: "Base", tier: "Free" } })]).lines, []);
+        });
+
+        it("prices the outbound load balancer and IP AKS makes at run time (outboundType loadBalancer, the default)", () => {
+            for (const networkProfile of [undefined, { outboundType: "loadBalancer" }]) {
+                const est = estimateCosts([cluster({ sku: { name: "Base", tier: "Free" }, networkProfile })]);
+                assert.deepEqual(est.lines.map((l) => l.sku), ["azure-standard-lb-first5-rules", "azure-standard-public-ip"]);
+                assert.equal(est.worstCaseMonthlyUsd, cents(cents(0.025 * 730) + cents(0.005 * 730)));
+            }
+            const unknown = estimateCosts([asPreview(cluster({ networkProfile: { outboundType: UNKNOWN } }))]);
+            assert.deepEqual(unknown.issues.map((i) => i.kind), ["unknown"]);
         });
     });
 
