@@ -79,8 +79,8 @@ export function vllmServer(model: ModelConfig, opts: VllmOptions): ModelServerSp
 
 /**
  * vLLM's Neuron build (AWS Deep Learning Container for vLLM on Inferentia2/Trainium), pinned.
- * The inf2 target runs it under Ray Serve, which needs `ray[serve]` in the image too: override
- * `targets.eksInf2.image` with an image built FROM this one when it lacks Ray.
+ * It lacks Ray, so the inf2 target serves an image built FROM it by
+ * images/neuron-ray-serve/Dockerfile (whose BASE_IMAGE must match this), named in config.
  */
 export const NEURON_VLLM_IMAGE = "public.ecr.aws/neuron/pytorch-inference-vllm-neuronx:0.9.1-neuronx-py311-sdk2.26.0-ubuntu22.04";
 /** Each Inferentia2 device (`aws.amazon.com/neuron`) carries two NeuronCore-v2. */
@@ -91,8 +91,8 @@ export interface NeuronOptions {
     readonly devices?: number;
     /** Concurrent sequences; Neuron compiles graphs for a fixed batch size. @default 8 */
     readonly maxNumSeqs?: number;
-    /** @default NEURON_VLLM_IMAGE */
-    readonly image?: string;
+    /** An image with vLLM for Neuron and Ray Serve (images/neuron-ray-serve/Dockerfile). */
+    readonly image: string;
 }
 
 /**
@@ -100,7 +100,7 @@ export interface NeuronOptions {
  * and secret names as `vllmServer`, with tensor parallelism over the NeuronCores it is given.
  * First start compiles the model for Neuron, so it takes longer than on a GPU.
  */
-export function neuronServer(model: ModelConfig, opts: NeuronOptions = {}): ModelServerSpec {
+export function neuronServer(model: ModelConfig, opts: NeuronOptions): ModelServerSpec {
     const devices = opts.devices ?? 1;
     const args = [
         ...vllmModelArgs(model),
@@ -110,7 +110,7 @@ export function neuronServer(model: ModelConfig, opts: NeuronOptions = {}): Mode
         "--block-size", String(model.maxModelLen),
     ];
     return {
-        image: opts.image ?? NEURON_VLLM_IMAGE,
+        image: opts.image,
         args,
         port: SERVER_PORT,
         healthPath: HEALTH_PATH,

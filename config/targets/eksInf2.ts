@@ -122,16 +122,18 @@ export const eksInf2Schema = z
             /** Ray GCS fault tolerance through an ElastiCache Redis (TLS, password from a secret). @default false */
             gcsFaultTolerance: z.boolean({ error: "must be true or false" }).default(false),
             /**
-             * Container image with Ray Serve and the Neuron build of vLLM. Must carry a tag or digest,
-             * never `latest`. @default NEURON_RAY_IMAGE in components/serving.ts
+             * The serving image built from images/neuron-ray-serve/Dockerfile (vLLM for Neuron plus
+             * Ray Serve) and pushed to your registry, pinned to a tag or digest. Required: no public
+             * image carries both, and a RayService without Ray never starts.
              */
             image: z
-                .string({ error: "must be a container image reference" })
+                .string({
+                    error: "must be the image built from images/neuron-ray-serve/Dockerfile (vLLM for Neuron plus Ray Serve), pushed to your registry, with a tag or digest",
+                })
                 .regex(/^[\w.-]+(:\d+)?(\/[\w.-]+)+(@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127})$/, {
                     error: "must be an image reference pinned to a tag or digest",
                 })
-                .refine((image) => !/:latest$/.test(image), { error: "must not use the tag latest" })
-                .optional(),
+                .refine((image) => !/:latest$/.test(image), { error: "must not use the tag latest" }),
         },
         { error: "must be an object" },
     )

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { ConfigError, parseStackConfig } from "../../config";
 
-const GOOD = { region: "us-west-2", maxNodes: 2, replicas: { min: 1, max: 2 } };
+const GOOD = { region: "us-west-2", maxNodes: 2, replicas: { min: 1, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
 function problems(patch: Record<string, unknown>): string[] {
     const values = {
         "llm-serving:tags": JSON.stringify({ owner: "ml-platform", costCenter: "cc-1234" }),
@@ -24,6 +24,7 @@ const ROWS: readonly [string, Record<string, unknown>, RegExp][] = [
     ["instanceTypes empty", { instanceTypes: [] }, /\.instanceTypes: got \[\]; must list at least one inf2 instance type$/],
     ["capacityType", { capacityType: "reserved" }, /\.capacityType: got "reserved"; must be one of the supported capacity types: on-demand, spot$/],
     ["maxNodes", { maxNodes: 0 }, /\.maxNodes: got 0; must be a whole number from 1 to 20$/],
+    ["image missing", { image: undefined }, /\.image: is required; must be the image built from images\/neuron-ray-serve\/Dockerfile/],
     ["maxNodes missing", { maxNodes: undefined }, /\.maxNodes: is required; must be a whole number from 1 to 20$/],
     ["replicas", { replicas: { min: 3, max: 2 } }, /\.replicas: got \{"min":3,"max":2\}; min must not exceed max$/],
     ["replicas over devices", { replicas: { min: 1, max: 3 } }, /\.replicas\.max: got 3; must not exceed the Inferentia2 devices maxNodes allows \(2: 2 x 1 per node\)/],

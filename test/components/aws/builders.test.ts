@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import Ajv from "ajv";
 import { parse } from "yaml";
 import { INF2_CAPACITY, Inf2InstanceType } from "../../../config";
@@ -19,15 +21,17 @@ import { NEURON_RESOURCE, POOL_LABEL, REGION_ANNOTATION } from "../../../compone
 import { subnetCidrs } from "../../../components/aws/network";
 import { buildProxyDeployment, buildProxyService, PROXY_PORT, proxyConfig } from "../../../components/aws/proxy";
 import { buildRayService, RayServiceInput, SERVE_PORT, serveAppSource, workerRequests } from "../../../components/aws/rayService";
-import { neuronServer } from "../../../components/serving";
+import { neuronServer, NEURON_VLLM_IMAGE } from "../../../components/serving";
 import rayServiceSchema from "../../../components/aws/schemas/rayservice.ray.io_v1.kuberay-1.4.json";
+
+const TEST_IMAGE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0";
 
 const MODEL = { id: "mistralai/Mistral-7B-Instruct-v0.2", servedName: "mistral-7b", maxModelLen: 8192 };
 const POOL = { name: "inf2", nodeClassName: "inf2", region: "us-west-2", instanceTypes: ["inf2.8xlarge"], capacityType: "spot", maxNodes: 2 } as const;
 function rayInput(patch: Partial<RayServiceInput> = {}): RayServiceInput {
     return {
         name: "llm",
-        server: neuronServer(MODEL),
+        server: neuronServer(MODEL, { image: TEST_IMAGE }),
         devicesPerReplica: 1,
         instanceTypes: ["inf2.8xlarge"],
         replicas: { min: 1, max: 2 },
@@ -185,7 +189,7 @@ describe("RayService builder", () => {
     });
     it("passes the one model server spec (Neuron vLLM args) to the Serve app", () => {
         const serve = parse(rs.spec.serveConfigV2) as { applications: { args: { vllm_args: string[] } }[] };
-        assert.deepEqual(serve.applications[0].args.vllm_args, [...neuronServer(MODEL).args]);
+        assert.deepEqual(serve.applications[0].args.vllm_args, [...neuronServer(MODEL, { image: TEST_IMAGE }).args]);
         assert.ok(serve.applications[0].args.vllm_args.includes("--tensor-parallel-size"));
     });
     it("sets GCS fault tolerance with the Redis password from a Secret", () => {
@@ -283,5 +287,15 @@ describe("network and cluster helpers", () => {
     it("names admin access entries by ARN hash, not list position", () => {
         assert.equal(principalSuffix("arn:aws:iam::123456789012:role/a"), principalSuffix("arn:aws:iam::123456789012:role/a"));
         assert.notEqual(principalSuffix("arn:aws:iam::123456789012:role/a"), principalSuffix("arn:aws:iam::123456789012:role/b"));
+    });
+});
+
+
+describe("the eksInf2 serving image", () => {
+    it("is built FROM the pinned Neuron vLLM image and adds Ray Serve at pinned versions", () => {
+        const dockerfile = readFileSync(join(__dirname, "..", "..", "..", "images", "neuron-ray-serve", "Dockerfile"), "utf8");
+        assert.ok(dockerfile.includes(`ARG BASE_IMAGE=${NEURON_VLLM_IMAGE}\n`), "Dockerfile base and NEURON_VLLM_IMAGE must agree");
+        assert.match(dockerfile, /"ray\[serve\]==\d+\.\d+\.\d+"/);
+        assert.match(dockerfile, /"httpx==\d+\.\d+\.\d+"/);
     });
 });
