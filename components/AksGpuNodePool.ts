@@ -10,7 +10,7 @@ import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
 import { AGENT_POOL_REGION_TAG } from "../policies/cost/azure";
 import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../policies/cost/kubernetes";
-import { AksGpuConfig, AZURE_GPU_SIZES, ModelConfig } from "../config";
+import { AksGpuConfig, AZURE_GPU_SIZES, ModelConfig, TlsCertificate } from "../config";
 import {
     AKS_RBAC_CLUSTER_ADMIN_ROLE,
     clusterSecurity,
@@ -47,6 +47,8 @@ export interface AksGpuNodePoolArgs {
     readonly apiKey?: pulumi.Input<string>;
     /** Hugging Face token, for gated models. */
     readonly hfToken?: pulumi.Input<string>;
+    /** The stack's certificate; required with `config.domain` (the route guard then serves HTTPS on 443). */
+    readonly tls?: TlsCertificate;
 }
 
 /** App name of the model server's Kubernetes objects. */
@@ -63,7 +65,9 @@ const APP = "model-server";
  * rather than an ingress controller: it needs no cluster-wide add-on, each replica is guarded on
  * its own, and the probes still reach `/health` on the model port, which no Service exposes.
  * The load balancer admits only `allowedCidrs` (`loadBalancerSourceRanges`, enforced by the NSG
- * AKS manages).
+ * AKS manages). With `domain`, the guard terminates TLS with the stack's certificate (a
+ * `kubernetes.io/tls` Secret) and the Service listens on 443 only; point the DNS name at the
+ * Service's IP.
  */
 export class AksGpuNodePool extends pulumi.ComponentResource {
     /** OpenAI-compatible base URL (`.../v1`). */
@@ -82,6 +86,11 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         const { config, tags } = args;
         const size = AZURE_GPU_SIZES[config.vmSize];
         const server = azureVllmServer(args.model, config.vmSize);
+        if (config.domain && !args.tls) {
+            // The config schema refuses this; a backstop for direct use of the component.
+            throw new Error(`${name}: domain ${config.domain} needs the stack's TLS certificate`);
+        }
+        const tls = config.domain ? args.tls : undefined;
 
         const apiKey = pulumi.secret(
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
@@ -186,6 +195,20 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             { ...k8sOpts, additionalSecretOutputs: ["data", "stringData"] },
         );
 
+        const tlsSecret = tls
+            ? new corev1.Secret(
+                  `${name}-tls`,
+                  {
+                      metadata: { name: `${APP}-tls`, namespace: namespaceName, labels },
+                      type: "kubernetes.io/tls",
+                      stringData: pulumi.secret(
+                          pulumi.all([tls.certificate, tls.privateKey]).apply(([crt, key]) => ({ "tls.crt": crt, "tls.key": key })),
+                      ),
+                  },
+                  { ...k8sOpts, additionalSecretOutputs: ["data", "stringData"] },
+              )
+            : undefined;
+
         const workload = {
             name: APP,
             namespace: config.namespace,
@@ -199,6 +222,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             secretName: `${APP}-secrets`,
             hfToken: args.hfToken !== undefined,
             cacheSize: `${Math.floor(config.osDiskSizeGb / 2)}Gi`,
+            ...(tlsSecret ? { tlsSecretName: `${APP}-tls` } : {}),
         };
         const dependsOnNamespace = { ...k8sOpts, dependsOn: [namespace] };
 
@@ -213,20 +237,23 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             `${name}-deployment`,
             { metadata: deployment.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(deployment.spec) },
             // Scheduling needs GPUs advertised; the pod reads the Secret and the guard's config.
-            { ...k8sOpts, dependsOn: [namespace, secret, configMap, devicePlugin] },
+            { ...k8sOpts, dependsOn: [namespace, secret, configMap, devicePlugin, ...(tlsSecret ? [tlsSecret] : [])] },
         );
         const pdb = modelServerPdb(workload);
         new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, dependsOnNamespace);
         // AKS gives the Service a public IP at run time; the annotations let the pack price it.
         const svc = modelServerService(workload, {
             allowedCidrs: config.allowedCidrs,
+            tls: tls !== undefined,
             annotations: { [CLOUD_ANNOTATION]: "azure", [REGION_ANNOTATION]: config.location },
         });
         const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, dependsOnNamespace);
 
-        this.endpoint = service.status.loadBalancer.ingress.apply((ingress) =>
-            openAiBaseUrl(`http://${ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? "pending"}`),
-        );
+        this.endpoint = config.domain
+            ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))
+            : service.status.loadBalancer.ingress.apply((ingress) =>
+                  openAiBaseUrl(`http://${ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? "pending"}`),
+              );
         this.apiKey = apiKey;
         this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
     }

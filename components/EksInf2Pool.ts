@@ -7,7 +7,7 @@ import { ConfigMap, Namespace, Secret, Service } from "@pulumi/kubernetes/core/v
 import { Release } from "@pulumi/kubernetes/helm/v3";
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
-import { EksInf2Config, ModelConfig } from "../config";
+import { EksInf2Config, ModelConfig, TlsCertificate } from "../config";
 import { KUBERAY_CHART, kubeRayValues, NEURON_CHART, neuronValues } from "./aws/addons";
 import { createCluster } from "./aws/cluster";
 import { createFrontDoor } from "./aws/frontDoor";
@@ -29,6 +29,8 @@ export interface EksInf2PoolArgs {
     readonly apiKey?: pulumi.Input<string>;
     /** Hugging Face token, for gated models. */
     readonly hfToken?: pulumi.Input<string>;
+    /** The stack's certificate; required with `config.domain` (the NLB then terminates TLS on 443). */
+    readonly tls?: TlsCertificate;
 }
 
 /** Name of the model's RayService inside the cluster (its Serve Service is `<this>-serve-svc`). */
@@ -42,7 +44,7 @@ export const RAY_SERVICE_NAME = "llm";
  * a proxy that exposes only the authenticated `/v1/` routes to the allowed CIDRs.
  */
 export class EksInf2Pool extends pulumi.ComponentResource {
-    /** OpenAI-compatible base URL (`http://<nlb>/v1`). */
+    /** OpenAI-compatible base URL (`https://<domain>/v1`, or `http://<nlb>/v1` without a domain). */
     public readonly endpoint: pulumi.Output<string>;
     /** Bearer token for the endpoint (secret). */
     public readonly apiKey: pulumi.Output<string>;
@@ -57,6 +59,11 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         // Cluster names must be unique per account and region: one per stack.
         const clusterName = `${name}-${pulumi.getStack()}`;
         const tags = { ...args.tags };
+        if (config.domain && !args.tls) {
+            // The config schema refuses this; a backstop for direct use of the component.
+            throw new Error(`${name}: domain ${config.domain} needs the stack's TLS certificate`);
+        }
+        const tls = config.domain ? args.tls : undefined;
 
         const apiKey = pulumi.secret(
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
@@ -196,11 +203,15 @@ export class EksInf2Pool extends pulumi.ComponentResource {
                 systemNodes: eks.systemNodes,
                 allowedCidrs: config.allowedCidrs,
                 tags,
+                tls,
             },
             childOpts,
         );
 
-        this.endpoint = nlb.dnsName.apply((dns) => openAiBaseUrl(`http://${dns}`));
+        // With a domain, point it (CNAME or alias) at the NLB's DNS name.
+        this.endpoint = config.domain
+            ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))
+            : nlb.dnsName.apply((dns) => openAiBaseUrl(`http://${dns}`));
         this.apiKey = apiKey;
         this.kubeconfig = eks.kubeconfig;
         this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });

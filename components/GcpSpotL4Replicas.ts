@@ -4,7 +4,7 @@ import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as random from "@pulumi/random";
-import { GcpSpotL4Config, L4_COUNT, ModelConfig } from "../config";
+import { GcpSpotL4Config, L4_COUNT, ModelConfig, TlsCertificate } from "../config";
 import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "./gcp/names";
 import { buildStartupScript } from "./gcp/startupScript";
 import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "./serving";
@@ -19,6 +19,11 @@ export interface GcpSpotL4ReplicasArgs {
     readonly apiKey?: pulumi.Input<string>;
     /** Hugging Face token, for gated models. */
     readonly hfToken?: pulumi.Input<string>;
+    /**
+     * The stack's certificate for `config.domain` (a self-managed SSL certificate).
+     * @default a Google-managed certificate for the domain
+     */
+    readonly tls?: TlsCertificate;
 }
 
 /** OAuth scopes of the replicas: logs, metrics, and `iam` to mint a token for reading its secrets. */
@@ -242,20 +247,25 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
         );
         const urlMap = new compute.URLMap(`${name}-urlmap`, { project, defaultService: backend.id }, childOpts);
         const address = new compute.GlobalAddress(`${name}-ip`, { project, labels }, childOpts);
-        const proxy = config.domain
+        const certificate = config.domain
+            ? args.tls
+                ? new compute.SSLCertificate(
+                      `${name}-tls-cert`,
+                      {
+                          project,
+                          // A certificate cannot change in place: a new one (new name) replaces it first.
+                          namePrefix: `${name}-`,
+                          certificate: pulumi.secret(args.tls.certificate),
+                          privateKey: pulumi.secret(args.tls.privateKey),
+                      },
+                      { ...childOpts, additionalSecretOutputs: ["certificate", "privateKey"] },
+                  )
+                : new compute.ManagedSslCertificate(`${name}-cert`, { project, managed: { domains: [config.domain] } }, childOpts)
+            : undefined;
+        const proxy = certificate
             ? new compute.TargetHttpsProxy(
                   `${name}-https-proxy`,
-                  {
-                      project,
-                      urlMap: urlMap.id,
-                      sslCertificates: [
-                          new compute.ManagedSslCertificate(
-                              `${name}-cert`,
-                              { project, managed: { domains: [config.domain] } },
-                              childOpts,
-                          ).id,
-                      ],
-                  },
+                  { project, urlMap: urlMap.id, sslCertificates: [certificate.id] },
                   childOpts,
               )
             : new compute.TargetHttpProxy(`${name}-http-proxy`, { project, urlMap: urlMap.id }, childOpts);

@@ -6,9 +6,9 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
-import { AZURE_CPU_SIZES, GGUF_BUILDS, GpuVmConfig, isGpuSize, ModelConfig } from "../config";
+import { AZURE_CPU_SIZES, GGUF_BUILDS, GpuVmConfig, isGpuSize, ModelConfig, TlsCertificate } from "../config";
 import { BUILTIN_ROLES, roleDefinitionId } from "./azure/roles";
-import { buildCloudInit, MODEL_PORT, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVATE_IP, VNET_RANGE } from "./azure/vm";
+import { buildCloudInit, clientPort, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVATE_IP, VNET_RANGE } from "./azure/vm";
 import { llamaCppServer, ModelServerSpec, openAiBaseUrl } from "./serving";
 import { keyVaultName } from "./azure/names";
 import { azureVllmServer } from "./azure/server";
@@ -23,10 +23,17 @@ export interface GpuVmArgs {
     readonly apiKey?: pulumi.Input<string>;
     /** Hugging Face token, for gated models. */
     readonly hfToken?: pulumi.Input<string>;
+    /** The stack's certificate; required with `config.domain` (the route guard then serves HTTPS on 443). */
+    readonly tls?: TlsCertificate;
 }
 
 /** Names of the Key Vault secrets (stable: the VM's boot script reads them by name). */
-export const VM_SECRET_NAMES = { apiKey: "api-key", hfToken: "hf-token" } as const;
+export const VM_SECRET_NAMES = {
+    apiKey: "api-key",
+    hfToken: "hf-token",
+    tlsCertificate: "tls-certificate",
+    tlsPrivateKey: "tls-private-key",
+} as const;
 
 /** The model server for a VM size: vLLM on GPU sizes, llama.cpp with a GGUF build on CPU sizes. */
 export function vmServer(model: ModelConfig, vmSize: GpuVmConfig["vmSize"]): ModelServerSpec {
@@ -43,7 +50,9 @@ export function vmServer(model: ModelConfig, vmSize: GpuVmConfig["vmSize"]): Mod
  * One Linux VM serving the model: vLLM on a GPU size, llama.cpp on a CPU D-series size. SSH keys
  * only, an NSG that admits the model port from allowed CIDRs and SSH from admin CIDRs only, and
  * secrets in Key Vault read at boot through a user-assigned identity (never in customData).
- * The route guard (nginx) publishes only `/v1/` on the model port.
+ * The route guard (nginx) publishes only `/v1/` on the model port; with `domain` it serves HTTPS
+ * on 443 instead, with the stack's certificate read from Key Vault at boot into a root-only tmpfs
+ * directory (point the DNS name at the VM's public IP).
  */
 export class GpuVm extends pulumi.ComponentResource {
     /** OpenAI-compatible base URL (`.../v1`). */
@@ -57,6 +66,11 @@ export class GpuVm extends pulumi.ComponentResource {
         const { config, tags } = args;
         const { location } = config;
         const server = vmServer(args.model, config.vmSize);
+        if (config.domain && !args.tls) {
+            // The config schema refuses this; a backstop for direct use of the component.
+            throw new Error(`${name}: domain ${config.domain} needs the stack's TLS certificate`);
+        }
+        const tls = config.domain ? args.tls : undefined;
 
         const apiKey = pulumi.secret(
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
@@ -95,6 +109,12 @@ export class GpuVm extends pulumi.ComponentResource {
         const secrets = [
             secret("api-key-secret", VM_SECRET_NAMES.apiKey, apiKey),
             ...(args.hfToken ? [secret("hf-token-secret", VM_SECRET_NAMES.hfToken, args.hfToken)] : []),
+            ...(tls
+                ? [
+                      secret("tls-cert-secret", VM_SECRET_NAMES.tlsCertificate, tls.certificate),
+                      secret("tls-key-secret", VM_SECRET_NAMES.tlsPrivateKey, tls.privateKey),
+                  ]
+                : []),
         ];
         const reader = new authorization.RoleAssignment(
             `${name}-kv-reader`,
@@ -110,7 +130,7 @@ export class GpuVm extends pulumi.ComponentResource {
         // Network: the NSG guards the subnet; Azure's default rules deny all other inbound traffic.
         const nsg = new network.NetworkSecurityGroup(
             `${name}-nsg`,
-            { resourceGroupName, location, securityRules: nsgRules(config.allowedCidrs, config.sshAllowedCidrs), tags },
+            { resourceGroupName, location, securityRules: nsgRules(config.allowedCidrs, config.sshAllowedCidrs, tls !== undefined), tags },
             childOpts,
         );
         const vnet = new network.VirtualNetwork(
@@ -173,6 +193,9 @@ export class GpuVm extends pulumi.ComponentResource {
                     vaultName: vault,
                     apiKeySecret: VM_SECRET_NAMES.apiKey,
                     hfTokenSecret: args.hfToken ? VM_SECRET_NAMES.hfToken : undefined,
+                    ...(tls
+                        ? { tls: { certificateSecret: VM_SECRET_NAMES.tlsCertificate, privateKeySecret: VM_SECRET_NAMES.tlsPrivateKey } }
+                        : {}),
                 }),
             ).toString("base64"),
         );
@@ -224,7 +247,9 @@ export class GpuVm extends pulumi.ComponentResource {
         );
 
         const host = publicIp ? publicIp.ipAddress.apply((ip) => ip ?? "pending") : pulumi.output(VM_PRIVATE_IP);
-        this.endpoint = host.apply((h) => openAiBaseUrl(`http://${h}:${MODEL_PORT}`));
+        this.endpoint = config.domain
+            ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))
+            : host.apply((h) => openAiBaseUrl(`http://${h}:${clientPort(false)}`));
         this.apiKey = apiKey;
         this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey });
     }

@@ -42,6 +42,8 @@ const BUILDERS: { [K in TargetName]-?: TargetBuilder } = {
             labels: costLabels(config),
             apiKey: config.apiKey,
             hfToken: config.hfToken,
+            // "google-managed" keeps Google's certificate even when the stack has one for other targets.
+            tls: config.targets.gcpSpotL4!.certificate === "google-managed" ? undefined : config.tls,
         }),
     eksInf2: (config) =>
         new EksInf2Pool("eks-inf2", {
@@ -50,6 +52,7 @@ const BUILDERS: { [K in TargetName]-?: TargetBuilder } = {
             tags: costLabels(config),
             apiKey: config.apiKey,
             hfToken: config.hfToken,
+            tls: config.tls,
         }),
     aksGpu: (config) =>
         new AksGpuNodePool("aks-gpu", {
@@ -58,6 +61,7 @@ const BUILDERS: { [K in TargetName]-?: TargetBuilder } = {
             tags: costLabels(config),
             apiKey: config.apiKey,
             hfToken: config.hfToken,
+            tls: config.tls,
         }),
     azureMl: (config) =>
         // Azure ML generates its endpoint keys; config.apiKey does not apply here.
@@ -74,6 +78,7 @@ const BUILDERS: { [K in TargetName]-?: TargetBuilder } = {
             tags: costLabels(config),
             apiKey: config.apiKey,
             hfToken: config.hfToken,
+            tls: config.tls,
         }),
 };
 

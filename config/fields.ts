@@ -48,3 +48,13 @@ export const labelValue = z
     .regex(/^[a-z][a-z0-9_-]{0,62}$/, {
         error: "must start with a lowercase letter and hold at most 63 lowercase letters, digits, '-' or '_' (GCP label rules)",
     });
+
+/**
+ * A DNS name the endpoint is served on (HTTPS). Lowercase, at least two labels; the same rule for
+ * every target, so a name accepted on one is accepted on all.
+ */
+export const domain = z
+    .string({ error: "must be a lowercase DNS name such as llm.example.com" })
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+        error: "must be a lowercase DNS name such as llm.example.com",
+    });

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ConfigError } from "./errors";
 import { ModelConfig, NAMESPACE, stackConfigSchema, TagsConfig, TargetsConfig } from "./schema";
+import { certificateProblem, privateKeyProblem, UNDECRYPTED_SECRET } from "./tls";
 
 export { ConfigError } from "./errors";
 export * from "./schema";
@@ -12,9 +13,14 @@ export * from "./targets/aksGpu";
 export * from "./targets/azureMl";
 export * from "./targets/gpuVm";
 export * from "./gguf";
+export { certificateProblem, privateKeyProblem, splitCertificateChain, UNDECRYPTED_SECRET } from "./tls";
 
 /** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */
-export const SECRET_KEYS = ["hfToken", "apiKey"] as const;
+export const SECRET_KEYS = ["hfToken", "apiKey", "tlsCertificate", "tlsPrivateKey"] as const;
+/** The TLS pair: both or neither; PEM shape checked (never printed). */
+const TLS_KEYS = { certificate: "tlsCertificate", privateKey: "tlsPrivateKey" } as const;
+/** Targets that serve HTTPS only with the stack's certificate (no managed-certificate path). */
+const STACK_CERT_TARGETS = ["aksGpu", "gpuVm", "eksInf2"] as const;
 /** Object-valued keys, validated by the schema. */
 const OBJECT_KEYS = ["model", "tags", "targets"] as const;
 const KNOWN_KEYS: readonly string[] = [...OBJECT_KEYS, ...SECRET_KEYS];
@@ -29,6 +35,15 @@ export interface StackConfig {
     readonly hfToken?: pulumi.Output<string>;
     /** Bearer token clients must send; each target generates one when absent. */
     readonly apiKey?: pulumi.Output<string>;
+    /** The stack's TLS certificate (PEM, leaf first) and private key, both secrets; set together or not at all. */
+    readonly tls?: TlsCertificate;
+}
+
+/** A certificate and its private key, PEM, as Pulumi secrets. */
+export interface TlsCertificate {
+    /** The server certificate, then any intermediates. */
+    readonly certificate: pulumi.Output<string>;
+    readonly privateKey: pulumi.Output<string>;
 }
 
 /** Config as the Pulumi runtime holds it: full keys ("llm-serving:model") to raw strings. */
@@ -60,6 +75,11 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
                 problems.push(`${fullKey}: must be a secret; set it with: pulumi config set --secret ${fullKey} <value>`);
             } else if (value.length === 0) {
                 problems.push(`${fullKey}: must not be empty`);
+            } else if (value !== UNDECRYPTED_SECRET) {
+                // The plan cannot decrypt `secure:` values; their shape is checked when Pulumi runs.
+                const problem =
+                    key === TLS_KEYS.certificate ? certificateProblem(value) : key === TLS_KEYS.privateKey ? privateKeyProblem(value) : undefined;
+                if (problem) problems.push(`${fullKey}: ${problem} (value not shown)`);
             }
         } else {
             own[key] = parseStructured(fullKey, value, problems);
@@ -69,6 +89,8 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
 
     const result = stackConfigSchema.safeParse(own, { reportInput: true });
     if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
+    const tlsProblems = checkTls(result.data.targets, (key) => raw.values[`${NAMESPACE}:${key}`] !== undefined);
+    if (tlsProblems.length > 0) throw new ConfigError(tlsProblems);
 
     const secret = (key: string) => {
         const value = raw.values[`${NAMESPACE}:${key}`];
@@ -81,7 +103,39 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         targets: result.data.targets,
         hfToken: secret("hfToken"),
         apiKey: secret("apiKey"),
+        tls:
+            raw.values[`${NAMESPACE}:${TLS_KEYS.certificate}`] !== undefined
+                ? { certificate: secret(TLS_KEYS.certificate)!, privateKey: secret(TLS_KEYS.privateKey)! }
+                : undefined,
     };
+}
+
+/**
+ * The TLS rules that span keys: certificate and key together; a `domain` on a target that has no
+ * managed-certificate path needs them; gcpSpotL4's `certificate: stack` needs them too.
+ */
+function checkTls(targets: TargetsConfig, isSet: (key: string) => boolean): string[] {
+    const cert = `${NAMESPACE}:${TLS_KEYS.certificate}`;
+    const key = `${NAMESPACE}:${TLS_KEYS.privateKey}`;
+    const setBoth = `pulumi config set --secret ${cert} "$(cat cert.pem)" and pulumi config set --secret ${key} "$(cat key.pem)"`;
+    const hasCert = isSet(TLS_KEYS.certificate);
+    if (hasCert !== isSet(TLS_KEYS.privateKey)) {
+        const [given, missing] = hasCert ? [cert, key] : [key, cert];
+        return [`${missing}: is required when ${given} is set (the certificate and its private key go together)`];
+    }
+    if (hasCert) return [];
+    const problems: string[] = [];
+    for (const target of STACK_CERT_TARGETS) {
+        if (targets[target]?.domain !== undefined) {
+            problems.push(
+                `${NAMESPACE}:targets.${target}.domain: serving HTTPS needs the stack's certificate; set ${cert} and ${key} (${setBoth}), or remove domain for plain HTTP (development only)`,
+            );
+        }
+    }
+    if (targets.gcpSpotL4?.certificate === "stack") {
+        problems.push(`${NAMESPACE}:targets.gcpSpotL4.certificate: "stack" needs ${cert} and ${key} (${setBoth}), or use "google-managed"`);
+    }
+    return problems;
 }
 
 function parseStructured(fullKey: string, value: string, problems: string[]): unknown {

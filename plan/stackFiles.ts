@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { UNDECRYPTED_SECRET } from "../config/tls";
 
 /** A usage or stack-file problem: the CLI prints the message and exits 2. */
 export class PlanUsageError extends Error {}
@@ -15,7 +16,7 @@ export interface LoadedStack {
 }
 
 /** Stand-in for a `secure:` value: the plan never decrypts secrets (and could not without a key). */
-export const UNDECRYPTED_SECRET = "<secure value, not decrypted by the plan>";
+export { UNDECRYPTED_SECRET };
 
 /** Stacks committed next to Pulumi.yaml (Pulumi.<stack>.yaml). */
 export function committedStacks(projectDir: string): string[] {

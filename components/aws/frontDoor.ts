@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as acm from "@pulumi/aws/acm";
 import * as autoscaling from "@pulumi/aws/autoscaling";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as lb from "@pulumi/aws/lb";
 import * as vpc from "@pulumi/aws/vpc";
 import { AwsRegion } from "../../config/targets/eksInf2";
+import { splitCertificateChain, TlsCertificate } from "../../config";
 import { PROXY_HEALTH_PATH, PROXY_NODE_PORT } from "./proxy";
 
 /**
@@ -12,7 +14,10 @@ import { PROXY_HEALTH_PATH, PROXY_NODE_PORT } from "./proxy";
  * node group's autoscaling group on the proxy's NodePort. A Kubernetes Service of type
  * LoadBalancer would make an NLB at run time that neither Pulumi nor the cost policy sees; this
  * one is an `aws:lb/loadBalancer:LoadBalancer` with a region, so it is priced. Its security group
- * admits port 80 from the allowed CIDRs only (any address when none is set: the API key applies).
+ * admits the listener port from the allowed CIDRs only (any address when none is set: the API key
+ * applies). With `tls`, the certificate is imported into ACM and the NLB terminates TLS on 443
+ * (the target group stays plain TCP to the proxy's NodePort, inside the VPC); without, a TCP
+ * listener on 80 (development only: the key crosses the network in clear).
  */
 export interface FrontDoorArgs {
     readonly region: AwsRegion;
@@ -22,20 +27,26 @@ export interface FrontDoorArgs {
     readonly systemNodes: eks.NodeGroup;
     readonly allowedCidrs: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
+    /** The stack's certificate: TLS on 443 with it. @default plain TCP on 80 */
+    readonly tls?: TlsCertificate;
 }
+
+/** TLS 1.3 and 1.2 only (AWS's recommended NLB policy). */
+export const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 export function createFrontDoor(name: string, args: FrontDoorArgs, opts: { parent: pulumi.Resource }): lb.LoadBalancer {
     const { region, tags } = args;
+    const port = args.tls ? 443 : 80;
     const sg = new ec2.SecurityGroup(
         `${name}-nlb`,
-        { region, vpcId: args.vpcId, description: "NLB: HTTP from allowed clients; to the proxy NodePort only", tags },
+        { region, vpcId: args.vpcId, description: `NLB: ${args.tls ? "HTTPS" : "HTTP"} from allowed clients; to the proxy NodePort only`, tags },
         opts,
     );
     const sources = args.allowedCidrs.length > 0 ? args.allowedCidrs : ["0.0.0.0/0"];
     for (const cidr of sources) {
         new vpc.SecurityGroupIngressRule(
             `${name}-nlb-from-${cidr.replace(/[./]/g, "-")}`,
-            { region, securityGroupId: sg.id, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: 80, toPort: 80, description: "clients", tags },
+            { region, securityGroupId: sg.id, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: port, toPort: port, description: "clients", tags },
             opts,
         );
     }
@@ -68,11 +79,41 @@ export function createFrontDoor(name: string, args: FrontDoorArgs, opts: { paren
         },
         opts,
     );
-    new lb.Listener(
-        `${name}-http`,
-        { region, loadBalancerArn: nlb.arn, port: 80, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: targets.arn }], tags },
-        opts,
-    );
+    const forward = [{ type: "forward", targetGroupArn: targets.arn }];
+    if (args.tls) {
+        const pem = pulumi.secret(args.tls.certificate).apply(splitCertificateChain);
+        const certificate = new acm.Certificate(
+            `${name}-cert`,
+            {
+                region,
+                certificateBody: pem.apply((p) => p.body),
+                certificateChain: pem.apply((p) => p.chain),
+                privateKey: pulumi.secret(args.tls.privateKey),
+                tags,
+            },
+            { ...opts, additionalSecretOutputs: ["privateKey"] },
+        );
+        new lb.Listener(
+            `${name}-https`,
+            {
+                region,
+                loadBalancerArn: nlb.arn,
+                port,
+                protocol: "TLS",
+                certificateArn: certificate.arn,
+                sslPolicy: NLB_TLS_POLICY,
+                defaultActions: forward,
+                tags,
+            },
+            opts,
+        );
+    } else {
+        new lb.Listener(
+            `${name}-http`,
+            { region, loadBalancerArn: nlb.arn, port, protocol: "TCP", defaultActions: forward, tags },
+            opts,
+        );
+    }
     new autoscaling.Attachment(
         `${name}-system-nodes`,
         {

@@ -1,5 +1,5 @@
 import { ModelServerSpec, shellQuote } from "../serving";
-import { ROUTE_GUARD_IMAGE, ROUTE_GUARD_PORT, routeGuardConf } from "../k8s/routeGuard";
+import { ROUTE_GUARD_GROUP, ROUTE_GUARD_IMAGE, ROUTE_GUARD_TLS_DIR, routeGuardConf, routeGuardPort } from "../k8s/routeGuard";
 
 /**
  * Pure builders for the single-VM target: its network security rules and its cloud-init.
@@ -13,6 +13,13 @@ export const SUBNET_RANGE = "10.30.1.0/24";
 export const VM_PRIVATE_IP = "10.30.1.10";
 /** The model port clients use (the route guard listens there; the server itself is not published). */
 export const MODEL_PORT = 8000;
+/** The client port with TLS (the route guard terminates it); MODEL_PORT is then not published. */
+export const HTTPS_PORT = 443;
+
+/** The port clients reach the route guard on. */
+export function clientPort(tls: boolean): number {
+    return tls ? HTTPS_PORT : MODEL_PORT;
+}
 
 export interface NsgRule {
     readonly name: string;
@@ -28,10 +35,11 @@ export interface NsgRule {
 }
 
 /**
- * Inbound rules: the model port from the allowed CIDRs (the virtual network when none are set),
- * SSH only from `sshCidrs`, and nothing from `*` or Internet: Azure's default rules deny the rest.
+ * Inbound rules: the client port (443 with TLS, else the model port) from the allowed CIDRs (the
+ * virtual network when none are set), SSH only from `sshCidrs`, and nothing from `*` or Internet:
+ * Azure's default rules deny the rest.
  */
-export function nsgRules(allowedCidrs: readonly string[], sshCidrs: readonly string[]): NsgRule[] {
+export function nsgRules(allowedCidrs: readonly string[], sshCidrs: readonly string[], tls = false): NsgRule[] {
     const rule = (name: string, priority: number, sources: string[], port: number, description: string): NsgRule => ({
         name,
         priority,
@@ -49,8 +57,8 @@ export function nsgRules(allowedCidrs: readonly string[], sshCidrs: readonly str
             "allow-model-clients",
             100,
             allowedCidrs.length > 0 ? [...allowedCidrs] : [VNET_RANGE],
-            MODEL_PORT,
-            "OpenAI /v1 routes through the route guard, from allowed client ranges only",
+            clientPort(tls),
+            `OpenAI /v1 routes through the route guard${tls ? " (HTTPS)" : ""}, from allowed client ranges only`,
         ),
         ...(sshCidrs.length > 0 ? [rule("allow-ssh-admins", 200, [...sshCidrs], 22, "SSH from admin ranges only")] : []),
     ];
@@ -64,9 +72,13 @@ export interface CloudInitArgs {
     readonly vaultName: string;
     readonly apiKeySecret: string;
     readonly hfTokenSecret?: string;
+    /** Key Vault secrets holding the PEM certificate and key: the route guard serves HTTPS on 443. */
+    readonly tls?: { readonly certificateSecret: string; readonly privateKeySecret: string };
 }
 
 const HOST_CACHE_DIR = "/var/lib/llm-serving/cache";
+/** Root-only directory on tmpfs (/run) for the certificate and key: never on disk. */
+export const HOST_TLS_DIR = "/run/llm-serving-tls";
 
 /**
  * The VM's cloud-init (#cloud-config): Docker (and on GPU sizes the NVIDIA driver and container
@@ -76,7 +88,8 @@ const HOST_CACHE_DIR = "/var/lib/llm-serving/cache";
  * URIs only, never a secret value.
  */
 export function buildCloudInit(args: CloudInitArgs): string {
-    const { server } = args;
+    const { server, tls } = args;
+    const guardPort = routeGuardPort(tls !== undefined);
     const vault = `https://${args.vaultName}.vault.azure.net`;
     const secretsScript = `#!/bin/bash
 # Reads the model server's secrets from Key Vault with the VM's managed identity. The VM has
@@ -89,9 +102,9 @@ umask 077
 {
   printf '%s=%s\\n' ${server.secretEnv.apiKey} "$(read_secret ${args.apiKeySecret})"
 ${args.hfTokenSecret ? `  printf '%s=%s\\n' ${server.secretEnv.hfToken} "$(read_secret ${args.hfTokenSecret})"\n` : ""}} > /run/llm-serving.env
-`;
+${tls ? tlsFiles(tls) : ""}`;
     const startScript = `#!/bin/bash
-# Runs the model server (not published) and the route guard (published on ${MODEL_PORT}).
+# Runs the model server (not published) and the route guard (published on ${clientPort(tls !== undefined)}${tls ? ", HTTPS" : ""}).
 set -euo pipefail
 docker network inspect llm-serving >/dev/null 2>&1 || docker network create llm-serving
 docker rm -f model-server route-guard 2>/dev/null || true
@@ -101,9 +114,9 @@ docker run -d --name model-server --network llm-serving --restart unless-stopped
   --volume ${HOST_CACHE_DIR}:/root/.cache \\
   ${server.image} ${server.args.map(shellQuote).join(" ")}
 docker run -d --name route-guard --network llm-serving --restart unless-stopped \\
-  --publish ${MODEL_PORT}:${ROUTE_GUARD_PORT} \\
+  --publish ${clientPort(tls !== undefined)}:${guardPort} \\
   --volume /etc/llm-serving/route-guard.conf:/etc/nginx/conf.d/default.conf:ro \\
-  ${ROUTE_GUARD_IMAGE}
+${tls ? `  --volume ${HOST_TLS_DIR}/tls.crt:${ROUTE_GUARD_TLS_DIR}/tls.crt:ro --volume ${HOST_TLS_DIR}/tls.key:${ROUTE_GUARD_TLS_DIR}/tls.key:ro \\\n` : ""}  ${ROUTE_GUARD_IMAGE}
 `;
     const unit = `[Unit]
 Description=llm-serving model server
@@ -149,10 +162,27 @@ packages:
 ${args.gpu ? "  - ubuntu-drivers-common\n" : ""}write_files:
 ${file("/usr/local/bin/llm-serving-secrets", "0700", secretsScript)}
 ${file("/usr/local/bin/llm-serving-start", "0700", startScript)}
-${file("/etc/llm-serving/route-guard.conf", "0644", routeGuardConf({ upstream: `model-server:${server.port}` }))}
+${file("/etc/llm-serving/route-guard.conf", "0644", routeGuardConf({
+    upstream: `model-server:${server.port}`,
+    ...(tls ? { tls: { certificateFile: `${ROUTE_GUARD_TLS_DIR}/tls.crt`, privateKeyFile: `${ROUTE_GUARD_TLS_DIR}/tls.key` } } : {}),
+}))}
 ${file("/etc/systemd/system/llm-serving.service", "0644", unit)}
 runcmd:
 ${runcmd.map((c) => `  - ${JSON.stringify(c)}`).join("\n")}
+`;
+}
+
+/**
+ * Shell lines that write the certificate and key from Key Vault into HOST_TLS_DIR: the directory
+ * root-only, the files readable by root and the route guard's group (the container mounts the
+ * files themselves, so the directory stays closed to everyone else).
+ */
+function tlsFiles(tls: NonNullable<CloudInitArgs["tls"]>): string {
+    return `install -d -m 0700 -o root -g root ${HOST_TLS_DIR}
+read_secret ${tls.certificateSecret} > ${HOST_TLS_DIR}/tls.crt
+read_secret ${tls.privateKeySecret} > ${HOST_TLS_DIR}/tls.key
+chown root:${ROUTE_GUARD_GROUP} ${HOST_TLS_DIR}/tls.crt ${HOST_TLS_DIR}/tls.key
+chmod 0440 ${HOST_TLS_DIR}/tls.crt ${HOST_TLS_DIR}/tls.key
 `;
 }
 

@@ -9,7 +9,10 @@ import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisrup
 import { HF_CACHE_PATH, ModelServerSpec } from "../serving";
 import {
     ROUTE_GUARD_CONF_FILE,
+    ROUTE_GUARD_GROUP,
     ROUTE_GUARD_PORT_NAME,
+    ROUTE_GUARD_TLS_DIR,
+    ROUTE_GUARD_TLS_PORT_NAME,
     routeGuardConf,
     routeGuardContainer,
 } from "./routeGuard";
@@ -52,7 +55,15 @@ export interface ModelServerWorkload {
     readonly cacheSize?: string;
     /** Shared memory for tensor-parallel workers. @default "2Gi" (x4 when several accelerators) */
     readonly shmSize?: string;
+    /**
+     * A `kubernetes.io/tls` Secret (created elsewhere: its data is a Pulumi secret); the route
+     * guard then serves HTTPS with it. @default plain HTTP
+     */
+    readonly tlsSecretName?: string;
 }
+
+/** Files of a `kubernetes.io/tls` Secret as the route guard sees them when mounted. */
+const TLS_FILES = { certificateFile: `${ROUTE_GUARD_TLS_DIR}/tls.crt`, privateKeyFile: `${ROUTE_GUARD_TLS_DIR}/tls.key` } as const;
 
 /** Selector labels: stable, so a change of settings never orphans pods. */
 export function selectorLabels(name: string): Record<string, string> {
@@ -82,12 +93,15 @@ export function modelProbes(server: ModelServerSpec): {
 }
 
 /** The route guard's nginx config as a ConfigMap (upstream: the model server in the same pod). */
-export function routeGuardConfigMap(w: Pick<ModelServerWorkload, "name" | "namespace" | "labels" | "server">): Built<IConfigMap> {
+export function routeGuardConfigMap(
+    w: Pick<ModelServerWorkload, "name" | "namespace" | "labels" | "server" | "tlsSecretName">,
+): Built<IConfigMap> {
+    const tls = w.tlsSecretName ? TLS_FILES : undefined;
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: `${w.name}-route-guard`, namespace: w.namespace, labels: objectLabels(w) },
-        data: { [ROUTE_GUARD_CONF_FILE]: routeGuardConf({ upstream: `127.0.0.1:${w.server.port}` }) },
+        data: { [ROUTE_GUARD_CONF_FILE]: routeGuardConf({ upstream: `127.0.0.1:${w.server.port}`, ...(tls ? { tls } : {}) }) },
     };
 }
 
@@ -116,7 +130,11 @@ export function modelServerDeployment(w: ModelServerWorkload): BuiltWithSpec<IDe
                     enableServiceLinks: false,
                     // Model load can take minutes; a graceful stop lets in-flight generations finish.
                     terminationGracePeriodSeconds: 120,
-                    securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+                    securityContext: {
+                        seccompProfile: { type: "RuntimeDefault" },
+                        // The unprivileged nginx runs in group 101: it must read the mounted key.
+                        ...(w.tlsSecretName ? { fsGroup: ROUTE_GUARD_GROUP } : {}),
+                    },
                     ...(w.nodeSelector ? { nodeSelector: { ...w.nodeSelector } } : {}),
                     ...(w.tolerations ? { tolerations: [...w.tolerations] } : {}),
                     containers: [
@@ -140,12 +158,14 @@ export function modelServerDeployment(w: ModelServerWorkload): BuiltWithSpec<IDe
                             ],
                             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
                         },
-                        routeGuardContainer("route-guard-conf"),
+                        routeGuardContainer("route-guard-conf", w.tlsSecretName ? "route-guard-tls" : undefined),
                     ],
                     volumes: [
                         { name: "hf-cache", emptyDir: { sizeLimit: w.cacheSize ?? "40Gi" } },
                         { name: "shm", emptyDir: { medium: "Memory", sizeLimit: shm } },
                         { name: "route-guard-conf", configMap: { name: `${w.name}-route-guard` } },
+                        // Mounted in the guard only; readable by owner and group (fsGroup: nginx's group), no one else.
+                        ...(w.tlsSecretName ? [{ name: "route-guard-tls", secret: { secretName: w.tlsSecretName, defaultMode: 0o440 } }] : []),
                     ],
                 },
             },
@@ -160,8 +180,10 @@ export interface ModelServiceOptions {
     readonly allowedCidrs?: readonly string[];
     /** Cloud-specific annotations (load balancer settings). */
     readonly annotations?: Readonly<Record<string, string>>;
-    /** @default 80 */
+    /** @default 443 with `tls`, else 80 */
     readonly port?: number;
+    /** Target the route guard's TLS port (the guard terminates TLS). @default false */
+    readonly tls?: boolean;
 }
 
 /** The Service in front of the route guard: it never targets the model port itself. */
@@ -183,7 +205,11 @@ export function modelServerService(
         spec: {
             type,
             selector: selectorLabels(w.name),
-            ports: [{ name: "http", port: opts.port ?? 80, targetPort: ROUTE_GUARD_PORT_NAME, protocol: "TCP" }],
+            ports: [
+                opts.tls
+                    ? { name: "https", port: opts.port ?? 443, targetPort: ROUTE_GUARD_TLS_PORT_NAME, protocol: "TCP" }
+                    : { name: "http", port: opts.port ?? 80, targetPort: ROUTE_GUARD_PORT_NAME, protocol: "TCP" },
+            ],
             ...(type === "LoadBalancer"
                 ? {
                       // Local keeps the client address, so source ranges and logs see the real client.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, int, oneOf, range } from "../fields";
+import { allowedCidrs, domain, int, oneOf, range } from "../fields";
 import {
     adminCidrs,
     AKS_CLUSTER_ID,
@@ -81,6 +81,12 @@ export const aksGpuSchema = z
                     error: "must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63",
                 })
                 .default("llm-serving"),
+            /**
+             * Serve HTTPS on 443 under this DNS name with the stack's certificate
+             * (llm-serving:tlsCertificate and tlsPrivateKey, both required with it); point the name
+             * at the endpoint's address yourself. @default plain HTTP (development only)
+             */
+            domain: domain.optional(),
             /** Client CIDRs admitted by the Service's load balancer. @default [] (any client with the key) */
             allowedCidrs,
         },

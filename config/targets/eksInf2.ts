@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, cidr, int, oneOf, range } from "../fields";
+import { allowedCidrs, cidr, domain, int, oneOf, range } from "../fields";
 
 /**
  * What the program can deploy and price on AWS. Every region and instance type listed here has a
@@ -117,6 +117,12 @@ export const eksInf2Schema = z
             replicas: range(1, 40),
             /** Root volume of inf2 nodes: image, Neuron compile cache and weights. @default 200 */
             nodeVolumeGib: int(100, 2000).default(200),
+            /**
+             * Serve HTTPS on 443 under this DNS name with the stack's certificate
+             * (llm-serving:tlsCertificate and tlsPrivateKey, both required with it); point the name
+             * at the endpoint's address yourself. @default plain HTTP (development only)
+             */
+            domain: domain.optional(),
             /** Client CIDRs admitted by the load balancer. @default [] (any client with the key) */
             allowedCidrs,
             /** Ray GCS fault tolerance through an ElastiCache Redis (TLS, password from a secret). @default false */

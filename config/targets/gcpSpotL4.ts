@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, int, oneOf, range } from "../fields";
+import { allowedCidrs, domain, int, oneOf, range } from "../fields";
 
 /**
  * What the program can deploy and price on GCP. Every machine type and region listed here has a
@@ -51,17 +51,29 @@ export const gcpSpotL4Schema = z
             initialDelaySec: int(0, 3600).default(1200),
             /** Client CIDRs admitted by the load balancer's Cloud Armor policy. @default [] (any client with the key) */
             allowedCidrs,
-            /** Serve HTTPS on this host name with a Google-managed certificate. @default HTTP on the IP */
-            domain: z
-                .string()
-                .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-                    error: "must be a lowercase DNS name such as llm.example.com",
-                })
-                .optional(),
+            /**
+             * Serve HTTPS on this host name: with the stack's certificate (llm-serving:tlsCertificate
+             * and tlsPrivateKey) when set, else with a Google-managed certificate. @default HTTP on the IP
+             */
+            domain: domain.optional(),
+            /**
+             * Which certificate serves `domain`: "stack" (llm-serving:tlsCertificate/tlsPrivateKey, a
+             * self-managed SSL certificate) or "google-managed". @default "stack" when the stack sets a
+             * certificate, else "google-managed"
+             */
+            certificate: oneOf(["stack", "google-managed"] as const, "certificate sources").optional(),
         },
         { error: "must be an object" },
     )
     .superRefine((cfg, ctx) => {
+        if (cfg.certificate !== undefined && cfg.domain === undefined) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["certificate"],
+                input: cfg.certificate,
+                message: "must only be set together with domain (without a domain the endpoint is plain HTTP on the IP)",
+            });
+        }
         const allowed = GCP_L4_ZONES[cfg.region];
         for (const [i, zone] of (cfg.zones ?? []).entries()) {
             if (!allowed.includes(zone)) {

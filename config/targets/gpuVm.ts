@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, int, oneOf } from "../fields";
+import { allowedCidrs, domain, int, oneOf } from "../fields";
 import {
     adminCidrs,
     AZURE_CPU_SIZE_NAMES,
@@ -43,6 +43,12 @@ export const gpuVmSchema = z
             sshAllowedCidrs: adminCidrs,
             /** Client CIDRs admitted to the model port; required with a public IP. @default [] (the virtual network only) */
             allowedCidrs,
+            /**
+             * Serve HTTPS on 443 under this DNS name with the stack's certificate
+             * (llm-serving:tlsCertificate and tlsPrivateKey, both required with it); point the name
+             * at the endpoint's address yourself. @default plain HTTP (development only)
+             */
+            domain: domain.optional(),
             /** Give the VM a static public IP. Without one, the endpoint is the private address. @default true */
             publicIp: z.boolean({ error: "must be true or false" }).default(true),
             /** OS disk: drivers, container images and model weights. @default 128 */

@@ -11,6 +11,7 @@ import { aksLocalAccountsAndRbac } from "./aksLocalAccountsAndRbac";
 import { apiServerNotPublic } from "./apiServerNotPublic";
 import { costAllocationTags } from "./costAllocationTags";
 import { endpointAuthentication } from "./endpointAuthentication";
+import { endpointTls } from "./endpointTls";
 import { gcpNoDefaultServiceAccount } from "./gcpNoDefaultServiceAccount";
 import { imdsv2Required } from "./imdsv2Required";
 import { karpenterSpotInterruptionQueue } from "./karpenterSpotInterruptionQueue";
@@ -32,6 +33,7 @@ export const allPolicies: Policies = [
     spotRequired,
     // Security and availability (guardrails.md's rule table; origin ids in each rule's description).
     endpointAuthentication,
+    endpointTls,
     noPublicAdminPorts,
     vmPasswordAuthDisabled,
     aksLocalAccountsAndRbac,

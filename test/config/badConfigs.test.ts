@@ -29,7 +29,7 @@ const ROWS: readonly Row[] = [
         what: "unknown top-level key (a typo must not drop a target)",
         config: raw({ "llm-serving:target": { gcpSpotL4: GOOD_GCP } }),
         problems: [
-            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:hfToken, llm-serving:apiKey",
+            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:hfToken, llm-serving:apiKey, llm-serving:tlsCertificate, llm-serving:tlsPrivateKey",
         ],
     },
     {
@@ -41,7 +41,7 @@ const ROWS: readonly Row[] = [
         what: "unknown field inside a target",
         config: raw(gcp({ machineTyp: "g2-standard-8" })),
         problems: [
-            "llm-serving:targets.gcpSpotL4.machineTyp: unknown key; allowed keys are project, region, zones, machineType, replicas, targetRpsPerReplica, bootDiskGb, initialDelaySec, allowedCidrs, domain",
+            "llm-serving:targets.gcpSpotL4.machineTyp: unknown key; allowed keys are project, region, zones, machineType, replicas, targetRpsPerReplica, bootDiskGb, initialDelaySec, allowedCidrs, domain, certificate",
         ],
     },
     {

@@ -14,12 +14,18 @@ import { committedStack, plan, PROJECT_DIR } from "../helpers/program";
 const SENTINELS: Readonly<Record<string, string>> = Object.fromEntries(
     SECRET_KEYS.map((key, i) => [key, `SeNtInEl${i}x${key}Q7vR2mK9pL4wZ8nB3cX6`]),
 );
+/** PEM-shaped keys get their sentinel wrapped as a PEM body, so the config's shape check accepts it. */
+const PEM_LABELS: Readonly<Record<string, string>> = { tlsCertificate: "CERTIFICATE", tlsPrivateKey: "PRIVATE KEY" };
+function secretValue(key: string, sentinel: string): string {
+    const label = PEM_LABELS[key];
+    return label ? `-----BEGIN ${label}-----\n${sentinel}\n-----END ${label}-----\n` : sentinel;
+}
 /** Outputs that hold secrets by name (apiKeys now, kubeconfig(s) when a target exports them). */
 const SECRET_OUTPUT = /key|kubeconfig|token|password|secret/i;
 
 function withSentinels(stack: LoadedStack): LoadedStack {
     const config = { ...stack.config };
-    for (const [key, value] of Object.entries(SENTINELS)) config[`${NAMESPACE}:${key}`] = value;
+    for (const [key, value] of Object.entries(SENTINELS)) config[`${NAMESPACE}:${key}`] = secretValue(key, value);
     return { ...stack, config, secretKeys: [...new Set([...stack.secretKeys, ...Object.keys(SENTINELS).map((k) => `${NAMESPACE}:${k}`)])] };
 }
 
@@ -37,7 +43,8 @@ describe("secrets never leak from the plan", () => {
     const stacks = committedStacks(PROJECT_DIR);
 
     it("checks every secret key the config declares, and every committed stack", () => {
-        assert.ok(SECRET_KEYS.length >= 2, SECRET_KEYS.join(", "));
+        assert.ok(SECRET_KEYS.length >= 4, SECRET_KEYS.join(", "));
+        for (const key of Object.keys(PEM_LABELS)) assert.ok((SECRET_KEYS as readonly string[]).includes(key), key);
         assert.ok(stacks.includes("dev") && stacks.includes("prod"), stacks.join(", "));
     });
 
