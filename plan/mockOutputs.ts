@@ -55,6 +55,7 @@ export const MOCK_OUTPUTS: Record<string, MockOutputs> = {
         dnsName: `${name}.elb.example.invalid`,
     }),
     "aws:lb/targetGroup:TargetGroup": (name) => ({ arn: `arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/${name}` }),
+    "aws:acm/certificate:Certificate": (name) => ({ arn: `arn:aws:acm:us-west-2:123456789012:certificate/${name}` }),
     "aws:elasticache/replicationGroup:ReplicationGroup": (name) => ({ primaryEndpointAddress: `${name}.cache.example.invalid` }),
     // Azure: autonamed resources get their logical name; computed ids and addresses are fake.
     "azure-native:resources:ResourceGroup": (name) => ({ name }),
