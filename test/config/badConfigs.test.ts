@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parseStackConfig } from "../../config";
+import { ConfigError, parseStackConfig, UNDECRYPTED_SECRET } from "../../config";
 
 /** A valid dev-like config, as full keys to raw strings; each row changes one thing. */
 const GOOD_GCP = { project: "acme-llm-dev", region: "us-central1", replicas: { min: 2, max: 3 } };
@@ -16,6 +16,27 @@ function raw(overrides: Record<string, unknown>, secretKeys: string[] = []) {
     return { values, secretKeys: new Set(secretKeys) };
 }
 const gcp = (patch: Record<string, unknown>) => ({ "llm-serving:targets": { gcpSpotL4: { ...GOOD_GCP, ...patch } } });
+
+/** TLS inputs: PEM-shaped values (bodies are planted sentinels no message may print). */
+const PEM_BODY = "PeMbOdYsEnTiNeL0123456789abcdef";
+const CERT = `-----BEGIN CERTIFICATE-----\n${PEM_BODY}\n-----END CERTIFICATE-----\n`;
+const KEY = `-----BEGIN PRIVATE KEY-----\n${PEM_BODY}\n-----END PRIVATE KEY-----\n`;
+const CERT_KEY = "llm-serving:tlsCertificate";
+const KEY_KEY = "llm-serving:tlsPrivateKey";
+const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H test@example.com";
+const TLS_TARGETS = {
+    aksGpu: { location: "eastus", nodes: { min: 1, max: 2 }, apiServerAuthorizedRanges: ["203.0.113.0/24"], domain: "aks.example.com" },
+    gpuVm: { location: "eastus", sshPublicKey: SSH_KEY, allowedCidrs: ["203.0.113.0/24"], domain: "vm.example.com" },
+    eksInf2: {
+        region: "us-west-2",
+        maxNodes: 2,
+        replicas: { min: 1, max: 2 },
+        image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0",
+        domain: "eks.example.com",
+    },
+} as const;
+const needsCertificate = (target: string) =>
+    `llm-serving:targets.${target}.domain: serving HTTPS needs the stack's certificate; set ${CERT_KEY} and ${KEY_KEY} (pulumi config set --secret ${CERT_KEY} "$(cat cert.pem)" and pulumi config set --secret ${KEY_KEY} "$(cat key.pem)"), or remove domain for plain HTTP (development only)`;
 
 interface Row {
     readonly what: string;
@@ -43,6 +64,61 @@ const ROWS: readonly Row[] = [
         problems: [
             "llm-serving:targets.gcpSpotL4.machineTyp: unknown key; allowed keys are project, region, zones, machineType, replicas, targetRpsPerReplica, bootDiskGb, initialDelaySec, allowedCidrs, domain, certificate",
         ],
+    },
+    {
+        what: "the TLS certificate in plaintext config",
+        config: raw({ [CERT_KEY]: CERT, [KEY_KEY]: KEY }, [KEY_KEY]),
+        problems: [`${CERT_KEY}: must be a secret; set it with: pulumi config set --secret ${CERT_KEY} <value>`],
+    },
+    {
+        what: "a TLS certificate without its private key",
+        config: raw({ [CERT_KEY]: CERT }, [CERT_KEY]),
+        problems: [`${KEY_KEY}: is required when ${CERT_KEY} is set (the certificate and its private key go together)`],
+    },
+    {
+        what: "a TLS private key without its certificate",
+        config: raw({ [KEY_KEY]: KEY }, [KEY_KEY]),
+        problems: [`${CERT_KEY}: is required when ${KEY_KEY} is set (the certificate and its private key go together)`],
+    },
+    {
+        what: "a TLS certificate that is not PEM",
+        config: raw({ [CERT_KEY]: PEM_BODY, [KEY_KEY]: KEY }, [CERT_KEY, KEY_KEY]),
+        problems: [/^llm-serving:tlsCertificate: must be a PEM certificate: -----BEGIN CERTIFICATE-----.*\(value not shown\)$/],
+    },
+    {
+        what: "a certificate file carrying the private key too",
+        config: raw({ [CERT_KEY]: CERT + KEY, [KEY_KEY]: KEY }, [CERT_KEY, KEY_KEY]),
+        problems: [`${CERT_KEY}: must hold certificates only; put the private key in ${KEY_KEY} (value not shown)`],
+    },
+    {
+        what: "a passphrase-protected private key",
+        config: raw({ [CERT_KEY]: CERT, [KEY_KEY]: KEY.replace(/PRIVATE KEY/g, "ENCRYPTED PRIVATE KEY") }, [CERT_KEY, KEY_KEY]),
+        problems: [`${KEY_KEY}: must be an unencrypted PEM private key (the servers have no passphrase to open it) (value not shown)`],
+    },
+    {
+        what: "a certificate where the private key goes",
+        config: raw({ [CERT_KEY]: CERT, [KEY_KEY]: CERT }, [CERT_KEY, KEY_KEY]),
+        problems: [/^llm-serving:tlsPrivateKey: must be one PEM private key/],
+    },
+    ...(["aksGpu", "gpuVm", "eksInf2"] as const).map((target) => ({
+        what: `a domain on ${target} without the stack's certificate`,
+        config: raw({ "llm-serving:targets": { [target]: TLS_TARGETS[target] } }),
+        problems: [needsCertificate(target)],
+    })),
+    {
+        what: "a domain that is not a lowercase DNS name",
+        config: raw({ "llm-serving:targets": { aksGpu: { ...TLS_TARGETS.aksGpu, domain: "AKS.Example" } } }),
+        problems: ['llm-serving:targets.aksGpu.domain: got "AKS.Example"; must be a lowercase DNS name such as llm.example.com'],
+    },
+    {
+        what: "gcpSpotL4 asking for the stack's certificate when there is none",
+        config: raw(gcp({ domain: "llm.example.com", certificate: "stack" })),
+        problems: [/^llm-serving:targets\.gcpSpotL4\.certificate: "stack" needs llm-serving:tlsCertificate and llm-serving:tlsPrivateKey/],
+    },
+    {
+        what: "gcpSpotL4 naming a certificate source without a domain",
+        config: raw(gcp({ certificate: "google-managed" })),
+        problems: ['llm-serving:targets.gcpSpotL4.certificate: got "google-managed"; must only be set together with domain (without a domain the endpoint is plain HTTP on the IP)'],
     },
     {
         what: "no target at all",
@@ -195,6 +271,21 @@ describe("stack config: every bad value fails with its key, the value and what i
             assert.ok(!/\n\s+at /.test(error.message), "the message must not carry a stack trace");
         });
     }
+
+    it("never prints a PEM value in a TLS problem", () => {
+        for (const config of [raw({ [CERT_KEY]: PEM_BODY, [KEY_KEY]: PEM_BODY }, [CERT_KEY, KEY_KEY]), raw({ [CERT_KEY]: CERT + KEY, [KEY_KEY]: KEY }, [CERT_KEY, KEY_KEY])]) {
+            assert.throws(() => parseStackConfig(config, "dev"), (e: unknown) => e instanceof ConfigError && !e.message.includes(PEM_BODY));
+        }
+    });
+
+    it("accepts a domain with the stack's certificate, and the plan's undecrypted stand-in in place of PEM", () => {
+        for (const target of ["aksGpu", "gpuVm", "eksInf2"] as const) {
+            const parsed = parseStackConfig(raw({ "llm-serving:targets": { [target]: TLS_TARGETS[target] }, [CERT_KEY]: CERT, [KEY_KEY]: KEY }, [CERT_KEY, KEY_KEY]), "dev");
+            assert.ok(parsed.tls, target);
+        }
+        const standIn = raw({ "llm-serving:targets": { aksGpu: TLS_TARGETS.aksGpu }, [CERT_KEY]: UNDECRYPTED_SECRET, [KEY_KEY]: UNDECRYPTED_SECRET }, [CERT_KEY, KEY_KEY]);
+        assert.ok(parseStackConfig(standIn, "prod").tls);
+    });
 
     it("lists every problem at once, not only the first", () => {
         assert.throws(
