@@ -67,6 +67,30 @@ describe("Kubernetes model server builders (validated against the Kubernetes sch
         v.configMap(routeGuardConfigMap(workload));
     });
 
+    it("with a TLS Secret: the guard serves HTTPS on 8443 from the mounted Secret, the Service 443 only; all validate", () => {
+        const tls = { ...workload, tlsSecretName: "model-server-tls" };
+        const deployment = modelServerDeployment(tls);
+        const service = modelServerService(tls, { allowedCidrs: ["203.0.113.0/24"], tls: true });
+        const configMap = routeGuardConfigMap(tls);
+        v.deployment(deployment);
+        v.service(service);
+        v.configMap(configMap);
+        const pod = deployment.spec.template!.spec!;
+        const guard = pod.containers.find((c) => c.name === "route-guard")!;
+        assert.deepEqual(guard.ports, [{ name: "https", containerPort: 8443, protocol: "TCP" }]);
+        assert.deepEqual(guard.livenessProbe?.httpGet, { path: "/guard-healthz", port: 8443, scheme: "HTTPS" });
+        assert.deepEqual(pod.securityContext?.fsGroup, 101);
+        assert.deepEqual(service.spec.ports, [{ name: "https", port: 443, targetPort: "https", protocol: "TCP" }]);
+        const conf = Object.values(configMap.data ?? {})[0];
+        assert.ok(conf.includes("listen 8443 ssl;") && conf.includes("ssl_protocols TLSv1.2 TLSv1.3;"));
+        assert.ok(!conf.includes("listen 8080"));
+        // Without TLS nothing changes: port 80 to the guard's plain port, no Secret volume, no fsGroup.
+        const plain = modelServerDeployment(workload).spec.template!.spec!;
+        assert.equal(plain.securityContext?.fsGroup, undefined);
+        assert.ok(!plain.volumes!.some((vol) => vol.name === "route-guard-tls"));
+        assert.deepEqual(modelServerService(workload).spec.ports, [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
+    });
+
     it("has teeth: a Deployment with a wrong field type fails validation", () => {
         const bad = modelServerDeployment(workload) as unknown as { spec: { replicas: unknown } };
         bad.spec.replicas = "two";
@@ -232,6 +256,23 @@ describe("VM builders", () => {
         assert.ok(ci.includes("umask 077"));
         assert.equal((ci.match(/--publish/g) ?? []).length, 1);
         assert.ok(ci.includes("--publish 8000:8080"));
+        assert.ok(!ci.includes("llm-serving-tls") && !ci.includes("ssl"));
+    });
+
+    it("with TLS: admits 443 (not 8000), writes cert and key to a root-only tmpfs dir, and the guard terminates TLS on 443", () => {
+        const rules = nsgRules(["203.0.113.0/24"], [], true);
+        assert.deepEqual(rules.map((r) => r.destinationPortRange), ["443"]);
+        const ci = buildCloudInit({ ...args, tls: { certificateSecret: "tls-certificate", privateKeySecret: "tls-private-key" } });
+        assert.ok(ci.includes("install -d -m 0700 -o root -g root /run/llm-serving-tls"));
+        assert.ok(ci.includes("read_secret tls-certificate > /run/llm-serving-tls/tls.crt"));
+        assert.ok(ci.includes("chmod 0440 /run/llm-serving-tls/tls.crt /run/llm-serving-tls/tls.key"));
+        assert.equal((ci.match(/--publish/g) ?? []).length, 1);
+        assert.ok(ci.includes("--publish 443:8443"));
+        assert.ok(ci.includes("--volume /run/llm-serving-tls/tls.key:/etc/nginx/tls/tls.key:ro"));
+        assert.ok(ci.includes("listen 8443 ssl;") && ci.includes("ssl_certificate_key /etc/nginx/tls/tls.key;"));
+        // The guard's docker run stays one command: every line but the last ends in a continuation.
+        const run = ci.slice(ci.indexOf("docker run -d --name route-guard"), ci.indexOf("nginxinc/"));
+        for (const line of run.trimEnd().split("\n")) assert.match(line, /\\$/);
     });
 });
 
