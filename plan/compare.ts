@@ -14,16 +14,20 @@ export interface ComparablePlan {
 
 export interface ResourceRef { readonly urn: string; readonly type: string; readonly name: string }
 
-export interface CostDelta {
-    readonly urn: string;
-    readonly name: string;
-    readonly sku: string;
+/** Monthly figures before and after, and their difference, for one line or the whole stack. */
+export interface CostChange {
     readonly baselineBefore: number;
     readonly baselineAfter: number;
     readonly worstCaseBefore: number;
     readonly worstCaseAfter: number;
     readonly baselineDelta: number;
     readonly worstCaseDelta: number;
+}
+
+export interface CostDelta extends CostChange {
+    readonly urn: string;
+    readonly name: string;
+    readonly sku: string;
 }
 
 export interface PlanDiff {
@@ -33,14 +37,7 @@ export interface PlanDiff {
     readonly changed: Array<ResourceRef & { fields: string[] }>;
     /** Cost lines that appeared, disappeared or changed (unchanged lines are left out). */
     readonly lines: CostDelta[];
-    readonly totals: {
-        readonly baselineBefore: number;
-        readonly baselineAfter: number;
-        readonly worstCaseBefore: number;
-        readonly worstCaseAfter: number;
-        readonly baselineDelta: number;
-        readonly worstCaseDelta: number;
-    };
+    readonly totals: CostChange;
 }
 
 const cents = (x: number) => Math.round(x * 100) / 100;
