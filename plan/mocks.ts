@@ -142,7 +142,9 @@ export function redactSecrets(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(redactSecrets);
     if (value !== null && typeof value === "object") {
         const obj = value as Record<string, unknown>;
-        if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+        // A secret whose value is not known yet is, to a policy, unknown (the analyzer unwraps
+        // secrets); SDKs from 3.249 on send it as a secret wrapping the unknown value.
+        if (obj[SIG_KEY] === SECRET_SIG) return pulumi.isUnknown(obj.value) ? UNKNOWN_SENTINEL : SECRET_PLACEHOLDER;
         return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
     }
     return value;
