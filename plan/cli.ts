@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config";
@@ -6,7 +5,7 @@ import { comparePlans, parseComparablePlan, PlanDiff } from "./compare";
 import { renderMarkdown, renderText } from "./format";
 import { buildReport, hasMandatoryViolation, loadPolicyConfig } from "./report";
 import { runProgram } from "./run";
-import { loadStack, PlanUsageError } from "./stackFiles";
+import { loadStack, PlanUsageError, readJsonObject } from "./stackFiles";
 
 /** Exit codes: 0 plan printed; 1 a mandatory policy violation; 2 a config or usage error. */
 export const EXIT = { ok: 0, violations: 1, usage: 2 } as const;
@@ -70,8 +69,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
 }
 
 function readEarlierPlan(file: string) {
-    if (!fs.existsSync(file)) throw new PlanUsageError(`--compare: no file ${file}`);
-    return parseComparablePlan(fs.readFileSync(file, "utf8"), file);
+    return parseComparablePlan(readJsonObject(file, "a plan made with --json"), file);
 }
 
 if (require.main === module) {

@@ -43,7 +43,7 @@ export function resolvePolicyConfig(
     const known = new Set(policies.map((p) => p.name));
     for (const name of given.keys()) {
         if (name !== "all" && !known.has(name)) {
-            throw new PolicyConfigError(`policy pack config names "${name}", which is not a policy in ${pack.name}; known: ${[...known].join(", ")}`);
+            throw new PolicyConfigError(`policy pack config names ${JSON.stringify(name)}, which is not a policy in ${pack.name}; known: ${[...known].join(", ")}`);
         }
     }
     const all = given.get("all")?.enforcementLevel;
@@ -56,7 +56,8 @@ export function resolvePolicyConfig(
         for (const key of Object.keys(mine?.properties ?? {})) {
             // Stricter than the CLI, which cannot express additionalProperties at the top level:
             // a misspelt setting would otherwise fall back to its default without a word.
-            if (!policy.configSchema?.properties[key]) {
+            // Own keys only: `constructor` and `__proto__` are "in" every object's prototype chain.
+            if (!policy.configSchema || !Object.hasOwn(policy.configSchema.properties, key)) {
                 errors.push(`validating policy config: ${pack.name} ${pack.version}  ${policy.name}: Additional property ${key} is not allowed`);
             }
         }
@@ -119,10 +120,28 @@ const compiled = new WeakMap<PolicyConfigSchema, ValidateFunction>();
 function validatorFor(schema: PolicyConfigSchema): ValidateFunction {
     let validate = compiled.get(schema);
     if (!validate) {
-        validate = ajv.compile({ type: "object", properties: schema.properties, ...(schema.required ? { required: schema.required } : {}) });
+        validate = ajv.compile(closed({ type: "object", properties: schema.properties, ...(schema.required ? { required: schema.required } : {}) }) as object);
         compiled.set(schema, validate);
     }
     return validate;
+}
+
+/**
+ * The schema with `additionalProperties: false` on every object that lists its properties and
+ * says nothing about others, so that a misspelt or prototype key (`__proto__`, `constructor`)
+ * nested in a setting is refused like one at the top.
+ */
+function closed(schema: unknown): unknown {
+    if (Array.isArray(schema)) return schema.map(closed);
+    if (schema === null || typeof schema !== "object") return schema;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(schema)) {
+        out[key] = key === "properties" && value !== null && typeof value === "object"
+            ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, closed(v)]))
+            : key === "default" || key === "enum" || key === "const" ? value : closed(value);
+    }
+    if ("properties" in out && !("additionalProperties" in out)) out.additionalProperties = false;
+    return out;
 }
 
 /** Validates a policy's config; messages follow gojsonschema's (`field: description`). */
