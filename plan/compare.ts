@@ -73,7 +73,7 @@ export function parseComparablePlan(doc: Record<string, unknown>, file: string):
         const issue = result.error.issues[0];
         const at = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
         const got = issue.input === undefined ? "is missing" : `got ${quote(issue.input)}`;
-        throw new PlanUsageError(`--compare ${file}: ${at || "(document)"}: ${got}; ${issue.message} (the file must be a plan made with --json)`);
+        throw new PlanUsageError(`--compare ${file}: ${at || "(document)"}: ${got}; ${issue.message} (not a plan made with --json)`);
     }
     const plan = result.data;
     return { ...plan, resources: plan.resources.map((r) => ({ ...r, inputs: r.inputs ?? {} })) } as ComparablePlan;

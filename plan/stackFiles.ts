@@ -199,7 +199,7 @@ function readYaml(file: string): Record<string, unknown> | undefined {
     if (problem) {
         const pos = problem.linePos?.[0] ?? lines.linePos(problem.pos[0]);
         const where = pos ? `:${pos.line}:${pos.col}` : "";
-        const what = YAML_PROBLEMS[problem.code] ?? `not valid YAML (${problem.code})`;
+        const what = `not valid YAML: ${YAML_PROBLEMS[problem.code] ?? problem.code}`;
         const tag = problem.code === "TAG_RESOLVE_FAILED" ? tagOf(problem.message) : "";
         throw new PlanUsageError(`${file}${where}: ${what}${tag}; config values are plain strings, numbers, booleans, lists and mappings (value not shown)`);
     }

@@ -160,3 +160,29 @@ export function describeShare(size: bigint, version: IpVersion): string {
     if (version === 4) return `${size.toLocaleString("en-US")} addresses (${percent}% of IPv4)`;
     return `${percent >= 0.01 ? `${percent}%` : "a share"} of IPv6 (as much as a /${BITS[6] - (size.toString(2).length - 1)})`;
 }
+
+/** Source names that mean "anyone": Azure's `*`, `Internet` and `Any`, and the bare any-address. */
+const ANYONE = new Set(["*", "internet", "any", "0.0.0.0", "::"]);
+/** Azure service tags that stay inside the customer's network. */
+const PRIVATE_TAGS = new Set(["virtualnetwork", "azureloadbalancer"]);
+
+/**
+ * Why a firewall's or API server's source list admits more than `purpose` allows, or undefined.
+ * Judged on the union of the ranges, per IP version; a source that is neither a CIDR, an address
+ * nor a known tag is refused as not understood (it could be anything). Never returns a source.
+ */
+export function sourceBreadth(sources: ReadonlyArray<string>, purpose: AddressPurpose): string | undefined {
+    const cidrs: Cidr[] = [];
+    for (const source of sources) {
+        const s = source.trim().toLowerCase();
+        if (ANYONE.has(s)) return "the whole internet";
+        if (PRIVATE_TAGS.has(s)) continue;
+        const c = parseCidr(s, { bare: true });
+        if (!c) return "a source that is neither a CIDR nor a service tag this policy knows, so it is refused as not understood";
+        cidrs.push(c);
+    }
+    for (const version of [4, 6] as const) {
+        if (unionSize(cidrs, version) >= 1n << BigInt(BITS[version])) return `the whole internet (the IPv${version} ranges together cover all of IPv${version})`;
+    }
+    return breadthProblem(cidrs, purpose);
+}
