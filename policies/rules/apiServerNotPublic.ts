@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { sourceBreadth } from "../cidr";
+import { guardedKinds } from "../guarded";
 import { stringReads } from "../inspect";
 import { Read, readAt } from "../read";
 
@@ -38,6 +39,9 @@ export const apiServerNotPublic: ResourceValidationPolicy = {
                 report,
                 "Set vpcConfig.publicAccessCidrs to the admin CIDRs, or endpointPublicAccess: false (private endpoint only).",
             );
+        } else if (guardedKinds(args.type).includes("api-endpoint")) {
+            // Fail closed: another kind of cluster (GKE, an AKS fleet...) may expose its API server.
+            report("this resource type carries a Kubernetes API endpoint that this policy does not read, so it is refused as not understood. Use AKS (ManagedCluster) or EKS (Cluster), or teach the policy this type.");
         }
     },
 };
