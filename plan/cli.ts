@@ -1,6 +1,8 @@
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config";
+import { evaluatePolicies } from "../policies/evaluate";
+import { PolicyConfigError } from "../policies/packConfig";
 import { comparePlans, parseComparablePlan, PlanDiff } from "./compare";
 import { renderMarkdown, renderText } from "./format";
 import { buildReport, hasMandatoryViolation, loadPolicyConfig } from "./report";
@@ -47,6 +49,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     try {
         const stack = loadStack(PROJECT_DIR, opts.stack, opts.stackFile);
         const policy = loadPolicyConfig(PROJECT_DIR, stack.stack, opts.policyConfig);
+        // A bad policy config is a usage error found before the program registers anything.
+        await checkPolicyConfig(policy);
         const earlier = opts.compare ? readEarlierPlan(opts.compare) : undefined;
         const run = await runProgram(stack, { preview: opts.preview });
         const details = await buildReport(stack.project, stack.stack, run.resources, run.outputs, policy, { preview: opts.preview });
@@ -64,6 +68,15 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
             err(`error: ${e.message}\n`);
             return EXIT.usage;
         }
+        throw e;
+    }
+}
+
+async function checkPolicyConfig(policy: { file: string; config: Record<string, unknown> }): Promise<void> {
+    try {
+        await evaluatePolicies([], policy.config);
+    } catch (e) {
+        if (e instanceof PolicyConfigError) throw new PlanUsageError(`${policy.file}: ${e.message}`);
         throw e;
     }
 }

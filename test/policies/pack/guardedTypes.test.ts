@@ -16,7 +16,7 @@ const CHECKED_GCP_MACHINES = ["gcp:compute/instanceTemplate:InstanceTemplate", "
 
 function resource(type: string, props: Record<string, unknown> = {}) {
     const name = "probe";
-    return { urn: `urn:pulumi:dev::llm-serving::${type}::${name}`, type, name, inputs: props, propertyDependencies: {} };
+    return { urn: `urn:pulumi:dev::llm-serving::${type}::${name}`, type, name, parent: null, inputs: props, propertyDependencies: {} };
 }
 
 /** Which guarding policies report on a bare resource of `type` as not understood, and which report at all. */
