@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config";
+import { escapeInvisible, secretReason } from "../config/display";
 import { evaluatePolicies } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
 import { comparePlans, parseComparablePlan, PlanDiff } from "./compare";
@@ -36,7 +37,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         .addOption(new Option("--json", "print one JSON document").conflicts("markdown"))
         .addOption(new Option("--markdown", "print a report for a pull-request comment"))
         .exitOverride()
-        .configureOutput({ writeOut: out, writeErr: err });
+        .configureOutput({ writeOut: out, writeErr: (s) => err(redactArguments(s)) });
     let opts: PlanOptions;
     try {
         program.parse(argv as string[], { from: "user" });
@@ -70,6 +71,14 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         }
         throw e;
     }
+}
+
+/**
+ * Commander quotes a bad argument back (`unknown option '--hf-token=hf_...'`): any word of its
+ * message that may be a secret, or the value after `=`, is replaced.
+ */
+function redactArguments(message: string): string {
+    return message.replace(/(?<==)[^\s']+|[^\s'=]{8,}/g, (word) => (secretReason(word) ? "(value not shown)" : escapeInvisible(word)));
 }
 
 async function checkPolicyConfig(policy: { file: string; config: Record<string, unknown> }): Promise<void> {

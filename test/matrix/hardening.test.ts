@@ -47,6 +47,8 @@ interface CliRow {
     readonly compare?: string;
     /** --stack (default dev). */
     readonly stack?: string;
+    /** Further command-line arguments. */
+    readonly extraArgs?: readonly string[];
     readonly exit: 1 | 2;
     /** What the message must contain: the key (and what is allowed, where a row says so). */
     readonly fragments: readonly string[];
@@ -105,6 +107,8 @@ export const ROWS: readonly Row[] = [
     cli({ class: "leaks", what: "a token pasted into the project id", stackFile: stack("gcpSpotL4", `project: ${TOKEN}, region: us-central1, replicas: {min: 2, max: 3}`), exit: 2, fragments: ["llm-serving:targets.gcpSpotL4.project", "value not shown"] }),
     cli({ class: "leaks", what: "a token pasted into the model id", stackFile: `config:\n${TAGS}  llm-serving:model: {id: "${TOKEN}"}\n  llm-serving:targets: {gcpSpotL4: {${GCP}}}\n`, exit: 2, fragments: ["llm-serving:model.id", "value not shown"] }),
     cli({ class: "leaks", what: "a token as a whole target", stackFile: `config:\n${TAGS}  llm-serving:targets: {gcpSpotL4: "${TOKEN}"}\n`, exit: 2, fragments: ["llm-serving:targets.gcpSpotL4", "value not shown"] }),
+    cli({ class: "leaks", what: "all of targets as a secure: value", stackFile: `config:\n${TAGS}  llm-serving:targets: {secure: "${CIPHER}"}\n`, exit: 2, fragments: ["llm-serving:targets: must not hold a secret"] }),
+    cli({ class: "leaks", what: "an unknown option carrying a token", stackFile: GOOD, extraArgs: [`--hf-token=${TOKEN}`], exit: 2, fragments: ["unknown option", "value not shown"] }),
     // --- YAML tags and ambiguous config ---
     cli({ class: "yaml", what: "a !!python/object tag", stackFile: `config:\n  llm-serving:model: !!python/object:os.system {id: x}\n`, exit: 2, fragments: ["!!python/object"] }),
     cli({ class: "yaml", what: "a !!binary value", stackFile: `config:\n${TAGS}  llm-serving:targets: {gcpSpotL4: {${GCP}, domain: !!binary aGVsbG8=}}\n`, exit: 2, fragments: ["!!binary"] }),
@@ -125,6 +129,7 @@ export const ROWS: readonly Row[] = [
     cli({ class: "prototype-keys", what: "__proto__ inside allowed-instance-types.allowed", stackFile: GOOD, policyConfig: JSON.stringify(devConfig).replace('"allowed":{', '"allowed":{"__proto__":{"gcp":["x"]},'), exit: 2, fragments: ["allowed-instance-types", "__proto__"] }),
     cli({ class: "prototype-keys", what: "constructor as a monthly-cost-cap setting", stackFile: GOOD, policyConfig: JSON.stringify(devConfig).replace('"maxMonthlyUsd"', '"constructor":1,"maxMonthlyUsd"'), exit: 2, fragments: ["monthly-cost-cap", "constructor"] }),
     cli({ class: "prototype-keys", what: "__proto__ as a policy name", stackFile: GOOD, policyConfig: JSON.stringify(devConfig).replace(/^\{/, '{"__proto__":"mandatory",'), exit: 2, fragments: ["__proto__", "not a policy"] }),
+    cli({ class: "prototype-keys", what: "__proto__ and constructor keys in the stack config", stackFile: `config:\n  llm-serving:tags: {owner: a, costCenter: b, __proto__: {owner: x}}\n  llm-serving:targets: {gcpSpotL4: {${GCP}}, constructor: {}}\n`, exit: 2, fragments: ["llm-serving:tags.__proto__: unknown key", "llm-serving:targets.constructor: unknown key"] }),
     // --- unclear messages ---
     cli({ class: "messages", what: ".inf as a replica bound", stackFile: stack("gcpSpotL4", "project: acme-llm-dev, region: us-central1, replicas: {min: 2, max: .inf}"), exit: 2, fragments: ["llm-serving:targets.gcpSpotL4.replicas.max", ".inf (infinity)"] }),
     cli({ class: "messages", what: ".nan as a replica bound", stackFile: stack("gcpSpotL4", "project: acme-llm-dev, region: us-central1, replicas: {min: .nan, max: 3}"), exit: 2, fragments: ["llm-serving:targets.gcpSpotL4.replicas.min", ".nan"] }),
@@ -209,6 +214,7 @@ describe("bad-input matrix: hardening rows (issue 13)", () => {
                 else fs.writeFileSync(file, row.compare);
                 argv.push("--compare", file);
             }
+            argv.push(...(row.extraArgs ?? []));
             for (const format of FORMATS) {
                 const { code, out, err } = await run([...argv, ...format]);
                 const where: string = `${row.what} ${format.join(" ") || "(text)"}`;
