@@ -39,3 +39,9 @@ export function quote(value: unknown): string {
     const text = escapeInvisible(JSON.stringify(value) ?? String(value));
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** A key for a message: invisible characters escaped; a key that looks like a credential is not shown. */
+export function showKey(key: string): string {
+    const reason = secretLikeReason(key, true);
+    return reason ? `(a key not shown: it ${reason})` : escapeInvisible(key);
+}

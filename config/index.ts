@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ConfigError } from "./errors";
 import { ModelConfig, NAMESPACE, stackConfigSchema, TagsConfig, TargetsConfig } from "./schema";
 import { certificateProblem, privateKeyProblem, UNDECRYPTED_SECRET } from "./tls";
-import { escapeInvisible, quote } from "./display";
+import { escapeInvisible, quote, showKey } from "./display";
 
 export { ConfigError } from "./errors";
 export * from "./schema";
@@ -70,7 +70,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         if (!fullKey.startsWith(`${NAMESPACE}:`)) continue; // provider settings such as gcp:project
         const key = fullKey.slice(NAMESPACE.length + 1);
         if (!KNOWN_KEYS.includes(key)) {
-            problems.push(`${escapeInvisible(fullKey)}: unknown key; allowed keys are ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+            problems.push(`${showKey(fullKey)}: unknown key; allowed keys are ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
         } else if (raw.secretKeys.has(fullKey) && (OBJECT_KEYS as readonly string[]).includes(key)) {
             // A `secure:` value inside (or as) an object key: none of its fields is a secret, and
             // showing it in a schema error would print the secret (or its ciphertext).
@@ -160,7 +160,7 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
         case "unrecognized_keys": {
             const parent = key.endsWith(":") ? key.slice(0, -1) : key;
             return issue.keys
-                .map((k) => `${parent}.${escapeInvisible(k)}: unknown key; allowed keys are ${keysAt(stackConfigSchema, issue.path).join(", ")}`)
+                .map((k) => `${parent}.${showKey(k)}: unknown key; allowed keys are ${keysAt(stackConfigSchema, issue.path).join(", ")}`)
                 .join("; ");
         }
         case "invalid_type":

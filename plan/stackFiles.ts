@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Document, ErrorCode, LineCounter, isMap, isScalar, isSeq, parseDocument, visit, YAMLError, YAMLWarning } from "yaml";
-import { escapeInvisible } from "../config/display";
+import { escapeInvisible, secretReason, showKey } from "../config/display";
 import { UNDECRYPTED_SECRET } from "../config/tls";
 
 /** A usage or stack-file problem: the CLI prints the message and exits 2. */
@@ -166,7 +166,7 @@ function checkValue(file: string, key: string, value: unknown, at = ""): void {
         if ("secure" in value && at !== "") {
             throw new PlanUsageError(`${file}: ${escapeInvisible(where)}: holds a secure: value, but this field is not a secret; set it in plain text, and keep secrets in their own keys (value not shown)`);
         }
-        for (const [k, v] of Object.entries(value)) checkValue(file, key, v, `${at}.${k}`);
+        for (const [k, v] of Object.entries(value)) checkValue(file, key, v, `${at}.${showKey(k)}`);
     }
 }
 
@@ -252,6 +252,7 @@ function asRecord(v: unknown): Record<string, unknown> {
 
 /** A user-typed string for a message: JSON-quoted, invisible characters escaped, cut at 80. */
 function quoteText(text: string): string {
+    if (secretReason(text)) return "(not shown: it may be a secret)";
     const q = escapeInvisible(JSON.stringify(text));
     return q.length > 80 ? `${q.slice(0, 77)}..."` : q;
 }

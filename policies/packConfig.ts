@@ -39,6 +39,11 @@ export function resolvePolicyConfig(
     policies: ReadonlyArray<ConfigurablePolicy>,
     raw: Record<string, unknown>,
 ): Map<string, ResolvedPolicyConfig> {
+    const infinite = nonFinite(raw, "");
+    if (infinite) {
+        // JSON.parse turns 1e400 into Infinity, which every later step would show as null.
+        throw new PolicyConfigError(`${infinite}: must be a finite number (got a number too large to represent)`);
+    }
     const given = parseConfig(raw);
     const known = new Set(policies.map((p) => p.name));
     for (const name of given.keys()) {
@@ -166,4 +171,15 @@ function describeError(e: ErrorObject): string {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The path of the first non-finite number in a parsed config, or undefined. */
+function nonFinite(value: unknown, at: string): string | undefined {
+    if (typeof value === "number") return Number.isFinite(value) ? undefined : at || "(root)";
+    if (value === null || typeof value !== "object") return undefined;
+    for (const [key, v] of Object.entries(value)) {
+        const found = nonFinite(v, Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${JSON.stringify(key)}` : JSON.stringify(key));
+        if (found) return found;
+    }
+    return undefined;
 }

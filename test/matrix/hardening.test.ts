@@ -100,6 +100,7 @@ export const ROWS: readonly Row[] = [
     cli({ class: "exceptions", what: "--compare with broken JSON around a token", stackFile: GOOD, compare: `{"stack": "${TOKEN}" oops}`, exit: 2, fragments: ["not valid JSON"] }),
     cli({ class: "exceptions", what: "--compare with a JSON list", stackFile: GOOD, compare: "[]", exit: 2, fragments: ["must be a JSON object", "a list"] }),
     cli({ class: "exceptions", what: "--policy-config with broken JSON around a token", stackFile: GOOD, policyConfig: `{"x": ${TOKEN}}`, exit: 2, fragments: ["not valid JSON"] }),
+    cli({ class: "messages", what: "a cap of 1e400 (Infinity after JSON.parse)", stackFile: GOOD, policyConfig: JSON.stringify(devConfig).replace('"maxMonthlyUsd":2500', '"maxMonthlyUsd":1e400'), exit: 2, fragments: ["maxMonthlyUsd", "finite number"] }),
     // --- values that leak through warnings and errors ---
     cli({ class: "leaks", what: "a !secret tag on the HF token", stackFile: `config:\n  llm-serving:hfToken: !secret ${TOKEN}\n${TAGS}  llm-serving:targets: {gcpSpotL4: {${GCP}}}\n`, exit: 2, fragments: [":2:", "YAML tag"] }),
     cli({ class: "leaks", what: "a secure: value nested in a target", stackFile: `config:\n${TAGS}  llm-serving:targets:\n    gcpSpotL4: {${GCP}, domain: {secure: "${CIPHER}"}}\n`, exit: 2, fragments: ["llm-serving:targets.gcpSpotL4.domain", "value not shown"] }),
@@ -109,6 +110,8 @@ export const ROWS: readonly Row[] = [
     cli({ class: "leaks", what: "a token as a whole target", stackFile: `config:\n${TAGS}  llm-serving:targets: {gcpSpotL4: "${TOKEN}"}\n`, exit: 2, fragments: ["llm-serving:targets.gcpSpotL4", "value not shown"] }),
     cli({ class: "leaks", what: "all of targets as a secure: value", stackFile: `config:\n${TAGS}  llm-serving:targets: {secure: "${CIPHER}"}\n`, exit: 2, fragments: ["llm-serving:targets: must not hold a secret"] }),
     cli({ class: "leaks", what: "an unknown option carrying a token", stackFile: GOOD, extraArgs: [`--hf-token=${TOKEN}`], exit: 2, fragments: ["unknown option", "value not shown"] }),
+    cli({ class: "leaks", what: "a token pasted as a key inside a target", stackFile: gcp(`${TOKEN}: 1`), exit: 2, fragments: ["llm-serving:targets.gcpSpotL4", "not shown"] }),
+    cli({ class: "leaks", what: "a token pasted as a config key", stackFile: `config:\n${TAGS}  ${TOKEN}: x\n  llm-serving:targets: {gcpSpotL4: {${GCP}}}\n`, exit: 2, fragments: ["not shown"] }),
     // --- YAML tags and ambiguous config ---
     cli({ class: "yaml", what: "a !!python/object tag", stackFile: `config:\n  llm-serving:model: !!python/object:os.system {id: x}\n`, exit: 2, fragments: ["!!python/object"] }),
     cli({ class: "yaml", what: "a !!binary value", stackFile: `config:\n${TAGS}  llm-serving:targets: {gcpSpotL4: {${GCP}, domain: !!binary aGVsbG8=}}\n`, exit: 2, fragments: ["!!binary"] }),
