@@ -94,12 +94,12 @@ export function loadStack(projectDir: string, stackArg: string, stackFile?: stri
         const k = configKey(file, project, key, namespaces);
         const earlier = spelledAs.get(k);
         if (earlier !== undefined) {
-            throw new PlanUsageError(`${file}: config: ${quoteText(earlier)} and ${quoteText(key)} are the same key ${k}; keep one`);
+            throw new PlanUsageError(`${file}: config: ${quoteText(earlier)} and ${quoteText(key)} are the same key ${showKey(k)}; keep one`);
         }
         spelledAs.set(k, key);
         if (isRecord(value) && "secure" in value) {
             if (typeof value.secure !== "string" || Object.keys(value).length !== 1) {
-                throw new PlanUsageError(`${file}: ${k}: a secure: value must be a mapping with the one key secure holding the ciphertext (value not shown)`);
+                throw new PlanUsageError(`${file}: ${showKey(k)}: a secure: value must be a mapping with the one key secure holding the ciphertext (value not shown)`);
             }
             config[k] = UNDECRYPTED_SECRET;
             secretKeys.push(k);
@@ -119,7 +119,7 @@ function configKey(file: string, project: string, key: string, namespaces: Reado
     const parts = key.split(":");
     const shown = quoteText(key);
     if (parts.length === 3 && parts[1] === "config") {
-        throw new PlanUsageError(`${file}: config: ${shown} uses the legacy namespace:config:key form; write ${escapeInvisible(`${parts[0]}:${parts[2]}`)}`);
+        throw new PlanUsageError(`${file}: config: ${shown} uses the legacy namespace:config:key form; write ${showKey(`${parts[0]}:${parts[2]}`)}`);
     }
     if (parts.length > 2 || parts.some((p) => p === "") || !/^[A-Za-z0-9_.:-]+$/.test(key)) {
         throw new PlanUsageError(`${file}: config: ${shown} is not a config key; keys are name or namespace:name (letters, digits, '-', '_', '.')`);
@@ -153,7 +153,7 @@ function knownNamespaces(projectDir: string, project: string): Set<string> {
  * inside an object (no field of ours is secret, and a schema error would print the ciphertext).
  */
 function checkValue(file: string, key: string, value: unknown, at = ""): void {
-    const where = `${key}${at}`;
+    const where = `${showKey(key)}${at}`;
     if (typeof value === "number" && !Number.isFinite(value)) {
         throw new PlanUsageError(`${file}: ${escapeInvisible(where)}: got ${Number.isNaN(value) ? ".nan (not a number)" : value > 0 ? ".inf (infinity)" : "-.inf (minus infinity)"}; must be a finite number`);
     }
