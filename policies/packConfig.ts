@@ -6,6 +6,7 @@
 // <pack> <version>  <policy>: maxMonthlyUsd is required`).
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import { secretLikeReason } from "./inspect";
 
 export const ENFORCEMENT_LEVELS: ReadonlyArray<EnforcementLevel> = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -48,7 +49,7 @@ export function resolvePolicyConfig(
     const known = new Set(policies.map((p) => p.name));
     for (const name of given.keys()) {
         if (name !== "all" && !known.has(name)) {
-            throw new PolicyConfigError(`policy pack config names ${JSON.stringify(name)}, which is not a policy in ${pack.name}; known: ${[...known].join(", ")}`);
+            throw new PolicyConfigError(`policy pack config names ${shown(name)}, which is not a policy in ${pack.name}; known: ${[...known].join(", ")}`);
         }
     }
     const all = given.get("all")?.enforcementLevel;
@@ -63,7 +64,7 @@ export function resolvePolicyConfig(
             // a misspelt setting would otherwise fall back to its default without a word.
             // Own keys only: `constructor` and `__proto__` are "in" every object's prototype chain.
             if (!policy.configSchema || !Object.hasOwn(policy.configSchema.properties, key)) {
-                errors.push(`validating policy config: ${pack.name} ${pack.version}  ${policy.name}: Additional property ${key} is not allowed`);
+                errors.push(`validating policy config: ${pack.name} ${pack.version}  ${policy.name}: Additional property ${shown(key).slice(1, -1)} is not allowed`);
             }
         }
         if (policy.configSchema) {
@@ -93,7 +94,7 @@ function parseConfig(raw: Record<string, unknown>): Map<string, GivenConfig> {
                 properties,
             });
         } else {
-            throw new PolicyConfigError(`parsing "${name}": must be an enforcement level string or an object`);
+            throw new PolicyConfigError(`parsing ${shown(name)}: must be an enforcement level string or an object`);
         }
     }
     return result;
@@ -102,7 +103,7 @@ function parseConfig(raw: Record<string, unknown>): Map<string, GivenConfig> {
 function parseLevel(name: string, value: unknown): EnforcementLevel {
     const level = ENFORCEMENT_LEVELS.find((l) => l === value);
     if (!level) {
-        throw new PolicyConfigError(`parsing enforcement level for "${name}": ${JSON.stringify(value)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
+        throw new PolicyConfigError(`parsing enforcement level for ${shown(name)}: ${shown(value)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
     }
     return level;
 }
@@ -164,7 +165,7 @@ function describeError(e: ErrorObject): string {
         return `${field}: ${String((e.params as { missingProperty: unknown }).missingProperty)} is required`;
     }
     if (e.keyword === "additionalProperties") {
-        return `${field}: Additional property ${String((e.params as { additionalProperty: unknown }).additionalProperty)} is not allowed`;
+        return `${field}: Additional property ${shown(String((e.params as { additionalProperty: unknown }).additionalProperty)).slice(1, -1)} is not allowed`;
     }
     return `${field}: ${e.message ?? e.keyword}`;
 }
@@ -182,4 +183,12 @@ function nonFinite(value: unknown, at: string): string | undefined {
         if (found) return found;
     }
     return undefined;
+}
+
+/** A user-given name or value for a message: JSON-quoted, unless it may be a secret. */
+function shown(value: unknown): string {
+    const text = JSON.stringify(value) ?? String(value);
+    const reason = secretLikeReason(text, true);
+    if (reason) return `"(not shown: it ${reason})"`;
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
