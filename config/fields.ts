@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ADDRESS_LIMITS, AddressPurpose, breadthProblem, Cidr, describeShare, formatCidr, parseCidr } from "../policies/cidr";
 
 /**
  * Field builders shared by the target schemas. Each carries its own error text, so a failed
@@ -19,21 +20,79 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
 
+/**
+ * One IPv4 range, written as its network address (`10.0.0.1/8` is refused with the intended
+ * `10.0.0.0/8`: host bits set usually mean a typo, and some clouds refuse them). IPv6 is refused
+ * by name: every field this schema feeds (NSG prefixes used with IPv4 VNets, EKS publicAccessCidrs,
+ * AKS authorizedIPRanges, Cloud Armor rules next to an IPv4 address) is IPv4 here.
+ */
 export const cidr = z
     .string({ error: "must be an IPv4 CIDR such as 203.0.113.0/24" })
-    .regex(IPV4_CIDR, { error: "must be an IPv4 CIDR such as 203.0.113.0/24" });
+    .superRefine((text, ctx) => {
+        if (!IPV4_CIDR.test(text)) {
+            const v6 = parseCidr(text);
+            ctx.addIssue({
+                code: "custom",
+                input: text,
+                message: v6?.version === 6
+                    ? "must be an IPv4 CIDR such as 203.0.113.0/24 (IPv6 ranges are not supported by this field)"
+                    : "must be an IPv4 CIDR such as 203.0.113.0/24",
+            });
+            return;
+        }
+        const parsed = parseCidr(text)!;
+        if (!parsed.canonical) {
+            ctx.addIssue({ code: "custom", input: text, message: `must be a network address with the host bits zero: ${formatCidr(parsed)}` });
+        }
+    });
 
 /**
- * Client CIDRs allowed to reach an endpoint. "0.0.0.0/0" is refused on purpose: leaving the list
- * empty is the explicit way to say "any client holding the API key".
+ * A list of source ranges for `purpose` (see ADDRESS_LIMITS): at most `max` entries, no entry
+ * twice, none wider than the purpose's limit, and their union no larger than one such range, so
+ * that `0.0.0.0/1` + `128.0.0.0/1` is refused like `0.0.0.0/0`.
  */
-export const allowedCidrs = z
-    .array(cidr, { error: "must be a list of IPv4 CIDRs" })
-    .max(10, { error: "must list at most 10 CIDRs" })
-    .refine((list) => !list.includes("0.0.0.0/0"), {
-        error: "must not contain 0.0.0.0/0 (leave the list empty to admit any client that holds the API key)",
-    })
-    .default([]);
+export function cidrList(purpose: AddressPurpose, max: number) {
+    const limit = ADDRESS_LIMITS[purpose][4];
+    return z
+        .array(cidr, { error: "must be a list of IPv4 CIDRs" })
+        .max(max, { error: `must list at most ${max} CIDRs` })
+        .superRefine((list, ctx) => {
+            const parsed = list.map((t) => parseCidr(t)).filter((c): c is Cidr => c !== undefined);
+            if (parsed.length !== list.length) return; // element errors already say why
+            const seen = new Map<string, number>();
+            parsed.forEach((c, i) => {
+                const key = formatCidr(c);
+                if (seen.has(key)) {
+                    ctx.addIssue({ code: "custom", path: [i], input: list[i], message: `repeats ${key} (entry ${seen.get(key)}); list each range once` });
+                } else {
+                    seen.set(key, i);
+                }
+                if (c.prefix < limit) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [i],
+                        input: list[i],
+                        message: `must be /${limit} or narrower: a /${c.prefix} admits ${describeShare(1n << BigInt(32 - c.prefix), 4)} (${PURPOSE_HINT[purpose]})`,
+                    });
+                }
+            });
+            if (parsed.every((c) => c.prefix >= limit)) {
+                const problem = breadthProblem(parsed, purpose);
+                if (problem) ctx.addIssue({ code: "custom", input: list, message: `must not admit that much of the internet: ${problem} (${PURPOSE_HINT[purpose]})` });
+            }
+        });
+}
+
+const PURPOSE_HINT: Record<AddressPurpose, string> = {
+    admin: "name the networks admins and the deployer connect from",
+    client: "leave the list empty to admit any client that holds the API key",
+};
+
+/**
+ * Client CIDRs allowed to reach an endpoint. Never the whole internet, however it is spelt:
+ * leaving the list empty is the explicit way to say "any client holding the API key".
+ */
+export const allowedCidrs = cidrList("client", 10).default([]);
 
 /** `{ min, max }` with min <= max, both within [lo, hi]. */
 export function range(lo: number, hi: number) {
@@ -58,3 +117,23 @@ export const domain = z
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
         error: "must be a lowercase DNS name such as llm.example.com",
     });
+
+/**
+ * Refuses repeated entries (compared after `normalize`), naming the duplicate and where it first
+ * appeared: list entries become resources or rules with names of their own, and a repeat yields
+ * two with the same name, which the engine refuses at deploy time.
+ */
+export function noDuplicates<T>(what: string, normalize: (v: T) => string = (v) => String(v)) {
+    return (list: readonly T[], ctx: z.core.$RefinementCtx) => {
+        const seen = new Map<string, number>();
+        list.forEach((v, i) => {
+            const key = normalize(v);
+            const first = seen.get(key);
+            if (first !== undefined) {
+                ctx.addIssue({ code: "custom", path: [i], input: v, message: `repeats entry ${first}; list each ${what} once` });
+            } else {
+                seen.set(key, i);
+            }
+        });
+    };
+}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConfigError } from "./errors";
 import { ModelConfig, NAMESPACE, stackConfigSchema, TagsConfig, TargetsConfig } from "./schema";
 import { certificateProblem, privateKeyProblem, UNDECRYPTED_SECRET } from "./tls";
+import { escapeInvisible, quote, showKey } from "./display";
 
 export { ConfigError } from "./errors";
 export * from "./schema";
@@ -69,7 +70,11 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         if (!fullKey.startsWith(`${NAMESPACE}:`)) continue; // provider settings such as gcp:project
         const key = fullKey.slice(NAMESPACE.length + 1);
         if (!KNOWN_KEYS.includes(key)) {
-            problems.push(`${fullKey}: unknown key; allowed keys are ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+            problems.push(`${showKey(fullKey)}: unknown key; allowed keys are ${KNOWN_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")}`);
+        } else if (raw.secretKeys.has(fullKey) && (OBJECT_KEYS as readonly string[]).includes(key)) {
+            // A `secure:` value inside (or as) an object key: none of its fields is a secret, and
+            // showing it in a schema error would print the secret (or its ciphertext).
+            problems.push(`${fullKey}: must not hold a secret (a secure: value); none of its fields is secret, so set them in plain text and keep secrets in ${SECRET_KEYS.map((k) => `${NAMESPACE}:${k}`).join(", ")} (value not shown)`);
         } else if ((SECRET_KEYS as readonly string[]).includes(key)) {
             if (!raw.secretKeys.has(fullKey)) {
                 problems.push(`${fullKey}: must be a secret; set it with: pulumi config set --secret ${fullKey} <value>`);
@@ -150,12 +155,12 @@ function parseStructured(fullKey: string, value: string, problems: string[]): un
 /** "llm-serving:targets.gcpSpotL4.replicas.max: got 0; must be a whole number from 1 to 20". */
 export function describeIssue(issue: z.core.$ZodIssue): string {
     const [head, ...rest] = issue.path;
-    const key = `${NAMESPACE}:${String(head ?? "")}` + rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+    const key = escapeInvisible(`${NAMESPACE}:${String(head ?? "")}` + rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join(""));
     switch (issue.code) {
         case "unrecognized_keys": {
             const parent = key.endsWith(":") ? key.slice(0, -1) : key;
             return issue.keys
-                .map((k) => `${parent}.${k}: unknown key; allowed keys are ${keysAt(stackConfigSchema, issue.path).join(", ")}`)
+                .map((k) => `${parent}.${showKey(k)}: unknown key; allowed keys are ${keysAt(stackConfigSchema, issue.path).join(", ")}`)
                 .join("; ");
         }
         case "invalid_type":
@@ -190,8 +195,3 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
     return [];
 }
 
-function quote(value: unknown): string {
-    if (value === undefined) return "nothing";
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

@@ -1,12 +1,14 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../config";
+import { escapeInvisible, secretReason } from "../config/display";
+import { evaluatePolicies } from "../policies/evaluate";
+import { PolicyConfigError } from "../policies/packConfig";
 import { comparePlans, parseComparablePlan, PlanDiff } from "./compare";
 import { renderMarkdown, renderText } from "./format";
 import { buildReport, hasMandatoryViolation, loadPolicyConfig } from "./report";
 import { runProgram } from "./run";
-import { loadStack, PlanUsageError } from "./stackFiles";
+import { loadStack, PlanUsageError, readJsonObject } from "./stackFiles";
 
 /** Exit codes: 0 plan printed; 1 a mandatory policy violation; 2 a config or usage error. */
 export const EXIT = { ok: 0, violations: 1, usage: 2 } as const;
@@ -35,7 +37,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         .addOption(new Option("--json", "print one JSON document").conflicts("markdown"))
         .addOption(new Option("--markdown", "print a report for a pull-request comment"))
         .exitOverride()
-        .configureOutput({ writeOut: out, writeErr: err });
+        .configureOutput({ writeOut: out, writeErr: (s) => err(redactArguments(s)) });
     let opts: PlanOptions;
     try {
         program.parse(argv as string[], { from: "user" });
@@ -48,6 +50,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     try {
         const stack = loadStack(PROJECT_DIR, opts.stack, opts.stackFile);
         const policy = loadPolicyConfig(PROJECT_DIR, stack.stack, opts.policyConfig);
+        // A bad policy config is a usage error found before the program registers anything.
+        await checkPolicyConfig(policy);
         const earlier = opts.compare ? readEarlierPlan(opts.compare) : undefined;
         const run = await runProgram(stack, { preview: opts.preview });
         const details = await buildReport(stack.project, stack.stack, run.resources, run.outputs, policy, { preview: opts.preview });
@@ -69,9 +73,25 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     }
 }
 
+/**
+ * Commander quotes a bad argument back (`unknown option '--hf-token=hf_...'`): any word of its
+ * message that may be a secret, or the value after `=`, is replaced.
+ */
+function redactArguments(message: string): string {
+    return message.replace(/(?<==)[^\s']+|[^\s'=]{8,}/g, (word) => (secretReason(word) ? "(value not shown)" : escapeInvisible(word)));
+}
+
+async function checkPolicyConfig(policy: { file: string; config: Record<string, unknown> }): Promise<void> {
+    try {
+        await evaluatePolicies([], policy.config);
+    } catch (e) {
+        if (e instanceof PolicyConfigError) throw new PlanUsageError(`${policy.file}: ${e.message}`);
+        throw e;
+    }
+}
+
 function readEarlierPlan(file: string) {
-    if (!fs.existsSync(file)) throw new PlanUsageError(`--compare: no file ${file}`);
-    return parseComparablePlan(fs.readFileSync(file, "utf8"), file);
+    return parseComparablePlan(readJsonObject(file, "a plan made with --json"), file);
 }
 
 if (require.main === module) {

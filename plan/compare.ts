@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { quote } from "../config/display";
 import { PlanReport } from "./report";
 import { PlanUsageError } from "./stackFiles";
 
@@ -42,19 +44,39 @@ export interface PlanDiff {
 
 const cents = (x: number) => Math.round(x * 100) / 100;
 
+const usd = z.number({ error: "must be a number of USD" }).refine(Number.isFinite, { error: "must be a finite number of USD" });
+const text = z.string({ error: "must be a string" });
+/** What a comparison reads of an earlier plan; the rest of the document is left alone. */
+const comparablePlanSchema = z.looseObject({
+    stack: text,
+    resources: z.array(
+        z.looseObject({ urn: text, type: text, name: text, inputs: z.record(z.string(), z.unknown(), { error: "must be an object" }).optional() }, { error: "must be an object { urn, type, name, inputs }" }),
+        { error: "must be a list of resources" },
+    ),
+    cost: z.looseObject(
+        {
+            lines: z.array(
+                z.looseObject({ urn: text, sku: text, baselineMonthlyUsd: usd, worstCaseMonthlyUsd: usd }, { error: "must be an object { urn, sku, baselineMonthlyUsd, worstCaseMonthlyUsd }" }),
+                { error: "must be a list of cost lines" },
+            ),
+            baselineMonthlyUsd: usd,
+            worstCaseMonthlyUsd: usd,
+        },
+        { error: "must be an object { lines, baselineMonthlyUsd, worstCaseMonthlyUsd }" },
+    ),
+});
+
 /** Reads an earlier plan (`npm run plan -- --json` output) and checks it has what a comparison needs. */
-export function parseComparablePlan(text: string, file: string): ComparablePlan {
-    let doc: unknown;
-    try {
-        doc = JSON.parse(text);
-    } catch (e) {
-        throw new PlanUsageError(`${file}: not JSON: ${(e as Error).message}`);
+export function parseComparablePlan(doc: Record<string, unknown>, file: string): ComparablePlan {
+    const result = comparablePlanSchema.safeParse(doc, { reportInput: true });
+    if (!result.success) {
+        const issue = result.error.issues[0];
+        const at = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+        const got = issue.input === undefined ? "is missing" : `got ${quote(issue.input)}`;
+        throw new PlanUsageError(`--compare ${file}: ${at || "(document)"}: ${got}; ${issue.message} (not a plan made with --json)`);
     }
-    const d = doc as Partial<ComparablePlan> | null;
-    if (!d || !Array.isArray(d.resources) || !d.cost || !Array.isArray(d.cost.lines) || typeof d.cost.worstCaseMonthlyUsd !== "number") {
-        throw new PlanUsageError(`${file}: not a plan made with --json (needs resources and cost)`);
-    }
-    return d as ComparablePlan;
+    const plan = result.data;
+    return { ...plan, resources: plan.resources.map((r) => ({ ...r, inputs: r.inputs ?? {} })) } as ComparablePlan;
 }
 
 /** What changed from `before` to `after`: resources by URN, cost lines by URN and SKU, and totals. */

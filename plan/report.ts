@@ -5,7 +5,7 @@ import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
 import { PlannedResource } from "./mocks";
 import { planDocument } from "./render";
-import { PlanUsageError } from "./stackFiles";
+import { PlanUsageError, readJsonObject } from "./stackFiles";
 
 /** One priced line as the plan prints and serializes it (`--json` shape of issue 3). */
 export interface PlanCostLine {
@@ -52,13 +52,7 @@ export function loadPolicyConfig(projectDir: string, stack: string, file?: strin
     if (!fs.existsSync(resolved)) {
         throw new PlanUsageError(`no policy config ${resolved}; create it or pass --policy-config <file>`);
     }
-    try {
-        const parsed: unknown = JSON.parse(fs.readFileSync(resolved, "utf8"));
-        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("must be a JSON object");
-        return { file: resolved, config: parsed as Record<string, unknown> };
-    } catch (e) {
-        throw new PlanUsageError(`${resolved}: not a valid policy config: ${(e as Error).message}`);
-    }
+    return { file: resolved, config: readJsonObject(resolved, "a policy config") };
 }
 
 /**
@@ -73,12 +67,7 @@ export async function buildReport(
     policy: { file: string; config: Record<string, unknown> },
     opts: { preview?: boolean } = {},
 ): Promise<PlanDetails> {
-    const capSettings = asRecord(policy.config["monthly-cost-cap"]);
-    const spotMargin = typeof capSettings.spotMargin === "number" ? capSettings.spotMargin : DEFAULT_SPOT_MARGIN;
-    const estimate: Estimate = estimateCosts(
-        resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
-        { spotMargin },
-    );
+    // The policies validate the config first: a setting is read (spotMargin below) only once it is known to be valid.
     let evaluation;
     try {
         evaluation = await evaluatePolicies(resources, policy.config, { preview: opts.preview });
@@ -86,6 +75,12 @@ export async function buildReport(
         if (e instanceof PolicyConfigError) throw new PlanUsageError(`${policy.file}: ${e.message}`);
         throw e;
     }
+    const capSettings = asRecord(policy.config["monthly-cost-cap"]);
+    const spotMargin = typeof capSettings.spotMargin === "number" ? capSettings.spotMargin : DEFAULT_SPOT_MARGIN;
+    const estimate: Estimate = estimateCosts(
+        resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+        { spotMargin },
+    );
     const capDisabled = capSettings.enforcementLevel === "disabled" || policy.config["monthly-cost-cap"] === "disabled";
     const report: PlanReport = {
         ...planDocument(project, stack, resources),

@@ -49,12 +49,6 @@ export function stringReads(read: Read): Read[] {
     return read.state === "unknown" ? [read] : elementsOf(read);
 }
 
-/** Sources that mean "anyone": IPv4/IPv6 any, and Azure's service tags for the same. */
-export function isAnywhere(source: string): boolean {
-    const s = source.trim().toLowerCase();
-    return s === "0.0.0.0/0" || s === "0.0.0.0" || s === "::/0" || s === "*" || s === "internet" || s === "any";
-}
-
 /** True when the port range `from..to` covers any of `ports`. */
 export function coversAny(from: number, to: number, ports: ReadonlyArray<number>): number[] {
     return ports.filter((p) => p >= from && p <= to);

@@ -6,6 +6,7 @@
 // <pack> <version>  <policy>: maxMonthlyUsd is required`).
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import { secretLikeReason } from "./inspect";
 
 export const ENFORCEMENT_LEVELS: ReadonlyArray<EnforcementLevel> = ["advisory", "mandatory", "remediate", "disabled"];
 
@@ -39,11 +40,16 @@ export function resolvePolicyConfig(
     policies: ReadonlyArray<ConfigurablePolicy>,
     raw: Record<string, unknown>,
 ): Map<string, ResolvedPolicyConfig> {
+    const infinite = nonFinite(raw, "");
+    if (infinite) {
+        // JSON.parse turns 1e400 into Infinity, which every later step would show as null.
+        throw new PolicyConfigError(`${infinite}: must be a finite number (got a number too large to represent)`);
+    }
     const given = parseConfig(raw);
     const known = new Set(policies.map((p) => p.name));
     for (const name of given.keys()) {
         if (name !== "all" && !known.has(name)) {
-            throw new PolicyConfigError(`policy pack config names "${name}", which is not a policy in ${pack.name}; known: ${[...known].join(", ")}`);
+            throw new PolicyConfigError(`policy pack config names ${shown(name)}, which is not a policy in ${pack.name}; known: ${[...known].join(", ")}`);
         }
     }
     const all = given.get("all")?.enforcementLevel;
@@ -56,8 +62,9 @@ export function resolvePolicyConfig(
         for (const key of Object.keys(mine?.properties ?? {})) {
             // Stricter than the CLI, which cannot express additionalProperties at the top level:
             // a misspelt setting would otherwise fall back to its default without a word.
-            if (!policy.configSchema?.properties[key]) {
-                errors.push(`validating policy config: ${pack.name} ${pack.version}  ${policy.name}: Additional property ${key} is not allowed`);
+            // Own keys only: `constructor` and `__proto__` are "in" every object's prototype chain.
+            if (!policy.configSchema || !Object.hasOwn(policy.configSchema.properties, key)) {
+                errors.push(`validating policy config: ${pack.name} ${pack.version}  ${policy.name}: Additional property ${shown(key).slice(1, -1)} is not allowed`);
             }
         }
         if (policy.configSchema) {
@@ -87,7 +94,7 @@ function parseConfig(raw: Record<string, unknown>): Map<string, GivenConfig> {
                 properties,
             });
         } else {
-            throw new PolicyConfigError(`parsing "${name}": must be an enforcement level string or an object`);
+            throw new PolicyConfigError(`parsing ${shown(name)}: must be an enforcement level string or an object`);
         }
     }
     return result;
@@ -96,7 +103,7 @@ function parseConfig(raw: Record<string, unknown>): Map<string, GivenConfig> {
 function parseLevel(name: string, value: unknown): EnforcementLevel {
     const level = ENFORCEMENT_LEVELS.find((l) => l === value);
     if (!level) {
-        throw new PolicyConfigError(`parsing enforcement level for "${name}": ${JSON.stringify(value)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
+        throw new PolicyConfigError(`parsing enforcement level for ${shown(name)}: ${shown(value)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
     }
     return level;
 }
@@ -119,10 +126,28 @@ const compiled = new WeakMap<PolicyConfigSchema, ValidateFunction>();
 function validatorFor(schema: PolicyConfigSchema): ValidateFunction {
     let validate = compiled.get(schema);
     if (!validate) {
-        validate = ajv.compile({ type: "object", properties: schema.properties, ...(schema.required ? { required: schema.required } : {}) });
+        validate = ajv.compile(closed({ type: "object", properties: schema.properties, ...(schema.required ? { required: schema.required } : {}) }) as object);
         compiled.set(schema, validate);
     }
     return validate;
+}
+
+/**
+ * The schema with `additionalProperties: false` on every object that lists its properties and
+ * says nothing about others, so that a misspelt or prototype key (`__proto__`, `constructor`)
+ * nested in a setting is refused like one at the top.
+ */
+function closed(schema: unknown): unknown {
+    if (Array.isArray(schema)) return schema.map(closed);
+    if (schema === null || typeof schema !== "object") return schema;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(schema)) {
+        out[key] = key === "properties" && value !== null && typeof value === "object"
+            ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, closed(v)]))
+            : key === "default" || key === "enum" || key === "const" ? value : closed(value);
+    }
+    if ("properties" in out && !("additionalProperties" in out)) out.additionalProperties = false;
+    return out;
 }
 
 /** Validates a policy's config; messages follow gojsonschema's (`field: description`). */
@@ -140,11 +165,30 @@ function describeError(e: ErrorObject): string {
         return `${field}: ${String((e.params as { missingProperty: unknown }).missingProperty)} is required`;
     }
     if (e.keyword === "additionalProperties") {
-        return `${field}: Additional property ${String((e.params as { additionalProperty: unknown }).additionalProperty)} is not allowed`;
+        return `${field}: Additional property ${shown(String((e.params as { additionalProperty: unknown }).additionalProperty)).slice(1, -1)} is not allowed`;
     }
     return `${field}: ${e.message ?? e.keyword}`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The path of the first non-finite number in a parsed config, or undefined. */
+function nonFinite(value: unknown, at: string): string | undefined {
+    if (typeof value === "number") return Number.isFinite(value) ? undefined : at || "(root)";
+    if (value === null || typeof value !== "object") return undefined;
+    for (const [key, v] of Object.entries(value)) {
+        const found = nonFinite(v, Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${JSON.stringify(key)}` : JSON.stringify(key));
+        if (found) return found;
+    }
+    return undefined;
+}
+
+/** A user-given name or value for a message: JSON-quoted, unless it may be a secret. */
+function shown(value: unknown): string {
+    const text = JSON.stringify(value) ?? String(value);
+    const reason = secretLikeReason(text, true);
+    if (reason) return `"(not shown: it ${reason})"`;
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }

@@ -1,7 +1,9 @@
 // Where each kind of compute capacity keeps its SKU and its spot setting, read without throwing on
-// unknowns. Used by allowed-instance-types and spot-required; the cost engine has its own readers.
+// unknowns. Used by allowed-instance-types and spot-required. A Karpenter NodePool's instance types
+// come from the cost engine's own reading of its requirements, so the two never disagree.
 import { PolicyResource } from "@pulumi/policy";
 import type { CostInputResource } from "./cost/estimate";
+import { allowedInstanceTypes as karpenterInstanceTypes } from "./cost/karpenter";
 import { Read, asNumber, asString, readAt, readElements } from "./read";
 
 export type Cloud = "gcp" | "azure" | "aws";
@@ -15,6 +17,7 @@ export const CAPACITY_KINDS = [
     "azure-ml-deployment",
     "eks-node-group",
     "ec2-instance",
+    "ec2-launch-template",
     "karpenter-node-pool",
 ] as const;
 export type CapacityKind = (typeof CAPACITY_KINDS)[number];
@@ -233,12 +236,36 @@ function ec2Instance(props: unknown): Capacity[] {
     ];
 }
 
+/**
+ * A launch template may leave the instance type to whatever launches from it (an EKS node group's
+ * instanceTypes, checked there); when it names one, that type is capacity like an instance's.
+ */
+function ec2LaunchTemplate(props: unknown): Capacity[] {
+    const sku = asString(readAt(props, ["instanceType"]));
+    if (sku.state === "absent") {
+        return [];
+    }
+    return [{ ...ec2Instance(props)[0], kind: "ec2-launch-template" }];
+}
+
 const INSTANCE_TYPE_KEY = "node.kubernetes.io/instance-type";
 const INSTANCE_FAMILY_KEY = "karpenter.k8s.aws/instance-family";
 const CAPACITY_TYPE_KEY = "karpenter.sh/capacity-type";
 const REQUIREMENTS = ["spec", "template", "spec", "requirements"];
 
-/** A NodePool's SKUs are its `instance-type In [...]` requirement; spot is `capacity-type In [spot]`. */
+/** The In/NotIn sets of one requirement key, as the cost engine keeps them. */
+interface KeyConstraint {
+    in?: Set<string>;
+    notIn: Set<string>;
+    none: boolean;
+}
+
+/**
+ * A NodePool's SKUs are the instance types its requirements admit, worked out by the cost engine's
+ * own function (In sets intersect, NotIn removes, an instance-family In expands to the family's
+ * sizes), so the allow-list sees exactly the types the cost cap prices. Spot means the
+ * requirements admit spot and nothing else, as the engine prices it.
+ */
 function karpenterNodePool(props: unknown): Capacity[] {
     const requirements = readElements(props, REQUIREMENTS);
     const field = "spec.template.spec.requirements";
@@ -246,35 +273,49 @@ function karpenterNodePool(props: unknown): Capacity[] {
         const unknownOrNone = requirements.state === "unknown" ? [requirements] : [];
         return [nodePool(unknownOrNone, unknownOrNone, requirements.state === "unknown" ? requirements : { state: "known", value: false, field })];
     }
-    let skus: Read<string>[] = [];
-    let families: Read<string>[] = [];
-    // Karpenter's default capacity type is on-demand.
-    let spot: Read<boolean> = { state: "known", value: false, field: `${field}[key=${CAPACITY_TYPE_KEY}]` };
+    const unknowns: Read<string>[] = [];
+    const families: Read<string>[] = [];
+    const constraints = new Map<string, KeyConstraint>();
     for (const requirement of requirements) {
         if (requirement.state !== "known") {
             // An unknown requirement could pin anything: treat it as an unknown SKU and spot setting.
-            skus = [...skus, { state: "unknown", field: requirement.field }];
-            spot = { state: "unknown", field: requirement.field };
+            unknowns.push({ state: "unknown", field: requirement.field });
             continue;
         }
         const key = asString(readAt(requirement.value, ["key"], requirement.field));
         const operator = asString(readAt(requirement.value, ["operator"], requirement.field));
         if (key.state === "unknown" || operator.state === "unknown") {
-            skus = [...skus, key.state === "unknown" ? key : operator];
+            unknowns.push(key.state === "unknown" ? key : operator);
             continue;
         }
-        if (key.state !== "known" || operator.state !== "known" || operator.value !== "In") {
+        if (key.state !== "known" || operator.state !== "known") {
             continue;
         }
         const values = stringList(requirement.value, ["values"], requirement.field);
-        if (key.value === INSTANCE_TYPE_KEY) {
-            skus = [...skus, ...values];
-        } else if (key.value === INSTANCE_FAMILY_KEY) {
-            families = [...families, ...values];
-        } else if (key.value === CAPACITY_TYPE_KEY) {
-            spot = onlySpot(values, `${requirement.field}.values`);
+        const unknownValue = values.find((v) => v.state === "unknown");
+        if (unknownValue) {
+            unknowns.push(unknownValue);
+            continue;
         }
+        const known = values.flatMap((v) => (v.state === "known" ? [v.value] : []));
+        if (key.value === INSTANCE_FAMILY_KEY && operator.value === "In") {
+            families.push(...values);
+        }
+        const c = constraints.get(key.value) ?? { notIn: new Set<string>(), none: false };
+        if (operator.value === "In") c.in = c.in ? new Set(known.filter((v) => c.in!.has(v))) : new Set(known);
+        if (operator.value === "NotIn") known.forEach((v) => c.notIn.add(v));
+        if (operator.value === "DoesNotExist") c.none = true;
+        constraints.set(key.value, c);
     }
+    if (unknowns.length > 0) {
+        return [nodePool(unknowns, families, unknowns[0] as Read<boolean>)];
+    }
+    const admitted = karpenterInstanceTypes(constraints);
+    const skus: Read<string>[] = "types" in admitted ? admitted.types.map((t) => ({ state: "known", value: t, field: `${field}[key=${INSTANCE_TYPE_KEY}]` })) : [];
+    const capacity = constraints.get(CAPACITY_TYPE_KEY);
+    const admits = (v: string) => !capacity || (!capacity.none && (!capacity.in || capacity.in.has(v)) && !capacity.notIn.has(v));
+    const kinds = ["spot", "on-demand", "reserved"].filter(admits);
+    const spot: Read<boolean> = { state: "known", value: kinds.length === 1 && kinds[0] === "spot", field: `${field}[key=${CAPACITY_TYPE_KEY}]` };
     return [nodePool(skus, families, spot)];
 }
 
@@ -290,16 +331,6 @@ function nodePool(skus: Read<string>[], families: Read<string>[], spot: Read<boo
         families,
         hasGuestAccelerators: false,
     };
-}
-
-/** Spot only when every allowed capacity type is spot: `[spot, on-demand]` may run on-demand. */
-function onlySpot(values: Read<string>[], field: string): Read<boolean> {
-    const unknown = values.find((v) => v.state === "unknown");
-    if (unknown) {
-        return unknown as Read<boolean>;
-    }
-    const known = values.filter((v): v is Extract<Read<string>, { state: "known" }> => v.state === "known");
-    return { state: "known", value: known.length > 0 && known.every((v) => v.value === "spot"), field };
 }
 
 /** A string array field as one read per element; an unknown array is one unknown read. */
@@ -329,6 +360,7 @@ const READERS: Readonly<Record<string, CapacityReader>> = {
     "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate": gcpTemplate,
     "gcp:compute/instance:Instance": gcpInstance,
     "aws:ec2/instance:Instance": ec2Instance,
+    "aws:ec2/launchTemplate:LaunchTemplate": ec2LaunchTemplate,
     "azure-native:compute:VirtualMachine": azureVm,
     "azure-native:containerservice:AgentPool": aksAgentPool,
     "azure-native:containerservice:ManagedCluster": aksManagedCluster,
@@ -337,6 +369,20 @@ const READERS: Readonly<Record<string, CapacityReader>> = {
     "kubernetes:karpenter.sh/v1:NodePool": karpenterNodePool,
     "kubernetes:karpenter.sh/v1beta1:NodePool": karpenterNodePool,
 };
+
+/**
+ * Types that carry a node count but take their SKU from another resource the readers do check:
+ * a GCP instance group runs its instance template (versions[].instanceTemplate).
+ */
+const SKU_BY_REFERENCE: ReadonlySet<string> = new Set([
+    "gcp:compute/instanceGroupManager:InstanceGroupManager",
+    "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
+]);
+
+/** True when the readers understand `type`'s compute: its SKU is read here or where it refers to. */
+export function understandsCapacity(type: string): boolean {
+    return Object.hasOwn(READERS, type) || SKU_BY_REFERENCE.has(type);
+}
 
 /**
  * Accelerator SKUs by the clouds' naming: GCP g2/a2/a3/g4 (GPUs built in), Azure N-series,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, domain, int, oneOf, range } from "../fields";
+import { allowedCidrs, domain, int, noDuplicates, oneOf, range } from "../fields";
 import {
     adminCidrs,
     AKS_CLUSTER_ID,
@@ -71,7 +71,11 @@ export const aksGpuSchema = z
             /** Private API server (reachable only from the cluster's network). @default false */
             privateCluster: z.boolean({ error: "must be true or false" }).default(false),
             /** Entra groups granted cluster admin through Azure RBAC. @default [] */
-            adminGroupObjectIds: z.array(objectId, { error: "must be a list of Entra object ids" }).max(10).default([]),
+            adminGroupObjectIds: z
+                .array(objectId, { error: "must be a list of Entra object ids" })
+                .max(10, { error: "must list at most 10 groups" })
+                .superRefine(noDuplicates<string>("group", (id) => id.toLowerCase()))
+                .default([]),
             /** Network policy engine. @default "cilium" */
             networkPolicy: oneOf(AKS_NETWORK_POLICIES, "network policy engines").default("cilium"),
             /** Kubernetes namespace of the model server. @default "llm-serving" */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Accelerator } from "../../components/serving";
-import { allowedCidrs, cidr } from "../fields";
+import { allowedCidrs, cidrList } from "../fields";
 
 /**
  * What the program can deploy and price on Azure, shared by the three Azure targets. Every
@@ -129,12 +129,8 @@ export const objectId = z
         error: "must be a Microsoft Entra object id (a GUID)",
     });
 
-/** Admin CIDRs (API server, SSH): like client CIDRs, never the whole internet. */
-export const adminCidrs = z
-    .array(cidr, { error: "must be a list of IPv4 CIDRs" })
-    .max(20, { error: "must list at most 20 CIDRs" })
-    .refine((list) => !list.includes("0.0.0.0/0"), { error: "must not contain 0.0.0.0/0" })
-    .default([]);
+/** Admin CIDRs (API server, SSH): like client CIDRs, never the whole internet, and narrower. */
+export const adminCidrs = cidrList("admin", 20).default([]);
 
 /** Azure accepts RSA (>= 2048 bits) and Ed25519 public keys for Linux VMs. */
 export const sshPublicKey = z

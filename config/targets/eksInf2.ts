@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { allowedCidrs, cidr, domain, int, oneOf, range } from "../fields";
+import { allowedCidrs, cidr, cidrList, domain, int, noDuplicates, oneOf, range } from "../fields";
+import { parseCidr } from "../../policies/cidr";
 
 /**
  * What the program can deploy and price on AWS. Every region and instance type listed here has a
@@ -43,7 +44,36 @@ const subnetIds = z
         error: "must be a list of subnet ids",
     })
     .min(2, { error: "must list at least 2 subnets (EKS needs two availability zones)" })
-    .max(6, { error: "must list at most 6 subnets" });
+    .max(6, { error: "must list at most 6 subnets" })
+    .superRefine(noDuplicates<string>("subnet"));
+
+/**
+ * Ranges AWS refuses as a VPC block (VPC user guide, "VPC CIDR blocks"): 0.0.0.0/8, loopback,
+ * link-local, multicast and the reserved 240.0.0.0/4; and 172.17.0.0/16, which EKS's user guide
+ * says not to use (Docker's bridge network on the nodes).
+ */
+const VPC_REFUSED = ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "240.0.0.0/4", "172.17.0.0/16"].map((c) => parseCidr(c)!);
+
+/**
+ * The new VPC's block. AWS takes /16 to /28 (VPC user guide, "VPC CIDR blocks"); the subnet plan
+ * (components/aws/network.ts: a /prefix+4 public and private subnet per zone) needs /18 at most.
+ */
+const vpcCidr = cidr.superRefine((text, ctx) => {
+    const c = parseCidr(text);
+    if (!c || !c.canonical) return;
+    if (c.prefix < 16 || c.prefix > 18) {
+        ctx.addIssue({
+            code: "custom",
+            input: text,
+            message: `must be a /16, /17 or /18: AWS accepts VPC blocks from /16 to /28, and the subnets (a /${c.prefix + 4} public and private per zone) need /18 or larger`,
+        });
+    }
+    const bits = (x: { prefix: number }) => BigInt(32 - x.prefix);
+    const clash = VPC_REFUSED.find((r) => (c.network >> bits(r)) === (r.network >> bits(r)) || (r.network >> bits(c)) === (c.network >> bits(c)));
+    if (clash) {
+        ctx.addIssue({ code: "custom", input: text, message: "must be a private range AWS accepts for a VPC, such as 10.40.0.0/16 (not 0.0.0.0/8, loopback, link-local, multicast, 240.0.0.0/4 or 172.17.0.0/16)" });
+    }
+});
 
 export const eksInf2Schema = z
     .strictObject(
@@ -56,9 +86,10 @@ export const eksInf2Schema = z
                 })
                 .min(2, { error: "must list at least 2 zones (EKS needs two)" })
                 .max(3, { error: "must list at most 3 zones" })
+                .superRefine(noDuplicates<string>("zone"))
                 .optional(),
             /** CIDR of the new VPC. @default "10.40.0.0/16" */
-            vpcCidr: cidr.default("10.40.0.0/16"),
+            vpcCidr: vpcCidr.default("10.40.0.0/16"),
             /**
              * Use existing subnets instead of creating a VPC: private subnets for nodes (with a NAT
              * route), public subnets for the load balancer. They are tagged for Karpenter discovery.
@@ -73,6 +104,14 @@ export const eksInf2Schema = z
                     },
                     { error: "must be an object { vpcId, privateSubnetIds, publicSubnetIds }" },
                 )
+                .superRefine((net, ctx) => {
+                    // A subnet is private (nodes) or public (load balancer), never both: its tags say which.
+                    net.publicSubnetIds.forEach((id, i) => {
+                        if (net.privateSubnetIds.includes(id)) {
+                            ctx.addIssue({ code: "custom", path: ["publicSubnetIds", i], input: id, message: "is also listed in privateSubnetIds; a subnet is either private or public" });
+                        }
+                    });
+                })
                 .optional(),
             /** EKS Kubernetes version. @default "1.33" */
             kubernetesVersion: oneOf(["1.32", "1.33"] as const, "EKS versions").default("1.33"),
@@ -80,13 +119,15 @@ export const eksInf2Schema = z
              * CIDRs allowed to reach the Kubernetes API endpoint. Empty: the endpoint is private
              * only (reachable from inside the VPC). "0.0.0.0/0" is refused. @default []
              */
-            apiAccessCidrs: allowedCidrs,
+            apiAccessCidrs: cidrList("admin", 20).default([]),
             /** IAM principals (role or user ARNs) granted cluster-admin through EKS access entries. @default [] */
             adminPrincipalArns: z
                 .array(z.string().regex(ARN, { error: "must be an IAM role or user ARN" }), {
                     error: "must be a list of IAM role or user ARNs",
                 })
                 .max(10, { error: "must list at most 10 principals" })
+                // IAM names are unique without regard to case, so Role and role are one principal.
+                .superRefine(noDuplicates<string>("principal", (arn) => arn.toLowerCase()))
                 .default([]),
             /** Managed node group for system pods: type and size. */
             systemNodes: z

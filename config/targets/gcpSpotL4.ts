@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, domain, int, oneOf, range } from "../fields";
+import { allowedCidrs, domain, int, noDuplicates, oneOf, range } from "../fields";
 
 /**
  * What the program can deploy and price on GCP. Every machine type and region listed here has a
@@ -31,7 +31,11 @@ export const gcpSpotL4Schema = z
                 }),
             region: oneOf(GCP_REGIONS, "regions"),
             /** Zones the regional instance group spreads over. @default all L4 zones of the region */
-            zones: z.array(z.string(), { error: "must be a list of zone names" }).min(1).optional(),
+            zones: z
+                .array(z.string({ error: "must be a zone name such as us-central1-a" }), { error: "must be a list of zone names" })
+                .min(1, { error: "must list at least one zone" })
+                .superRefine(noDuplicates<string>("zone"))
+                .optional(),
             /** @default "g2-standard-4" */
             machineType: oneOf(G2_MACHINE_TYPES, "g2 machine types").default("g2-standard-4"),
             /** Autoscaler bounds; the cost cap is checked against `max`. */

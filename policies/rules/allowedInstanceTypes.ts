@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { Capacity, Cloud, capacitiesOf } from "../resources";
+import { guardedKinds } from "../guarded";
+import { Capacity, Cloud, capacitiesOf, understandsCapacity } from "../resources";
 
 export interface AllowedInstanceTypesConfig {
     allowed: Partial<Record<Cloud, string[]>>;
@@ -29,6 +30,14 @@ export const allowedInstanceTypes: ResourceValidationPolicy = {
     validateResource: (args, reportViolation) => {
         const capacities = capacitiesOf(args);
         if (capacities.length === 0) {
+            const carried = guardedKinds(args.type).filter((k) => k === "size" || k === "count");
+            if (carried.length > 0 && !understandsCapacity(args.type)) {
+                // Fail closed: a type this policy has no reader for must not pass for want of one.
+                reportViolation(
+                    `${args.name} [${args.type}]: this resource type carries compute (a ${carried.map((k) => (k === "size" ? "machine size" : "node count")).join(" and a ")}) that this policy does not read, so it is refused as not understood. Use a resource type the pack checks, or teach policies/resources.ts to read this one.`,
+                    args.urn,
+                );
+            }
             return;
         }
         const allowed = args.getConfig<AllowedInstanceTypesConfig>().allowed ?? {};

@@ -1,5 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { isAnywhere, stringReads } from "../inspect";
+import { sourceBreadth } from "../cidr";
+import { guardedKinds } from "../guarded";
+import { stringReads } from "../inspect";
 import { Read, readAt } from "../read";
 
 /**
@@ -37,6 +39,9 @@ export const apiServerNotPublic: ResourceValidationPolicy = {
                 report,
                 "Set vpcConfig.publicAccessCidrs to the admin CIDRs, or endpointPublicAccess: false (private endpoint only).",
             );
+        } else if (guardedKinds(args.type).includes("api-endpoint")) {
+            // Fail closed: another kind of cluster (GKE, an AKS fleet...) may expose its API server.
+            report("this resource type carries a Kubernetes API endpoint that this policy does not read, so it is refused as not understood. Use AKS (ManagedCluster) or EKS (Cluster), or teach the policy this type.");
         }
     },
 };
@@ -47,11 +52,16 @@ function checkRanges(ranges: Read, report: (m: string) => void, fix: string): vo
         report(`the API server is public and ${ranges.field} is empty, so it is reachable from anywhere. ${fix}`);
         return;
     }
+    const known: string[] = [];
     for (const range of list) {
         if (range.state === "unknown") {
             report(`${range.field} is unknown at preview. ${fix}`);
-        } else if (range.state === "known" && typeof range.value === "string" && isAnywhere(range.value)) {
-            report(`${range.field} admits the whole internet. ${fix}`);
+            return;
         }
+        if (range.state === "known") known.push(typeof range.value === "string" ? range.value : "(not a string)");
+    }
+    const why = sourceBreadth(known, "admin");
+    if (why !== undefined) {
+        report(`${ranges.field} admits ${why}; API access comes from a few named networks (each range /16 or narrower, a /16's worth in all). ${fix}`);
     }
 }

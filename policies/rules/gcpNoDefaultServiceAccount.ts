@@ -1,5 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { stringReads } from "../inspect";
+import { guardedKinds } from "../guarded";
 import { readAt } from "../read";
 import { urnName } from "../stackCost";
 
@@ -23,6 +24,13 @@ export const gcpNoDefaultServiceAccount: StackValidationPolicy = {
     description: "GCP instance templates and VMs must use a dedicated service account, not the default compute account, and no cloud-platform scope (CKV_GCP_30, CKV_GCP_31).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
+        for (const resource of args.resources.filter((r) => !GCP_MACHINES.has(r.type) && runsAsAccount(r.type))) {
+            // Fail closed: GKE node pools, Dataproc, notebooks... run machines as an account this policy does not read.
+            reportViolation(
+                `${urnName(resource.urn)} [${resource.type}]: this resource type runs GCP machines as a service account that this policy does not read, so it is refused as not understood. Use an instance template or VM, or teach the policy this type.`,
+                resource.urn,
+            );
+        }
         for (const resource of args.resources.filter((r) => GCP_MACHINES.has(r.type))) {
             const report = (message: string) => reportViolation(`${urnName(resource.urn)} [${resource.type}]: ${message}`, resource.urn);
             const account = readAt(resource.props, ["serviceAccount"]);
@@ -52,4 +60,10 @@ export const gcpNoDefaultServiceAccount: StackValidationPolicy = {
 
 function dependsOnAccount(resource: PolicyResource): boolean {
     return (resource.propertyDependencies["serviceAccount"] ?? []).some((d) => d.type === SERVICE_ACCOUNT);
+}
+
+/** GCP types whose inputs carry both machines (a size or a node count) and a service account. */
+function runsAsAccount(type: string): boolean {
+    const kinds = guardedKinds(type);
+    return type.startsWith("gcp:") && kinds.includes("service-account") && (kinds.includes("size") || kinds.includes("count"));
 }

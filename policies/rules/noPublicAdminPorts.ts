@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { coversAny, elementsOf, isAnywhere, portsInExpression, readIn, stringOf, stringReads } from "../inspect";
+import { sourceBreadth } from "../cidr";
+import { coversAny, elementsOf, portsInExpression, readIn, stringOf, stringReads } from "../inspect";
 import { Read, readAt } from "../read";
 
 export interface NoPublicAdminPortsConfig {
@@ -24,7 +25,7 @@ function isTcpOrAll(protocol: string | undefined): boolean {
  */
 export const noPublicAdminPorts: ResourceValidationPolicy = {
     name: "no-public-ssh-or-model-port",
-    description: "SSH and the model port must not be open to 0.0.0.0/0, ::/0, * or Internet (GCP firewalls, Azure NSGs, AWS security groups, Kubernetes LoadBalancer Services).",
+    description: "SSH and the model port must not be open to the internet: 0.0.0.0/0, ::/0, * or Internet, or ranges that together admit more than a /8 (SSH: a /16) (GCP firewalls, Azure NSGs, AWS security groups, Kubernetes LoadBalancer Services).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -60,17 +61,44 @@ function portList(ports: number[]): string {
     return ports.join(", ");
 }
 
-/** Reports an unknown source list and returns whether any known source is "anyone". */
-function opensToAnyone(sources: ReadonlyArray<Read>, report: (m: string) => void, what: string): boolean {
-    let open = false;
+/** Ports judged by the admin limit (SSH, RDP); every other guarded port by the client limit. */
+const ADMIN_PORTS: ReadonlyArray<number> = [22, 3389];
+
+/**
+ * How far a rule's sources reach: for each purpose, why it is too far (undefined: within). An
+ * unknown source is reported and stops the check; sources are judged together, so that
+ * `0.0.0.0/1` + `128.0.0.0/1` counts as `0.0.0.0/0`.
+ */
+interface Reach {
+    readonly admin?: string;
+    readonly client?: string;
+}
+
+function reachOf(sources: ReadonlyArray<Read>, report: (m: string) => void, what: string): Reach {
+    const known: string[] = [];
     for (const source of sources) {
         if (source.state === "unknown") {
             report(`${source.field} is unknown at preview, so whether ${what} is open to the internet cannot be checked. Set the source ranges from config.`);
-        } else if (source.state === "known" && typeof source.value === "string" && isAnywhere(source.value)) {
-            open = true;
+            return {};
+        }
+        if (source.state === "known") {
+            known.push(typeof source.value === "string" ? source.value : "(not a string)");
         }
     }
-    return open;
+    return { admin: sourceBreadth(known, "admin"), client: sourceBreadth(known, "client") };
+}
+
+/** The guarded ports among `exposed` that `reach` makes public, and why (the widest reason). */
+function publicPorts(exposed: Iterable<number>, reach: Reach): { ports: number[]; why: string } | undefined {
+    const ports = [...new Set(exposed)].filter((p) => (ADMIN_PORTS.includes(p) ? reach.admin : reach.client) !== undefined).sort((a, b) => a - b);
+    if (ports.length === 0) return undefined;
+    const why = ports.some((p) => !ADMIN_PORTS.includes(p)) ? reach.client! : reach.admin!;
+    return { ports, why };
+}
+
+/** True when the sources reach further than either limit (worth looking at the ports). */
+function reachesOut(reach: Reach): boolean {
+    return reach.admin !== undefined || reach.client !== undefined;
 }
 
 const gcpFirewall: Check = (props, ports, report) => {
@@ -80,7 +108,8 @@ const gcpFirewall: Check = (props, ports, report) => {
     }
     const sources = stringReads(readAt(props, ["sourceRanges"]));
     const allows = readAt(props, ["allows"]);
-    if (!opensToAnyone(sources, report, "this rule")) {
+    const reach = reachOf(sources, report, "this rule");
+    if (!reachesOut(reach)) {
         return;
     }
     const exposed = new Set<number>();
@@ -102,8 +131,9 @@ const gcpFirewall: Check = (props, ports, report) => {
             (covered ?? ports).forEach((p) => exposed.add(p));
         }
     }
-    if (exposed.size > 0) {
-        report(`opens port ${portList([...exposed])} to 0.0.0.0/0. Admit only the Google front-end and health-check ranges (35.191.0.0/16, 130.211.0.0/22) and explicit client CIDRs.`);
+    const open = publicPorts(exposed, reach);
+    if (open) {
+        report(`opens port ${portList(open.ports)} to the internet: sourceRanges admit ${open.why}. Admit only the Google front-end and health-check ranges (35.191.0.0/16, 130.211.0.0/22) and explicit client CIDRs.`);
     }
 };
 
@@ -122,7 +152,8 @@ function azureRule(rule: Read, ports: number[], report: (m: string) => void): vo
     }
     const sources = [...stringReads(readIn(rule, ["sourceAddressPrefix"])), ...stringReads(readIn(rule, ["sourceAddressPrefixes"]))];
     const label = stringOf(readIn(rule, ["name"])) ?? rule.field;
-    if (!opensToAnyone(sources, report, `rule ${label}`)) {
+    const reach = reachOf(sources, report, `rule ${label}`);
+    if (!reachesOut(reach)) {
         return;
     }
     const expressions = [...stringReads(readIn(rule, ["destinationPortRange"])), ...stringReads(readIn(rule, ["destinationPortRanges"]))];
@@ -131,8 +162,9 @@ function azureRule(rule: Read, ports: number[], report: (m: string) => void): vo
         const covered = e.state === "known" ? portsInExpression(String(e.value), ports) : undefined;
         (covered ?? ports).forEach((p) => exposed.add(p));
     }
-    if (exposed.size > 0) {
-        report(`security rule ${label} allows port ${portList([...exposed])} from the internet. Set sourceAddressPrefixes to the admin or client CIDRs (or drop the rule and use Bastion).`);
+    const open = publicPorts(exposed, reach);
+    if (open) {
+        report(`security rule ${label} allows port ${portList(open.ports)} from the internet: its sources admit ${open.why}. Set sourceAddressPrefixes to the admin or client CIDRs (or drop the rule and use Bastion).`);
     }
 }
 
@@ -158,7 +190,8 @@ function awsPermission(read: Read, ports: number[], report: (m: string) => void,
         return;
     }
     const sources = keys.cidrs.flatMap((k) => stringReads(readIn(read, [k])));
-    if (!opensToAnyone(sources, report, "this ingress")) {
+    const reach = reachOf(sources, report, "this ingress");
+    if (!reachesOut(reach)) {
         return;
     }
     const all = protocol.state === "known" && ["-1", "all"].includes(String(protocol.value).toLowerCase());
@@ -166,8 +199,9 @@ function awsPermission(read: Read, ports: number[], report: (m: string) => void,
     const to = readIn(read, ["toPort"]);
     const exposed =
         all || from.state !== "known" || to.state !== "known" ? ports : coversAny(Number(from.value), Number(to.value), ports);
-    if (exposed.length > 0) {
-        report(`ingress opens port ${portList(exposed)} to the internet. Restrict the CIDRs to admin or client ranges, or reference the load balancer's security group instead.`);
+    const open = publicPorts(exposed, reach);
+    if (open) {
+        report(`ingress opens port ${portList(open.ports)} to the internet: its CIDRs admit ${open.why}. Restrict the CIDRs to admin or client ranges, or reference the load balancer's security group instead.`);
     }
 }
 
@@ -195,12 +229,12 @@ const k8sService: Check = (props, ports, report, config) => {
     }
     const ranges = readAt(props, ["spec", "loadBalancerSourceRanges"]);
     const sources = ranges.state === "absent" ? [] : stringReads(ranges);
-    const anyone = sources.length === 0 || opensToAnyone(sources, report, "this Service");
-    if (!anyone) {
+    const reach = sources.length === 0 ? undefined : reachOf(sources, report, "this Service");
+    if (reach !== undefined && reach.client === undefined) {
         return;
     }
-    if (sources.length > 0) {
-        report("spec.loadBalancerSourceRanges contains a range that admits everyone. List the client CIDRs, or leave it out only where the API key is the intended guard.");
+    if (reach !== undefined) {
+        report(`spec.loadBalancerSourceRanges admits ${reach.client}. List the client CIDRs, or leave it out only where the API key is the intended guard.`);
         return;
     }
     if (config.requireServiceSourceRanges) {

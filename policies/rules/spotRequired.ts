@@ -18,6 +18,7 @@ const HOW_TO_SPOT: Readonly<Record<CapacityKind, string>> = {
     "azure-ml-deployment": "Azure ML managed online deployments have no spot option",
     "eks-node-group": 'set capacityType to "SPOT"',
     "ec2-instance": 'set instanceMarketOptions.marketType to "spot"',
+    "ec2-launch-template": 'set instanceMarketOptions.marketType to "spot"',
     "karpenter-node-pool": 'add the requirement karpenter.sh/capacity-type In ["spot"] (spot only, with the interruption queue)',
 };
 

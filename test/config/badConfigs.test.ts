@@ -210,7 +210,7 @@ const ROWS: readonly Row[] = [
         what: "the whole internet as an allow-list",
         config: raw(gcp({ allowedCidrs: ["0.0.0.0/0"] })),
         problems: [
-            `llm-serving:targets.gcpSpotL4.allowedCidrs: got ["0.0.0.0/0"]; must not contain 0.0.0.0/0 (leave the list empty to admit any client that holds the API key)`,
+            `llm-serving:targets.gcpSpotL4.allowedCidrs[0]: got "0.0.0.0/0"; must be /8 or narrower: a /0 admits the whole IPv4 internet (leave the list empty to admit any client that holds the API key)`,
         ],
     },
     {

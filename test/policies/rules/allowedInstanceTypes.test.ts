@@ -1,3 +1,4 @@
+import * as assert from "node:assert/strict";
 import { allowedInstanceTypes } from "../../../policies/rules/allowedInstanceTypes";
 import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
 import type { PlannedResource } from "../../../policies/evaluate";
@@ -60,11 +61,17 @@ describe("policy allowed-instance-types", () => {
         assertNoViolations(await runResourcePolicy(allowedInstanceTypes, t4, ALLOWED));
     });
 
-    it("blocks a NodePool that pins only an instance family, not instance types", async () => {
+    it("reads a NodePool that pins only an instance family as the cost engine does: every size of the family, each checked", async () => {
         const pool = mutated(inf2NodePool(), (i) =>
             setPath(i, ["spec", "template", "spec", "requirements", 0], { key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["inf2"] }),
         );
-        assertOneViolation(await runResourcePolicy(allowedInstanceTypes, pool, ALLOWED), ["node.kubernetes.io/instance-type", "inf2.xlarge"]);
+        const reported = await runResourcePolicy(allowedInstanceTypes, pool, ALLOWED);
+        assert.deepEqual(reported.map((r) => /SKU (\S+)/.exec(r.message)?.[1]).sort(), ["inf2.24xlarge", "inf2.48xlarge"]);
+        // Narrowed to allowed sizes with NotIn, it passes: the same reading the cost cap prices.
+        const narrowed = mutated(pool, (i) =>
+            (((i.spec as Record<string, any>).template.spec.requirements) as unknown[]).push({ key: "node.kubernetes.io/instance-type", operator: "NotIn", values: ["inf2.24xlarge", "inf2.48xlarge"] }),
+        );
+        assertNoViolations(await runResourcePolicy(allowedInstanceTypes, narrowed, ALLOWED));
     });
 
     it("allows nothing on a cloud the environment does not list", async () => {
