@@ -30,6 +30,7 @@ export const VARIANTS: readonly Variant[] = [
                     maxNodes: 2,
                     replicas: { min: 1, max: 2 },
                     allowedCidrs: cidrs,
+                    apiAccessCidrs: cidrs,
                     image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0",
                 },
             },
