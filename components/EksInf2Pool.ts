@@ -5,6 +5,7 @@ import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { Deployment, DeploymentArgs } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
 import { Release } from "@pulumi/kubernetes/helm/v3";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
 import { EksInf2Config, ModelConfig, TlsCertificate } from "../config";
@@ -16,7 +17,7 @@ import { createKarpenterInfra } from "./aws/karpenterInfra";
 import { INF2_POOL, SERVING_NAMESPACE } from "./aws/labels";
 import { createNetwork } from "./aws/network";
 import { buildProxyDeployment, buildProxyService, proxyConfig } from "./aws/proxy";
-import { APP_MODULE, buildRayService, SERVE_PORT, serveAppSource, serveServiceName } from "./aws/rayService";
+import { APP_MODULE, buildRayService, buildRayWorkerPdb, SERVE_PORT, serveAppSource, serveServiceName } from "./aws/rayService";
 import { neuronServer, openAiBaseUrl } from "./serving";
 
 export interface EksInf2PoolArgs {
@@ -73,7 +74,17 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         const eks = createCluster(name, { config, clusterName, network, tags }, childOpts);
         // Karpenter discovers the security group for its nodes by tag.
         new ec2.Tag(`${name}-sg-discovery`, { region, resourceId: eks.securityGroupId, key: "karpenter.sh/discovery", value: clusterName }, childOpts);
-        const karpenter = createKarpenterInfra(name, { region, clusterName: eks.cluster.name, clusterArn: eks.cluster.arn, tags }, childOpts);
+        const karpenter = createKarpenterInfra(
+            name,
+            {
+                region,
+                clusterName: eks.cluster.name,
+                clusterArn: eks.cluster.arn,
+                tags,
+                spotServiceLinkedRole: config.capacityType === "spot" ? config.spotServiceLinkedRole : undefined,
+            },
+            childOpts,
+        );
 
         const provider = new Provider(`${name}-k8s`, { kubeconfig: eks.kubeconfig, enableServerSideApply: true }, { ...childOpts, dependsOn: [eks.systemNodes] });
         const k8sOpts = { parent: this, provider };
@@ -129,7 +140,8 @@ export class EksInf2Pool extends pulumi.ComponentResource {
                 capacityType: config.capacityType,
                 maxNodes: config.maxNodes,
             }),
-            { ...k8sOpts, dependsOn: [karpenterChart] },
+            // Spot launches need the account's EC2 Spot service-linked role first.
+            { ...k8sOpts, dependsOn: [karpenterChart, ...(karpenter.spotRole ? [karpenter.spotRole] : [])] },
         );
 
         // The model: namespace, secrets by reference, the Serve app, the RayService.
@@ -180,6 +192,9 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: [kuberay, apiKeySecret, app, ...(hfSecret ? [hfSecret] : []), ...(gcs ? [gcs.secret] : [])] },
         );
+
+        const workerPdb = buildRayWorkerPdb(`${RAY_SERVICE_NAME}-workers`);
+        new PodDisruptionBudget(`${name}-worker-pdb`, { metadata: workerPdb.metadata, spec: workerPdb.spec }, nsOpts);
 
         // Front door: proxy (only /v1/), NodePort, explicit NLB.
         const proxyConf = new ConfigMap(

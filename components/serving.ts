@@ -106,8 +106,8 @@ export function neuronServer(model: ModelConfig, opts: NeuronOptions): ModelServ
         ...vllmModelArgs(model),
         "--tensor-parallel-size", String(devices * NEURON_CORES_PER_DEVICE),
         "--max-num-seqs", String(opts.maxNumSeqs ?? 8),
-        // Neuron serves a fixed-shape KV cache: one block per sequence of max-model-len.
-        "--block-size", String(model.maxModelLen),
+        // No --block-size: the parser admits only 1-128, and the Neuron platform sets the block size
+        // to max-model-len itself (one fixed-shape block per sequence).
     ];
     return {
         image: opts.image,

@@ -74,7 +74,7 @@ export interface Cluster {
     readonly securityGroupId: pulumi.Output<string>;
 }
 
-/** EKS control plane (private or CIDR-restricted, secrets encrypted, logs on), system node group and access entries. */
+/** EKS control plane (public endpoint for the deployer's CIDRs plus private access, secrets encrypted, logs on), system node group and access entries. */
 export function createCluster(name: string, args: ClusterArgs, opts: { parent: pulumi.Resource }): Cluster {
     const { config, clusterName, tags } = args;
     const region = config.region;
@@ -97,7 +97,6 @@ export function createCluster(name: string, args: ClusterArgs, opts: { parent: p
         opts,
     );
 
-    const publicAccess = config.apiAccessCidrs.length > 0;
     const cluster = new eks.Cluster(
         `${name}-cluster`,
         {
@@ -107,10 +106,12 @@ export function createCluster(name: string, args: ClusterArgs, opts: { parent: p
             roleArn: role.arn,
             vpcConfig: {
                 subnetIds: [...args.network.privateSubnetIds, ...args.network.publicSubnetIds],
+                // Nodes reach the API privately; the deployer (Pulumi's Kubernetes provider) through the
+                // public endpoint, admitted from its egress CIDRs only (the schema requires at least
+                // one and refuses 0.0.0.0/0).
                 endpointPrivateAccess: true,
-                // Private only unless CIDRs are configured; never open to 0.0.0.0/0 (the schema refuses it).
-                endpointPublicAccess: publicAccess,
-                ...(publicAccess ? { publicAccessCidrs: [...config.apiAccessCidrs] } : {}),
+                endpointPublicAccess: true,
+                publicAccessCidrs: [...config.apiAccessCidrs],
             },
             encryptionConfig: { resources: ["secrets"], provider: { keyArn: key.arn } },
             enabledClusterLogTypes: [...CONTROL_PLANE_LOGS],

@@ -83,8 +83,11 @@ export function buildNodePool(input: NodePoolInput): INodePool {
                         { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
                     ],
                     taints: [{ ...NEURON_TAINT }],
-                    // Recycle nodes monthly (AMI and kernel updates); never mid-generation thanks to the budget below.
-                    expireAfter: "720h",
+                    // Never expire: expiry is forceful (no budget holds it, disruption.md), so a model
+                    // worker would be evicted mid-generation on a timer. New AMIs (the @latest alias) and
+                    // changed NodePool/EC2NodeClass specs replace nodes through drift instead, which the
+                    // budget below limits to one node at a time and the workers' PodDisruptionBudget gates.
+                    expireAfter: "Never",
                 },
             },
             limits: nodePoolLimits(input.instanceTypes, input.maxNodes),
@@ -186,76 +189,99 @@ export function interruptionQueuePolicy(queueArn: string): PolicyDocument {
 export interface ControllerPolicyInput {
     readonly region: AwsRegion;
     readonly clusterName: string;
+    /** The cluster's ARN: its partition and account scope the instance-profile and cluster statements. */
     readonly clusterArn: string;
     readonly nodeRoleArn: string;
     readonly queueArn: string;
 }
 
 /**
- * The controller's permissions, after Karpenter v1's reference CloudFormation: writes scoped to
- * this cluster's tags, reads scoped to the region, `iam:PassRole` on the node role only, no `*` action.
+ * The controller's permissions: statement for statement Karpenter v1.8's reference policy (its
+ * getting-started CloudFormation), with the partition, region, account, cluster name, queue and
+ * node role filled in. Launches and tags only with this cluster's tags (`kubernetes.io/cluster/<name>`
+ * and `eks:eks-cluster-name`); instance profiles created, tagged and changed only when they carry
+ * the cluster, region and EC2NodeClass tags (`iam:TagInstanceProfile` needs them on the profile
+ * already, not only in the request); `iam:PassRole` on the node role only. The conformance tier
+ * compares this with the upstream file.
  */
 export function karpenterControllerPolicy(input: ControllerPolicyInput): PolicyDocument {
-    const ec2 = (type: string) => `arn:aws:ec2:${input.region}:*:${type}/*`;
-    const owned = { [`aws:RequestTag/kubernetes.io/cluster/${input.clusterName}`]: "owned" };
-    const ownedResource = { [`aws:ResourceTag/kubernetes.io/cluster/${input.clusterName}`]: "owned" };
-    const region = { "aws:RequestedRegion": input.region };
-    const profile = `arn:aws:iam::*:instance-profile/*`;
+    const [, partition, , , account] = input.clusterArn.split(":");
+    if (!partition || !/^\d{12}$/.test(account ?? "")) throw new Error(`clusterArn ${input.clusterArn}: not an EKS cluster ARN`);
+    const { region, clusterName } = input;
+    const ec2 = (type: string) => `arn:${partition}:ec2:${region}:*:${type}/*`;
+    const profile = `arn:${partition}:iam::${account}:instance-profile/*`;
+    const clusterTag = `kubernetes.io/cluster/${clusterName}`;
+    const requestTagged = {
+        [`aws:RequestTag/${clusterTag}`]: "owned",
+        "aws:RequestTag/eks:eks-cluster-name": clusterName,
+    };
+    const resourceOwned = { [`aws:ResourceTag/${clusterTag}`]: "owned" };
+    const resourceNodePool = { "aws:ResourceTag/karpenter.sh/nodepool": "*" };
+    const profileOwned = { ...resourceOwned, "aws:ResourceTag/topology.kubernetes.io/region": region };
+    const launched = ["fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request"].map(ec2);
     return {
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: "ScopedInstanceLaunch",
+                Sid: "AllowScopedEC2InstanceAccessActions",
                 Effect: "Allow",
+                Resource: [
+                    `arn:${partition}:ec2:${region}::image/*`,
+                    `arn:${partition}:ec2:${region}::snapshot/*`,
+                    ec2("security-group"),
+                    ec2("subnet"),
+                    ec2("capacity-reservation"),
+                ],
                 Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-                Resource: [`arn:aws:ec2:${input.region}::image/*`, `arn:aws:ec2:${input.region}::snapshot/*`, ec2("security-group"), ec2("subnet"), ec2("capacity-reservation")],
             },
             {
-                Sid: "ScopedLaunchTemplateUse",
+                Sid: "AllowScopedEC2LaunchTemplateAccessActions",
                 Effect: "Allow",
-                Action: ["ec2:RunInstances", "ec2:CreateFleet"],
                 Resource: ec2("launch-template"),
-                Condition: { StringEquals: ownedResource, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
+                Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+                Condition: { StringEquals: resourceOwned, StringLike: resourceNodePool },
             },
             {
-                Sid: "ScopedCreationWithTags",
+                Sid: "AllowScopedEC2InstanceActionsWithTags",
                 Effect: "Allow",
+                Resource: [...launched, ec2("capacity-reservation")],
                 Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
-                Resource: ["fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request"].map(ec2),
-                Condition: { StringEquals: owned, StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } },
+                Condition: { StringEquals: requestTagged, StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } },
             },
             {
-                Sid: "ScopedCreationTagging",
+                Sid: "AllowScopedResourceCreationTagging",
                 Effect: "Allow",
+                Resource: launched,
                 Action: "ec2:CreateTags",
-                Resource: ["fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request"].map(ec2),
                 Condition: {
-                    StringEquals: { ...owned, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"] },
+                    StringEquals: { ...requestTagged, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"] },
+                    StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
                 },
             },
             {
-                Sid: "ScopedNodeTagging",
+                Sid: "AllowScopedResourceTagging",
                 Effect: "Allow",
-                Action: "ec2:CreateTags",
                 Resource: ec2("instance"),
+                Action: "ec2:CreateTags",
                 Condition: {
-                    StringEquals: ownedResource,
-                    StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+                    StringEquals: resourceOwned,
+                    StringLike: resourceNodePool,
+                    StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": clusterName },
                     "ForAllValues:StringEquals": { "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"] },
                 },
             },
             {
-                Sid: "ScopedDeletion",
+                Sid: "AllowScopedDeletion",
                 Effect: "Allow",
-                Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
                 Resource: [ec2("instance"), ec2("launch-template")],
-                Condition: { StringEquals: ownedResource, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
+                Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+                Condition: { StringEquals: resourceOwned, StringLike: resourceNodePool },
             },
             {
-                Sid: "RegionalReads",
+                Sid: "AllowRegionalReadActions",
                 Effect: "Allow",
+                Resource: "*",
                 Action: [
-                    "ec2:DescribeAvailabilityZones",
                     "ec2:DescribeCapacityReservations",
                     "ec2:DescribeImages",
                     "ec2:DescribeInstances",
@@ -266,40 +292,53 @@ export function karpenterControllerPolicy(input: ControllerPolicyInput): PolicyD
                     "ec2:DescribeSpotPriceHistory",
                     "ec2:DescribeSubnets",
                 ],
-                Resource: "*",
-                Condition: { StringEquals: region },
+                Condition: { StringEquals: { "aws:RequestedRegion": region } },
             },
-            { Sid: "AmiParameters", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${input.region}::parameter/aws/service/*` },
-            { Sid: "Pricing", Effect: "Allow", Action: "pricing:GetProducts", Resource: "*" },
+            { Sid: "AllowSSMReadActions", Effect: "Allow", Resource: `arn:${partition}:ssm:${region}::parameter/aws/service/*`, Action: "ssm:GetParameter" },
+            { Sid: "AllowPricingReadActions", Effect: "Allow", Resource: "*", Action: "pricing:GetProducts" },
             {
-                Sid: "InterruptionQueue",
+                Sid: "AllowInterruptionQueueActions",
                 Effect: "Allow",
-                Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
                 Resource: input.queueArn,
+                Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
             },
             {
-                Sid: "PassNodeRoleOnly",
+                Sid: "AllowPassingInstanceRole",
                 Effect: "Allow",
-                Action: "iam:PassRole",
                 Resource: input.nodeRoleArn,
-                Condition: { StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com"] } },
+                Action: "iam:PassRole",
+                Condition: { StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] } },
             },
             {
-                Sid: "ScopedInstanceProfileCreation",
+                Sid: "AllowScopedInstanceProfileCreationActions",
                 Effect: "Allow",
-                Action: ["iam:CreateInstanceProfile", "iam:TagInstanceProfile"],
                 Resource: profile,
-                Condition: { StringEquals: { ...owned, "aws:RequestTag/topology.kubernetes.io/region": input.region } },
+                Action: ["iam:CreateInstanceProfile"],
+                Condition: {
+                    StringEquals: { ...requestTagged, "aws:RequestTag/topology.kubernetes.io/region": region },
+                    StringLike: { "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+                },
             },
             {
-                Sid: "ScopedInstanceProfileActions",
+                Sid: "AllowScopedInstanceProfileTagActions",
                 Effect: "Allow",
-                Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile", "iam:TagInstanceProfile"],
                 Resource: profile,
-                Condition: { StringEquals: { ...ownedResource, "aws:ResourceTag/topology.kubernetes.io/region": input.region } },
+                Action: ["iam:TagInstanceProfile"],
+                Condition: {
+                    StringEquals: { ...profileOwned, ...requestTagged, "aws:RequestTag/topology.kubernetes.io/region": region },
+                    StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" },
+                },
             },
-            { Sid: "InstanceProfileReads", Effect: "Allow", Action: ["iam:GetInstanceProfile", "iam:ListInstanceProfiles"], Resource: profile },
-            { Sid: "ClusterEndpointDiscovery", Effect: "Allow", Action: "eks:DescribeCluster", Resource: input.clusterArn },
+            {
+                Sid: "AllowScopedInstanceProfileActions",
+                Effect: "Allow",
+                Resource: profile,
+                Action: ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
+                Condition: { StringEquals: profileOwned, StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
+            },
+            { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Resource: profile, Action: "iam:GetInstanceProfile" },
+            { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Resource: "*", Action: "iam:ListInstanceProfiles" },
+            { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Resource: input.clusterArn, Action: "eks:DescribeCluster" },
         ],
     };
 }

@@ -7,8 +7,13 @@ import { AwsRegion } from "../../config/targets/eksInf2";
 import { NODE_POLICIES, serviceTrust } from "./cluster";
 import { INTERRUPTION_EVENTS, interruptionQueuePolicy, KARPENTER_SERVICE_ACCOUNT, karpenterControllerPolicy } from "./karpenter";
 
+/** EC2's service-linked role for spot (AWSServiceRoleForEC2Spot): one per account. */
+export const SPOT_SERVICE = "spot.amazonaws.com";
+
 export interface KarpenterInfraArgs {
     readonly region: AwsRegion;
+    /** Spot nodes: create the account's EC2 Spot service-linked role ("create") or rely on it ("existing"). @default no role */
+    readonly spotServiceLinkedRole?: "create" | "existing";
     readonly clusterName: pulumi.Output<string>;
     readonly clusterArn: pulumi.Output<string>;
     readonly tags: Readonly<Record<string, string>>;
@@ -19,6 +24,8 @@ export interface KarpenterInfra {
     readonly queue: sqs.Queue;
     readonly podIdentity: eks.PodIdentityAssociation;
     readonly nodeAccess: eks.AccessEntry;
+    /** The EC2 Spot service-linked role this stack created, when it did. */
+    readonly spotRole?: iam.ServiceLinkedRole;
 }
 
 /** AWS side of Karpenter: node role and access entry, interruption queue and rules, controller role via Pod Identity. */
@@ -81,5 +88,15 @@ export function createKarpenterInfra(name: string, args: KarpenterInfraArgs, opt
         },
         { ...opts, dependsOn: [agent] },
     );
-    return { nodeRole, queue, podIdentity, nodeAccess };
+    // EC2 refuses spot launches in an account without this role, and creates it only for console
+    // requests. It is account-wide: kept on destroy, since other spot users of the account need it.
+    const spotRole =
+        args.spotServiceLinkedRole === "create"
+            ? new iam.ServiceLinkedRole(
+                  `${name}-spot-service-role`,
+                  { awsServiceName: SPOT_SERVICE, description: "EC2 Spot (created by llm-serving for Karpenter's spot nodes)", tags },
+                  { ...opts, retainOnDelete: true },
+              )
+            : undefined;
+    return { nodeRole, queue, podIdentity, nodeAccess, spotRole };
 }

@@ -33,6 +33,8 @@ export const INF2_CAPACITY: Record<Inf2InstanceType, { readonly vcpu: number; re
 /** System node types (CoreDNS, Karpenter, KubeRay, the Ray head, the front proxy). */
 export const SYSTEM_INSTANCE_TYPES = ["m5.large"] as const;
 export const CAPACITY_TYPES = ["on-demand", "spot"] as const;
+/** Who provides the account's EC2 Spot service-linked role: this stack, or the account already. */
+export const SPOT_ROLE_MODES = ["create", "existing"] as const;
 
 const AZ = /^[a-z]{2}-[a-z]+-\d[a-z]$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
@@ -116,10 +118,15 @@ export const eksInf2Schema = z
             /** EKS Kubernetes version. @default "1.33" */
             kubernetesVersion: oneOf(["1.32", "1.33"] as const, "EKS versions").default("1.33"),
             /**
-             * CIDRs allowed to reach the Kubernetes API endpoint. Empty: the endpoint is private
-             * only (reachable from inside the VPC). "0.0.0.0/0" is refused. @default []
+             * The deployer's egress CIDRs (the self-hosted runners, an operator's network): the only
+             * addresses admitted to the cluster's public API endpoint; private access stays on for
+             * the nodes. Required: Pulumi installs the add-ons and the model through that endpoint,
+             * so a private-only endpoint would fail every Kubernetes resource after the cluster is
+             * built. "0.0.0.0/0" is refused.
              */
-            apiAccessCidrs: cidrList("admin", 20).default([]),
+            apiAccessCidrs: cidrList("admin", 10).refine((list) => list.length > 0, {
+                error: "must list the deployer's egress CIDRs (at least one): Pulumi reaches the cluster's API through its public endpoint, which admits only these ranges",
+            }),
             /** IAM principals (role or user ARNs) granted cluster-admin through EKS access entries. @default [] */
             adminPrincipalArns: z
                 .array(z.string().regex(ARN, { error: "must be an IAM role or user ARN" }), {
@@ -149,6 +156,13 @@ export const eksInf2Schema = z
                 .default(["inf2.8xlarge"]),
             /** Capacity type of inf2 nodes; spot needs the interruption queue (always created). @default "on-demand" */
             capacityType: oneOf(CAPACITY_TYPES, "capacity types").default("on-demand"),
+            /**
+             * With spot: EC2 launches spot instances only when the account has the service-linked
+             * role AWSServiceRoleForEC2Spot, which an account new to spot lacks. "create" makes it
+             * (kept on destroy: other workloads of the account may use it); "existing" when the
+             * account already has it (AWS refuses to create it twice). @default "create"
+             */
+            spotServiceLinkedRole: oneOf(SPOT_ROLE_MODES, "modes").default("create"),
             /**
              * Most inf2 nodes at once. The NodePool's `spec.limits` (cpu, memory, aws.amazon.com/neuron)
              * are this times the largest allowed type, which is what the cost policy prices.

@@ -26,6 +26,7 @@ const EKS = {
     maxNodes: 2,
     replicas: { min: 1, max: 2 },
     allowedCidrs: ["203.0.113.0/24"],
+    apiAccessCidrs: ["203.0.113.0/24"],
     gcsFaultTolerance: true,
     image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0",
 };
@@ -85,12 +86,24 @@ describe("EksInf2Pool under mocks", function () {
         assert.equal(inputs(queue).sqsManagedSseEnabled, true);
         assert.equal(ofType(resources, "aws:cloudwatch/eventRule:EventRule").length, 4);
     });
-    it("encrypts secrets, logs the control plane and keeps the API endpoint private without CIDRs", () => {
+    it("encrypts secrets, logs the control plane, and opens the API endpoint to the deployer's CIDRs only (private access on)", () => {
         const c = inputs(one(resources, T.cluster));
         assert.deepEqual(c.encryptionConfig.resources, ["secrets"]);
         assert.ok(c.enabledClusterLogTypes.includes("audit"));
-        assert.equal(c.vpcConfig.endpointPublicAccess, false);
+        assert.equal(c.vpcConfig.endpointPublicAccess, true);
+        assert.deepEqual(c.vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
         assert.equal(c.vpcConfig.endpointPrivateAccess, true);
+    });
+    it("creates the account's EC2 Spot service-linked role for spot nodes", () => {
+        const role = one(resources, "aws:iam/serviceLinkedRole:ServiceLinkedRole");
+        assert.equal(inputs(role).awsServiceName, "spot.amazonaws.com");
+    });
+    it("gives the Ray workers a PodDisruptionBudget that allows one eviction", () => {
+        const pdb = inputs(one(resources, "kubernetes:policy/v1:PodDisruptionBudget"));
+        const worker = inputs(one(resources, T.rayService)).spec.rayClusterConfig.workerGroupSpecs[0];
+        assert.equal(pdb.spec.maxUnavailable, 1);
+        assert.deepEqual(pdb.spec.selector.matchLabels, worker.template.metadata.labels);
+        assert.equal(pdb.metadata.namespace, "llm-serving");
     });
     it("runs an on-demand m5.large system node group the cost engine can price", () => {
         const g = inputs(one(resources, T.nodeGroup));
@@ -133,5 +146,18 @@ describe("EksInf2Pool under mocks", function () {
         const endpoints = outputs.endpoints as Record<string, string>;
         assert.equal(endpoints.eksInf2, "http://eks-inf2-nlb.elb.example.invalid/v1");
         assert.equal(outputs.apiKeys, "[secret]");
+    });
+});
+
+describe("EksInf2Pool: the EC2 Spot service-linked role", function () {
+    const roles = async (patch: Record<string, unknown>) =>
+        (await plan(stackFrom({ tags: TEST_TAGS, targets: { eksInf2: { ...EKS, gcsFaultTolerance: false, ...patch } } }))).resources.filter(
+            (r) => r.type === "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+        );
+    it("is not created when the account already has it (spotServiceLinkedRole: existing)", async () => {
+        assert.equal((await roles({ spotServiceLinkedRole: "existing" })).length, 0);
+    });
+    it("is not created for on-demand nodes", async () => {
+        assert.equal((await roles({ capacityType: "on-demand" })).length, 0);
     });
 });

@@ -27,6 +27,7 @@ const EKS = {
     maxNodes: 2,
     replicas: { min: 1, max: 2 },
     allowedCidrs: ["203.0.113.0/24"],
+    apiAccessCidrs: ["203.0.113.0/24"],
     image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0",
 };
 const DOMAINS = { gcpSpotL4: "gcp.llm.example.com", aksGpu: "aks.llm.example.com", gpuVm: "vm.llm.example.com", eksInf2: "eks.llm.example.com" };

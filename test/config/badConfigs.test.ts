@@ -29,6 +29,7 @@ const TLS_TARGETS = {
     gpuVm: { location: "eastus", sshPublicKey: SSH_KEY, allowedCidrs: ["203.0.113.0/24"], domain: "vm.example.com" },
     eksInf2: {
         region: "us-west-2",
+        apiAccessCidrs: ["203.0.113.0/24"],
         maxNodes: 2,
         replicas: { min: 1, max: 2 },
         image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0",

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { ConfigError, parseStackConfig } from "../../config";
 
-const GOOD = { region: "us-west-2", maxNodes: 2, replicas: { min: 1, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
+const GOOD = { region: "us-west-2", apiAccessCidrs: ["203.0.113.0/24"], maxNodes: 2, replicas: { min: 1, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
 function problems(patch: Record<string, unknown>): string[] {
     const values = {
         "llm-serving:tags": JSON.stringify({ owner: "ml-platform", costCenter: "cc-1234" }),
@@ -33,6 +33,9 @@ const ROWS: readonly [string, Record<string, unknown>, RegExp][] = [
     ["existingNetwork", { existingNetwork: { vpcId: "vpc-0123abcd", privateSubnetIds: ["subnet-0123abcd"], publicSubnetIds: ["subnet-0123abce", "subnet-0123abcf"] } }, /\.existingNetwork\.privateSubnetIds: got \["subnet-0123abcd"\]; must list at least 2 subnets/],
     ["kubernetesVersion", { kubernetesVersion: "1.20" }, /\.kubernetesVersion: got "1\.20"; must be one of the supported EKS versions: 1\.32, 1\.33$/],
     ["apiAccessCidrs", { apiAccessCidrs: ["0.0.0.0/0"] }, /\.apiAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; must be \/16 or narrower/],
+    ["apiAccessCidrs empty", { apiAccessCidrs: [] }, /\.apiAccessCidrs: got \[\]; must list the deployer's egress CIDRs \(at least one\)/],
+    ["apiAccessCidrs missing", { apiAccessCidrs: undefined }, /\.apiAccessCidrs: is required/],
+    ["spotServiceLinkedRole", { spotServiceLinkedRole: "import" }, /\.spotServiceLinkedRole: got "import"; must be one of the supported modes: create, existing$/],
     ["adminPrincipalArns", { adminPrincipalArns: ["admin"] }, /\.adminPrincipalArns\[0\]: got "admin"; must be an IAM role or user ARN$/],
     ["systemNodes", { systemNodes: { instanceType: "t3.large" } }, /\.systemNodes\.instanceType: got "t3\.large"; must be one of the supported system instance types: m5\.large$/],
     ["nodeVolumeGib", { nodeVolumeGib: 20 }, /\.nodeVolumeGib: got 20; must be a whole number from 100 to 2000$/],

@@ -57,7 +57,7 @@ const GCP = { project: "acme-llm-dev", region: "us-central1", machineType: "g2-s
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H oncall@example.com";
 const VM = { location: "eastus", vmSize: "Standard_NC4as_T4_v3", sshPublicKey: SSH_KEY, allowedCidrs: ["203.0.113.0/24"] };
 const AKS = { location: "eastus", vmSize: "Standard_NC8as_T4_v3", nodes: { min: 1, max: 2 }, replicas: 2, apiServerAuthorizedRanges: ["203.0.113.0/24"] };
-const EKS = { region: "us-west-2", instanceTypes: ["inf2.8xlarge"], maxNodes: 2, replicas: { min: 2, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
+const EKS = { region: "us-west-2", apiAccessCidrs: ["203.0.113.0/24"], instanceTypes: ["inf2.8xlarge"], maxNodes: 2, replicas: { min: 2, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
 const ML = { location: "eastus", instanceType: "Standard_NC8as_T4_v3", instances: { min: 2, max: 3 } };
 const targets = (t: Inputs): Inputs => ({ ...TAGS, "llm-serving:targets": t });
 
