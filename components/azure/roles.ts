@@ -17,3 +17,22 @@ export const BUILTIN_ROLES = {
 export function roleDefinitionId(subscriptionId: pulumi.Input<string>, roleId: string): pulumi.Output<string> {
     return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
 }
+
+/**
+ * Application ids of Microsoft's first-party public clients a person signs in with: Azure CLI
+ * (also used by azd) and Azure PowerShell. A token issued to a signed-in user carries one of them
+ * as its client id; a service principal's or managed identity's carries its own.
+ */
+export const USER_SIGN_IN_CLIENT_IDS: readonly string[] = [
+    "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+    "1950a258-227b-4e31-a9cf-717495945fc2",
+];
+
+/**
+ * The `principalType` of a role assignment to whoever runs Pulumi. azure-native sends `User` when
+ * it is unset, and ARM refuses a service principal (a CI workflow's federated identity) with
+ * UnmatchedPrincipalType; managed identities are service principals too.
+ */
+export function deployerPrincipalType(clientId: string): "User" | "ServicePrincipal" {
+    return USER_SIGN_IN_CLIENT_IDS.includes(clientId.toLowerCase()) ? "User" : "ServicePrincipal";
+}
