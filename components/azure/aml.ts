@@ -106,17 +106,20 @@ export function trafficCommands(split: Readonly<Record<string, number>>) {
     const total = Object.values(split).reduce((a, b) => a + b, 0);
     if (total !== 100) throw new Error(`traffic split must add up to 100, got ${total}`);
     const ext = `az extension show --name ml --output none 2>/dev/null || az extension add --name ml --yes --only-show-errors`;
-    const where = `--subscription "$AML_SUBSCRIPTION" --resource-group "$AML_RESOURCE_GROUP" --workspace-name "$AML_WORKSPACE" --name "$AML_ENDPOINT"`;
-    const update = (variable: string) => `az ml online-endpoint update ${where} --traffic "$${variable}" --only-show-errors --output none`;
+    const where = '--subscription "${AML_SUBSCRIPTION}" --resource-group "${AML_RESOURCE_GROUP}" --workspace-name "${AML_WORKSPACE}" --name "${AML_ENDPOINT}"';
+    const update = (variable: string) => `az ml online-endpoint update ${where} --traffic "\${${variable}}" --only-show-errors --output none`;
+    // Fail at once, naming the variable, if the provider did not pass one.
+    const required = (variable: string) => `: "\${AML_SUBSCRIPTION:?}" "\${AML_RESOURCE_GROUP:?}" "\${AML_WORKSPACE:?}" "\${AML_ENDPOINT:?}" "\${${variable}:?}"`;
     return {
         split: Object.entries(split).map(([d, pct]) => `${d}=${pct}`).join(" "),
         released: Object.keys(split).map((d) => `${d}=0`).join(" "),
-        apply: ["set -eu", ext, update("AML_TRAFFIC"), ""].join("\n"),
+        apply: ["set -eu", required("AML_TRAFFIC"), ext, update("AML_TRAFFIC"), ""].join("\n"),
         release: [
             "set -eu",
+            required("AML_TRAFFIC_RELEASED"),
             ext,
             `if ! az ml online-endpoint show ${where} --output none 2>/dev/null; then`,
-            `    echo "endpoint $AML_ENDPOINT not found: no traffic to release" >&2`,
+            '    echo "endpoint ${AML_ENDPOINT} not found: no traffic to release" >&2',
             "    exit 0",
             "fi",
             update("AML_TRAFFIC_RELEASED"),

@@ -42,10 +42,11 @@ export function containerRegistryName(subscriptionId: string, stack: string, com
  */
 export const PURGE_DELETED_VAULT = [
     "set -eu",
-    `if ! az keyvault show-deleted --subscription "$KV_SUBSCRIPTION" --name "$KV_NAME" --location "$KV_LOCATION" --output none 2>/dev/null; then`,
-    `    echo "no deleted vault $KV_NAME to purge" >&2`,
+    ': "${KV_SUBSCRIPTION:?}" "${KV_NAME:?}" "${KV_LOCATION:?}"',
+    'if ! az keyvault show-deleted --subscription "${KV_SUBSCRIPTION}" --name "${KV_NAME}" --location "${KV_LOCATION}" --output none 2>/dev/null; then',
+    '    echo "no deleted vault ${KV_NAME} to purge" >&2',
     "    exit 0",
     "fi",
-    `az keyvault purge --subscription "$KV_SUBSCRIPTION" --name "$KV_NAME" --location "$KV_LOCATION" --only-show-errors`,
+    'az keyvault purge --subscription "${KV_SUBSCRIPTION}" --name "${KV_NAME}" --location "${KV_LOCATION}" --only-show-errors',
     "",
 ].join("\n");

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * Built-in Azure role definition ids used by the Azure targets (Azure built-in roles reference).
+ * Built-in Azure role definition ids used by the Azure targets
+ * (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles).
  * Each grant is the narrowest role that lets the holder do its one job.
  */
 export const BUILTIN_ROLES = {
@@ -11,7 +12,17 @@ export const BUILTIN_ROLES = {
     keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     /** Read workspace connection secrets (Azure ML secret injection into online deployments). */
     amlWorkspaceConnectionSecretsReader: "ea01e6af-a1c1-4350-9563-ad00f8c72ec5",
+    /** Administer an AKS cluster through Azure RBAC (local accounts are disabled): the deployer. */
+    aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 } as const;
+
+/** The built-in role each id above is, by its exact role name (checked by the conformance tier). */
+export const BUILTIN_ROLE_NAMES: Readonly<Record<keyof typeof BUILTIN_ROLES, string>> = {
+    keyVaultSecretsUser: "Key Vault Secrets User",
+    keyVaultSecretsOfficer: "Key Vault Secrets Officer",
+    amlWorkspaceConnectionSecretsReader: "Azure Machine Learning Workspace Connection Secrets Reader",
+    aksRbacClusterAdmin: "Azure Kubernetes Service RBAC Cluster Admin",
+};
 
 /** The full id a RoleAssignment needs for a built-in role in a subscription. */
 export function roleDefinitionId(subscriptionId: pulumi.Input<string>, roleId: string): pulumi.Output<string> {

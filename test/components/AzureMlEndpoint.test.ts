@@ -84,9 +84,9 @@ describe("AzureMlEndpoint under mocks", function () {
         assert.equal(env.AML_TRAFFIC, `${AML_DEPLOYMENT_NAME}=100`);
         assert.equal(env.AML_TRAFFIC_RELEASED, `${AML_DEPLOYMENT_NAME}=0`);
         assert.deepEqual(traffic.propertyDependencies.environment?.includes(deployment.urn), true, "a new deployment re-runs it");
-        assert.match(traffic.inputs.create as string, /az ml online-endpoint update .*--traffic "\$AML_TRAFFIC"/);
+        assert.match(traffic.inputs.create as string, /az ml online-endpoint update .*--traffic "\$\{AML_TRAFFIC\}"/);
         assert.equal(traffic.inputs.update, traffic.inputs.create);
-        assert.match(traffic.inputs.delete as string, /--traffic "\$AML_TRAFFIC_RELEASED"/);
+        assert.match(traffic.inputs.delete as string, /--traffic "\$\{AML_TRAFFIC_RELEASED\}"/);
     });
 
     it("a traffic split that does not add up to 100 is refused", () => {

@@ -79,7 +79,7 @@ describe("GpuVm under mocks", function () {
         const purge = one(resources, T.command);
         const vault = one(resources, T.vault);
         assert.equal(purge.inputs.create, undefined, "does nothing on create");
-        assert.match(purge.inputs.delete as string, /az keyvault purge --subscription "\$KV_SUBSCRIPTION" --name "\$KV_NAME" --location "\$KV_LOCATION"/);
+        assert.match(purge.inputs.delete as string, /az keyvault purge --subscription "\$\{KV_SUBSCRIPTION\}" --name "\$\{KV_NAME\}" --location "\$\{KV_LOCATION\}"/);
         const env = purge.inputs.environment as Record<string, string>;
         assert.equal(env.KV_NAME, vault.inputs.vaultName, "purges this vault's name");
         assert.equal(env.KV_LOCATION, "eastus");
