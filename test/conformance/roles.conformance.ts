@@ -31,8 +31,7 @@ function assignmentProblems(inputs: Record<string, unknown>): string[] {
 }
 
 /** Role names the README's Azure prerequisites tell a user to grant (in **bold** or `code` there). */
-function readmeRoleNames(): string[] {
-    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+function readmeRoleNames(readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")): string[] {
     const start = readme.indexOf("### Prerequisites: Azure");
     assert.ok(start >= 0, "README has a Prerequisites: Azure section");
     const end = readme.indexOf("\n### ", start + 1);
@@ -63,6 +62,12 @@ describe("conformance: Azure role definitions", () => {
             assert.match(constantProblems({ x: BUILTIN_ROLES.keyVaultSecretsOfficer }, { x: "Key Vault Secrets User" }).join(), /is not "Key Vault Secrets User"/);
             assert.match(constantProblems({ x: BUILTIN_ROLES.keyVaultSecretsUser }, { x: "Key Vault Secret User" }).join(), /not a known built-in role/);
             assert.match(constantProblems({ x: BUILTIN_ROLES.keyVaultSecretsUser }, {}).join(), /no role name stated/);
+        });
+
+        it("a README role with a typo is caught", () => {
+            const names = readmeRoleNames("### Prerequisites: Azure\n- role `Azure Kubernetes Service RBAC Cluster Administrator` on the cluster\n### Next\n- role `Reader`\n");
+            assert.deepEqual(names, ["Azure Kubernetes Service RBAC Cluster Administrator"], "only the Azure section is read");
+            assert.ok(!(names[0] in BUILTIN_ROLE_IDS));
         });
 
         it("an assignment with no principalType, or an unknown role id, is refused", () => {
