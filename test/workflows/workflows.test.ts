@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
+import { committedStacks, loadStack } from "../../plan/stackFiles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIR = path.join(ROOT, ".github", "workflows");
@@ -16,6 +17,21 @@ const read = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
  * the committed stacks' API server ranges (203.0.113.0/24). Also listed in .github/actionlint.yaml.
  */
 const DEPLOYER_RUNNER = ["self-hosted", "linux", "llm-serving-deployer"];
+/** The runner's egress range as the committed stacks name it (a documentation range; README). */
+const DEPLOYER_EGRESS = "203.0.113.0/24";
+
+/** Cluster targets of a stack whose API server the deployer cannot reach. */
+function unreachableClusters(targets: Record<string, Record<string, unknown>>): string[] {
+    const out: string[] = [];
+    const aks = targets.aksGpu;
+    if (aks && !aks.existingClusterId && !aks.privateCluster && !((aks.apiServerAuthorizedRanges as string[] | undefined) ?? []).includes(DEPLOYER_EGRESS)) {
+        out.push(`aksGpu.apiServerAuthorizedRanges lacks ${DEPLOYER_EGRESS}`);
+    }
+    if (aks?.privateCluster) out.push("aksGpu.privateCluster: the self-hosted runner is outside the cluster's network");
+    const eks = targets.eksInf2;
+    if (eks && !((eks.apiAccessCidrs as string[] | undefined) ?? []).includes(DEPLOYER_EGRESS)) out.push(`eksInf2.apiAccessCidrs lacks ${DEPLOYER_EGRESS}`);
+    return out;
+}
 
 interface Step { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; if?: string; name?: string }
 interface Job { "runs-on"?: unknown; permissions?: unknown; environment?: unknown; needs?: string | string[]; steps?: Step[]; strategy?: { matrix?: { stack?: string[] } } }
@@ -131,6 +147,18 @@ describe("GitHub Actions workflows", () => {
         // The runner's label is the one actionlint is told about.
         const config = parse(fs.readFileSync(path.join(ROOT, ".github", "actionlint.yaml"), "utf8")) as { "self-hosted-runner": { labels: string[] } };
         assert.deepEqual(config["self-hosted-runner"].labels, DEPLOYER_RUNNER.filter((l) => !["self-hosted", "linux"].includes(l)));
+    });
+
+    it("the committed stacks and the workflows agree: every cluster's API server admits the deployer runner's range", () => {
+        for (const stack of committedStacks(ROOT)) {
+            const raw = loadStack(ROOT, stack).config["llm-serving:targets"];
+            assert.deepEqual(unreachableClusters(JSON.parse(raw) as Record<string, Record<string, unknown>>), [], stack);
+        }
+        // Negative controls: a range without the runner, a private EKS endpoint, a private AKS cluster.
+        assert.deepEqual(unreachableClusters({ aksGpu: { apiServerAuthorizedRanges: ["198.51.100.0/24"] } }), [`aksGpu.apiServerAuthorizedRanges lacks ${DEPLOYER_EGRESS}`]);
+        assert.deepEqual(unreachableClusters({ eksInf2: {} }), [`eksInf2.apiAccessCidrs lacks ${DEPLOYER_EGRESS}`]);
+        assert.equal(unreachableClusters({ aksGpu: { privateCluster: true } }).length, 1);
+        assert.deepEqual(unreachableClusters({ aksGpu: { existingClusterId: "/subscriptions/x" } }), [], "an existing cluster's ranges are its owner's");
     });
 
     it("deploy: dev on push to main, prod needs dev in the protected prod environment", () => {
