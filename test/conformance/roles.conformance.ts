@@ -36,7 +36,7 @@ function readmeRoleNames(readme = fs.readFileSync(path.join(PROJECT_DIR, "README
     assert.ok(start >= 0, "README has a Prerequisites: Azure section");
     const end = readme.indexOf("\n### ", start + 1);
     const section = readme.slice(start, end < 0 ? undefined : end);
-    return [...section.matchAll(/role `([^`]+)`/g)].map((m) => m[1]);
+    return [...section.matchAll(/role\s+`([^`]+)`/g)].map((m) => m[1]);
 }
 
 describe("conformance: Azure role definitions", () => {
