@@ -24,7 +24,7 @@ import {
     replicaResources,
     systemPoolProfile,
 } from "./azure/aks";
-import { roleDefinitionId } from "./azure/roles";
+import { deployerPrincipalType, roleDefinitionId } from "./azure/roles";
 import {
     modelNamespace,
     modelServerDeployment,
@@ -99,6 +99,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         // Cluster: ours, or an existing one named by resource id.
         let resourceGroupName: pulumi.Output<string>;
         let clusterName: pulumi.Output<string>;
+        // The deployer's cluster-admin grant on a new cluster: Kubernetes objects wait for it.
+        let deployerAdmin: authorization.RoleAssignment | undefined;
         if (config.existingClusterId) {
             const existing = parseClusterId(config.existingClusterId);
             resourceGroupName = pulumi.output(existing.resourceGroupName);
@@ -127,12 +129,13 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             clusterName = cluster.name;
 
             // With local accounts disabled, whoever runs Pulumi needs Azure RBAC rights to apply
-            // the Kubernetes objects below.
+            // the Kubernetes objects below. A person (az login) or a service principal (CI).
             const client = authorization.getClientConfigOutput({ parent: this });
-            new authorization.RoleAssignment(
+            deployerAdmin = new authorization.RoleAssignment(
                 `${name}-deployer-admin`,
                 {
                     principalId: client.objectId,
+                    principalType: client.clientId.apply(deployerPrincipalType),
                     roleDefinitionId: roleDefinitionId(client.subscriptionId, AKS_RBAC_CLUSTER_ADMIN_ROLE),
                     scope: cluster.id,
                 },
@@ -159,7 +162,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         const k8s = new KubernetesProvider(
             `${name}-k8s`,
             { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
-            { ...childOpts, dependsOn: [pool] },
+            { ...childOpts, dependsOn: [pool, ...(deployerAdmin ? [deployerAdmin] : [])] },
         );
         const k8sOpts = { parent: this, provider: k8s };
 

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as local from "@pulumi/command/local";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
@@ -16,9 +17,10 @@ import {
     inferenceConfig,
     requestSettings,
     servingDockerfile,
+    trafficCommands,
     BUILD_CONTEXT_CONTAINER,
 } from "./azure/aml";
-import { storageAccountName } from "./azure/names";
+import { containerRegistryName, storageAccountName } from "./azure/names";
 import { openAiBaseUrl } from "./serving";
 import { azureVllmServer } from "./azure/server";
 
@@ -36,8 +38,6 @@ export interface AzureMlEndpointArgs {
 export const AML_DEPLOYMENT_NAME = "vllm";
 /** Workspace connection holding the Hugging Face token, and its key. */
 export const HF_CONNECTION = { name: "huggingface", key: "token" } as const;
-/** Azure ML REST version for the traffic update (GA). */
-const ML_API_VERSION = "2024-10-01";
 /** What `apiKey` says in AADToken mode, where there is no static key. */
 export const AAD_TOKEN_NOTE = "AADToken auth: send an Entra token (az account get-access-token --resource https://ml.azure.com)";
 
@@ -119,10 +119,18 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             },
             childOpts,
         );
-        // Needed: the serving image is built by the workspace and pushed here.
+        // Needed: the serving image is built by the workspace and pushed here. Named, never
+        // autonamed: ARM allows letters and digits only, and an autoname keeps the hyphens.
         const registry = new containerregistry.Registry(
             `${name}-acr`,
-            { resourceGroupName, location, sku: { name: "Basic" }, adminUserEnabled: false, tags },
+            {
+                registryName: client.subscriptionId.apply((id) => containerRegistryName(id, pulumi.getStack(), name)),
+                resourceGroupName,
+                location,
+                sku: { name: "Basic" },
+                adminUserEnabled: false,
+                tags,
+            },
             childOpts,
         );
         const workspace = new ml.Workspace(
@@ -183,6 +191,15 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             { ...childOpts, dependsOn: [context, dockerfile] },
         );
 
+        const endpointProperties = {
+            // Never anonymous: Azure ML checks a key or an Entra token on every request.
+            authMode: config.authMode,
+            publicNetworkAccess: config.endpointPublicAccess ? "Enabled" : "Disabled",
+            // Lets the deployment read workspace connection secrets (the HF token) by reference.
+            // Azure ML then grants the endpoint's identity the Workspace Connection Secrets Reader
+            // role itself, on behalf of the deployer (who needs roleAssignments/write for it).
+            properties: { enforce_access_to_default_secret_stores: "enabled" },
+        };
         const endpoint = new ml.OnlineEndpoint(
             `${name}-endpoint`,
             {
@@ -190,13 +207,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
                 workspaceName: workspace.name,
                 location,
                 identity: { type: "SystemAssigned" },
-                properties: {
-                    // Never anonymous: Azure ML checks a key or an Entra token on every request.
-                    authMode: config.authMode,
-                    publicNetworkAccess: config.endpointPublicAccess ? "Enabled" : "Disabled",
-                    // Lets the deployment read workspace connection secrets (the HF token) by reference.
-                    properties: { enforce_access_to_default_secret_stores: "enabled" },
-                },
+                properties: endpointProperties,
                 tags,
             },
             childOpts,
@@ -262,29 +273,36 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             childOpts,
         );
 
-        // All traffic to the deployment. The endpoint must exist before the deployment, and its
-        // traffic may name only existing deployments, so the split is a second PUT of the
-        // endpoint once the deployment exists (what `az ml online-deployment create --all-traffic` does).
-        new resources.Resource(
+        // All traffic to the deployment. Azure ML refuses an endpoint whose traffic names a
+        // deployment that does not exist, and a deployment needs its endpoint first, so the split
+        // cannot be an input of the endpoint on create. Nor can it be a second azure-native
+        // resource at the endpoint's id: the provider refuses to create what already exists.
+        // So, as `az ml online-deployment create --all-traffic` does, the order is:
+        //   1. create the endpoint (no traffic), 2. create the deployment and wait for it,
+        //   3. this command sets the split on the existing endpoint (`az ml online-endpoint update`).
+        // On updates it runs again whenever the deployment or the endpoint's own settings change
+        // (a PUT of the endpoint from those settings may reset the split); on destroy it sets the
+        // split to 0 first, so the deployment can be deleted before its endpoint.
+        const traffic = trafficCommands({ [AML_DEPLOYMENT_NAME]: 100 });
+        new local.Command(
             `${name}-traffic`,
             {
-                resourceGroupName,
-                resourceProviderNamespace: "Microsoft.MachineLearningServices",
-                parentResourcePath: pulumi.interpolate`workspaces/${workspace.name}`,
-                resourceType: "onlineEndpoints",
-                resourceName: endpoint.name,
-                apiVersion: ML_API_VERSION,
-                location,
-                identity: { type: "SystemAssigned" },
-                properties: {
-                    authMode: config.authMode,
-                    publicNetworkAccess: config.endpointPublicAccess ? "Enabled" : "Disabled",
-                    properties: { enforce_access_to_default_secret_stores: "enabled" },
-                    traffic: { [AML_DEPLOYMENT_NAME]: 100 },
+                create: traffic.apply,
+                update: traffic.apply,
+                delete: traffic.release,
+                environment: {
+                    AML_SUBSCRIPTION: client.subscriptionId,
+                    AML_RESOURCE_GROUP: resourceGroupName,
+                    AML_WORKSPACE: workspace.name,
+                    AML_ENDPOINT: endpoint.name,
+                    AML_TRAFFIC: traffic.split,
+                    AML_TRAFFIC_RELEASED: traffic.released,
+                    // Not read by the script: a change to either re-runs it.
+                    AML_DEPLOYMENT_ID: deployment.id,
+                    AML_ENDPOINT_SETTINGS: JSON.stringify({ ...endpointProperties, tags }),
                 },
-                tags,
             },
-            { ...childOpts, dependsOn: [deployment] },
+            { ...childOpts, dependsOn: [endpoint, deployment] },
         );
 
         // https://<endpoint>.<region>.inference.ml.azure.com/score -> .../v1

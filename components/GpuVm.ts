@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as local from "@pulumi/command/local";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as compute from "@pulumi/azure-native/compute";
 import * as keyvault from "@pulumi/azure-native/keyvault";
@@ -10,7 +11,7 @@ import { AZURE_CPU_SIZES, GGUF_BUILDS, GpuVmConfig, isGpuSize, ModelConfig, TlsC
 import { BUILTIN_ROLES, roleDefinitionId } from "./azure/roles";
 import { buildCloudInit, clientPort, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVATE_IP, VNET_RANGE } from "./azure/vm";
 import { llamaCppServer, ModelServerSpec, openAiBaseUrl } from "./serving";
-import { keyVaultName } from "./azure/names";
+import { keyVaultName, PURGE_DELETED_VAULT } from "./azure/names";
 import { azureVllmServer } from "./azure/server";
 
 export interface GpuVmArgs {
@@ -82,6 +83,16 @@ export class GpuVm extends pulumi.ComponentResource {
         // Identity and secrets: the VM reads its secrets from Key Vault through this identity only.
         const identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, { resourceGroupName, location, tags }, childOpts);
         const vaultName = client.subscriptionId.apply((id) => keyVaultName(id, pulumi.getStack(), name));
+        // Runs only on destroy, after the vault is gone (the vault depends on it): purges the
+        // soft-deleted vault so that its fixed name is free for the stack's next `pulumi up`.
+        const purge = new local.Command(
+            `${name}-kv-purge`,
+            {
+                delete: PURGE_DELETED_VAULT,
+                environment: { KV_SUBSCRIPTION: client.subscriptionId, KV_NAME: vaultName, KV_LOCATION: location },
+            },
+            childOpts,
+        );
         const vault = new keyvault.Vault(
             `${name}-kv`,
             {
@@ -97,7 +108,7 @@ export class GpuVm extends pulumi.ComponentResource {
                 },
                 tags,
             },
-            childOpts,
+            { ...childOpts, dependsOn: [purge] },
         );
         // Written through the management plane (Contributor suffices), read through the data plane.
         const secret = (role: string, secretName: string, value: pulumi.Input<string>) =>

@@ -1,5 +1,6 @@
 import type { IIoK8sApiCoreV1Toleration } from "kubernetes-models/v1/Toleration";
 import { AKS_CLUSTER_ID, AksGpuConfig, AZURE_GPU_SIZES } from "../../config";
+import { BUILTIN_ROLES } from "./roles";
 
 /**
  * Pure builders for the AKS target: cluster security settings, the GPU pool, how pods land on
@@ -25,7 +26,7 @@ export const SPOT_TAINT = { key: "kubernetes.azure.com/scalesetpriority", value:
 export const GPU_NODE_LABELS = { "nvidia.com/gpu.present": "true", "llm-serving/pool": GPU_POOL_NAME } as const;
 
 /** Built-in role that lets a principal administer the cluster through Azure RBAC. */
-export const AKS_RBAC_CLUSTER_ADMIN_ROLE = "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b";
+export const AKS_RBAC_CLUSTER_ADMIN_ROLE = BUILTIN_ROLES.aksRbacClusterAdmin;
 
 /** Resource group and cluster name of an existing cluster's resource id. */
 export function parseClusterId(id: string): { resourceGroupName: string; clusterName: string } {

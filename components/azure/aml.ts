@@ -93,3 +93,37 @@ export function autoscaleProfile<U>(config: AzureMlConfig, deploymentId: U, load
 /** The blob container holding the serving image's Dockerfile (a fixed name, known at preview). */
 export const BUILD_CONTEXT_CONTAINER = "build-context";
 
+
+/**
+ * The traffic split of an online endpoint, set on the existing endpoint once its deployments exist
+ * (Azure ML refuses a split naming a deployment that does not exist yet). Shell scripts run by the
+ * deployer with the Azure CLI's `ml` extension (installed if missing); they read the endpoint's
+ * coordinates from the environment (AML_SUBSCRIPTION, AML_RESOURCE_GROUP, AML_WORKSPACE,
+ * AML_ENDPOINT) and the split from AML_TRAFFIC (apply) or AML_TRAFFIC_RELEASED (release: every
+ * deployment at 0, so the deployments can be deleted before their endpoint).
+ */
+export function trafficCommands(split: Readonly<Record<string, number>>) {
+    const total = Object.values(split).reduce((a, b) => a + b, 0);
+    if (total !== 100) throw new Error(`traffic split must add up to 100, got ${total}`);
+    const ext = `az extension show --name ml --output none 2>/dev/null || az extension add --name ml --yes --only-show-errors`;
+    const where = '--subscription "${AML_SUBSCRIPTION}" --resource-group "${AML_RESOURCE_GROUP}" --workspace-name "${AML_WORKSPACE}" --name "${AML_ENDPOINT}"';
+    const update = (variable: string) => `az ml online-endpoint update ${where} --traffic "\${${variable}}" --only-show-errors --output none`;
+    // Fail at once, naming the variable, if the provider did not pass one.
+    const required = (variable: string) => `: "\${AML_SUBSCRIPTION:?}" "\${AML_RESOURCE_GROUP:?}" "\${AML_WORKSPACE:?}" "\${AML_ENDPOINT:?}" "\${${variable}:?}"`;
+    return {
+        split: Object.entries(split).map(([d, pct]) => `${d}=${pct}`).join(" "),
+        released: Object.keys(split).map((d) => `${d}=0`).join(" "),
+        apply: ["set -eu", required("AML_TRAFFIC"), ext, update("AML_TRAFFIC"), ""].join("\n"),
+        release: [
+            "set -eu",
+            required("AML_TRAFFIC_RELEASED"),
+            ext,
+            `if ! az ml online-endpoint show ${where} --output none 2>/dev/null; then`,
+            '    echo "endpoint ${AML_ENDPOINT} not found: no traffic to release" >&2',
+            "    exit 0",
+            "fi",
+            update("AML_TRAFFIC_RELEASED"),
+            "",
+        ].join("\n"),
+    };
+}

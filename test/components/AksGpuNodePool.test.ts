@@ -16,6 +16,7 @@ const T = {
     secret: "kubernetes:core/v1:Secret",
     release: "kubernetes:helm.sh/v3:Release",
     provider: "pulumi:providers:kubernetes",
+    role: "azure-native:authorization:RoleAssignment",
 };
 
 describe("AksGpuNodePool under mocks", function () {
@@ -77,6 +78,13 @@ describe("AksGpuNodePool under mocks", function () {
             const r = one(resources, type);
             assert.ok(r.parent?.includes(T.component), `${type} is parented to the component`);
         }
+    });
+
+    it("grants the deployer cluster admin with a principalType matching a CI service principal, before any Kubernetes object", () => {
+        const role = one(resources, T.role);
+        // The mocked client config is a service principal's (its own client id).
+        assert.equal(role.inputs.principalType, "ServicePrincipal");
+        assert.ok(one(resources, T.provider).dependencies?.includes(role.urn), "the provider waits for the grant");
     });
 
     it("pins the NVIDIA device plugin chart and tolerates the GPU and spot taints", () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { AML_DEPLOYMENT_NAME } from "../../components/AzureMlEndpoint";
+import { trafficCommands } from "../../components/azure/aml";
 import { MockRun, PlannedResource } from "../../plan/mocks";
 import { planDocument } from "../../plan/render";
 import { one, plan, stackFrom, TEST_TAGS } from "../helpers/program";
@@ -12,7 +13,8 @@ const T = {
     deployment: "azure-native:machinelearningservices:OnlineDeployment",
     autoscale: "azure-native:monitor:AutoscaleSetting",
     environment: "azure-native:machinelearningservices:EnvironmentVersion",
-    traffic: "azure-native:resources:Resource",
+    registry: "azure-native:containerregistry:Registry",
+    command: "command:local:Command",
 };
 
 describe("AzureMlEndpoint under mocks", function () {
@@ -62,10 +64,34 @@ describe("AzureMlEndpoint under mocks", function () {
         assert.equal(obj(deployment, "sku").capacity, 2);
     });
 
-    it("sends all traffic to the deployment once it exists", () => {
-        const traffic = one(resources, T.traffic);
-        assert.deepEqual(obj(traffic, "properties").traffic, { [AML_DEPLOYMENT_NAME]: 100 });
-        assert.equal(traffic.inputs.resourceType, "onlineEndpoints");
+    it("names the container registry with letters and digits only (ARM refuses an autoname's hyphens)", () => {
+        const name = one(resources, T.registry).inputs.registryName;
+        assert.equal(typeof name, "string", "registryName is set, not left to autonaming");
+        assert.match(name as string, /^[a-zA-Z0-9]{5,50}$/);
+    });
+
+    it("routes traffic without a second resource at the endpoint's ARM id (azure-native refuses to create what exists)", () => {
+        assert.deepEqual(resources.filter((r) => r.type === "azure-native:resources:Resource"), []);
+        const props = obj(one(resources, T.endpoint), "properties");
+        assert.equal(props.traffic, undefined, "a split on create would name a deployment that does not exist yet");
+    });
+
+    it("sends all traffic to the deployment once it exists, and releases it before the deployment is deleted", () => {
+        const traffic = one(resources, T.command);
+        const [endpoint, deployment] = [one(resources, T.endpoint), one(resources, T.deployment)];
+        assert.ok(traffic.dependencies?.includes(endpoint.urn) && traffic.dependencies.includes(deployment.urn), "runs after both");
+        const env = traffic.inputs.environment as Record<string, string>;
+        assert.equal(env.AML_TRAFFIC, `${AML_DEPLOYMENT_NAME}=100`);
+        assert.equal(env.AML_TRAFFIC_RELEASED, `${AML_DEPLOYMENT_NAME}=0`);
+        assert.deepEqual(traffic.propertyDependencies.environment?.includes(deployment.urn), true, "a new deployment re-runs it");
+        assert.match(traffic.inputs.create as string, /az ml online-endpoint update .*--traffic "\$\{AML_TRAFFIC\}"/);
+        assert.equal(traffic.inputs.update, traffic.inputs.create);
+        assert.match(traffic.inputs.delete as string, /--traffic "\$\{AML_TRAFFIC_RELEASED\}"/);
+    });
+
+    it("a traffic split that does not add up to 100 is refused", () => {
+        assert.throws(() => trafficCommands({ a: 50, b: 40 }), /add up to 100, got 90/);
+        assert.deepEqual([trafficCommands({ a: 90, b: 10 }).split, trafficCommands({ a: 90, b: 10 }).released], ["a=90 b=10", "a=0 b=0"]);
     });
 
     it("parents every child to the component and leaks no secret into the plan", () => {

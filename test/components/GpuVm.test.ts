@@ -12,6 +12,8 @@ const T = {
     secret: "azure-native:keyvault:Secret",
     role: "azure-native:authorization:RoleAssignment",
     ip: "azure-native:network:PublicIPAddress",
+    vault: "azure-native:keyvault:Vault",
+    command: "command:local:Command",
 };
 
 const cloudInit = (vm: PlannedResource) =>
@@ -67,6 +69,22 @@ describe("GpuVm under mocks", function () {
         }
         assert.equal(resources.filter((r) => r.type === T.secret).length, 2);
         assert.ok(one(resources, T.role).propertyDependencies.principalId?.length);
+    });
+
+    it("grants the VM's managed identity as a ServicePrincipal (azure-native sends User when unset)", () => {
+        assert.equal(one(resources, T.role).inputs.principalType, "ServicePrincipal");
+    });
+
+    it("purges its vault after a destroy, so the fixed vault name is free for the next up inside the soft-delete window", () => {
+        const purge = one(resources, T.command);
+        const vault = one(resources, T.vault);
+        assert.equal(purge.inputs.create, undefined, "does nothing on create");
+        assert.match(purge.inputs.delete as string, /az keyvault purge --subscription "\$\{KV_SUBSCRIPTION\}" --name "\$\{KV_NAME\}" --location "\$\{KV_LOCATION\}"/);
+        const env = purge.inputs.environment as Record<string, string>;
+        assert.equal(env.KV_NAME, vault.inputs.vaultName, "purges this vault's name");
+        assert.equal(env.KV_LOCATION, "eastus");
+        assert.ok(vault.dependencies?.includes(purge.urn), "the vault depends on the purge, so a destroy deletes the vault first");
+        assert.equal((vault.inputs.properties as Record<string, unknown>).enablePurgeProtection, undefined, "purge protection would forbid the purge");
     });
 
     it("parents every child, outputs the endpoint and leaks no secret into the plan", () => {

@@ -14,6 +14,13 @@ const tags = { owner: "ml-platform", costCenter: "cc-1234" };
 const cidrs = ["203.0.113.0/24"];
 const EKS_IMAGE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0";
 
+/** A stack certificate of the right PEM shape (the plan never checks more than that). */
+const tlsSecrets = {
+    tlsCertificate: "-----BEGIN CERTIFICATE-----\nVmFyaWFudENlcnRpZmljYXRl\n-----END CERTIFICATE-----\n",
+    tlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nVmFyaWFudFByaXZhdGVLZXk=\n-----END PRIVATE KEY-----\n",
+};
+const sshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H a@example.com";
+
 export const VARIANTS: readonly Variant[] = [
     {
         name: "gpuVm CPU (llama.cpp), on demand",
@@ -96,5 +103,66 @@ export const VARIANTS: readonly Variant[] = [
                 eksInf2: { region: "us-west-2", instanceTypes: ["inf2.xlarge"], maxNodes: 1, replicas: { min: 1, max: 1 }, apiAccessCidrs: cidrs, image: EKS_IMAGE },
             },
         },
+    },
+    // Azure: AKS spot and on-demand, TLS on and off, a new cluster and an existing one; Azure ML
+    // with key and Entra token auth; the VM on GPU (on demand, TLS, no public IP) as well as CPU.
+    {
+        name: "aksGpu on demand, TLS off",
+        config: { tags, targets: { aksGpu: { location: "eastus", vmSize: "Standard_NC24ads_A100_v4", nodes: { min: 0, max: 1 }, apiServerAuthorizedRanges: cidrs, allowedCidrs: cidrs } } },
+    },
+    {
+        name: "aksGpu spot, TLS on",
+        config: {
+            tags,
+            targets: {
+                aksGpu: {
+                    location: "eastus",
+                    vmSize: "Standard_NC24ads_A100_v4",
+                    nodes: { min: 1, max: 2 },
+                    replicas: 2,
+                    spot: true,
+                    spotMaxPrice: 1.0,
+                    apiServerAuthorizedRanges: cidrs,
+                    allowedCidrs: cidrs,
+                    domain: "aks.variant.example.com",
+                },
+            },
+        },
+        secrets: tlsSecrets,
+    },
+    {
+        name: "aksGpu on an existing cluster",
+        config: {
+            tags,
+            targets: {
+                aksGpu: {
+                    location: "eastus",
+                    existingClusterId: "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/platform-rg/providers/Microsoft.ContainerService/managedClusters/platform-aks",
+                    vmSize: "Standard_NC24ads_A100_v4",
+                    nodes: { min: 0, max: 1 },
+                    allowedCidrs: cidrs,
+                },
+            },
+        },
+    },
+    {
+        name: "azureMl AADToken auth",
+        config: { tags, targets: { azureMl: { location: "eastus", instanceType: "Standard_NC24ads_A100_v4", instances: { min: 1, max: 2 }, authMode: "AADToken" } } },
+    },
+    {
+        name: "gpuVm GPU on demand, TLS on, no public IP",
+        config: {
+            tags,
+            targets: {
+                gpuVm: {
+                    location: "eastus",
+                    vmSize: "Standard_NC24ads_A100_v4",
+                    publicIp: false,
+                    sshPublicKey,
+                    domain: "vm.variant.example.com",
+                },
+            },
+        },
+        secrets: tlsSecrets,
     },
 ];

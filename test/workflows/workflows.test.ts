@@ -6,14 +6,35 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
+import { committedStacks, loadStack } from "../../plan/stackFiles";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIR = path.join(ROOT, ".github", "workflows");
 const FILES = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 const read = (f: string) => fs.readFileSync(path.join(DIR, f), "utf8");
+/**
+ * The self-hosted runner every job that reaches a cloud runs on: its fixed egress address is in
+ * the committed stacks' API server ranges (203.0.113.0/24). Also listed in .github/actionlint.yaml.
+ */
+const DEPLOYER_RUNNER = ["self-hosted", "linux", "llm-serving-deployer"];
+/** The runner's egress range as the committed stacks name it (a documentation range; README). */
+const DEPLOYER_EGRESS = "203.0.113.0/24";
+
+/** Cluster targets of a stack whose API server the deployer cannot reach. */
+function unreachableClusters(targets: Record<string, Record<string, unknown>>): string[] {
+    const out: string[] = [];
+    const aks = targets.aksGpu;
+    if (aks && !aks.existingClusterId && !aks.privateCluster && !((aks.apiServerAuthorizedRanges as string[] | undefined) ?? []).includes(DEPLOYER_EGRESS)) {
+        out.push(`aksGpu.apiServerAuthorizedRanges lacks ${DEPLOYER_EGRESS}`);
+    }
+    if (aks?.privateCluster) out.push("aksGpu.privateCluster: the self-hosted runner is outside the cluster's network");
+    const eks = targets.eksInf2;
+    if (eks && !((eks.apiAccessCidrs as string[] | undefined) ?? []).includes(DEPLOYER_EGRESS)) out.push(`eksInf2.apiAccessCidrs lacks ${DEPLOYER_EGRESS}`);
+    return out;
+}
 
 interface Step { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, unknown>; if?: string; name?: string }
-interface Job { permissions?: unknown; environment?: unknown; needs?: string | string[]; steps?: Step[]; strategy?: { matrix?: { stack?: string[] } } }
+interface Job { "runs-on"?: unknown; permissions?: unknown; environment?: unknown; needs?: string | string[]; steps?: Step[]; strategy?: { matrix?: { stack?: string[] } } }
 interface Workflow { on: unknown; permissions?: unknown; jobs: Record<string, Job> }
 
 /** What breaks the project's rules in one workflow's text; empty when it follows them. */
@@ -34,6 +55,22 @@ function problems(source: string): string[] {
         const perms = (job.permissions ?? {}) as Record<string, string>;
         if (oidc && perms["id-token"] !== "write") out.push(`job ${name} logs in to a cloud without id-token: write`);
         if (!oidc && perms["id-token"] === "write") out.push(`job ${name} asks for id-token: write and never uses it`);
+        const pulumiAt = steps.findIndex((s) => /^pulumi\/actions@/.test(s.uses ?? ""));
+        if (pulumiAt >= 0) {
+            // The cluster stacks' API servers admit only the deployer's egress range.
+            if (JSON.stringify(job["runs-on"]) !== JSON.stringify(DEPLOYER_RUNNER)) {
+                out.push(`job ${name} runs pulumi on ${JSON.stringify(job["runs-on"])}, not the self-hosted deployer runner ${JSON.stringify(DEPLOYER_RUNNER)}`);
+            }
+            // AKS with Entra ID: kubelogin installed before pulumi, signing in non-interactively.
+            const azureAt = steps.findIndex((s) => /^azure\/login@/.test(s.uses ?? ""));
+            if (azureAt >= 0) {
+                const kubeloginAt = steps.findIndex((s) => /^azure\/use-kubelogin@/.test(s.uses ?? ""));
+                if (kubeloginAt < 0 || kubeloginAt > pulumiAt) out.push(`job ${name}: no kubelogin before pulumi (AKS Entra ID sign-in)`);
+                if (steps[pulumiAt].env?.AAD_LOGIN_METHOD !== "azurecli") out.push(`job ${name}: pulumi step without AAD_LOGIN_METHOD=azurecli (kubelogin would ask for a device code)`);
+            }
+        } else if (JSON.stringify(job["runs-on"]) === JSON.stringify(DEPLOYER_RUNNER)) {
+            out.push(`job ${name} takes the deployer runner without running pulumi`);
+        }
         for (const s of steps) {
             if (s.uses && !/@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/.test(s.uses)) out.push(`step ${s.uses} is not pinned to a version tag or commit SHA`);
             if (/^google-github-actions\/auth@/.test(s.uses ?? "") && !s.with?.workload_identity_provider) out.push(`job ${name}: GCP auth without workload identity`);
@@ -83,6 +120,45 @@ describe("GitHub Actions workflows", () => {
         assert.ok(problems(deploy.replace("policies/config/prod.json", "policies/config/dev.json")).some((p) => /pulumi up of prod uses policy config policies\/config\/dev\.json/.test(p)));
         assert.ok(problems(deploy.replace(/^    environment: prod$/m, "")).some((p) => /deploys prod outside environment prod/.test(p)));
         assert.ok(problems(deploy.replace(/^permissions: \{\}$/m, "").replace(/^    permissions:\n      contents: read\n      id-token: write$/m, "")).some((p) => /sets no permissions/.test(p)));
+    });
+
+    it("the rule checks catch a cluster stack deployed from a GitHub-hosted runner, and kubelogin left interactive or missing", () => {
+        const deploy = read("deploy.yml");
+        const hosted = deploy.replace("runs-on: [self-hosted, linux, llm-serving-deployer]", "runs-on: ubuntu-latest");
+        assert.notEqual(hosted, deploy);
+        assert.ok(problems(hosted).some((p) => /job dev runs pulumi on "ubuntu-latest", not the self-hosted deployer runner/.test(p)));
+        const preview = read("preview.yml");
+        const interactive = preview.replace("AAD_LOGIN_METHOD: azurecli", "AAD_LOGIN_METHOD: devicecode");
+        assert.notEqual(interactive, preview);
+        assert.ok(problems(interactive).some((p) => /pulumi step without AAD_LOGIN_METHOD=azurecli/.test(p)));
+        const noKubelogin = preview.replace("uses: azure/use-kubelogin@v1", "uses: actions/cache@v4");
+        assert.notEqual(noKubelogin, preview);
+        assert.ok(problems(noKubelogin).some((p) => /no kubelogin before pulumi/.test(p)));
+        const planOnDeployer = preview.replace(/(  plan:\n(?:.*\n)*?)    runs-on: ubuntu-latest/, "$1    runs-on: [self-hosted, linux, llm-serving-deployer]");
+        assert.notEqual(planOnDeployer, preview);
+        assert.ok(problems(planOnDeployer).some((p) => /job plan takes the deployer runner without running pulumi/.test(p)));
+    });
+
+    it("jobs that reach a cloud run on the self-hosted deployer runner; the offline plan and CI stay on GitHub-hosted runners", () => {
+        const jobs = FILES.flatMap((f) => Object.entries((parse(read(f)) as Workflow).jobs).map(([name, job]) => ({ id: `${f}:${name}`, job })));
+        const on = (id: string) => jobs.find((j) => j.id === id)!.job["runs-on"];
+        for (const id of ["deploy.yml:dev", "deploy.yml:prod", "preview.yml:pulumi-preview"]) assert.deepEqual(on(id), DEPLOYER_RUNNER, id);
+        for (const id of ["preview.yml:plan", "ci.yml:ci"]) assert.equal(on(id), "ubuntu-latest", id);
+        // The runner's label is the one actionlint is told about.
+        const config = parse(fs.readFileSync(path.join(ROOT, ".github", "actionlint.yaml"), "utf8")) as { "self-hosted-runner": { labels: string[] } };
+        assert.deepEqual(config["self-hosted-runner"].labels, DEPLOYER_RUNNER.filter((l) => !["self-hosted", "linux"].includes(l)));
+    });
+
+    it("the committed stacks and the workflows agree: every cluster's API server admits the deployer runner's range", () => {
+        for (const stack of committedStacks(ROOT)) {
+            const raw = loadStack(ROOT, stack).config["llm-serving:targets"];
+            assert.deepEqual(unreachableClusters(JSON.parse(raw) as Record<string, Record<string, unknown>>), [], stack);
+        }
+        // Negative controls: a range without the runner, a private EKS endpoint, a private AKS cluster.
+        assert.deepEqual(unreachableClusters({ aksGpu: { apiServerAuthorizedRanges: ["198.51.100.0/24"] } }), [`aksGpu.apiServerAuthorizedRanges lacks ${DEPLOYER_EGRESS}`]);
+        assert.deepEqual(unreachableClusters({ eksInf2: {} }), [`eksInf2.apiAccessCidrs lacks ${DEPLOYER_EGRESS}`]);
+        assert.equal(unreachableClusters({ aksGpu: { privateCluster: true } }).length, 1);
+        assert.deepEqual(unreachableClusters({ aksGpu: { existingClusterId: "/subscriptions/x" } }), [], "an existing cluster's ranges are its owner's");
     });
 
     it("deploy: dev on push to main, prod needs dev in the protected prod environment", () => {

@@ -16,7 +16,8 @@ import { routeGuardConf } from "../../../components/k8s/routeGuard";
 import { llamaCppServer, vllmServer } from "../../../components/serving";
 import { aksGpuSchema, azureMlSchema, GGUF_BUILDS, modelSchema } from "../../../config";
 import { AKS, AML } from "./fixtures";
-import { keyVaultName, storageAccountName } from "../../../components/azure/names";
+import { containerRegistryName, keyVaultName, storageAccountName } from "../../../components/azure/names";
+import { deployerPrincipalType } from "../../../components/azure/roles";
 
 const model = modelSchema.parse(undefined);
 const server = vllmServer(model, { accelerator: "nvidia-a100" });
@@ -307,6 +308,7 @@ describe("globally unique Azure names", () => {
         for (const [fn, rule] of [
             [storageAccountName, /^[a-z0-9]{3,24}$/],
             [keyVaultName, /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/],
+            [containerRegistryName, /^[a-zA-Z0-9]{5,50}$/],
         ] as const) {
             const name = fn(SUB, "prod", "gpu-vm");
             assert.match(name, rule);
@@ -314,5 +316,13 @@ describe("globally unique Azure names", () => {
             const others = [fn("00000000-0000-4000-8000-000000000002", "prod", "gpu-vm"), fn(SUB, "dev", "gpu-vm"), fn(SUB, "prod", "azure-ml")];
             assert.equal(new Set([name, ...others]).size, 4);
         }
+    });
+});
+
+describe("the deployer's principal type", () => {
+    it("is User for a person signed in through the Azure CLI or PowerShell, ServicePrincipal for anything else", () => {
+        assert.equal(deployerPrincipalType("04b07795-8ddb-461a-bbee-02f9e1bf7b46"), "User");
+        assert.equal(deployerPrincipalType("1950A258-227B-4E31-A9CF-717495945FC2"), "User");
+        assert.equal(deployerPrincipalType("00000000-0000-4000-8000-00000000c001"), "ServicePrincipal");
     });
 });
