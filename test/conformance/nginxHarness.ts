@@ -88,6 +88,7 @@ export function imageNginxConf(image: string, workDir: string): string {
  * NGINX_ENVSUBST_FILTER (an awk regex; these filters are plain EREs), with the real envsubst.
  */
 export function renderTemplate(template: string, filter: string, env: Record<string, string>): string {
+    requireTool("envsubst", "gettext-base");
     const names = Object.keys(env).filter((n) => new RegExp(filter).test(n));
     const r = spawnSync("envsubst", [names.map((n) => `\${${n}}`).join(" ")], { input: template, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
     if (r.status !== 0) throw new Error(`envsubst: ${r.stderr}`);
@@ -231,6 +232,7 @@ export interface TestCertificate {
 
 /** A throwaway self-signed certificate for localhost/127.0.0.1 (what the mounted TLS Secret provides at run time). */
 export function testCertificate(): TestCertificate {
+    requireTool("openssl", "openssl");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guard-cert-"));
     const r = runTool("openssl", [
         "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
