@@ -60,6 +60,12 @@ function cloudAnswers(mode: StoreMode): CurlRule[] {
 
 /** Runs one boot: a GCP startup script, or a VM's cloud-config (files, then runcmd). */
 function boot(label: string, kind: "gcp" | "vm", text: string, mode: StoreMode): ScriptRun {
+    const run = bootOnce(label, kind, text, mode);
+    sandboxes.push(run.sandbox);
+    return run;
+}
+
+function bootOnce(label: string, kind: "gcp" | "vm", text: string, mode: StoreMode): ScriptRun {
     if (kind === "gcp") return runBoot({ script: text, shell: "bash" }, cloudAnswers(mode));
     const { files, runcmd } = cloudConfigParts(text);
     const permissions = (parse(text) as { write_files: Array<{ permissions?: string }> }).write_files.map((f) => f.permissions);
@@ -68,7 +74,12 @@ function boot(label: string, kind: "gcp" | "vm", text: string, mode: StoreMode):
 }
 
 let scripts: ScriptArtifact[] = [];
+const sandboxes: string[] = [];
 let cloudConfigs: CloudConfigArtifact[] = [];
+
+after(() => {
+    for (const dir of sandboxes.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 before(async function () {
     this.timeout(300_000);
@@ -169,6 +180,7 @@ ENV_FILE=/run/llm-serving.env
 docker run -d --name model-server --env-file "$ENV_FILE" vllm/vllm-openai:v0.11.0
 `;
         const run = runBoot({ script: old, shell: "bash" }, cloudAnswers("forbidden"));
+        sandboxes.push(run.sandbox);
         assert.equal(run.status, 0);
         assert.equal(containerStarts(run, "model-server").length, 1, "the harness sees the keyless start");
         assert.match(run.envFiles[0].content, /^VLLM_API_KEY=$/m);
