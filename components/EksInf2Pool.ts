@@ -17,6 +17,7 @@ import { createKarpenterInfra } from "./aws/karpenterInfra";
 import { INF2_POOL, SERVING_NAMESPACE } from "./aws/labels";
 import { createNetwork } from "./aws/network";
 import { buildProxyDeployment, buildProxyService, proxyConfig } from "./aws/proxy";
+import { ROUTE_GUARD_TEMPLATE_FILE } from "./k8s/routeGuard";
 import { APP_MODULE, buildRayService, buildRayWorkerPdb, SERVE_PORT, serveAppSource, serveServiceName } from "./aws/rayService";
 import { neuronServer, openAiBaseUrl } from "./serving";
 
@@ -201,12 +202,15 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             `${name}-front-conf`,
             {
                 metadata: { name: "llm-front-conf", namespace: SERVING_NAMESPACE },
-                data: { "default.conf": proxyConfig(`${serveServiceName(RAY_SERVICE_NAME)}.${SERVING_NAMESPACE}.svc.cluster.local`, SERVE_PORT) },
+                data: { [ROUTE_GUARD_TEMPLATE_FILE]: proxyConfig(`${serveServiceName(RAY_SERVICE_NAME)}.${SERVING_NAMESPACE}.svc.cluster.local`, SERVE_PORT) },
             },
             nsOpts,
         );
         // The builder is typed by kubernetes-models (and schema-validated in tests); its IntOrString unions differ from the SDK's.
-        new Deployment(`${name}-front`, buildProxyDeployment("llm-front", "llm-front-conf") as DeploymentArgs, { ...k8sOpts, dependsOn: [ns, proxyConf] });
+        new Deployment(`${name}-front`, buildProxyDeployment("llm-front", "llm-front-conf", { name: "llm-api-key", key: "key" }) as DeploymentArgs, {
+            ...k8sOpts,
+            dependsOn: [ns, proxyConf, apiKeySecret],
+        });
         new Service(`${name}-front`, buildProxyService("llm-front"), nsOpts);
         const nlb = createFrontDoor(
             name,

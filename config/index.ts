@@ -83,7 +83,13 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
             } else if (value !== UNDECRYPTED_SECRET) {
                 // The plan cannot decrypt `secure:` values; their shape is checked when Pulumi runs.
                 const problem =
-                    key === TLS_KEYS.certificate ? certificateProblem(value) : key === TLS_KEYS.privateKey ? privateKeyProblem(value) : undefined;
+                    key === TLS_KEYS.certificate
+                        ? certificateProblem(value)
+                        : key === TLS_KEYS.privateKey
+                          ? privateKeyProblem(value)
+                          : key === "apiKey"
+                            ? apiKeyProblem(value)
+                            : undefined;
                 if (problem) problems.push(`${fullKey}: ${problem} (value not shown)`);
             }
         } else {
@@ -113,6 +119,16 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
                 ? { certificate: secret(TLS_KEYS.certificate)!, privateKey: secret(TLS_KEYS.privateKey)! }
                 : undefined,
     };
+}
+
+/**
+ * The route guards compare the bearer key inside their nginx config (substituted at start), where
+ * quotes, spaces, `$`, `;` or braces would change its meaning: keys are token characters only.
+ */
+export function apiKeyProblem(value: string): string | undefined {
+    return /^[A-Za-z0-9._~+\/=-]+$/.test(value)
+        ? undefined
+        : "must contain only letters, digits and . _ ~ + / = - (e.g. openssl rand -hex 24)";
 }
 
 /**

@@ -1,5 +1,16 @@
 import { ModelServerSpec, shellQuote } from "../serving";
-import { ROUTE_GUARD_GROUP, ROUTE_GUARD_IMAGE, ROUTE_GUARD_TLS_DIR, routeGuardConf, routeGuardPort } from "../k8s/routeGuard";
+import {
+    ROUTE_GUARD_GROUP,
+    ROUTE_GUARD_IMAGE,
+    ROUTE_GUARD_KEY_ENV,
+    ROUTE_GUARD_TEMPLATE_DIR,
+    ROUTE_GUARD_TEMPLATE_FILE,
+    ROUTE_GUARD_TLS_DIR,
+    routeGuardConf,
+    routeGuardEnvsubstFilter,
+    routeGuardPort,
+} from "../k8s/routeGuard";
+import { FETCH_FUNCTION, REQUIRE_VALUE_FUNCTION } from "../secretFetch";
 
 /**
  * Pure builders for the single-VM target: its network security rules and its cloud-init.
@@ -77,6 +88,11 @@ export interface CloudInitArgs {
 }
 
 const HOST_CACHE_DIR = "/var/lib/llm-serving/cache";
+/** Root-only env files on tmpfs: the server's secrets, and the route guard's copy of the key. */
+export const ENV_FILE = "/run/llm-serving.env";
+export const GUARD_ENV_FILE = "/run/llm-serving-guard.env";
+/** The route guard's config template (no key in it: the image's entrypoint substitutes it at start). */
+export const GUARD_TEMPLATE_FILE = "/etc/llm-serving/route-guard.conf.template";
 /** Root-only directory on tmpfs (/run) for the certificate and key: never on disk. */
 export const HOST_TLS_DIR = "/run/llm-serving-tls";
 
@@ -95,27 +111,72 @@ export function buildCloudInit(args: CloudInitArgs): string {
 # Reads the model server's secrets from Key Vault with the VM's managed identity. The VM has
 # exactly one (user-assigned) identity, so IMDS issues its token without a client_id: the
 # script needs no value Azure only assigns at creation, and stays known at preview.
+# The unit runs this before the server: an unreadable or empty secret (after retries) fails it,
+# and systemd then never starts the server.
 set -euo pipefail
-TOKEN=$(curl -sf -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net" | jq -r .access_token)
-read_secret() { curl -sf -H "Authorization: Bearer $TOKEN" "${vault}/secrets/$1?api-version=7.4" | jq -r .value; }
 umask 077
+
+${FETCH_FUNCTION}
+
+${REQUIRE_VALUE_FUNCTION}
+
+# A Key Vault secret's value into a file (no trailing newline added).
+read_secret() {
+  fetch "\${WORK}/response" "${vault}/secrets/$1?api-version=7.4" -H "Authorization: Bearer \${TOKEN}"
+  jq -j '.value // empty' "\${WORK}/response" > "$2"
+  rm -f "\${WORK}/response"
+  require_value "$2" "secret $1"
+}
+
+# env_line NAME FILE: NAME=<file's content> as docker's --env-file reads it.
+env_line() {
+  printf '%s=' "$1"
+  cat "$2"
+  printf '\\n'
+}
+
+WORK=$(mktemp -d -p /run llm-serving.XXXXXX)
+trap 'rm -rf "\${WORK}"' EXIT
+
+fetch "\${WORK}/token.json" "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net" -H Metadata:true
+jq -j '.access_token // empty' "\${WORK}/token.json" > "\${WORK}/token"
+require_value "\${WORK}/token" "the managed identity's token"
+TOKEN=$(cat "\${WORK}/token")
+
+read_secret ${args.apiKeySecret} "\${WORK}/api-key"
+${args.hfTokenSecret ? `read_secret ${args.hfTokenSecret} "\${WORK}/hf-token"
+` : ""}{
+  env_line ${server.secretEnv.apiKey} "\${WORK}/api-key"
+${args.hfTokenSecret ? `  env_line ${server.secretEnv.hfToken} "\${WORK}/hf-token"
+` : ""}} > ${ENV_FILE}
+# The route guard checks the key too; it gets nothing else.
 {
-  printf '%s=%s\\n' ${server.secretEnv.apiKey} "$(read_secret ${args.apiKeySecret})"
-${args.hfTokenSecret ? `  printf '%s=%s\\n' ${server.secretEnv.hfToken} "$(read_secret ${args.hfTokenSecret})"\n` : ""}} > /run/llm-serving.env
+  env_line ${ROUTE_GUARD_KEY_ENV} "\${WORK}/api-key"
+  echo 'NGINX_ENVSUBST_FILTER=${routeGuardEnvsubstFilter(true)}'
+  echo 'NGINX_ENTRYPOINT_LOCAL_RESOLVERS=1'
+} > ${GUARD_ENV_FILE}
 ${tls ? tlsFiles(tls) : ""}`;
     const startScript = `#!/bin/bash
 # Runs the model server (not published) and the route guard (published on ${clientPort(tls !== undefined)}${tls ? ", HTTPS" : ""}).
 set -euo pipefail
+# Never without the key (llm-serving-secrets writes it; this refuses a manual start without it).
+for f in ${ENV_FILE} ${GUARD_ENV_FILE}; do
+  if ! grep -q '^[A-Z_]*API_KEY=.' "\${f}"; then
+    echo "llm-serving: no API key in \${f}; not starting" >&2
+    exit 1
+  fi
+done
 docker network inspect llm-serving >/dev/null 2>&1 || docker network create llm-serving
 docker rm -f model-server route-guard 2>/dev/null || true
 mkdir -p ${HOST_CACHE_DIR}
 docker run -d --name model-server --network llm-serving --restart unless-stopped \\
-  --env-file /run/llm-serving.env ${args.gpu ? "--gpus all --ipc host " : ""}\\
+  --env-file ${ENV_FILE} ${args.gpu ? "--gpus all --ipc host " : ""}\\
   --volume ${HOST_CACHE_DIR}:/root/.cache \\
   ${server.image} ${server.args.map(shellQuote).join(" ")}
 docker run -d --name route-guard --network llm-serving --restart unless-stopped \\
   --publish ${clientPort(tls !== undefined)}:${guardPort} \\
-  --volume /etc/llm-serving/route-guard.conf:/etc/nginx/conf.d/default.conf:ro \\
+  --env-file ${GUARD_ENV_FILE} \\
+  --volume ${GUARD_TEMPLATE_FILE}:${ROUTE_GUARD_TEMPLATE_DIR}/${ROUTE_GUARD_TEMPLATE_FILE}:ro \\
 ${tls ? `  --volume ${HOST_TLS_DIR}/tls.crt:${ROUTE_GUARD_TLS_DIR}/tls.crt:ro --volume ${HOST_TLS_DIR}/tls.key:${ROUTE_GUARD_TLS_DIR}/tls.key:ro \\\n` : ""}  ${ROUTE_GUARD_IMAGE}
 `;
     const unit = `[Unit]
@@ -162,8 +223,10 @@ packages:
 ${args.gpu ? "  - ubuntu-drivers-common\n" : ""}write_files:
 ${file("/usr/local/bin/llm-serving-secrets", "0700", secretsScript)}
 ${file("/usr/local/bin/llm-serving-start", "0700", startScript)}
-${file("/etc/llm-serving/route-guard.conf", "0644", routeGuardConf({
+${file(GUARD_TEMPLATE_FILE, "0644", routeGuardConf({
     upstream: `model-server:${server.port}`,
+    // Docker's embedded DNS (the container's resolver): the guard starts before the server's name exists.
+    resolve: true,
     ...(tls ? { tls: { certificateFile: `${ROUTE_GUARD_TLS_DIR}/tls.crt`, privateKeyFile: `${ROUTE_GUARD_TLS_DIR}/tls.key` } } : {}),
 }))}
 ${file("/etc/systemd/system/llm-serving.service", "0644", unit)}
@@ -179,8 +242,8 @@ ${runcmd.map((c) => `  - ${JSON.stringify(c)}`).join("\n")}
  */
 function tlsFiles(tls: NonNullable<CloudInitArgs["tls"]>): string {
     return `install -d -m 0700 -o root -g root ${HOST_TLS_DIR}
-read_secret ${tls.certificateSecret} > ${HOST_TLS_DIR}/tls.crt
-read_secret ${tls.privateKeySecret} > ${HOST_TLS_DIR}/tls.key
+read_secret ${tls.certificateSecret} ${HOST_TLS_DIR}/tls.crt
+read_secret ${tls.privateKeySecret} ${HOST_TLS_DIR}/tls.key
 chown root:${ROUTE_GUARD_GROUP} ${HOST_TLS_DIR}/tls.crt ${HOST_TLS_DIR}/tls.key
 chmod 0440 ${HOST_TLS_DIR}/tls.crt ${HOST_TLS_DIR}/tls.key
 `;

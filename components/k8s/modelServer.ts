@@ -8,9 +8,10 @@ import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { HF_CACHE_PATH, ModelServerSpec } from "../serving";
 import {
-    ROUTE_GUARD_CONF_FILE,
     ROUTE_GUARD_GROUP,
     ROUTE_GUARD_PORT_NAME,
+    ROUTE_GUARD_RENDERED_VOLUME,
+    ROUTE_GUARD_TEMPLATE_FILE,
     ROUTE_GUARD_TLS_DIR,
     ROUTE_GUARD_TLS_PORT_NAME,
     routeGuardConf,
@@ -92,7 +93,7 @@ export function modelProbes(server: ModelServerSpec): {
     };
 }
 
-/** The route guard's nginx config as a ConfigMap (upstream: the model server in the same pod). */
+/** The route guard's nginx config template as a ConfigMap (upstream: the model server in the same pod); no key in it. */
 export function routeGuardConfigMap(
     w: Pick<ModelServerWorkload, "name" | "namespace" | "labels" | "server" | "tlsSecretName">,
 ): Built<IConfigMap> {
@@ -101,7 +102,7 @@ export function routeGuardConfigMap(
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: `${w.name}-route-guard`, namespace: w.namespace, labels: objectLabels(w) },
-        data: { [ROUTE_GUARD_CONF_FILE]: routeGuardConf({ upstream: `127.0.0.1:${w.server.port}`, ...(tls ? { tls } : {}) }) },
+        data: { [ROUTE_GUARD_TEMPLATE_FILE]: routeGuardConf({ upstream: `127.0.0.1:${w.server.port}`, ...(tls ? { tls } : {}) }) },
     };
 }
 
@@ -158,12 +159,19 @@ export function modelServerDeployment(w: ModelServerWorkload): BuiltWithSpec<IDe
                             ],
                             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
                         },
-                        routeGuardContainer("route-guard-conf", w.tlsSecretName ? "route-guard-tls" : undefined),
+                        routeGuardContainer({
+                            templateVolume: "route-guard-conf",
+                            renderedVolume: ROUTE_GUARD_RENDERED_VOLUME,
+                            apiKey: { name: w.secretName, key: SECRET_DATA_KEYS.apiKey },
+                            ...(w.tlsSecretName ? { tlsVolume: "route-guard-tls" } : {}),
+                        }),
                     ],
                     volumes: [
                         { name: "hf-cache", emptyDir: { sizeLimit: w.cacheSize ?? "40Gi" } },
                         { name: "shm", emptyDir: { medium: "Memory", sizeLimit: shm } },
                         { name: "route-guard-conf", configMap: { name: `${w.name}-route-guard` } },
+                        // The entrypoint renders the template here (the image's own conf.d, with its demo site, is hidden).
+                        { name: ROUTE_GUARD_RENDERED_VOLUME, emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
                         // Mounted in the guard only; readable by owner and group (fsGroup: nginx's group), no one else.
                         ...(w.tlsSecretName ? [{ name: "route-guard-tls", secret: { secretName: w.tlsSecretName, defaultMode: 0o440 } }] : []),
                     ],

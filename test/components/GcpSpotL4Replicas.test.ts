@@ -163,12 +163,14 @@ describe("GCP pure builders", () => {
             serviceAccountEmail: "sa@p.iam.gserviceaccount.com",
             gpuCount: 2,
         });
-        assert.match(script, /secretmanager\.googleapis\.com\/v1\/projects\/p\/secrets\/k\/versions\/latest:access/);
+        assert.match(script, /secretmanager\.googleapis\.com\/v1\/\$1\/versions\/latest:access/);
+        assert.match(script, /^read_secret projects\/p\/secrets\/k "\$\{WORK\}\/api-key"$/m);
+        assert.ok(!/printf [^\n]*\$\(/.test(script), "no command substitution as a printf argument: its failure escapes set -e");
         assert.match(script, /--device \/dev\/nvidia0:\/dev\/nvidia0 --device \/dev\/nvidia1:\/dev\/nvidia1 /);
         assert.match(script, /--tensor-parallel-size 2/);
         assert.match(script, /vllm\/vllm-openai:v\d+\.\d+\.\d+ /);
         assert.ok(!script.includes("HF_TOKEN="), "no HF token line without an HF secret");
-        assert.match(script, /--env-file "\$ENV_FILE"/);
+        assert.match(script, /--env-file "\$\{ENV_FILE\}"/);
     });
 
     it("armor admits anyone holding the key when no CIDRs are set, but only /v1/ routes", () => {

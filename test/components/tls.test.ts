@@ -109,7 +109,7 @@ describe("TLS with a domain and the stack's certificate, under mocks", function 
         assert.deepEqual(rules.map((r) => r.destinationPortRange), ["443", "22"]);
         const customData = Buffer.from(String(obj(one(resources, T.vm), "osProfile").customData), "base64").toString("utf8");
         assert.match(customData, /install -d -m 0700 -o root -g root \/run\/llm-serving-tls/);
-        assert.match(customData, /read_secret tls-private-key > \/run\/llm-serving-tls\/tls\.key/);
+        assert.match(customData, /read_secret tls-private-key \/run\/llm-serving-tls\/tls\.key/);
         assert.match(customData, /--publish 443:8443/);
         assert.doesNotMatch(customData, /--publish 8000:/);
         assert.match(customData, /listen 8443 ssl;/);

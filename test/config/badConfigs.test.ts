@@ -242,6 +242,11 @@ const ROWS: readonly Row[] = [
         problems: ["llm-serving:apiKey: must be a secret; set it with: pulumi config set --secret llm-serving:apiKey <value>"],
     },
     {
+        what: "API key with characters the route guard's config cannot carry",
+        config: raw({ "llm-serving:apiKey": 'sk-"; return 200; #' }, ["llm-serving:apiKey"]),
+        problems: ["llm-serving:apiKey: must contain only letters, digits and . _ ~ + / = - (e.g. openssl rand -hex 24) (value not shown)"],
+    },
+    {
         what: "targets given as a plain string",
         config: raw({ "llm-serving:targets": "gcpSpotL4" }),
         problems: [

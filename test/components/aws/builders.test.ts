@@ -314,7 +314,7 @@ describe("consistency checks (the check that would have caught the blueprint's P
         assert.deepEqual(checkWorkersFitInstanceTypes(big, [wide], INF2_CAPACITY), []);
     });
     it("checks probe and Service ports against the proxy container and the Serve port", async () => {
-        const d = buildProxyDeployment("llm-front", "conf");
+        const d = buildProxyDeployment("llm-front", "conf", { name: "llm-api-key", key: "key" });
         const s = buildProxyService("llm-front");
         assert.deepEqual(checkProxyPorts(d, s, rs, SERVE_PORT), []);
         assert.match(checkProxyPorts(d, s, rs, 9000)[0], /forwards to port 9000/);
@@ -328,8 +328,17 @@ describe("consistency checks (the check that would have caught the blueprint's P
     it("exposes only /v1/ routes through the proxy", () => {
         const conf = proxyConfig("llm-serve-svc.llm-serving.svc.cluster.local", SERVE_PORT);
         assert.match(conf, /location \/v1\/ \{/);
-        assert.match(conf, /location \/ \{ return 404; \}/);
+        assert.match(conf, /location \/ \{\s+return 403;/);
         assert.match(conf, new RegExp(`listen ${PROXY_PORT};`));
+    });
+    it("resolves the Serve Service per request through the cluster DNS, so nginx starts before KubeRay creates it", () => {
+        const conf = proxyConfig("llm-serve-svc.llm-serving.svc.cluster.local", SERVE_PORT);
+        // A literal host in proxy_pass is resolved once at start: nginx exits if the Service does not exist yet.
+        assert.match(conf, /resolver \$\{NGINX_LOCAL_RESOLVERS\} valid=10s/);
+        assert.match(conf, new RegExp(`set \\$llm_upstream llm-serve-svc\\.llm-serving\\.svc\\.cluster\\.local:${SERVE_PORT};\\s+proxy_pass http://\\$llm_upstream;`));
+        const env = buildProxyDeployment("llm-front", "conf", { name: "llm-api-key", key: "key" }).spec!.template.spec!.containers[0].env!;
+        assert.deepEqual(env.find((e) => e.name === "NGINX_ENTRYPOINT_LOCAL_RESOLVERS")?.value, "1");
+        assert.deepEqual(env.find((e) => e.name === "ROUTE_GUARD_API_KEY")?.valueFrom?.secretKeyRef, { name: "llm-api-key", key: "key", optional: false });
     });
 });
 

@@ -113,7 +113,8 @@ describe("Kubernetes model server builders (validated against the Kubernetes sch
         for (const c of pod.containers) {
             assert.match(c.image!, /:[\w.-]+$/);
             assert.ok(!c.image!.endsWith(":latest"));
-            for (const e of c.env ?? []) {
+            // Plain values only for the guard's entrypoint switches, which are not secrets.
+            for (const e of (c.env ?? []).filter((v) => !v.name.startsWith("NGINX_"))) {
                 assert.equal(e.value, undefined);
                 assert.equal(e.valueFrom!.secretKeyRef!.name, "model-server-secrets");
             }
@@ -145,12 +146,34 @@ describe("Kubernetes model server builders (validated against the Kubernetes sch
 });
 
 describe("route guard", () => {
+    const conf = routeGuardConf({ upstream: "127.0.0.1:8000" });
     it("proxies only /v1/ and refuses everything else", () => {
-        const conf = routeGuardConf({ upstream: "127.0.0.1:8000" });
-        assert.match(conf, /location \/v1\/ \{\s+proxy_pass http:\/\/127\.0\.0\.1:8000;/);
+        assert.match(conf, /location \/v1\/ \{[\s\S]*proxy_pass http:\/\/127\.0\.0\.1:8000;[\s\S]*location = \/guard-healthz/);
         assert.match(conf, /location \/ \{\s+return 403;/);
         assert.match(conf, /proxy_buffering off;/);
         assert.ok(!/location = \/health\b/.test(conf), "the model's /health is not exposed");
+    });
+    it("checks the bearer key itself, from the environment, and fails to start without one", () => {
+        assert.match(conf, /set \$llm_api_key \$\{ROUTE_GUARD_API_KEY\};/);
+        assert.match(conf, /if \(\$http_authorization != "Bearer \$llm_api_key"\) \{[^}]*return 401 /);
+    });
+    it("forwards only canonical targets, hides its version and sets the forwarding headers", () => {
+        assert.match(conf, /if \(\$request_uri != "\$uri\$is_args\$args"\) \{\s+return 400 /);
+        assert.match(conf, /server_tokens off;/);
+        assert.match(conf, /proxy_set_header X-Forwarded-For \$remote_addr;/);
+        assert.match(conf, /proxy_set_header X-Forwarded-Proto \$scheme;/);
+    });
+    it("mounts a template with no key in it, and takes the key from the Secret", () => {
+        const cm = routeGuardConfigMap(workload);
+        assert.deepEqual(Object.keys(cm.data!), ["default.conf.template"]);
+        const guard = modelServerDeployment(workload).spec.template.spec!.containers.find((c) => c.name === "route-guard")!;
+        assert.deepEqual(guard.env!.find((e) => e.name === "ROUTE_GUARD_API_KEY")?.valueFrom?.secretKeyRef, {
+            name: workload.secretName,
+            key: "api-key",
+            optional: false,
+        });
+        assert.equal(guard.env!.find((e) => e.name === "NGINX_ENVSUBST_FILTER")?.value, "^ROUTE_GUARD_API_KEY$");
+        assert.deepEqual(guard.volumeMounts!.map((m) => m.mountPath), ["/etc/nginx/templates", "/etc/nginx/conf.d"]);
     });
 });
 
@@ -253,7 +276,9 @@ describe("VM builders", () => {
         assert.ok(ci.includes("metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net\""));
         assert.ok(!ci.includes("client_id="));
         assert.ok(ci.includes("https://kv-example.vault.azure.net/secrets/$1?api-version=7.4"));
-        assert.ok(ci.includes("> /run/llm-serving.env"));
+        assert.ok(ci.includes("} > /run/llm-serving.env"));
+        assert.ok(ci.includes("} > /run/llm-serving-guard.env"));
+        assert.ok(!/printf [^\n]*\$\(/.test(ci), "no command substitution as a printf argument: its failure escapes set -e");
         assert.ok(ci.includes("umask 077"));
         assert.equal((ci.match(/--publish/g) ?? []).length, 1);
         assert.ok(ci.includes("--publish 8000:8080"));
@@ -265,7 +290,7 @@ describe("VM builders", () => {
         assert.deepEqual(rules.map((r) => r.destinationPortRange), ["443"]);
         const ci = buildCloudInit({ ...args, tls: { certificateSecret: "tls-certificate", privateKeySecret: "tls-private-key" } });
         assert.ok(ci.includes("install -d -m 0700 -o root -g root /run/llm-serving-tls"));
-        assert.ok(ci.includes("read_secret tls-certificate > /run/llm-serving-tls/tls.crt"));
+        assert.ok(ci.includes("read_secret tls-certificate /run/llm-serving-tls/tls.crt"));
         assert.ok(ci.includes("chmod 0440 /run/llm-serving-tls/tls.crt /run/llm-serving-tls/tls.key"));
         assert.equal((ci.match(/--publish/g) ?? []).length, 1);
         assert.ok(ci.includes("--publish 443:8443"));
