@@ -36,6 +36,7 @@ import {
 } from "./k8s/modelServer";
 import { openAiBaseUrl } from "./serving";
 import { azureVllmServer } from "./azure/server";
+import { modelAccessOf } from "./modelAccess";
 
 export interface AksGpuNodePoolArgs {
     /** Validated `targets.aksGpu` config. */
@@ -81,7 +82,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: AksGpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("llm-serving:azure:AksGpuNodePool", name, {}, opts);
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:azure:AksGpuNodePool", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config, tags } = args;
         const size = AZURE_GPU_SIZES[config.vmSize];

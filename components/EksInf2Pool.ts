@@ -18,6 +18,7 @@ import { createNetwork } from "./aws/network";
 import { buildProxyDeployment, buildProxyService, proxyConfig } from "./aws/proxy";
 import { APP_MODULE, buildRayService, SERVE_PORT, serveAppSource, serveServiceName } from "./aws/rayService";
 import { neuronServer, openAiBaseUrl } from "./serving";
+import { modelAccessOf } from "./modelAccess";
 
 export interface EksInf2PoolArgs {
     /** Validated `targets.eksInf2` config. */
@@ -52,7 +53,8 @@ export class EksInf2Pool extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: EksInf2PoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("llm-serving:aws:EksInf2Pool", name, {}, opts);
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:aws:EksInf2Pool", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config } = args;
         const region = config.region;

@@ -8,6 +8,7 @@ import { GcpSpotL4Config, L4_COUNT, ModelConfig, TlsCertificate } from "../confi
 import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "./gcp/names";
 import { buildStartupScript } from "./gcp/startupScript";
 import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "./serving";
+import { modelAccessOf } from "./modelAccess";
 
 export interface GcpSpotL4ReplicasArgs {
     /** Validated `targets.gcpSpotL4` config. */
@@ -50,7 +51,8 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
     public readonly apiKey: pulumi.Output<string>;
 
     constructor(name: string, args: GcpSpotL4ReplicasArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("llm-serving:gcp:GcpSpotL4Replicas", name, {}, opts);
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:gcp:GcpSpotL4Replicas", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config, labels } = args;
         const { project, region } = config;

@@ -13,6 +13,7 @@ export * from "./targets/aksGpu";
 export * from "./targets/azureMl";
 export * from "./targets/gpuVm";
 export * from "./gguf";
+export * from "./models";
 export { certificateProblem, privateKeyProblem, splitCertificateChain, UNDECRYPTED_SECRET } from "./tls";
 
 /** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */

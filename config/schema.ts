@@ -35,6 +35,11 @@ export const modelSchema = z
                 .string()
                 .regex(/^[\w.-]{1,64}$/, { error: "must be a commit hash or tag" })
                 .optional(),
+            /**
+             * The repository is gated (downloads need llm-serving:hfToken from an account that
+             * accepted its terms). @default true for publishers known to gate (config/models.ts)
+             */
+            gated: z.boolean({ error: "must be true or false" }).optional(),
         },
         { error: "must be an object" },
     )
