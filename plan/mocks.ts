@@ -14,6 +14,8 @@ export interface PlannedResource {
     readonly inputs: Record<string, unknown>;
     /** Input property name -> URNs of the resources that property's value came from. */
     readonly propertyDependencies: Record<string, string[]>;
+    /** URNs of the resources named in its `dependsOn` (and those the SDK adds for its inputs). */
+    readonly dependencies?: string[];
     readonly custom: boolean;
 }
 
@@ -98,6 +100,7 @@ function recordParents(
         getParent(): string;
         getProvider(): string;
         getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }, key: string) => void): void };
+        getDependenciesList(): string[];
     };
     type Resp = { getUrn(): string };
     const monitor = pulumi.runtime.getMonitor() as unknown as {
@@ -123,6 +126,7 @@ function recordParents(
                     provider: req.getProvider() || null,
                     inputs: redactSecrets(seen?.inputs ?? {}) as Record<string, unknown>,
                     propertyDependencies,
+                    dependencies: req.getDependenciesList(),
                     custom: seen?.custom ?? true,
                 });
             }
