@@ -30,7 +30,7 @@ export interface EksInf2PoolArgs {
     readonly apiKey?: pulumi.Input<string>;
     /** Hugging Face token, for gated models. */
     readonly hfToken?: pulumi.Input<string>;
-    /** The stack's certificate; required with `config.domain` (the NLB then terminates TLS on 443). */
+    /** The stack's certificate, for `config.domain` without `acmCertificateArn` (the NLB then terminates TLS on 443). */
     readonly tls?: TlsCertificate;
 }
 
@@ -61,11 +61,12 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         // Cluster names must be unique per account and region: one per stack.
         const clusterName = `${name}-${pulumi.getStack()}`;
         const tags = { ...args.tags };
-        if (config.domain && !args.tls) {
+        if (config.domain && !args.tls && !config.acmCertificateArn) {
             // The config schema refuses this; a backstop for direct use of the component.
-            throw new Error(`${name}: domain ${config.domain} needs the stack's TLS certificate`);
+            throw new Error(`${name}: domain ${config.domain} needs acmCertificateArn or the stack's TLS certificate`);
         }
-        const tls = config.domain ? args.tls : undefined;
+        // An ACM certificate by ARN when configured (no secret in the stack), else the stack's certificate.
+        const tls = config.domain ? (config.acmCertificateArn ? { certificateArn: config.acmCertificateArn } : args.tls) : undefined;
 
         const apiKey = pulumi.secret(
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,

@@ -58,3 +58,37 @@ export const domain = z
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
         error: "must be a lowercase DNS name such as llm.example.com",
     });
+
+/**
+ * Explicit opt-in to a public endpoint over plain HTTP: clients send the API key as a bearer token,
+ * which plain HTTP carries across the network in clear. Development only: the `endpoint-tls`
+ * policy is mandatory in prod and refuses the resulting plaintext listener. @default false
+ */
+export const plaintextHttp = z.boolean({ error: "must be true or false" }).default(false);
+
+/**
+ * A public endpoint serves HTTPS (`domain`) or opts in to plain HTTP (`plaintextHttp: true`), never
+ * neither and never both. `howTls` says how this target gets its certificate.
+ */
+export function checkEndpointTls(
+    cfg: { readonly domain?: string; readonly plaintextHttp: boolean },
+    isPublic: boolean,
+    howTls: string,
+    ctx: z.RefinementCtx,
+): void {
+    if (cfg.domain !== undefined && cfg.plaintextHttp) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["plaintextHttp"],
+            input: cfg.plaintextHttp,
+            message: "must not be true together with domain (the endpoint then serves HTTPS only)",
+        });
+    } else if (cfg.domain === undefined && isPublic && !cfg.plaintextHttp) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["domain"],
+            input: undefined,
+            message: `must be set for a public endpoint, which receives the API key as a bearer token: serve HTTPS under this name (${howTls}), or opt in to plain HTTP with plaintextHttp: true (development only; the endpoint-tls policy refuses it in prod)`,
+        });
+    }
+}

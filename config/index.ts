@@ -126,10 +126,13 @@ function checkTls(targets: TargetsConfig, isSet: (key: string) => boolean): stri
     }
     if (hasCert) return [];
     const problems: string[] = [];
+    // Targets with a certificate source of their own (ACME on AKS, an ACM certificate on EKS) need no stack certificate.
+    const ownSource = { aksGpu: targets.aksGpu?.acme !== undefined, eksInf2: targets.eksInf2?.acmCertificateArn !== undefined, gpuVm: false };
     for (const target of STACK_CERT_TARGETS) {
-        if (targets[target]?.domain !== undefined) {
+        if (targets[target]?.domain !== undefined && !ownSource[target]) {
+            const own = target === "aksGpu" ? "set targets.aksGpu.acme (cert-manager with Let's Encrypt), or " : target === "eksInf2" ? "set targets.eksInf2.acmCertificateArn (an ACM certificate), or " : "";
             problems.push(
-                `${NAMESPACE}:targets.${target}.domain: serving HTTPS needs the stack's certificate; set ${cert} and ${key} (${setBoth}), or remove domain for plain HTTP (development only)`,
+                `${NAMESPACE}:targets.${target}.domain: serving HTTPS needs a certificate: ${own}set ${cert} and ${key} (${setBoth}); or remove domain and set plaintextHttp: true (development only)`,
             );
         }
     }
