@@ -66,16 +66,8 @@ export const domain = z
  */
 export const plaintextHttp = z.boolean({ error: "must be true or false" }).default(false);
 
-/**
- * A public endpoint serves HTTPS (`domain`) or opts in to plain HTTP (`plaintextHttp: true`), never
- * neither and never both. `howTls` says how this target gets its certificate.
- */
-export function checkEndpointTls(
-    cfg: { readonly domain?: string; readonly plaintextHttp: boolean },
-    isPublic: boolean,
-    howTls: string,
-    ctx: z.RefinementCtx,
-): void {
+/** `domain` and `plaintextHttp: true` contradict each other: the endpoint serves HTTPS only with a domain. */
+export function checkPlaintextWithDomain(cfg: { readonly domain?: string; readonly plaintextHttp: boolean }, ctx: z.RefinementCtx): void {
     if (cfg.domain !== undefined && cfg.plaintextHttp) {
         ctx.addIssue({
             code: "custom",
@@ -83,12 +75,19 @@ export function checkEndpointTls(
             input: cfg.plaintextHttp,
             message: "must not be true together with domain (the endpoint then serves HTTPS only)",
         });
-    } else if (cfg.domain === undefined && isPublic && !cfg.plaintextHttp) {
-        ctx.addIssue({
-            code: "custom",
-            path: ["domain"],
-            input: undefined,
-            message: `must be set for a public endpoint, which receives the API key as a bearer token: serve HTTPS under this name (${howTls}), or opt in to plain HTTP with plaintextHttp: true (development only; the endpoint-tls policy refuses it in prod)`,
-        });
     }
+}
+
+/**
+ * Why a public endpoint is neither HTTPS (`domain`) nor explicitly plain HTTP (`plaintextHttp:
+ * true`), or undefined. `howTls` says how this target gets its certificate. Checked across the
+ * stack (config/index.ts), after the schema: the rule is about what faces the internet.
+ */
+export function publicPlaintextProblem(
+    cfg: { readonly domain?: string; readonly plaintextHttp: boolean },
+    isPublic: boolean,
+    howTls: string,
+): string | undefined {
+    if (cfg.domain !== undefined || !isPublic || cfg.plaintextHttp) return undefined;
+    return `must be set for a public endpoint, which receives the API key as a bearer token: serve HTTPS under this name (${howTls}), or opt in to plain HTTP with plaintextHttp: true (development only; the endpoint-tls policy refuses it in prod)`;
 }

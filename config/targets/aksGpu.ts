@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkEndpointTls, domain, int, oneOf, plaintextHttp, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, oneOf, plaintextHttp, range } from "../fields";
 import {
     adminCidrs,
     AKS_CLUSTER_ID,
@@ -136,7 +136,7 @@ export const aksGpuSchema = z
     )
     .superRefine((cfg, ctx) => {
         checkSizeAndSpot(cfg, "vmSize", ctx);
-        checkEndpointTls(cfg, true, "with acme, cert-manager and Let's Encrypt through Azure DNS, or the stack's certificate", ctx);
+        checkPlaintextWithDomain(cfg, ctx);
         if (cfg.acme && cfg.existingClusterId) {
             ctx.addIssue({
                 code: "custom",

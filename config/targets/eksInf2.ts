@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkEndpointTls, cidr, domain, int, oneOf, plaintextHttp, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, cidr, domain, int, oneOf, plaintextHttp, range } from "../fields";
 
 /**
  * What the program can deploy and price on AWS. Every region and instance type listed here has a
@@ -157,7 +157,7 @@ export const eksInf2Schema = z
         { error: "must be an object" },
     )
     .superRefine((cfg, ctx) => {
-        checkEndpointTls(cfg, true, "with acmCertificateArn, a free ACM certificate, or the stack's certificate", ctx);
+        checkPlaintextWithDomain(cfg, ctx);
         if (cfg.acmCertificateArn !== undefined) {
             const region = ACM_CERTIFICATE_ARN.exec(cfg.acmCertificateArn)?.[1];
             if (cfg.domain === undefined) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkEndpointTls, domain, int, oneOf, plaintextHttp, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, oneOf, plaintextHttp, range } from "../fields";
 
 /**
  * What the program can deploy and price on GCP. Every machine type and region listed here has a
@@ -68,7 +68,7 @@ export const gcpSpotL4Schema = z
         { error: "must be an object" },
     )
     .superRefine((cfg, ctx) => {
-        checkEndpointTls(cfg, true, "a Google-managed certificate needs only the domain, at no cost", ctx);
+        checkPlaintextWithDomain(cfg, ctx);
         if (cfg.certificate !== undefined && cfg.domain === undefined) {
             ctx.addIssue({
                 code: "custom",

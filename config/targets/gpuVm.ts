@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkEndpointTls, domain, int, oneOf, plaintextHttp } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, oneOf, plaintextHttp } from "../fields";
 import {
     adminCidrs,
     AZURE_CPU_SIZE_NAMES,
@@ -60,7 +60,7 @@ export const gpuVmSchema = z
     )
     .superRefine((cfg, ctx) => {
         checkSizeAndSpot(cfg, "vmSize", ctx);
-        checkEndpointTls(cfg, cfg.publicIp, "with the stack's certificate, llm-serving:tlsCertificate and tlsPrivateKey", ctx);
+        checkPlaintextWithDomain(cfg, ctx);
         if (cfg.publicIp && cfg.allowedCidrs.length === 0) {
             ctx.addIssue({
                 code: "custom",

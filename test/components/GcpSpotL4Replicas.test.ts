@@ -28,6 +28,7 @@ const GCP = {
     region: "us-central1",
     replicas: { min: 2, max: 3 },
     allowedCidrs: ["203.0.113.0/24"],
+    plaintextHttp: true,
 };
 
 describe("GcpSpotL4Replicas under mocks", function () {
@@ -181,7 +182,7 @@ describe("GcpSpotL4Replicas under mocks", function () {
 describe("GcpSpotL4Replicas with a domain", () => {
     it("serves HTTPS with a managed certificate", async () => {
         const { resources, outputs } = await plan(
-            stackFrom({ tags: TEST_TAGS, targets: { gcpSpotL4: { ...GCP, domain: "llm.example.com" } } }),
+            stackFrom({ tags: TEST_TAGS, targets: { gcpSpotL4: { ...GCP, plaintextHttp: false, domain: "llm.example.com" } } }),
         );
         assert.deepEqual(one(resources, "gcp:compute/managedSslCertificate:ManagedSslCertificate").inputs.managed, {
             domains: ["llm.example.com"],
