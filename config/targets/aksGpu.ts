@@ -146,7 +146,7 @@ export const aksGpuSchema = z
             });
         } else if (cfg.acme && cfg.domain === undefined) {
             ctx.addIssue({ code: "custom", path: ["acme"], input: cfg.acme.azureDnsZoneId, message: "must only be set together with domain (the name its certificate is for)" });
-        } else if (cfg.acme && cfg.domain !== undefined && !inZone(cfg.domain, dnsZoneOf(cfg.acme.azureDnsZoneId).zoneName)) {
+        } else if (cfg.acme && cfg.domain !== undefined && AZURE_DNS_ZONE_ID.test(cfg.acme.azureDnsZoneId) && !inZone(cfg.domain, dnsZoneOf(cfg.acme.azureDnsZoneId).zoneName)) {
             ctx.addIssue({
                 code: "custom",
                 path: ["acme", "azureDnsZoneId"],
