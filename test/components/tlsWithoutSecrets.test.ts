@@ -9,6 +9,8 @@ import { committedStacks } from "../../plan/stackFiles";
 import { one, plan, PROJECT_DIR, stackFrom, TEST_TAGS } from "../helpers/program";
 import { AKS } from "./azure/fixtures";
 
+/** Models ship as ESM only; their validate() is not in the CJS-resolved types. */
+type Validatable = { validate(): void };
 const ZONE_ID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/Microsoft.Network/dnsZones/llm.example.com";
 const ACME = { email: "oncall@example.com", azureDnsZoneId: ZONE_ID };
 const ARN = "arn:aws:acm:us-west-2:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
@@ -120,11 +122,11 @@ describe("AKS HTTPS through cert-manager and Let's Encrypt (no secret in the sta
         const { ClusterIssuer } = await import("@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer");
         const { Certificate } = await import("@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate");
         const issuer = azureDnsClusterIssuer({ name: "le", email: "a@example.com", staging: true, subscriptionId: "s", resourceGroupName: "rg", zoneName: "example.com", identityClientId: "c" });
-        new ClusterIssuer(issuer).validate();
-        new Certificate(endpointCertificate({ name: "m", namespace: "n", secretName: "t", domain: "a.example.com", issuerName: "le" })).validate();
+        (new ClusterIssuer(issuer) as unknown as Validatable).validate();
+        (new Certificate(endpointCertificate({ name: "m", namespace: "n", secretName: "t", domain: "a.example.com", issuerName: "le" })) as unknown as Validatable).validate();
         assert.match(issuer.spec!.acme!.server, /acme-staging-v02/);
         const broken = { ...issuer, spec: { acme: { ...issuer.spec!.acme!, solvers: [{ dns01: { azureDNS: { hostedZoneName: "example.com" } } }] } } };
-        assert.throws(() => new ClusterIssuer(broken as never).validate(), /subscriptionID|resourceGroupName/);
+        assert.throws(() => (new ClusterIssuer(broken as never) as unknown as Validatable).validate(), /subscriptionID|resourceGroupName/);
     });
 
     it("config: acme needs a domain in its zone and a cluster this stack creates", () => {
