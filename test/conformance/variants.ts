@@ -16,7 +16,7 @@ const cidrs = ["203.0.113.0/24"];
 export const VARIANTS: readonly Variant[] = [
     {
         name: "gpuVm CPU (llama.cpp), on demand",
-        config: { tags, targets: { gpuVm: { location: "eastus", vmSize: "Standard_D4s_v5", sshAllowedCidrs: cidrs, allowedCidrs: cidrs, sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H a@example.com" } } },
+        config: { tags, targets: { gpuVm: { location: "eastus", vmSize: "Standard_D4s_v5", sshAllowedCidrs: cidrs, allowedCidrs: cidrs, sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H a@example.com", plaintextHttp: true } } },
     },
     {
         name: "eksInf2 on demand",
@@ -30,6 +30,7 @@ export const VARIANTS: readonly Variant[] = [
                     maxNodes: 2,
                     replicas: { min: 1, max: 2 },
                     allowedCidrs: cidrs,
+                    plaintextHttp: true,
                     image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0",
                 },
             },
