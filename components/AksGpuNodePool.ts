@@ -331,6 +331,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         const chart = new helm.Release(
             `${name}-cert-manager`,
             {
+                // A fixed release name (not auto-named): the chart names its objects after it.
+                name: CERT_MANAGER_CHART.chart,
                 chart: CERT_MANAGER_CHART.chart,
                 version: CERT_MANAGER_CHART.version,
                 repositoryOpts: { repo: CERT_MANAGER_CHART.repo },

@@ -19,7 +19,7 @@ export const CERT_MANAGER_CHART = {
     namespace: "cert-manager",
 } as const;
 
-/** cert-manager's controller ServiceAccount (chart default name = release name): the federated identity's subject. */
+/** cert-manager's controller ServiceAccount (set in the chart values): the federated identity's subject. */
 export const CERT_MANAGER_SERVICE_ACCOUNT = { namespace: CERT_MANAGER_CHART.namespace, name: "cert-manager" } as const;
 
 export const LETS_ENCRYPT = {
@@ -46,9 +46,12 @@ export function certManagerValues(opts: {
         webhook: { tolerations },
         cainjector: { tolerations },
         startupapicheck: { tolerations },
-        ...(opts.azureWorkloadIdentity
-            ? { podLabels: { ...AZURE_WORKLOAD_IDENTITY_LABEL }, serviceAccount: { labels: { ...AZURE_WORKLOAD_IDENTITY_LABEL } } }
-            : {}),
+        // Named explicitly: the federated identity's subject names this account, whatever the release is called.
+        serviceAccount: {
+            name: CERT_MANAGER_SERVICE_ACCOUNT.name,
+            ...(opts.azureWorkloadIdentity ? { labels: { ...AZURE_WORKLOAD_IDENTITY_LABEL } } : {}),
+        },
+        ...(opts.azureWorkloadIdentity ? { podLabels: { ...AZURE_WORKLOAD_IDENTITY_LABEL } } : {}),
     };
 }
 

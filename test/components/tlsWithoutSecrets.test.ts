@@ -87,6 +87,9 @@ describe("AKS HTTPS through cert-manager and Let's Encrypt (no secret in the sta
             assert.deepEqual(part.tolerations, [{ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" }]);
         }
         assert.equal(values.podLabels["azure.workload.identity/use"], "true");
+        // The account the federated credential names is the one the chart creates.
+        assert.equal(values.serviceAccount.name, "cert-manager");
+        assert.equal(values.serviceAccount.labels["azure.workload.identity/use"], "true");
     });
 
     it("enables the OIDC issuer and Workload Identity, federates cert-manager's account and grants DNS Zone Contributor on the zone only", () => {
