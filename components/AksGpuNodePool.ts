@@ -5,12 +5,16 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as helm from "@pulumi/kubernetes/helm/v3";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as policyv1 from "@pulumi/kubernetes/policy/v1";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
 import { AGENT_POOL_REGION_TAG } from "../policies/cost/azure";
 import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../policies/cost/kubernetes";
-import { AksGpuConfig, AZURE_GPU_SIZES, ModelConfig, TlsCertificate } from "../config";
+import { AksGpuConfig, AZURE_GPU_SIZES, dnsZoneOf, ModelConfig, TlsCertificate } from "../config";
+import { DNS_ZONE_CONTRIBUTOR_ROLE, serviceAccountSubject, WORKLOAD_IDENTITY_AUDIENCE } from "./azure/acme";
+import { azureDnsClusterIssuer, CERT_MANAGER_CHART, CERT_MANAGER_SERVICE_ACCOUNT, certManagerValues, endpointCertificate } from "./k8s/certManager";
 import {
     AKS_RBAC_CLUSTER_ADMIN_ROLE,
     clusterSecurity,
@@ -25,6 +29,9 @@ import {
     systemPoolProfile,
 } from "./azure/aks";
 import { deployerPrincipalType, roleDefinitionId } from "./azure/roles";
+
+/** AKS's taint on the system pool (inline profile, CriticalAddonsOnly): add-ons that run there tolerate it. */
+const SYSTEM_POOL_TOLERATION = { key: "CriticalAddonsOnly", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const };
 import {
     modelNamespace,
     modelServerDeployment,
@@ -36,6 +43,7 @@ import {
 } from "./k8s/modelServer";
 import { openAiBaseUrl } from "./serving";
 import { azureVllmServer } from "./azure/server";
+import { modelAccessOf } from "./modelAccess";
 
 export interface AksGpuNodePoolArgs {
     /** Validated `targets.aksGpu` config. */
@@ -47,12 +55,17 @@ export interface AksGpuNodePoolArgs {
     readonly apiKey?: pulumi.Input<string>;
     /** Hugging Face token, for gated models. */
     readonly hfToken?: pulumi.Input<string>;
-    /** The stack's certificate; required with `config.domain` (the route guard then serves HTTPS on 443). */
+    /**
+     * The stack's certificate for `config.domain` (the route guard then serves HTTPS on 443); not
+     * needed when `config.acme` has cert-manager obtain one from Let's Encrypt.
+     */
     readonly tls?: TlsCertificate;
 }
 
 /** App name of the model server's Kubernetes objects. */
 const APP = "model-server";
+/** The `kubernetes.io/tls` Secret the route guard mounts: from the stack's certificate, or written by cert-manager. */
+const TLS_SECRET_NAME = `${APP}-tls`;
 
 /**
  * vLLM on an AKS GPU node pool: a locked-down cluster (Entra ID + Azure RBAC, no local accounts,
@@ -81,16 +94,19 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: AksGpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("llm-serving:azure:AksGpuNodePool", name, {}, opts);
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:azure:AksGpuNodePool", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config, tags } = args;
         const size = AZURE_GPU_SIZES[config.vmSize];
         const server = azureVllmServer(args.model, config.vmSize);
-        if (config.domain && !args.tls) {
+        if (config.domain && !args.tls && !config.acme) {
             // The config schema refuses this; a backstop for direct use of the component.
-            throw new Error(`${name}: domain ${config.domain} needs the stack's TLS certificate`);
+            throw new Error(`${name}: domain ${config.domain} needs acme or the stack's TLS certificate`);
         }
-        const tls = config.domain ? args.tls : undefined;
+        // ACME (cert-manager, Let's Encrypt) when configured, else the stack's certificate.
+        const acme = config.domain && config.acme && !config.existingClusterId ? config.acme : undefined;
+        const tls = config.domain && !acme ? args.tls : undefined;
 
         const apiKey = pulumi.secret(
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
@@ -101,6 +117,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         let clusterName: pulumi.Output<string>;
         // The deployer's cluster-admin grant on a new cluster: Kubernetes objects wait for it.
         let deployerAdmin: authorization.RoleAssignment | undefined;
+        let oidcIssuerUrl: pulumi.Output<string> | undefined;
         if (config.existingClusterId) {
             const existing = parseClusterId(config.existingClusterId);
             resourceGroupName = pulumi.output(existing.resourceGroupName);
@@ -120,6 +137,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
                     // The system pool stays inline (the cost policy reads it there); the GPU pool is its own resource.
                     agentPoolProfiles: [systemPoolProfile(config)],
                     autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+                    // cert-manager signs in to Azure DNS through Workload Identity (no client secret).
+                    ...(acme ? { oidcIssuerProfile: { enabled: true }, securityProfile: { workloadIdentity: { enabled: true } } } : {}),
                     tags,
                 },
                 // The GPU pool is managed as its own resource; do not fight it over the inline list.
@@ -127,6 +146,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             );
             resourceGroupName = group.name;
             clusterName = cluster.name;
+            oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");
 
             // With local accounts disabled, whoever runs Pulumi needs Azure RBAC rights to apply
             // the Kubernetes objects below. A person (az login) or a service principal (CI).
@@ -198,11 +218,12 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             { ...k8sOpts, additionalSecretOutputs: ["data", "stringData"] },
         );
 
+        const certificate = acme ? this.acmeCertificate(name, { config, acme, tags, resourceGroupName, oidcIssuerUrl, k8sOpts, namespace, labels }) : undefined;
         const tlsSecret = tls
             ? new corev1.Secret(
                   `${name}-tls`,
                   {
-                      metadata: { name: `${APP}-tls`, namespace: namespaceName, labels },
+                      metadata: { name: TLS_SECRET_NAME, namespace: namespaceName, labels },
                       type: "kubernetes.io/tls",
                       stringData: pulumi.secret(
                           pulumi.all([tls.certificate, tls.privateKey]).apply(([crt, key]) => ({ "tls.crt": crt, "tls.key": key })),
@@ -225,7 +246,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             secretName: `${APP}-secrets`,
             hfToken: args.hfToken !== undefined,
             cacheSize: `${Math.floor(config.osDiskSizeGb / 2)}Gi`,
-            ...(tlsSecret ? { tlsSecretName: `${APP}-tls` } : {}),
+            ...(tlsSecret || certificate ? { tlsSecretName: TLS_SECRET_NAME } : {}),
         };
         const dependsOnNamespace = { ...k8sOpts, dependsOn: [namespace] };
 
@@ -240,14 +261,14 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             `${name}-deployment`,
             { metadata: deployment.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(deployment.spec) },
             // Scheduling needs GPUs advertised; the pod reads the Secret and the guard's config.
-            { ...k8sOpts, dependsOn: [namespace, secret, configMap, devicePlugin, ...(tlsSecret ? [tlsSecret] : [])] },
+            { ...k8sOpts, dependsOn: [namespace, secret, configMap, devicePlugin, ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] },
         );
         const pdb = modelServerPdb(workload);
         new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, dependsOnNamespace);
         // AKS gives the Service a public IP at run time; the annotations let the pack price it.
         const svc = modelServerService(workload, {
             allowedCidrs: config.allowedCidrs,
-            tls: tls !== undefined,
+            tls: tls !== undefined || certificate !== undefined,
             annotations: { [CLOUD_ANNOTATION]: "azure", [REGION_ANNOTATION]: config.location },
         });
         const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, dependsOnNamespace);
@@ -259,5 +280,107 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
               );
         this.apiKey = apiKey;
         this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
+    }
+
+    /**
+     * cert-manager with a Let's Encrypt ClusterIssuer solving DNS-01 in the domain's Azure DNS zone:
+     * an identity federated with cert-manager's service account (no client secret), DNS Zone
+     * Contributor on that zone only, the pinned chart on the system pool, and the endpoint's
+     * Certificate, which writes the `kubernetes.io/tls` Secret the route guard mounts. Renewals are
+     * cert-manager's; no certificate or key ever passes through the stack.
+     */
+    private acmeCertificate(
+        name: string,
+        a: {
+            config: AksGpuConfig;
+            acme: NonNullable<AksGpuConfig["acme"]>;
+            tags: Readonly<Record<string, string>>;
+            resourceGroupName: pulumi.Output<string>;
+            oidcIssuerUrl: pulumi.Output<string> | undefined;
+            k8sOpts: pulumi.CustomResourceOptions;
+            namespace: corev1.Namespace;
+            labels: Record<string, string>;
+        },
+    ): CustomResource {
+        const childOpts = { parent: this };
+        const zone = dnsZoneOf(a.acme.azureDnsZoneId);
+        const identity = new managedidentity.UserAssignedIdentity(
+            `${name}-cert-manager`,
+            { resourceGroupName: a.resourceGroupName, location: a.config.location, tags: a.tags },
+            childOpts,
+        );
+        const federation = new managedidentity.FederatedIdentityCredential(
+            `${name}-cert-manager`,
+            {
+                resourceGroupName: a.resourceGroupName,
+                resourceName: identity.name,
+                federatedIdentityCredentialResourceName: "cert-manager",
+                issuer: a.oidcIssuerUrl ?? pulumi.output(""),
+                subject: serviceAccountSubject(CERT_MANAGER_SERVICE_ACCOUNT.namespace, CERT_MANAGER_SERVICE_ACCOUNT.name),
+                audiences: [WORKLOAD_IDENTITY_AUDIENCE],
+            },
+            childOpts,
+        );
+        const dnsWriter = new authorization.RoleAssignment(
+            `${name}-cert-manager-dns`,
+            {
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: roleDefinitionId(zone.subscriptionId, DNS_ZONE_CONTRIBUTOR_ROLE),
+                scope: a.acme.azureDnsZoneId,
+            },
+            childOpts,
+        );
+        const chart = new helm.Release(
+            `${name}-cert-manager`,
+            {
+                // A fixed release name (not auto-named): the chart names its objects after it.
+                name: CERT_MANAGER_CHART.chart,
+                chart: CERT_MANAGER_CHART.chart,
+                version: CERT_MANAGER_CHART.version,
+                repositoryOpts: { repo: CERT_MANAGER_CHART.repo },
+                namespace: CERT_MANAGER_CHART.namespace,
+                createNamespace: true,
+                // The system pool admits critical add-ons only; cert-manager is one (the endpoint's TLS).
+                values: certManagerValues({ tolerations: [SYSTEM_POOL_TOLERATION], azureWorkloadIdentity: true }),
+            },
+            { ...a.k8sOpts, dependsOn: [federation, dnsWriter] },
+        );
+        const issuerName = `${name}-letsencrypt`;
+        const issuer = azureDnsClusterIssuer({
+            name: issuerName,
+            email: a.acme.email,
+            staging: a.acme.staging,
+            subscriptionId: zone.subscriptionId,
+            resourceGroupName: zone.resourceGroupName,
+            zoneName: zone.zoneName,
+            identityClientId: "",
+        });
+        const acmeSpec = issuer.spec!.acme!;
+        const solver = acmeSpec.solvers![0];
+        const clusterIssuer = new CustomResource(
+            `${name}-cluster-issuer`,
+            {
+                apiVersion: issuer.apiVersion,
+                kind: issuer.kind,
+                metadata: issuer.metadata,
+                spec: {
+                    acme: {
+                        ...acmeSpec,
+                        solvers: [{ ...solver, dns01: { azureDNS: { ...solver.dns01!.azureDNS!, managedIdentity: { clientID: identity.clientId } } } }],
+                    },
+                },
+            },
+            { ...a.k8sOpts, dependsOn: [chart] },
+        );
+        const cert = endpointCertificate({
+            name: APP,
+            namespace: a.config.namespace,
+            secretName: TLS_SECRET_NAME,
+            domain: a.config.domain!,
+            issuerName,
+            labels: a.labels,
+        });
+        return new CustomResource(`${name}-certificate`, { ...cert }, { ...a.k8sOpts, dependsOn: [a.namespace, clusterIssuer] });
     }
 }

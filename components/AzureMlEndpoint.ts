@@ -23,6 +23,7 @@ import {
 import { containerRegistryName, storageAccountName } from "./azure/names";
 import { openAiBaseUrl } from "./serving";
 import { azureVllmServer } from "./azure/server";
+import { modelAccessOf } from "./modelAccess";
 
 export interface AzureMlEndpointArgs {
     /** Validated `targets.azureMl` config. */
@@ -58,7 +59,8 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
     public readonly apiKey: pulumi.Output<string>;
 
     constructor(name: string, args: AzureMlEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("llm-serving:azure:AzureMlEndpoint", name, {}, opts);
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:azure:AzureMlEndpoint", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config, tags } = args;
         const { location } = config;

@@ -20,6 +20,7 @@ import { buildProxyDeployment, buildProxyService, proxyConfig } from "./aws/prox
 import { ROUTE_GUARD_TEMPLATE_FILE } from "./k8s/routeGuard";
 import { APP_MODULE, buildRayService, buildRayWorkerPdb, SERVE_PORT, serveAppSource, serveServiceName } from "./aws/rayService";
 import { neuronServer, openAiBaseUrl } from "./serving";
+import { modelAccessOf } from "./modelAccess";
 
 export interface EksInf2PoolArgs {
     /** Validated `targets.eksInf2` config. */
@@ -31,7 +32,7 @@ export interface EksInf2PoolArgs {
     readonly apiKey?: pulumi.Input<string>;
     /** Hugging Face token, for gated models. */
     readonly hfToken?: pulumi.Input<string>;
-    /** The stack's certificate; required with `config.domain` (the NLB then terminates TLS on 443). */
+    /** The stack's certificate, for `config.domain` without `acmCertificateArn` (the NLB then terminates TLS on 443). */
     readonly tls?: TlsCertificate;
 }
 
@@ -54,18 +55,20 @@ export class EksInf2Pool extends pulumi.ComponentResource {
     public readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: EksInf2PoolArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("llm-serving:aws:EksInf2Pool", name, {}, opts);
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:aws:EksInf2Pool", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config } = args;
         const region = config.region;
         // Cluster names must be unique per account and region: one per stack.
         const clusterName = `${name}-${pulumi.getStack()}`;
         const tags = { ...args.tags };
-        if (config.domain && !args.tls) {
+        if (config.domain && !args.tls && !config.acmCertificateArn) {
             // The config schema refuses this; a backstop for direct use of the component.
-            throw new Error(`${name}: domain ${config.domain} needs the stack's TLS certificate`);
+            throw new Error(`${name}: domain ${config.domain} needs acmCertificateArn or the stack's TLS certificate`);
         }
-        const tls = config.domain ? args.tls : undefined;
+        // An ACM certificate by ARN when configured (no secret in the stack), else the stack's certificate.
+        const tls = config.domain ? (config.acmCertificateArn ? { certificateArn: config.acmCertificateArn } : args.tls) : undefined;
 
         const apiKey = pulumi.secret(
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,

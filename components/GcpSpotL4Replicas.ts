@@ -7,7 +7,10 @@ import * as random from "@pulumi/random";
 import { GcpSpotL4Config, L4_COUNT, ModelConfig, TlsCertificate } from "../config";
 import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "./gcp/names";
 import { buildStartupScript } from "./gcp/startupScript";
+import { apiResourceName, GCP_APIS, GcpApi } from "./gcp/project";
+import { rollingUpdatePolicy } from "./gcp/rollout";
 import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "./serving";
+import { modelAccessOf } from "./modelAccess";
 
 export interface GcpSpotL4ReplicasArgs {
     /** Validated `targets.gcpSpotL4` config. */
@@ -50,7 +53,8 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
     public readonly apiKey: pulumi.Output<string>;
 
     constructor(name: string, args: GcpSpotL4ReplicasArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("llm-serving:gcp:GcpSpotL4Replicas", name, {}, opts);
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:gcp:GcpSpotL4Replicas", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config, labels } = args;
         const { project, region } = config;
@@ -61,38 +65,54 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
         );
 
+        // The APIs this target calls, enabled here (a fresh project has few on); never disabled on
+        // destroy, since other workloads of the project may use them too. Each resource below
+        // depends on the APIs it calls.
+        const apis = Object.fromEntries(
+            (Object.keys(GCP_APIS) as GcpApi[]).map((api) => [
+                api,
+                new projects.Service(
+                    apiResourceName(name, api),
+                    { project, service: GCP_APIS[api], disableOnDestroy: false, disableDependentServices: false },
+                    childOpts,
+                ),
+            ]),
+        ) as Record<GcpApi, projects.Service>;
+        const needs = (...used: GcpApi[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: used.map((api) => apis[api]) });
+        const computeOpts = needs("compute");
+
         // Identity: a dedicated account that may only write telemetry and read its own secrets.
         const accountId = serviceAccountId(name);
         const account = new serviceaccount.Account(
             `${name}-sa`,
             { project, accountId, displayName: `llm-serving replicas (${name})` },
-            childOpts,
+            needs("iam"),
         );
         new serviceaccount.IAMMember(
             `${name}-sa-self-token`,
             { serviceAccountId: account.name, role: "roles/iam.serviceAccountTokenCreator", member: account.member },
-            childOpts,
+            needs("iam"),
         );
         const telemetryRoles = { "log-writer": "roles/logging.logWriter", "metric-writer": "roles/monitoring.metricWriter" };
         for (const [roleName, role] of Object.entries(telemetryRoles)) {
-            new projects.IAMMember(`${name}-${roleName}`, { project, role, member: account.member }, childOpts);
+            new projects.IAMMember(`${name}-${roleName}`, { project, role, member: account.member }, needs("resourceManager", "iam"));
         }
         const apiKeySecretId = `${name}-api-key`;
         const hfTokenSecretId = `${name}-hf-token`;
         // Replicas read these at boot: the template waits for them (and for the right to read them).
         const secretsReady = [
-            ...this.secret(apiKeySecretId, project, labels, apiKey, account.member),
-            ...(args.hfToken ? this.secret(hfTokenSecretId, project, labels, pulumi.secret(args.hfToken), account.member) : []),
+            ...this.secret(apiKeySecretId, project, labels, apiKey, account.member, needs("secretManager")),
+            ...(args.hfToken ? this.secret(hfTokenSecretId, project, labels, pulumi.secret(args.hfToken), account.member, needs("secretManager")) : []),
         ];
 
         // Network: private replicas; Cloud NAT for image and weight downloads.
-        const network = new compute.Network(`${name}-network`, { project, autoCreateSubnetworks: false }, childOpts);
+        const network = new compute.Network(`${name}-network`, { project, autoCreateSubnetworks: false }, computeOpts);
         const subnet = new compute.Subnetwork(
             `${name}-subnet`,
             { project, region, network: network.id, ipCidrRange: SUBNET_RANGE, privateIpGoogleAccess: true },
-            childOpts,
+            computeOpts,
         );
-        const router = new compute.Router(`${name}-router`, { project, region, network: network.id }, childOpts);
+        const router = new compute.Router(`${name}-router`, { project, region, network: network.id }, computeOpts);
         new compute.RouterNat(
             `${name}-nat`,
             {
@@ -102,7 +122,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 natIpAllocateOption: "AUTO_ONLY",
                 sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
             },
-            childOpts,
+            computeOpts,
         );
         new compute.Firewall(
             `${name}-allow-lb`,
@@ -115,7 +135,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 allows: [{ protocol: "tcp", ports: [String(server.port)] }],
                 targetServiceAccounts: [account.email],
             },
-            childOpts,
+            computeOpts,
         );
 
         const template = new compute.InstanceTemplate(
@@ -164,7 +184,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                     }),
                 },
             },
-            { ...childOpts, dependsOn: secretsReady },
+            { parent: this, dependsOn: [...secretsReady, apis.compute, apis.iamCredentials, apis.logging, apis.monitoring] },
         );
 
         const health = new compute.HealthCheck(
@@ -177,7 +197,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 unhealthyThreshold: 3,
                 httpHealthCheck: { port: server.port, requestPath: server.healthPath },
             },
-            childOpts,
+            computeOpts,
         );
         const group = new compute.RegionInstanceGroupManager(
             `${name}-mig`,
@@ -189,16 +209,10 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 versions: [{ name: "primary", instanceTemplate: template.selfLinkUnique }],
                 namedPorts: [{ name: "http", port: server.port }],
                 autoHealingPolicies: { healthCheck: health.id, initialDelaySec: config.initialDelaySec },
-                // No surge: an update never runs more replicas than the autoscaler's maximum.
-                updatePolicy: {
-                    type: "PROACTIVE",
-                    minimalAction: "REPLACE",
-                    replacementMethod: "RECREATE",
-                    maxSurgeFixed: 0,
-                    maxUnavailableFixed: config.zones.length,
-                },
+                // Keep serving during an update: new replicas come up (one per zone) before old ones go.
+                updatePolicy: rollingUpdatePolicy(config.zones.length),
             },
-            childOpts,
+            computeOpts,
         );
         new compute.RegionAutoscaler(
             `${name}-autoscaler`,
@@ -213,14 +227,14 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                     loadBalancingUtilization: { target: 0.8 },
                 },
             },
-            childOpts,
+            computeOpts,
         );
 
         // Front door: Cloud Armor admits only /v1/ routes (vLLM's key guards nothing else) from allowed CIDRs.
         const armor = new compute.SecurityPolicy(
             `${name}-armor`,
             { project, description: "OpenAI routes only, from allowed client ranges", labels, rules: armorRules(config.allowedCidrs) },
-            childOpts,
+            computeOpts,
         );
         const backend = new compute.BackendService(
             `${name}-backend`,
@@ -243,10 +257,10 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 ],
                 logConfig: { enable: true, sampleRate: 0.1 },
             },
-            childOpts,
+            computeOpts,
         );
-        const urlMap = new compute.URLMap(`${name}-urlmap`, { project, defaultService: backend.id }, childOpts);
-        const address = new compute.GlobalAddress(`${name}-ip`, { project, labels }, childOpts);
+        const urlMap = new compute.URLMap(`${name}-urlmap`, { project, defaultService: backend.id }, computeOpts);
+        const address = new compute.GlobalAddress(`${name}-ip`, { project, labels }, computeOpts);
         const certificate = config.domain
             ? args.tls
                 ? new compute.SSLCertificate(
@@ -258,17 +272,17 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                           certificate: pulumi.secret(args.tls.certificate),
                           privateKey: pulumi.secret(args.tls.privateKey),
                       },
-                      { ...childOpts, additionalSecretOutputs: ["certificate", "privateKey"] },
+                      { ...computeOpts, additionalSecretOutputs: ["certificate", "privateKey"] },
                   )
-                : new compute.ManagedSslCertificate(`${name}-cert`, { project, managed: { domains: [config.domain] } }, childOpts)
+                : new compute.ManagedSslCertificate(`${name}-cert`, { project, managed: { domains: [config.domain] } }, computeOpts)
             : undefined;
         const proxy = certificate
             ? new compute.TargetHttpsProxy(
                   `${name}-https-proxy`,
                   { project, urlMap: urlMap.id, sslCertificates: [certificate.id] },
-                  childOpts,
+                  computeOpts,
               )
-            : new compute.TargetHttpProxy(`${name}-http-proxy`, { project, urlMap: urlMap.id }, childOpts);
+            : new compute.TargetHttpProxy(`${name}-http-proxy`, { project, urlMap: urlMap.id }, computeOpts);
         new compute.GlobalForwardingRule(
             `${name}-forwarding`,
             {
@@ -280,7 +294,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 loadBalancingScheme: "EXTERNAL_MANAGED",
                 labels,
             },
-            childOpts,
+            computeOpts,
         );
 
         this.endpoint = config.domain
@@ -300,8 +314,8 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
         labels: Readonly<Record<string, string>>,
         value: pulumi.Output<string>,
         member: pulumi.Output<string>,
+        childOpts: pulumi.CustomResourceOptions,
     ): pulumi.Resource[] {
-        const childOpts = { parent: this };
         const secret = new secretmanager.Secret(
             secretId,
             { project, secretId, labels, replication: { auto: {} } },

@@ -13,6 +13,7 @@ import { buildCloudInit, clientPort, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVAT
 import { llamaCppServer, ModelServerSpec, openAiBaseUrl } from "./serving";
 import { keyVaultName, PURGE_DELETED_VAULT } from "./azure/names";
 import { azureVllmServer } from "./azure/server";
+import { modelAccessOf } from "./modelAccess";
 
 export interface GpuVmArgs {
     /** Validated `targets.gpuVm` config. */
@@ -62,7 +63,8 @@ export class GpuVm extends pulumi.ComponentResource {
     public readonly apiKey: pulumi.Output<string>;
 
     constructor(name: string, args: GpuVmArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("llm-serving:azure:GpuVm", name, {}, opts);
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:azure:GpuVm", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config, tags } = args;
         const { location } = config;

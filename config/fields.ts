@@ -137,3 +137,36 @@ export function noDuplicates<T>(what: string, normalize: (v: T) => string = (v) 
         });
     };
 }
+
+/**
+ * Explicit opt-in to a public endpoint over plain HTTP: clients send the API key as a bearer token,
+ * which plain HTTP carries across the network in clear. Development only: the `endpoint-tls`
+ * policy is mandatory in prod and refuses the resulting plaintext listener. @default false
+ */
+export const plaintextHttp = z.boolean({ error: "must be true or false" }).default(false);
+
+/** `domain` and `plaintextHttp: true` contradict each other: the endpoint serves HTTPS only with a domain. */
+export function checkPlaintextWithDomain(cfg: { readonly domain?: string; readonly plaintextHttp: boolean }, ctx: z.RefinementCtx): void {
+    if (cfg.domain !== undefined && cfg.plaintextHttp) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["plaintextHttp"],
+            input: cfg.plaintextHttp,
+            message: "must not be true together with domain (the endpoint then serves HTTPS only)",
+        });
+    }
+}
+
+/**
+ * Why a public endpoint is neither HTTPS (`domain`) nor explicitly plain HTTP (`plaintextHttp:
+ * true`), or undefined. `howTls` says how this target gets its certificate. Checked across the
+ * stack (config/index.ts), after the schema: the rule is about what faces the internet.
+ */
+export function publicPlaintextProblem(
+    cfg: { readonly domain?: string; readonly plaintextHttp: boolean },
+    isPublic: boolean,
+    howTls: string,
+): string | undefined {
+    if (cfg.domain !== undefined || !isPublic || cfg.plaintextHttp) return undefined;
+    return `must be set for a public endpoint, which receives the API key as a bearer token: serve HTTPS under this name (${howTls}), or opt in to plain HTTP with plaintextHttp: true (development only; the endpoint-tls policy refuses it in prod)`;
+}

@@ -8,6 +8,11 @@ export const GGUF_BUILDS: Readonly<Record<string, { readonly repo: string; reado
         repo: "TheBloke/Mistral-7B-Instruct-v0.2-GGUF",
         file: "mistral-7b-instruct-v0.2.Q4_K_M.gguf",
     },
+    // Ungated, like the model it quantizes (config/models.ts): what the committed stacks serve.
+    "HuggingFaceH4/zephyr-7b-beta": {
+        repo: "TheBloke/zephyr-7B-beta-GGUF",
+        file: "zephyr-7b-beta.Q4_K_M.gguf",
+    },
 };
 
 /**
@@ -17,4 +22,5 @@ export const GGUF_BUILDS: Readonly<Record<string, { readonly repo: string; reado
  */
 export const AWQ_BUILDS: Readonly<Record<string, string>> = {
     "mistralai/Mistral-7B-Instruct-v0.2": "TheBloke/Mistral-7B-Instruct-v0.2-AWQ",
+    "HuggingFaceH4/zephyr-7b-beta": "TheBloke/zephyr-7B-beta-AWQ",
 };

@@ -4,6 +4,7 @@ import { ConfigError } from "./errors";
 import { ModelConfig, NAMESPACE, stackConfigSchema, TagsConfig, TargetsConfig } from "./schema";
 import { certificateProblem, privateKeyProblem, UNDECRYPTED_SECRET } from "./tls";
 import { escapeInvisible, quote, showKey } from "./display";
+import { publicPlaintextProblem } from "./fields";
 
 export { ConfigError } from "./errors";
 export * from "./schema";
@@ -14,6 +15,7 @@ export * from "./targets/aksGpu";
 export * from "./targets/azureMl";
 export * from "./targets/gpuVm";
 export * from "./gguf";
+export * from "./models";
 export { certificateProblem, privateKeyProblem, splitCertificateChain, UNDECRYPTED_SECRET } from "./tls";
 
 /** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */
@@ -100,7 +102,10 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
 
     const result = stackConfigSchema.safeParse(own, { reportInput: true });
     if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
-    const tlsProblems = checkTls(result.data.targets, (key) => raw.values[`${NAMESPACE}:${key}`] !== undefined);
+    const tlsProblems = [
+        ...checkPublicPlaintext(result.data.targets),
+        ...checkTls(result.data.targets, (key) => raw.values[`${NAMESPACE}:${key}`] !== undefined),
+    ];
     if (tlsProblems.length > 0) throw new ConfigError(tlsProblems);
 
     const secret = (key: string) => {
@@ -146,10 +151,13 @@ function checkTls(targets: TargetsConfig, isSet: (key: string) => boolean): stri
     }
     if (hasCert) return [];
     const problems: string[] = [];
+    // Targets with a certificate source of their own (ACME on AKS, an ACM certificate on EKS) need no stack certificate.
+    const ownSource = { aksGpu: targets.aksGpu?.acme !== undefined, eksInf2: targets.eksInf2?.acmCertificateArn !== undefined, gpuVm: false };
     for (const target of STACK_CERT_TARGETS) {
-        if (targets[target]?.domain !== undefined) {
+        if (targets[target]?.domain !== undefined && !ownSource[target]) {
+            const own = target === "aksGpu" ? "set targets.aksGpu.acme (cert-manager with Let's Encrypt), or " : target === "eksInf2" ? "set targets.eksInf2.acmCertificateArn (an ACM certificate), or " : "";
             problems.push(
-                `${NAMESPACE}:targets.${target}.domain: serving HTTPS needs the stack's certificate; set ${cert} and ${key} (${setBoth}), or remove domain for plain HTTP (development only)`,
+                `${NAMESPACE}:targets.${target}.domain: serving HTTPS needs a certificate: ${own}set ${cert} and ${key} (${setBoth}); or remove domain and set plaintextHttp: true (development only)`,
             );
         }
     }
@@ -157,6 +165,24 @@ function checkTls(targets: TargetsConfig, isSet: (key: string) => boolean): stri
         problems.push(`${NAMESPACE}:targets.gcpSpotL4.certificate: "stack" needs ${cert} and ${key} (${setBoth}), or use "google-managed"`);
     }
     return problems;
+}
+
+/**
+ * Every public endpoint serves HTTPS or opts in to plain HTTP explicitly (`plaintextHttp: true`):
+ * clients send the API key as a bearer token, which plain HTTP carries in clear. Azure ML's
+ * endpoint is always HTTPS; a gpuVm without a public IP is reachable from its network only.
+ */
+function checkPublicPlaintext(targets: TargetsConfig): string[] {
+    const rules: Array<[string, { domain?: string; plaintextHttp: boolean } | undefined, boolean, string]> = [
+        ["gcpSpotL4", targets.gcpSpotL4, true, "a Google-managed certificate needs only the domain, at no cost"],
+        ["aksGpu", targets.aksGpu, true, "with acme, cert-manager and Let's Encrypt through Azure DNS, or the stack's certificate"],
+        ["eksInf2", targets.eksInf2, true, "with acmCertificateArn, a free ACM certificate, or the stack's certificate"],
+        ["gpuVm", targets.gpuVm, targets.gpuVm?.publicIp ?? false, "with the stack's certificate, llm-serving:tlsCertificate and tlsPrivateKey"],
+    ];
+    return rules.flatMap(([target, cfg, isPublic, how]) => {
+        const problem = cfg ? publicPlaintextProblem(cfg, isPublic, how) : undefined;
+        return problem ? [`${NAMESPACE}:targets.${target}.domain: got nothing; ${problem}`] : [];
+    });
 }
 
 function parseStructured(fullKey: string, value: string, problems: string[]): unknown {

@@ -7,6 +7,7 @@ import { azureMlSchema } from "./targets/azureMl";
 import { gpuVmSchema } from "./targets/gpuVm";
 import { isGpuSize, needsAwq } from "./targets/azure";
 import { AWQ_BUILDS, GGUF_BUILDS } from "./gguf";
+import { UNGATED_DEFAULT_MODEL } from "./models";
 
 /** The one config namespace of this program (the Pulumi project name). */
 export const NAMESPACE = "llm-serving";
@@ -20,7 +21,8 @@ export const modelSchema = z
                 .regex(/^[A-Za-z0-9][\w.-]*\/[\w.-]+$/, {
                     error: "must be a Hugging Face model id such as mistralai/Mistral-7B-Instruct-v0.2",
                 })
-                .default("mistralai/Mistral-7B-Instruct-v0.2"),
+                // Ungated, so a stack that names no model downloads one without a token.
+                .default(UNGATED_DEFAULT_MODEL),
             /** The name clients pass as `model` in OpenAI requests. */
             servedName: z
                 .string({ error: "must be a name of lowercase letters, digits, '.', '_' or '-'" })
@@ -35,10 +37,15 @@ export const modelSchema = z
                 .string()
                 .regex(/^[\w.-]{1,64}$/, { error: "must be a commit hash or tag" })
                 .optional(),
+            /**
+             * The repository is gated (downloads need llm-serving:hfToken from an account that
+             * accepted its terms). @default true for publishers known to gate (config/models.ts)
+             */
+            gated: z.boolean({ error: "must be true or false" }).optional(),
         },
         { error: "must be an object" },
     )
-    .default({ id: "mistralai/Mistral-7B-Instruct-v0.2", servedName: "mistral-7b", maxModelLen: 8192 });
+    .default({ id: UNGATED_DEFAULT_MODEL, servedName: "mistral-7b", maxModelLen: 8192 });
 
 export const tagsSchema = z.strictObject(
     {

@@ -27,8 +27,11 @@ export interface FrontDoorArgs {
     readonly systemNodes: eks.NodeGroup;
     readonly allowedCidrs: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
-    /** The stack's certificate: TLS on 443 with it. @default plain TCP on 80 */
-    readonly tls?: TlsCertificate;
+    /**
+     * TLS on 443: an ACM certificate by ARN (requested or imported in ACM beforehand), or the
+     * stack's certificate, imported into ACM here. @default plain TCP on 80
+     */
+    readonly tls?: TlsCertificate | { readonly certificateArn: string };
 }
 
 /** TLS 1.3 and 1.2 only (AWS's recommended NLB policy). */
@@ -81,18 +84,7 @@ export function createFrontDoor(name: string, args: FrontDoorArgs, opts: { paren
     );
     const forward = [{ type: "forward", targetGroupArn: targets.arn }];
     if (args.tls) {
-        const pem = pulumi.secret(args.tls.certificate).apply(splitCertificateChain);
-        const certificate = new acm.Certificate(
-            `${name}-cert`,
-            {
-                region,
-                certificateBody: pem.apply((p) => p.body),
-                certificateChain: pem.apply((p) => p.chain),
-                privateKey: pulumi.secret(args.tls.privateKey),
-                tags,
-            },
-            { ...opts, additionalSecretOutputs: ["privateKey"] },
-        );
+        const certificateArn = "certificateArn" in args.tls ? pulumi.output(args.tls.certificateArn) : importCertificate(name, args.tls, args, opts);
         new lb.Listener(
             `${name}-https`,
             {
@@ -100,7 +92,7 @@ export function createFrontDoor(name: string, args: FrontDoorArgs, opts: { paren
                 loadBalancerArn: nlb.arn,
                 port,
                 protocol: "TLS",
-                certificateArn: certificate.arn,
+                certificateArn,
                 sslPolicy: NLB_TLS_POLICY,
                 defaultActions: forward,
                 tags,
@@ -124,4 +116,22 @@ export function createFrontDoor(name: string, args: FrontDoorArgs, opts: { paren
         opts,
     );
     return nlb;
+}
+
+/** The stack's certificate imported into ACM (leaf, chain, key), for the NLB's TLS listener. */
+function importCertificate(name: string, tls: TlsCertificate, args: FrontDoorArgs, opts: { parent: pulumi.Resource }): pulumi.Output<string> {
+    const { region, tags } = args;
+    const pem = pulumi.secret(tls.certificate).apply(splitCertificateChain);
+    const certificate = new acm.Certificate(
+        `${name}-cert`,
+        {
+            region,
+            certificateBody: pem.apply((p) => p.body),
+            certificateChain: pem.apply((p) => p.chain),
+            privateKey: pulumi.secret(tls.privateKey),
+            tags,
+        },
+        { ...opts, additionalSecretOutputs: ["privateKey"] },
+    );
+    return certificate.arn;
 }

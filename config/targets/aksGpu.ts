@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, domain, int, noDuplicates, oneOf, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../fields";
 import {
     adminCidrs,
     AKS_CLUSTER_ID,
@@ -9,6 +9,39 @@ import {
     objectId,
     spotMaxPrice,
 } from "./azure";
+
+/** An Azure DNS zone's resource id: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/dnsZones/<zone>. */
+export const AZURE_DNS_ZONE_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([\w.()-]{1,90})\/providers\/Microsoft\.Network\/dnsZones\/([a-z0-9][a-z0-9.-]*[a-z0-9])$/;
+
+/** Subscription, resource group and zone name of an Azure DNS zone id. */
+export function dnsZoneOf(id: string): { subscriptionId: string; resourceGroupName: string; zoneName: string } {
+    const m = AZURE_DNS_ZONE_ID.exec(id);
+    if (!m) throw new Error(`not an Azure DNS zone resource id: ${id}`);
+    return { subscriptionId: m[1], resourceGroupName: m[2], zoneName: m[3] };
+}
+
+/** True when `name` is `zone` or a name inside it. */
+export function inZone(name: string, zone: string): boolean {
+    return name === zone || name.endsWith(`.${zone}`);
+}
+
+/** Let's Encrypt through cert-manager, DNS-01 in an Azure DNS zone. */
+export const acmeSchema = z.strictObject(
+    {
+        /** Let's Encrypt account contact (expiry notices). */
+        email: z
+            .string({ error: "must be an email address" })
+            .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "must be an email address" }),
+        /** Resource id of the Azure DNS zone that holds `domain`; cert-manager writes the challenge records there. */
+        azureDnsZoneId: z.string({ error: "must be an Azure DNS zone resource id" }).regex(AZURE_DNS_ZONE_ID, {
+            error: "must be an Azure DNS zone resource id: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/dnsZones/<zone>",
+        }),
+        /** Let's Encrypt's staging CA (untrusted certificates, generous rate limits) for trials. @default false */
+        staging: z.boolean({ error: "must be true or false" }).default(false),
+    },
+    { error: "must be an object { email, azureDnsZoneId, staging }" },
+);
+export type AcmeConfig = z.output<typeof acmeSchema>;
 
 /** Small D-series sizes for the AKS system pool (it runs only cluster add-ons). */
 export const AKS_SYSTEM_SIZES = ["Standard_D4s_v5", "Standard_D8s_v5"] as const;
@@ -91,6 +124,15 @@ export const aksGpuSchema = z
              * at the endpoint's address yourself. @default plain HTTP (development only)
              */
             domain: domain.optional(),
+            /**
+             * Certificates for `domain` from Let's Encrypt through cert-manager on the cluster, with
+             * the DNS-01 challenge in the Azure DNS zone named here (no port opens to the internet
+             * for it, so `allowedCidrs` still apply; renewals are automatic). No secret in the stack.
+             * @default the stack's certificate (llm-serving:tlsCertificate and tlsPrivateKey)
+             */
+            acme: acmeSchema.optional(),
+            /** Serve plain HTTP on the Service's IP without a domain (development only). @default false */
+            plaintextHttp,
             /** Client CIDRs admitted by the Service's load balancer. @default [] (any client with the key) */
             allowedCidrs,
         },
@@ -98,6 +140,24 @@ export const aksGpuSchema = z
     )
     .superRefine((cfg, ctx) => {
         checkSizeAndSpot(cfg, "vmSize", ctx);
+        checkPlaintextWithDomain(cfg, ctx);
+        if (cfg.acme && cfg.existingClusterId) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["acme"],
+                input: cfg.acme.azureDnsZoneId,
+                message: "must not be set with existingClusterId: cert-manager signs in through the Workload Identity and OIDC issuer this stack enables on a cluster it creates; use the stack's certificate on an existing cluster",
+            });
+        } else if (cfg.acme && cfg.domain === undefined) {
+            ctx.addIssue({ code: "custom", path: ["acme"], input: cfg.acme.azureDnsZoneId, message: "must only be set together with domain (the name its certificate is for)" });
+        } else if (cfg.acme && cfg.domain !== undefined && AZURE_DNS_ZONE_ID.test(cfg.acme.azureDnsZoneId) && !inZone(cfg.domain, dnsZoneOf(cfg.acme.azureDnsZoneId).zoneName)) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["acme", "azureDnsZoneId"],
+                input: cfg.acme.azureDnsZoneId,
+                message: `must be the Azure DNS zone of domain ${cfg.domain} (the zone itself or a parent of it): the DNS-01 challenge record goes there`,
+            });
+        }
         if (cfg.replicas > cfg.nodes.max) {
             ctx.addIssue({
                 code: "custom",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, cidr, cidrList, domain, int, noDuplicates, oneOf, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, cidr, cidrList, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../fields";
 import { parseCidr } from "../../policies/cidr";
 
 /**
@@ -8,6 +8,8 @@ import { parseCidr } from "../../policies/cidr";
  * anything is registered. The model server is the Neuron build of vLLM, so only inf2 types serve.
  */
 export const AWS_REGIONS = ["us-east-1", "us-west-2"] as const;
+/** An ACM certificate's ARN; group 1 is its region. */
+export const ACM_CERTIFICATE_ARN = /^arn:aws:acm:([a-z]{2}-[a-z]+-\d):\d{12}:certificate\/[0-9a-f-]{36}$/;
 export type AwsRegion = (typeof AWS_REGIONS)[number];
 
 /** Two zones per region by default: EKS needs subnets in at least two. */
@@ -178,6 +180,17 @@ export const eksInf2Schema = z
              * at the endpoint's address yourself. @default plain HTTP (development only)
              */
             domain: domain.optional(),
+            /**
+             * An ACM certificate for `domain` in `region` (a free public certificate requested with
+             * DNS validation, or one imported into ACM); the NLB's TLS listener uses it by ARN, so no
+             * secret sits in the stack. @default the stack's certificate, imported into ACM
+             */
+            acmCertificateArn: z
+                .string({ error: "must be an ACM certificate ARN" })
+                .regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>" })
+                .optional(),
+            /** Serve plain TCP on port 80 of the NLB without a domain (development only). @default false */
+            plaintextHttp,
             /** Client CIDRs admitted by the load balancer. @default [] (any client with the key) */
             allowedCidrs,
             /** Ray GCS fault tolerance through an ElastiCache Redis (TLS, password from a secret). @default false */
@@ -199,6 +212,20 @@ export const eksInf2Schema = z
         { error: "must be an object" },
     )
     .superRefine((cfg, ctx) => {
+        checkPlaintextWithDomain(cfg, ctx);
+        if (cfg.acmCertificateArn !== undefined) {
+            const region = ACM_CERTIFICATE_ARN.exec(cfg.acmCertificateArn)?.[1];
+            if (cfg.domain === undefined) {
+                ctx.addIssue({ code: "custom", path: ["acmCertificateArn"], input: cfg.acmCertificateArn, message: "must only be set together with domain" });
+            } else if (region !== cfg.region) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["acmCertificateArn"],
+                    input: cfg.acmCertificateArn,
+                    message: `must be a certificate in ${cfg.region}: a load balancer uses ACM certificates of its own region only`,
+                });
+            }
+        }
         for (const [i, zone] of (cfg.availabilityZones ?? []).entries()) {
             if (!zone.startsWith(cfg.region)) {
                 ctx.addIssue({ code: "custom", path: ["availabilityZones", i], input: zone, message: `must be a zone of ${cfg.region}` });

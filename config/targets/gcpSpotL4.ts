@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, domain, int, noDuplicates, oneOf, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../fields";
 
 /**
  * What the program can deploy and price on GCP. Every machine type and region listed here has a
@@ -66,10 +66,13 @@ export const gcpSpotL4Schema = z
              * certificate, else "google-managed"
              */
             certificate: oneOf(["stack", "google-managed"] as const, "certificate sources").optional(),
+            /** Serve plain HTTP on the IP without a domain (development only). @default false */
+            plaintextHttp,
         },
         { error: "must be an object" },
     )
     .superRefine((cfg, ctx) => {
+        checkPlaintextWithDomain(cfg, ctx);
         if (cfg.certificate !== undefined && cfg.domain === undefined) {
             ctx.addIssue({
                 code: "custom",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, domain, int, oneOf } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, oneOf, plaintextHttp } from "../fields";
 import {
     adminCidrs,
     AZURE_CPU_SIZE_NAMES,
@@ -49,6 +49,8 @@ export const gpuVmSchema = z
              * at the endpoint's address yourself. @default plain HTTP (development only)
              */
             domain: domain.optional(),
+            /** Serve plain HTTP on the public IP without a domain (development only). @default false */
+            plaintextHttp,
             /** Give the VM a static public IP. Without one, the endpoint is the private address. @default true */
             publicIp: z.boolean({ error: "must be true or false" }).default(true),
             /** OS disk: drivers, container images and model weights. @default 128 */
@@ -58,6 +60,7 @@ export const gpuVmSchema = z
     )
     .superRefine((cfg, ctx) => {
         checkSizeAndSpot(cfg, "vmSize", ctx);
+        checkPlaintextWithDomain(cfg, ctx);
         if (cfg.publicIp && cfg.allowedCidrs.length === 0) {
             ctx.addIssue({
                 code: "custom",

@@ -23,7 +23,8 @@ const K8S_SERVICE = "kubernetes:core/v1:Service";
 /** Label the model-server builders put on their Services (components/k8s/modelServer.ts). */
 const MODEL_SERVER_LABEL = ["app.kubernetes.io/component", "model-server"] as const;
 
-const HOW = "Set the target's domain together with llm-serving:tlsCertificate and llm-serving:tlsPrivateKey (pulumi config set --secret), or on gcpSpotL4 a domain alone for a Google-managed certificate";
+const HOW =
+    "Set the target's domain with a certificate source (gcpSpotL4: a Google-managed certificate; aksGpu: acme; eksInf2: acmCertificateArn; any target: llm-serving:tlsCertificate and llm-serving:tlsPrivateKey set with pulumi config set --secret) and remove plaintextHttp: true, which is for development only";
 
 /**
  * A public model endpoint serves HTTPS only: clients send the API key as a bearer token, and

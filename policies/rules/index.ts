@@ -23,6 +23,7 @@ import { noPublicAdminPorts } from "./noPublicAdminPorts";
 import { pinnedImages } from "./pinnedImages";
 import { vmPasswordAuthDisabled } from "./vmPasswordAuthDisabled";
 import { catalogFreshness } from "./catalogFreshness";
+import { modelAccess } from "./modelAccess";
 
 export const allPolicies: Policies = [
     monthlyCostCap,
@@ -48,4 +49,5 @@ export const allPolicies: Policies = [
     karpenterSpotInterruptionQueue,
     costAllocationTags,
     catalogFreshness,
+    modelAccess,
 ];

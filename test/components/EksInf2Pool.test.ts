@@ -28,6 +28,7 @@ const EKS = {
     allowedCidrs: ["203.0.113.0/24"],
     apiAccessCidrs: ["203.0.113.0/24"],
     gcsFaultTolerance: true,
+    plaintextHttp: true,
     image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0",
 };
 

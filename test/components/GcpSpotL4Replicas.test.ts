@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import { buildStartupScript } from "../../components/gcp/startupScript";
 import { serviceAccountId } from "../../components/gcp/names";
 import { armorRules, REPLICA_SCOPES } from "../../components/GcpSpotL4Replicas";
+import { GCP_APIS } from "../../components/gcp/project";
+import { RolloutPolicy, rollingUpdatePolicy, rolloutProblems } from "../../components/gcp/rollout";
 import { vllmServer } from "../../components/serving";
 import { G2_MACHINE_TYPES, L4_COUNT } from "../../config";
 import { PlannedResource } from "../../plan/mocks";
@@ -17,6 +19,7 @@ const T = {
     armor: "gcp:compute/securityPolicy:SecurityPolicy",
     forwarding: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
     component: "llm-serving:gcp:GcpSpotL4Replicas",
+    service: "gcp:projects/service:Service",
 };
 const API_KEY_SENTINEL = "sk-sentinel-7f3a9c1e";
 const HF_SENTINEL = "hf_sentinel_52b8d0";
@@ -25,6 +28,7 @@ const GCP = {
     region: "us-central1",
     replicas: { min: 2, max: 3 },
     allowedCidrs: ["203.0.113.0/24"],
+    plaintextHttp: true,
 };
 
 describe("GcpSpotL4Replicas under mocks", function () {
@@ -93,7 +97,46 @@ describe("GcpSpotL4Replicas under mocks", function () {
         assert.equal(policy.minReplicas, 2);
         assert.equal(policy.maxReplicas, 3);
         assert.deepEqual(autoscaler.propertyDependencies.target, [mig.urn]);
-        assert.equal(input(mig, "updatePolicy").maxSurgeFixed, 0, "no surge beyond the autoscaler's maximum");
+    });
+
+    it("keeps serving during an update: no replica unavailable, one surge replica per zone, by GCP's regional rules", () => {
+        const mig = one(resources, T.mig);
+        const policy = input(mig, "updatePolicy") as RolloutPolicy;
+        const zones = (mig.inputs.distributionPolicyZones as string[]).length;
+        assert.equal(zones, 3);
+        assert.equal(policy.maxUnavailableFixed, 0);
+        assert.equal(policy.maxSurgeFixed, zones);
+        assert.deepEqual(rolloutProblems(policy, zones), []);
+    });
+
+    it("enables every API it calls, keeps them on destroy, and makes each caller depend on its API", () => {
+        const services = resources.filter((r) => r.type === T.service);
+        assert.deepEqual(services.map((s) => s.inputs.service).sort(), Object.values(GCP_APIS).sort());
+        for (const s of services) {
+            assert.equal(s.inputs.disableOnDestroy, false, String(s.inputs.service));
+            assert.equal(s.inputs.project, "acme-llm-test");
+        }
+        const urnOfApi = (api: string) => services.find((s) => s.inputs.service === api)!.urn;
+        const needs: Array<[string, string[]]> = [
+            [T.template, [GCP_APIS.compute, GCP_APIS.iamCredentials, GCP_APIS.logging, GCP_APIS.monitoring]],
+            [T.mig, [GCP_APIS.compute]],
+            [T.forwarding, [GCP_APIS.compute]],
+            [T.firewall, [GCP_APIS.compute]],
+            [T.account, [GCP_APIS.iam]],
+            ["gcp:projects/iAMMember:IAMMember", [GCP_APIS.resourceManager, GCP_APIS.iam]],
+            ["gcp:secretmanager/secret:Secret", [GCP_APIS.secretManager]],
+        ];
+        for (const [type, apis] of needs) {
+            const callers = resources.filter((r) => r.type === type);
+            assert.ok(callers.length > 0, type);
+            for (const r of callers) {
+                for (const api of apis) assert.ok(r.dependencies?.includes(urnOfApi(api)), `${r.name} must depend on ${api}`);
+            }
+        }
+        // Every compute resource waits for the compute API.
+        for (const r of resources.filter((r) => r.type.startsWith("gcp:compute/"))) {
+            assert.ok(r.dependencies?.includes(urnOfApi(GCP_APIS.compute)), `${r.name} must depend on compute.googleapis.com`);
+        }
     });
 
     it("admits exactly the health-check and front-end ranges at the firewall", () => {
@@ -139,7 +182,7 @@ describe("GcpSpotL4Replicas under mocks", function () {
 describe("GcpSpotL4Replicas with a domain", () => {
     it("serves HTTPS with a managed certificate", async () => {
         const { resources, outputs } = await plan(
-            stackFrom({ tags: TEST_TAGS, targets: { gcpSpotL4: { ...GCP, domain: "llm.example.com" } } }),
+            stackFrom({ tags: TEST_TAGS, targets: { gcpSpotL4: { ...GCP, plaintextHttp: false, domain: "llm.example.com" } } }),
         );
         assert.deepEqual(one(resources, "gcp:compute/managedSslCertificate:ManagedSslCertificate").inputs.managed, {
             domains: ["llm.example.com"],
@@ -177,6 +220,16 @@ describe("GCP pure builders", () => {
         const rules = armorRules([]) as Array<{ action: string; match: { expr?: { expression: string } } }>;
         assert.deepEqual(rules.map((r) => r.action), ["deny(403)", "allow"]);
         assert.equal(rules[0].match.expr?.expression, "!request.path.startsWith('/v1/')");
+    });
+
+    it("rollout rules: the old policy (every zone's replica down at once) and GCP-invalid ones are refused", () => {
+        // What the group had before: no surge, one unavailable per zone, names kept.
+        const old = { replacementMethod: "RECREATE", maxSurgeFixed: 0, maxUnavailableFixed: 3 };
+        assert.match(rolloutProblems(old, 3).join("; "), /takes up to 3 replicas out of service/);
+        assert.match(rolloutProblems({ maxSurgeFixed: 1, maxUnavailableFixed: 0 }, 3).join("; "), /maxSurgeFixed is 1: .* 0 or at least 3/);
+        assert.match(rolloutProblems({ maxSurgeFixed: 0, maxUnavailableFixed: 0 }, 3).join("; "), /one above 0/);
+        assert.match(rolloutProblems({ replacementMethod: "RECREATE", maxSurgeFixed: 3, maxUnavailableFixed: 0 }, 3).join("; "), /RECREATE/);
+        for (const zones of [1, 2, 3]) assert.deepEqual(rolloutProblems(rollingUpdatePolicy(zones), zones), [], `${zones} zones`);
     });
 
     it("service account ids fit GCP's rules whatever the component name", () => {

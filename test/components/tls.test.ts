@@ -33,10 +33,12 @@ const EKS = {
 const DOMAINS = { gcpSpotL4: "gcp.llm.example.com", aksGpu: "aks.llm.example.com", gpuVm: "vm.llm.example.com", eksInf2: "eks.llm.example.com" };
 const withDomains = {
     gcpSpotL4: { ...GCP, domain: DOMAINS.gcpSpotL4 },
-    aksGpu: { ...AKS, domain: DOMAINS.aksGpu },
-    gpuVm: { ...VM, domain: DOMAINS.gpuVm },
+    aksGpu: { ...AKS, plaintextHttp: false, domain: DOMAINS.aksGpu },
+    gpuVm: { ...VM, plaintextHttp: false, domain: DOMAINS.gpuVm },
     eksInf2: { ...EKS, domain: DOMAINS.eksInf2 },
 };
+/** The same targets without a domain, opted in to plain HTTP explicitly (development only). */
+const plainHttp = { gcpSpotL4: { ...GCP, plaintextHttp: true }, aksGpu: AKS, gpuVm: VM, eksInf2: { ...EKS, plaintextHttp: true } };
 
 const T = {
     k8sSecret: "kubernetes:core/v1:Secret",
@@ -161,7 +163,7 @@ describe("TLS off (no domain): plain HTTP as before", function () {
     let run: MockRun<unknown>;
     let resources: PlannedResource[];
     before(async () => {
-        run = await plan(stackFrom({ tags: TEST_TAGS, targets: { gcpSpotL4: GCP, aksGpu: AKS, gpuVm: VM, eksInf2: EKS } }, TLS));
+        run = await plan(stackFrom({ tags: TEST_TAGS, targets: plainHttp }, TLS));
         resources = run.resources;
     });
 

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { ConfigError, parseStackConfig, UNDECRYPTED_SECRET } from "../../config";
 
 /** A valid dev-like config, as full keys to raw strings; each row changes one thing. */
-const GOOD_GCP = { project: "acme-llm-dev", region: "us-central1", replicas: { min: 2, max: 3 } };
+const GOOD_GCP = { project: "acme-llm-dev", region: "us-central1", replicas: { min: 2, max: 3 }, plaintextHttp: true };
 function raw(overrides: Record<string, unknown>, secretKeys: string[] = []) {
     const base: Record<string, unknown> = {
         "llm-serving:tags": { owner: "ml-platform", costCenter: "cc-1234" },
@@ -37,7 +37,9 @@ const TLS_TARGETS = {
     },
 } as const;
 const needsCertificate = (target: string) =>
-    `llm-serving:targets.${target}.domain: serving HTTPS needs the stack's certificate; set ${CERT_KEY} and ${KEY_KEY} (pulumi config set --secret ${CERT_KEY} "$(cat cert.pem)" and pulumi config set --secret ${KEY_KEY} "$(cat key.pem)"), or remove domain for plain HTTP (development only)`;
+    `llm-serving:targets.${target}.domain: serving HTTPS needs a certificate: ${
+        target === "aksGpu" ? "set targets.aksGpu.acme (cert-manager with Let's Encrypt), or " : target === "eksInf2" ? "set targets.eksInf2.acmCertificateArn (an ACM certificate), or " : ""
+    }set ${CERT_KEY} and ${KEY_KEY} (pulumi config set --secret ${CERT_KEY} "$(cat cert.pem)" and pulumi config set --secret ${KEY_KEY} "$(cat key.pem)"); or remove domain and set plaintextHttp: true (development only)`;
 
 interface Row {
     readonly what: string;
@@ -63,7 +65,7 @@ const ROWS: readonly Row[] = [
         what: "unknown field inside a target",
         config: raw(gcp({ machineTyp: "g2-standard-8" })),
         problems: [
-            "llm-serving:targets.gcpSpotL4.machineTyp: unknown key; allowed keys are project, region, zones, machineType, replicas, targetRpsPerReplica, bootDiskGb, initialDelaySec, allowedCidrs, domain, certificate",
+            "llm-serving:targets.gcpSpotL4.machineTyp: unknown key; allowed keys are project, region, zones, machineType, replicas, targetRpsPerReplica, bootDiskGb, initialDelaySec, allowedCidrs, domain, certificate, plaintextHttp",
         ],
     },
     {
@@ -113,7 +115,7 @@ const ROWS: readonly Row[] = [
     },
     {
         what: "gcpSpotL4 asking for the stack's certificate when there is none",
-        config: raw(gcp({ domain: "llm.example.com", certificate: "stack" })),
+        config: raw(gcp({ plaintextHttp: false, domain: "llm.example.com", certificate: "stack" })),
         problems: [/^llm-serving:targets\.gcpSpotL4\.certificate: "stack" needs llm-serving:tlsCertificate and llm-serving:tlsPrivateKey/],
     },
     {
@@ -306,7 +308,7 @@ describe("stack config: every bad value fails with its key, the value and what i
         assert.equal(target.machineType, "g2-standard-4");
         assert.deepEqual(target.zones, ["us-central1-a", "us-central1-b", "us-central1-c"]);
         assert.equal(target.initialDelaySec, 1200);
-        assert.equal(config.model.id, "mistralai/Mistral-7B-Instruct-v0.2");
+        assert.equal(config.model.id, "HuggingFaceH4/zephyr-7b-beta", "the default downloads without a token");
         assert.equal(config.tags.environment, "dev");
         assert.equal(config.apiKey, undefined);
     });

@@ -53,11 +53,11 @@ interface ResourceRow {
 type Row = StackRow | PolicyConfigRow | ResourceRow;
 
 const TAGS = { "llm-serving:tags": { owner: "ml-platform", costCenter: "cc-1234" } };
-const GCP = { project: "acme-llm-dev", region: "us-central1", machineType: "g2-standard-4", replicas: { min: 2, max: 3 } };
+const GCP = { project: "acme-llm-dev", region: "us-central1", machineType: "g2-standard-4", replicas: { min: 2, max: 3 }, plaintextHttp: true };
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H oncall@example.com";
-const VM = { location: "eastus", vmSize: "Standard_NC4as_T4_v3", sshPublicKey: SSH_KEY, allowedCidrs: ["203.0.113.0/24"] };
-const AKS = { location: "eastus", vmSize: "Standard_NC8as_T4_v3", nodes: { min: 1, max: 2 }, replicas: 2, apiServerAuthorizedRanges: ["203.0.113.0/24"] };
-const EKS = { region: "us-west-2", apiAccessCidrs: ["203.0.113.0/24"], instanceTypes: ["inf2.8xlarge"], maxNodes: 2, replicas: { min: 2, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
+const VM = { location: "eastus", vmSize: "Standard_NC4as_T4_v3", sshPublicKey: SSH_KEY, allowedCidrs: ["203.0.113.0/24"], plaintextHttp: true };
+const AKS = { location: "eastus", vmSize: "Standard_NC8as_T4_v3", nodes: { min: 1, max: 2 }, replicas: 2, apiServerAuthorizedRanges: ["203.0.113.0/24"], plaintextHttp: true };
+const EKS = { region: "us-west-2", apiAccessCidrs: ["203.0.113.0/24"], instanceTypes: ["inf2.8xlarge"], maxNodes: 2, replicas: { min: 2, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0", plaintextHttp: true };
 const ML = { location: "eastus", instanceType: "Standard_NC8as_T4_v3", instances: { min: 2, max: 3 } };
 const targets = (t: Inputs): Inputs => ({ ...TAGS, "llm-serving:targets": t });
 
@@ -90,7 +90,11 @@ export const ROWS: readonly Row[] = [
     { kind: "stack", what: "no target at all", stack: "dev", config: targets({}), exit: 2, fragment: "llm-serving:targets" },
     { kind: "stack", what: "a misspelt target (must not silently drop it)", stack: "dev", config: targets({ gcpSpotL4: GCP, gcpSpotL5: GCP }), exit: 2, fragment: "llm-serving:targets.gcpSpotL5" },
     { kind: "stack", what: "an unbounded-looking GCP maximum", stack: "dev", config: targets({ gcpSpotL4: { ...GCP, replicas: { min: 2, max: 1000 } } }), exit: 2, fragment: "llm-serving:targets.gcpSpotL4.replicas.max" },
-    { kind: "stack", what: "an AKS domain without the stack's certificate", stack: "prod", config: targets({ aksGpu: { ...AKS, domain: "aks.llm.example.com" } }), exit: 2, fragment: "llm-serving:targets.aksGpu.domain: serving HTTPS needs the stack's certificate" },
+    { kind: "stack", what: "an AKS domain without a certificate source", stack: "prod", config: targets({ aksGpu: { ...AKS, plaintextHttp: false, domain: "aks.llm.example.com" } }), exit: 2, fragment: "llm-serving:targets.aksGpu.domain: serving HTTPS needs a certificate" },
+    { kind: "stack", what: "a public GCP endpoint neither HTTPS nor opted in to plain HTTP", stack: "dev", config: targets({ gcpSpotL4: { ...GCP, plaintextHttp: false } }), exit: 2, fragment: "llm-serving:targets.gcpSpotL4.domain: got nothing; must be set for a public endpoint" },
+    { kind: "stack", what: "a public VM neither HTTPS nor opted in to plain HTTP", stack: "dev", config: targets({ gpuVm: { ...VM, plaintextHttp: false } }), exit: 2, fragment: "plaintextHttp: true" },
+    { kind: "stack", what: "plain HTTP opted in on GCP in prod", stack: "prod", config: targets({ gcpSpotL4: { ...GCP, replicas: { min: 2, max: 3 } } }), exit: 1, fragment: "endpoint-tls" },
+    { kind: "stack", what: "plaintextHttp together with a domain", stack: "dev", config: targets({ gcpSpotL4: { ...GCP, domain: "llm.example.com" } }), exit: 2, fragment: "llm-serving:targets.gcpSpotL4.plaintextHttp" },
     { kind: "stack", what: "a TLS certificate without its private key", stack: "prod", config: { ...targets({ gcpSpotL4: GCP }), "llm-serving:tlsCertificate": { secure: "AAABAJ1ZqzRv3m8kPq4xWn0c2hTfYb7L" } }, exit: 2, fragment: "llm-serving:tlsPrivateKey: is required when llm-serving:tlsCertificate is set" },
     // --- stack configs the schema accepts but the pack blocks in prod (exit 1, the policy named) ---
     { kind: "stack", what: "one GCP replica in prod", stack: "prod", config: targets({ gcpSpotL4: { ...GCP, replicas: { min: 1, max: 3 } } }), exit: 1, fragment: "min-replicas" },

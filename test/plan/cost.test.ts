@@ -143,7 +143,7 @@ describe("plan --compare", () => {
     it("lists added and removed resources (HTTP front end swapped for HTTPS)", async () => {
         const withDomain = tmp(
             "Pulumi.d.yaml",
-            fs.readFileSync(fixture("gcp-only.yaml"), "utf8") + "      domain: llm.example.com\n",
+            fs.readFileSync(fixture("gcp-only.yaml"), "utf8").replace("      plaintextHttp: true\n", "      domain: llm.example.com\n"),
         );
         const { stdout } = await runPlan("--stack", "dev", "--stack-file", withDomain, "--compare", base);
         assert.match(stdout, /Compared with the earlier plan: 2 added, 1 removed, \d+ changed/);

@@ -14,7 +14,7 @@ import {
 } from "../../../components/k8s/modelServer";
 import { routeGuardConf } from "../../../components/k8s/routeGuard";
 import { llamaCppServer, vllmServer } from "../../../components/serving";
-import { aksGpuSchema, azureMlSchema, GGUF_BUILDS, modelSchema } from "../../../config";
+import { aksGpuSchema, AWQ_BUILDS, azureMlSchema, GGUF_BUILDS, modelSchema } from "../../../config";
 import { AKS, AML } from "./fixtures";
 import { containerRegistryName, keyVaultName, storageAccountName } from "../../../components/azure/names";
 import { deployerPrincipalType } from "../../../components/azure/roles";
@@ -305,7 +305,7 @@ describe("VM builders", () => {
 describe("model servers for Azure sizes", () => {
     it("serves the AWQ build on 16 GB GPUs under the same name, float16 on T4", () => {
         const t4 = azureVllmServer(model, "Standard_NC4as_T4_v3");
-        assert.ok(t4.args.includes("TheBloke/Mistral-7B-Instruct-v0.2-AWQ"));
+        assert.ok(t4.args.includes(AWQ_BUILDS[model.id]), "the default model's AWQ build");
         assert.deepEqual(t4.args.slice(-2), ["--quantization", "awq"]);
         assert.ok(t4.args.includes("half"));
         assert.ok(t4.args.includes("mistral-7b"));
@@ -322,7 +322,7 @@ describe("model servers for Azure sizes", () => {
         assert.match(s.image, /^ghcr\.io\/ggml-org\/llama\.cpp:server-b\d+$/);
         assert.equal(s.port, 8000);
         assert.equal(s.healthPath, "/health");
-        assert.ok(s.args.includes("mistral-7b-instruct-v0.2.Q4_K_M.gguf"));
+        assert.ok(s.args.includes(GGUF_BUILDS[model.id].file), "the default model's GGUF build");
         assert.equal(s.args[s.args.indexOf("--alias") + 1], "mistral-7b");
     });
 });

@@ -14,6 +14,8 @@ export const AKS = {
     spotMaxPrice: 1.0,
     apiServerAuthorizedRanges: ["203.0.113.0/24"],
     allowedCidrs: ["198.51.100.0/24"],
+    // No domain: plain HTTP, opted in explicitly (the TLS tests set a domain and turn this off).
+    plaintextHttp: true,
 };
 export const AML = {
     location: "eastus",
@@ -28,6 +30,7 @@ export const VM = {
     sshPublicKey: SSH_KEY,
     sshAllowedCidrs: ["203.0.113.0/24"],
     allowedCidrs: ["203.0.113.0/24"],
+    plaintextHttp: true,
 };
 
 /** Every string in a JSON value, for "the sentinel appears nowhere" checks (base64 decoded too). */
