@@ -46,7 +46,7 @@ const stackTls = {
     tlsPrivateKey: "-----BEGIN PRIVATE KEY-----\nQ29uZm9ybWFuY2VWYXJpYW50S2V5\n-----END PRIVATE KEY-----\n",
 };
 
-export const VARIANTS: readonly Variant[] = [
+const RAW_VARIANTS: readonly Variant[] = [
     {
         name: "gpuVm CPU (llama.cpp), on demand",
         config: { tags, targets: { gpuVm: { location: "eastus", vmSize: "Standard_D4s_v5", sshAllowedCidrs: cidrs, allowedCidrs: cidrs, sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H a@example.com" } } },
@@ -229,3 +229,21 @@ export const VARIANTS: readonly Variant[] = [
         secrets: { hfToken: "hf_variant_eks" },
     },
 ];
+
+/** Targets whose public endpoint must be HTTPS (a `domain`) or opt in to plain HTTP. */
+const TLS_TARGETS = ["gcpSpotL4", "aksGpu", "gpuVm", "eksInf2"];
+
+/**
+ * A variant without a `domain` opts in to plain HTTP explicitly, as a development stack must, so
+ * the plaintext mode of every guard and script is planned too.
+ */
+export const VARIANTS: readonly Variant[] = RAW_VARIANTS.map((v) => {
+    const targets = v.config.targets as Record<string, Record<string, unknown>>;
+    const opted = Object.fromEntries(
+        Object.entries(targets).map(([name, t]) => [
+            name,
+            TLS_TARGETS.includes(name) && t.domain === undefined && t.plaintextHttp === undefined ? { ...t, plaintextHttp: true } : t,
+        ]),
+    );
+    return { ...v, config: { ...v.config, targets: opted } };
+});
