@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CATALOG, FEES, catalogRegions, fee, findPrice, pricedSkus } from "../../../policies/cost/catalog";
+import { CATALOG, FEES, catalogRegions, fee, findPrice, pricedSkus, azureDiskTier } from "../../../policies/cost/catalog";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
@@ -83,6 +83,9 @@ describe("cost/catalog", () => {
         assert.equal(fee("aws-public-ipv4").hourlyUsd, 0.005);
         assert.equal(fee("azure-standard-public-ip").hourlyUsd, 0.005);
         assert.equal(fee("aks-premium-tier").status, "unverified");
-        assert.equal(Math.round(fee("azure-managed-disk-p20").hourlyUsd * 730 * 100) / 100, 73.22);
+        // P20 (512 GiB Premium SSD), East US: $73.22 a month (prices.md).
+        assert.equal(azureDiskTier("eastus", "Premium_LRS", 512)?.monthlyUsd, 73.22);
+        assert.equal(azureDiskTier("eastus", "Premium_LRS", 513)?.type, "P30");
+        assert.equal(azureDiskTier("westus2", "Premium_LRS", 128), undefined);
     });
 });
