@@ -222,8 +222,9 @@ function priceNodeGroup(group: CostInputResource, index: StackIndex, sink: Sink)
     const subnets = readArray(group.props, ["subnetIds"]);
     const unavailable = readCount(group.props, ["updateConfig", "maxUnavailable"]);
     const pct = readCount(group.props, ["updateConfig", "maxUnavailablePercentage"]);
-    if (sink.unusable(group, subnets, "subnets") || sink.unusable(group, unavailable, "maxUnavailable") || sink.unusable(group, pct, "maxUnavailablePercentage")) return;
-    const zones = subnets.state === "known" ? subnets.value.length : 3;
+    if (sink.unusable(group, unavailable, "maxUnavailable") || sink.unusable(group, pct, "maxUnavailablePercentage")) return;
+    // Subnet ids are often outputs; a wholly unknown list counts as 6 zones (the most a region offers here).
+    const zones = subnets.state === "known" ? subnets.value.length : 6;
     const maxUnavailable = unavailable.state === "known" ? unavailable.value : pct.state === "known" ? Math.ceil((hi.value * pct.value) / 100) : 1;
     const surge = Math.max(2 * zones, maxUnavailable);
     const hours = sink.transientHours.eksNodeGroupUpdate;
