@@ -10,7 +10,6 @@ import { costTable, currentTable } from "../../scripts/readmeCosts";
  * (shared/reference/prices.md) and each stack's config, then compared with the plan to the cent.
  * A change to a stack, a price or the engine that moves a figure must be made here too, on purpose.
  */
-const HOURS = 730;
 const cents = (x: number) => Math.round(x * 100) / 100;
 
 type Kind = "capacity" | "storage" | "fixed" | "transient" | "usage";
