@@ -67,6 +67,12 @@ describe("policy monthly-cost-cap", () => {
         assertNoViolations(await runStackPolicy(monthlyCostCap, nat, { maxMonthlyUsd: 32.85, usage: { natProcessedGb: 0 } }));
     });
 
+    it("refuses a negative usage volume or more transient hours than a month has, as the CLI would", async () => {
+        await assert.rejects(runStackPolicy(monthlyCostCap, gcpStack(), { maxMonthlyUsd: 2000, usage: { natProcessedGb: -1 } }), /usage\.natProcessedGb/);
+        await assert.rejects(runStackPolicy(monthlyCostCap, gcpStack(), { maxMonthlyUsd: 2000, transientHoursPerMonth: { migRollingUpdate: 731 } }), /migRollingUpdate/);
+        await assert.rejects(runStackPolicy(monthlyCostCap, gcpStack(), { maxMonthlyUsd: 2000, usage: { egressGb: 1 } }), /egressGb/);
+    });
+
     it("requires maxMonthlyUsd in its config, as the CLI does", async () => {
         await assert.rejects(runStackPolicy(monthlyCostCap, gcpStack(), {}), /monthly-cost-cap: maxMonthlyUsd is required/);
     });
