@@ -130,6 +130,18 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
         });
     }
 
+    it("dev: spot shows its expected figure beside the worst case, labelled expected and never capped", async () => {
+        const report = await planJson("dev");
+        const expected = Object.fromEntries(report.cost.lines.filter((l) => l.expected).map((l) => [`${l.urn.slice(l.urn.lastIndexOf("::") + 2)}|${l.sku}`, l.expected!.worstCaseMonthlyUsd]));
+        assert.deepEqual(expected, {
+            "gcp-spot-l4-mig|g2-standard-4": 514.36, // 2 x 0.28184 x 1.25 x 730 = 514.358
+            "gpu-vm-vm|Standard_NC4as_T4_v3": 57.21, // min(0.062699 x 1.25, max price 0.20) x 730 = 57.2128
+            "eks-inf2-nodepool|inf2.8xlarge": 575.15, // 0.6303 (top of the us-west-2 range) x 1.25 x 730 = 575.149
+        });
+        // The worst case with those three lines at their expected figures instead: 3115.87 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
+        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1648.08);
+    });
+
     it("the README's cost table is the one the plan gives (npm run readme:costs regenerates it)", async () => {
         const reports = [await planJson("dev"), await planJson("prod")];
         const readme = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
