@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { quote } from "../config/display";
+import { COST_KINDS, CostKind } from "../policies/cost/estimate";
 import { PlanReport } from "./report";
 import { PlanUsageError } from "./stackFiles";
 
@@ -8,7 +9,8 @@ export interface ComparablePlan {
     readonly stack: string;
     readonly resources: ReadonlyArray<{ urn: string; type: string; name: string; inputs: Record<string, unknown> }>;
     readonly cost: {
-        readonly lines: ReadonlyArray<{ urn: string; sku: string; baselineMonthlyUsd: number; worstCaseMonthlyUsd: number }>;
+        /** `kind` is absent in plans made before lines had kinds: they count as capacity. */
+        readonly lines: ReadonlyArray<{ urn: string; sku: string; kind?: CostKind; baselineMonthlyUsd: number; worstCaseMonthlyUsd: number }>;
         readonly baselineMonthlyUsd: number;
         readonly worstCaseMonthlyUsd: number;
     };
@@ -29,7 +31,12 @@ export interface CostChange {
 export interface CostDelta extends CostChange {
     readonly urn: string;
     readonly name: string;
+    readonly kind: CostKind;
     readonly sku: string;
+}
+
+export interface KindDelta extends CostChange {
+    readonly kind: CostKind;
 }
 
 export interface PlanDiff {
@@ -39,6 +46,8 @@ export interface PlanDiff {
     readonly changed: Array<ResourceRef & { fields: string[] }>;
     /** Cost lines that appeared, disappeared or changed (unchanged lines are left out). */
     readonly lines: CostDelta[];
+    /** Before, after and difference per kind (every kind, changed or not). */
+    readonly kinds: KindDelta[];
     readonly totals: CostChange;
 }
 
@@ -95,7 +104,7 @@ export function comparePlans(before: ComparablePlan, after: PlanReport): PlanDif
         return fields.length > 0 ? [{ ...ref(r), fields }] : [];
     });
 
-    const key = (l: { urn: string; sku: string }) => `${l.urn}|${l.sku}`;
+    const key = (l: { urn: string; sku: string; kind?: CostKind }) => `${l.urn}|${l.kind ?? "capacity"}|${l.sku}`;
     const oldLines = new Map(before.cost.lines.map((l) => [key(l), l]));
     const newLines = new Map(after.cost.lines.map((l) => [key(l), l]));
     const lines: CostDelta[] = [];
@@ -106,6 +115,7 @@ export function comparePlans(before: ComparablePlan, after: PlanReport): PlanDif
         const delta: CostDelta = {
             urn: line.urn,
             name: line.urn.slice(line.urn.lastIndexOf("::") + 2),
+            kind: line.kind ?? "capacity",
             sku: line.sku,
             baselineBefore: o?.baselineMonthlyUsd ?? 0,
             baselineAfter: n?.baselineMonthlyUsd ?? 0,
@@ -116,11 +126,21 @@ export function comparePlans(before: ComparablePlan, after: PlanReport): PlanDif
         };
         if (delta.baselineDelta !== 0 || delta.worstCaseDelta !== 0) lines.push(delta);
     }
+    const sum = (ls: ReadonlyArray<{ kind?: CostKind; baselineMonthlyUsd: number; worstCaseMonthlyUsd: number }>, k: CostKind, f: "baselineMonthlyUsd" | "worstCaseMonthlyUsd") =>
+        cents(ls.filter((l) => (l.kind ?? "capacity") === k).reduce((a, l) => a + l[f], 0));
+    const kinds: KindDelta[] = COST_KINDS.map((k) => {
+        const bb = sum(before.cost.lines, k, "baselineMonthlyUsd");
+        const ba = sum(after.cost.lines, k, "baselineMonthlyUsd");
+        const wb = sum(before.cost.lines, k, "worstCaseMonthlyUsd");
+        const wa = sum(after.cost.lines, k, "worstCaseMonthlyUsd");
+        return { kind: k, baselineBefore: bb, baselineAfter: ba, worstCaseBefore: wb, worstCaseAfter: wa, baselineDelta: cents(ba - bb), worstCaseDelta: cents(wa - wb) };
+    });
     return {
         added,
         removed,
         changed,
         lines,
+        kinds,
         totals: {
             baselineBefore: before.cost.baselineMonthlyUsd,
             baselineAfter: after.cost.baselineMonthlyUsd,

@@ -1,3 +1,4 @@
+import { COST_KINDS } from "../policies/cost/estimate";
 import { PlanDiff } from "./compare";
 import { PlannedResource } from "./mocks";
 import { renderTree } from "./render";
@@ -25,15 +26,23 @@ function table(head: string[], rows: string[][], rightAligned: ReadonlySet<numbe
 function costRows(details: PlanDetails): string[][] {
     return details.report.cost.lines.map((l, i) => [
         nameOf(l.urn),
+        l.kind,
         l.sku,
         l.countMin === l.countMax ? String(l.countMax) : `${l.countMin}–${l.countMax}`,
-        usd(details.hourly[i], 4),
+        l.kind === "usage" ? `${usd(details.hourly[i], 4)}/unit` : usd(details.hourly[i], 4),
         usd(l.baselineMonthlyUsd),
         usd(l.worstCaseMonthlyUsd),
+        l.expected ? usd(l.expected.worstCaseMonthlyUsd) : "",
     ]);
 }
 
-const COST_HEAD = ["resource", "SKU", "count", "$/h (unit)", "baseline $/mo", "worst case $/mo"];
+const COST_HEAD = ["resource", "kind", "SKU", "count", "$/h (unit)", "baseline $/mo", "worst case $/mo", "expected (spot) $/mo"];
+
+/** Baseline and worst case per kind, then the expected figure at spot prices. */
+function kindRows(details: PlanDetails): string[][] {
+    const { cost } = details.report;
+    return COST_KINDS.map((k) => [k, usd(cost.byKind[k].baselineMonthlyUsd), usd(cost.byKind[k].worstCaseMonthlyUsd)]);
+}
 
 function capSentence(details: PlanDetails): string {
     const { cost } = details.report;
@@ -50,9 +59,13 @@ export function renderText(details: PlanDetails, resources: readonly PlannedReso
     const parts = [
         `${report.project} · stack ${report.stack} · ${resources.length} resources (offline plan under mocks: nothing was created)`,
         renderTree(resources),
-        `Cost (USD per month of 730 h; baseline = every group at its minimum, worst case = at its maximum)\n` +
-            table(COST_HEAD, costRows(details), new Set([2, 3, 4, 5])) +
-            `\n\nBaseline ${usd(report.cost.baselineMonthlyUsd)}/month · worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month · ${capSentence(details)}`,
+        `Cost (USD per month of 730 h; baseline = what always runs, worst case = the most the clouds can bill: uncapped spot at on-demand, ` +
+            `transient hours and usage at the assumed volumes; expected = spot at catalog price x spotMargin, never capped)\n` +
+            table(COST_HEAD, costRows(details), new Set([3, 4, 5, 6, 7])) +
+            `\n\n` +
+            table(["kind", "baseline $/mo", "worst case $/mo"], kindRows(details), new Set([1, 2])) +
+            `\n\nBaseline ${usd(report.cost.baselineMonthlyUsd)}/month · worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month · ${capSentence(details)}` +
+            ` · expected at spot ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month`,
         renderViolationsText(details),
     ];
     if (diff) parts.push(renderDiffText(diff));
@@ -84,12 +97,20 @@ function renderDiffText(diff: PlanDiff): string {
         lines.push(
             "",
             table(
-                ["resource", "SKU", "baseline Δ $/mo", "worst case Δ $/mo"],
-                diff.lines.map((l) => [l.name, l.sku, signedUsd(l.baselineDelta), signedUsd(l.worstCaseDelta)]),
-                new Set([2, 3]),
+                ["resource", "kind", "SKU", "baseline Δ $/mo", "worst case Δ $/mo"],
+                diff.lines.map((l) => [l.name, l.kind, l.sku, signedUsd(l.baselineDelta), signedUsd(l.worstCaseDelta)]),
+                new Set([3, 4]),
             ),
         );
     }
+    lines.push(
+        "",
+        table(
+            ["kind", "baseline Δ $/mo", "worst case Δ $/mo"],
+            diff.kinds.map((k) => [k.kind, signedUsd(k.baselineDelta), signedUsd(k.worstCaseDelta)]),
+            new Set([1, 2]),
+        ),
+    );
     lines.push(
         `Total: baseline ${usd(diff.totals.baselineBefore)} → ${usd(diff.totals.baselineAfter)} (${signedUsd(diff.totals.baselineDelta)}), ` +
             `worst case ${usd(diff.totals.worstCaseBefore)} → ${usd(diff.totals.worstCaseAfter)} (${signedUsd(diff.totals.worstCaseDelta)})`,
@@ -121,9 +142,12 @@ export function renderMarkdown(details: PlanDetails, resources: readonly Planned
             `| **Δ** | **${signedUsd(diff.totals.baselineDelta)}** | **${signedUsd(diff.totals.worstCaseDelta)}** |`,
             "",
         );
+        out.push(`| kind | baseline Δ | worst case Δ |`, `|---|---:|---:|`);
+        for (const k of diff.kinds) out.push(`| ${k.kind} | ${signedUsd(k.baselineDelta)} | ${signedUsd(k.worstCaseDelta)} |`);
+        out.push("");
         if (diff.lines.length > 0) {
-            out.push(`| resource | SKU | baseline Δ | worst case Δ |`, `|---|---|---:|---:|`);
-            for (const l of diff.lines) out.push(`| ${mdCell(l.name)} | ${mdCell(l.sku)} | ${signedUsd(l.baselineDelta)} | ${signedUsd(l.worstCaseDelta)} |`);
+            out.push(`| resource | kind | SKU | baseline Δ | worst case Δ |`, `|---|---|---|---:|---:|`);
+            for (const l of diff.lines) out.push(`| ${mdCell(l.name)} | ${l.kind} | ${mdCell(l.sku)} | ${signedUsd(l.baselineDelta)} | ${signedUsd(l.worstCaseDelta)} |`);
             out.push("");
         }
         out.push(`Resources: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed.`);
@@ -145,7 +169,10 @@ export function renderMarkdown(details: PlanDetails, resources: readonly Planned
         }
         out.push("");
     }
-    out.push(`#### Cost`, "", `| ${COST_HEAD.join(" | ")} |`, `|---|---|---:|---:|---:|---:|`);
+    out.push(`#### Cost by kind`, "", `| kind | baseline $/mo | worst case $/mo |`, `|---|---:|---:|`);
+    for (const row of kindRows(details)) out.push(`| ${row.join(" | ")} |`);
+    out.push("", `Expected at spot prices (catalog spot x spotMargin, never capped): ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month.`, "");
+    out.push(`#### Cost`, "", `| ${COST_HEAD.join(" | ")} |`, `|---|---|---|---:|---:|---:|---:|---:|`);
     for (const row of costRows(details)) out.push(`| ${row.map(mdCell).join(" | ")} |`);
     out.push(
         "",

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_SPOT_MARGIN, Estimate, estimateCosts } from "../policies/cost/estimate";
+import { CostKind, DEFAULT_SPOT_MARGIN, Estimate, KindTotals, estimateCosts } from "../policies/cost/estimate";
 import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
 import { PlannedResource } from "./mocks";
@@ -10,12 +10,16 @@ import { PlanUsageError, readJsonObject } from "./stackFiles";
 /** One priced line as the plan prints and serializes it (`--json` shape of issue 3). */
 export interface PlanCostLine {
     readonly urn: string;
+    /** capacity | storage | fixed | transient | usage (DESIGN §4). */
+    readonly kind: CostKind;
     readonly sku: string;
     readonly region: string;
     readonly countMin: number;
     readonly countMax: number;
     readonly baselineMonthlyUsd: number;
     readonly worstCaseMonthlyUsd: number;
+    /** Spot capacity: the expected figures (catalog spot x spotMargin); caps never use them. */
+    readonly expected?: { readonly baselineMonthlyUsd: number; readonly worstCaseMonthlyUsd: number };
     readonly basis: string;
 }
 
@@ -28,6 +32,10 @@ export interface PlanReport {
         readonly lines: PlanCostLine[];
         readonly baselineMonthlyUsd: number;
         readonly worstCaseMonthlyUsd: number;
+        /** The worst case with spot capacity at its expected figure (shown, never capped). */
+        readonly expectedWorstCaseMonthlyUsd: number;
+        /** Baseline and worst case per kind. */
+        readonly byKind: Record<CostKind, KindTotals>;
         /** The stack's `monthly-cost-cap`, or null when that policy is disabled. */
         readonly capMonthlyUsd: number | null;
     };
@@ -77,10 +85,16 @@ export async function buildReport(
     }
     const capSettings = asRecord(policy.config["monthly-cost-cap"]);
     const spotMargin = typeof capSettings.spotMargin === "number" ? capSettings.spotMargin : DEFAULT_SPOT_MARGIN;
-    const estimate: Estimate = estimateCosts(
-        resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
-        { spotMargin },
-    );
+    let estimate: Estimate;
+    try {
+        estimate = estimateCosts(
+            resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+            { spotMargin, transientHoursPerMonth: asRecord(capSettings.transientHoursPerMonth), usage: asRecord(capSettings.usage) },
+        );
+    } catch (e) {
+        if (e instanceof RangeError) throw new PlanUsageError(`${policy.file}: monthly-cost-cap: ${e.message}`);
+        throw e;
+    }
     const capDisabled = capSettings.enforcementLevel === "disabled" || policy.config["monthly-cost-cap"] === "disabled";
     const report: PlanReport = {
         ...planDocument(project, stack, resources),
@@ -88,16 +102,20 @@ export async function buildReport(
             currency: "USD",
             lines: estimate.lines.map((l) => ({
                 urn: l.urn,
+                kind: l.kind,
                 sku: l.sku,
                 region: l.region,
                 countMin: l.countMin,
                 countMax: l.countMax,
                 baselineMonthlyUsd: l.baselineMonthlyUsd,
                 worstCaseMonthlyUsd: l.worstCaseMonthlyUsd,
+                ...(l.expected ? { expected: { baselineMonthlyUsd: l.expected.baselineMonthlyUsd, worstCaseMonthlyUsd: l.expected.worstCaseMonthlyUsd } } : {}),
                 basis: l.basis,
             })),
             baselineMonthlyUsd: estimate.baselineMonthlyUsd,
             worstCaseMonthlyUsd: estimate.worstCaseMonthlyUsd,
+            expectedWorstCaseMonthlyUsd: estimate.expectedWorstCaseMonthlyUsd,
+            byKind: estimate.byKind,
             capMonthlyUsd: !capDisabled && typeof capSettings.maxMonthlyUsd === "number" ? capSettings.maxMonthlyUsd : null,
         },
         policies: {

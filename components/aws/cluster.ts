@@ -103,6 +103,8 @@ export function createCluster(name: string, args: ClusterArgs, opts: { parent: p
             region,
             name: clusterName,
             version: config.kubernetesVersion,
+            // STANDARD: EKS upgrades the cluster when standard support ends instead of billing extended support.
+            upgradePolicy: { supportType: config.supportType },
             roleArn: role.arn,
             vpcConfig: {
                 subnetIds: [...args.network.privateSubnetIds, ...args.network.publicSubnetIds],

@@ -18,6 +18,9 @@ export const DEFAULT_AWS_ZONES: Record<AwsRegion, readonly [string, string]> = {
     "us-west-2": ["us-west-2a", "us-west-2b"],
 };
 
+/** Versions in EKS standard support on 2026-12-01 (the price catalog's EKS calendar). */
+export const EKS_KUBERNETES_VERSIONS = ["1.34", "1.35"] as const;
+
 export const INF2_INSTANCE_TYPES = ["inf2.xlarge", "inf2.8xlarge", "inf2.24xlarge", "inf2.48xlarge"] as const;
 export type Inf2InstanceType = (typeof INF2_INSTANCE_TYPES)[number];
 
@@ -117,8 +120,18 @@ export const eksInf2Schema = z
                     });
                 })
                 .optional(),
-            /** EKS Kubernetes version. @default "1.33" */
-            kubernetesVersion: oneOf(["1.32", "1.33"] as const, "EKS versions").default("1.33"),
+            /**
+             * EKS Kubernetes version: the versions in EKS standard support on 2026-12-01 (1.34 until
+             * 2026-12-02, 1.35 until 2027-03-27; endoflife.date/amazon-eks). @default "1.35"
+             */
+            kubernetesVersion: oneOf(EKS_KUBERNETES_VERSIONS, "EKS versions").default("1.35"),
+            /**
+             * What EKS does when the version leaves standard support: STANDARD upgrades the cluster
+             * to the next version (never billed extended support, $0.60 instead of $0.10 per hour);
+             * EXTENDED keeps it and bills extended support (the cost policy then prices $0.60/h).
+             * @default "STANDARD"
+             */
+            supportType: oneOf(["STANDARD", "EXTENDED"] as const, "EKS support types").default("STANDARD"),
             /**
              * The deployer's egress CIDRs (the self-hosted runners, an operator's network): the only
              * addresses admitted to the cluster's public API endpoint; private access stays on for

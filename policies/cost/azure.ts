@@ -1,10 +1,11 @@
 // Azure (azure-native v3): AKS clusters and agent pools, Azure ML managed online deployments
 // (with their Azure Monitor autoscale settings), VMs, public IPs, load balancers and managed disks.
-import { FeeName, fee } from "./catalog";
+import { CatalogEntry, FeeName, azureDiskTier, fee, findPrice, usagePrice } from "./catalog";
+import { readSelector, workloadFloor } from "./floors";
 import { StackIndex } from "./graph";
 import { Purchase, Sink, describeCount, normalizeAzureLocation, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
-import { PathKey, Typed, readArray, readBoolean, readCount, readNumber, readString } from "./values";
+import { PathKey, Typed, readArray, readBoolean, readCount, readField, readNumber, readString } from "./values";
 
 export const AZURE_TYPES = {
     managedCluster: "azure-native:containerservice:ManagedCluster",
@@ -17,11 +18,18 @@ export const AZURE_TYPES = {
     disk: "azure-native:compute:Disk",
     publicIp: "azure-native:network:PublicIPAddress",
     loadBalancer: "azure-native:network:LoadBalancer",
+    registry: "azure-native:containerregistry:Registry",
+    logWorkspace: "azure-native:operationalinsights:Workspace",
 } as const;
 
 export function priceAzure(index: StackIndex, sink: Sink): void {
-    for (const c of index.ofType(AZURE_TYPES.managedCluster)) priceManagedCluster(c, sink);
+    for (const c of index.ofType(AZURE_TYPES.managedCluster)) priceManagedCluster(c, index, sink);
     for (const p of index.ofType(AZURE_TYPES.agentPool)) priceAgentPool(p, index, sink);
+    for (const r of index.ofType(AZURE_TYPES.registry)) priceRegistry(r, sink);
+    for (const w of index.ofType(AZURE_TYPES.logWorkspace)) {
+        const u = usagePrice("azure-log-analytics-ingestion");
+        sink.usageLine(w, { sku: u.name, region: "-", quantity: sink.usage.logIngestionGb, unitUsd: u.usd, unit: "GB", basis: "logs ingested into the workspace (usage.logIngestionGb)" });
+    }
     for (const d of index.ofType(AZURE_TYPES.onlineDeployment)) priceOnlineDeployment(d, index, sink);
     for (const vm of index.ofType(AZURE_TYPES.virtualMachine)) priceVirtualMachine(vm, sink);
     for (const d of index.ofType(AZURE_TYPES.disk)) priceDisk(d, d.props, [], sink);
@@ -85,8 +93,44 @@ function readPoolCounts(res: CostInputResource, root: unknown, prefix: string, s
     return { min: n, max: n, how: count.state === "known" ? "fixed count" : "count not set (AKS default 1)" };
 }
 
+/**
+ * A pool node's managed OS disk: osDiskType Ephemeral lives on the VM's own cache (no disk bill);
+ * Managed, or unset (AKS picks Ephemeral only when the VM's cache holds the disk), is priced as a
+ * Premium SSD (the dearer of the types AKS uses) of osDiskSizeGB (AKS default 128 GB).
+ */
+function poolOsDisk(res: CostInputResource, root: unknown, prefix: string, region: string, sink: Sink): { hourly: number; desc: string } | null | undefined {
+    const type = readString(root, ["osDiskType"], prefix);
+    const size = readCount(root, ["osDiskSizeGB"], prefix);
+    if (sink.unusable(res, type, "OS disk type") || sink.unusable(res, size, "OS disk size")) return undefined;
+    if (type.state === "known" && type.value === "Ephemeral") return null;
+    const gb = size.state === "known" ? size.value : 128;
+    const tier = azureDiskTier(region, "Premium_LRS", gb);
+    if (!tier) {
+        sink.issue(res, "unpriced", `a ${gb} GB Premium SSD OS disk has no catalog price in ${region}; an unpriced disk is never counted as $0`, size.field);
+        return undefined;
+    }
+    return { hourly: tier.monthlyUsd / 730, desc: `${gb} GB${size.state === "known" ? "" : " (AKS default)"} managed OS disk billed as ${tier.type} $${tier.monthlyUsd}/month` };
+}
+
+/** Surge nodes of an upgrade: upgradeSettings.maxSurge ("33%" of the pool's maximum, or a count); AKS default 10%, at least 1. */
+function poolSurge(res: CostInputResource, root: unknown, prefix: string, max: number, sink: Sink): { nodes: number; how: string } | undefined {
+    const surge = readField(root, ["upgradeSettings", "maxSurge"], prefix);
+    if (surge.state === "unknown") {
+        sink.issue(res, "unknown", `maxSurge (${surge.field}) is unknown until the update runs, so the cost cannot be bounded at preview; set it from a known value`, surge.field);
+        return undefined;
+    }
+    const raw = surge.state === "known" ? String(surge.value) : "10%";
+    const pct = /^(\d+)%$/.exec(raw);
+    const nodes = pct ? Math.max(1, Math.ceil((max * Number(pct[1])) / 100)) : Number(raw);
+    if (!Number.isInteger(nodes) || nodes < 0) {
+        sink.issue(res, "unknown", `maxSurge (${surge.field}) is neither a count nor a percentage, so the surge cannot be priced`, surge.field);
+        return undefined;
+    }
+    return { nodes, how: `maxSurge ${raw}${surge.state === "known" ? "" : " (AKS default)"} of ${max} nodes` };
+}
+
 /** One AKS pool, standalone (AgentPool) or inline (agentPoolProfiles[i]). */
-function pricePool(res: CostInputResource, root: unknown, prefix: string, region: Region, sink: Sink): void {
+function pricePool(res: CostInputResource, root: unknown, prefix: string, region: Region, sink: Sink, index?: StackIndex): void {
     const vmSize = readString(root, ["vmSize"], prefix);
     if (sink.unusable(res, vmSize, "VM size")) return;
     const counts = readPoolCounts(res, root, prefix, sink);
@@ -101,20 +145,36 @@ function pricePool(res: CostInputResource, root: unknown, prefix: string, region
         sink.issue(res, "unpriced", `${price.message}; an unpriced pool is never counted as $0`, vmSize.field);
         return;
     }
-    const notes = [price.unit.note, counts.how, price.regionNote].filter((s) => s !== "");
+    // What always runs decides the baseline: the workloads' replicas on this node shape.
+    const entry: CatalogEntry | undefined = findPrice("azure", price.region, vmSize.value);
+    const floor = index && entry ? workloadFloor(index, readSelector(root, ["nodeLabels"]), entry) : undefined;
+    const min = floor ? Math.min(Math.max(counts.min, floor.nodes), counts.max) : counts.min;
+    const notes = [price.unit.note, counts.how, floor ? `baseline: ${floor.why}` : "", price.regionNote].filter((s) => s !== "");
+    const label = prefix === "" ? "" : `${prefix}: `;
     sink.line(res, {
-        sku: vmSize.value, region: price.region, countMin: counts.min, countMax: counts.max, hourlyUsd: price.unit.hourlyUsd, pricing: price.unit.pricing,
-        basis: `${prefix === "" ? "" : `${prefix}: `}${describeCount(counts.min, counts.max)} x ${vmSize.value} in ${price.region}: ${notes.join("; ")}`,
+        kind: "capacity", sku: vmSize.value, region: price.region, countMin: min, countMax: counts.max, hourlyUsd: price.unit.hourlyUsd, expectedHourlyUsd: price.unit.expectedHourlyUsd, pricing: price.unit.pricing,
+        basis: `${label}${describeCount(min, counts.max)} x ${vmSize.value} in ${price.region}: ${notes.join("; ")}`,
+    });
+    const disk = poolOsDisk(res, root, prefix, price.region, sink);
+    if (disk === undefined) return;
+    if (disk) sink.line(res, { kind: "storage", sku: "azure-managed-disk", region: price.region, countMin: min, countMax: counts.max, hourlyUsd: disk.hourly, pricing: "fee", basis: `${label}${describeCount(min, counts.max)} nodes x ${disk.desc}` });
+    const surge = poolSurge(res, root, prefix, counts.max, sink);
+    if (!surge || surge.nodes === 0) return;
+    const hours = sink.transientHours.aksUpgradeSurge;
+    const unit = price.unit.hourlyUsd + (disk ? disk.hourly : 0);
+    sink.line(res, {
+        kind: "transient", sku: `${vmSize.value} upgrade surge`, region: price.region, countMin: 0, countMax: surge.nodes, hourlyUsd: unit, hoursPerMonth: hours, pricing: price.unit.pricing,
+        basis: `${label}upgrade surge: ${surge.nodes} extra node(s) (${surge.how}) x $${Number(unit.toFixed(6))}/h (node + OS disk) x ${hours} h/month (transientHoursPerMonth.aksUpgradeSurge)`,
     });
 }
 
-function priceManagedCluster(cluster: CostInputResource, sink: Sink): void {
+function priceManagedCluster(cluster: CostInputResource, index: StackIndex, sink: Sink): void {
     const tier = readString(cluster.props, ["sku", "tier"]);
     if (!sink.unusable(cluster, tier, "AKS tier") && tier.state === "known") {
         const name: FeeName | undefined = { standard: "aks-standard-tier" as const, premium: "aks-premium-tier" as const }[tier.value.toLowerCase()];
         if (name) {
             const f = fee(name);
-            sink.line(cluster, { sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `AKS ${tier.value} tier $${f.hourlyUsd} per cluster-hour` });
+            sink.line(cluster, { kind: "fixed", sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `AKS ${tier.value} tier $${f.hourlyUsd} per cluster-hour` });
         }
     }
     priceClusterOutboundLoadBalancer(cluster, sink);
@@ -124,7 +184,7 @@ function priceManagedCluster(cluster: CostInputResource, sink: Sink): void {
     if (!region) return;
     for (const profile of pools.value) {
         if (profile.state === "unknown") sink.unusable(cluster, profile, "agent pool profile");
-        if (profile.state === "known") pricePool(cluster, profile.value, profile.field, region, sink);
+        if (profile.state === "known") pricePool(cluster, profile.value, profile.field, region, sink, index);
     }
 }
 
@@ -148,7 +208,7 @@ function priceAgentPool(pool: CostInputResource, index: StackIndex, sink: Sink):
     }
     const region = firstKnownLocation(candidates, sink);
     if (!region) return;
-    pricePool(pool, pool.props, "", region, sink);
+    pricePool(pool, pool.props, "", region, sink, index);
 }
 
 /** Min of minimums and max of maximums over an autoscale setting's profiles. */
@@ -235,7 +295,7 @@ function priceOnlineDeployment(dep: CostInputResource, index: StackIndex, sink: 
     }
     const notes = [price.unit.note, counts.how, price.regionNote].filter((s) => s !== "");
     sink.line(dep, {
-        sku: instanceType.value, region: price.region, countMin: counts.min, countMax: counts.max, hourlyUsd: price.unit.hourlyUsd, pricing: "on-demand",
+        kind: "capacity", sku: instanceType.value, region: price.region, countMin: counts.min, countMax: counts.max, hourlyUsd: price.unit.hourlyUsd, pricing: "on-demand",
         basis: `${describeCount(counts.min, counts.max)} x ${instanceType.value} in ${price.region}: ${notes.join("; ")}`,
     });
 }
@@ -257,33 +317,45 @@ function priceVirtualMachine(vm: CostInputResource, sink: Sink): void {
         return;
     }
     const notes = [price.unit.note, price.regionNote].filter((s) => s !== "");
-    sink.line(vm, { sku: vmSize.value, region: price.region, countMin: 1, countMax: 1, hourlyUsd: price.unit.hourlyUsd, pricing: price.unit.pricing, basis: `1 x ${vmSize.value} in ${price.region}: ${notes.join("; ")}` });
+    sink.line(vm, { kind: "capacity", sku: vmSize.value, expectedHourlyUsd: price.unit.expectedHourlyUsd, region: price.region, countMin: 1, countMax: 1, hourlyUsd: price.unit.hourlyUsd, pricing: price.unit.pricing, basis: `1 x ${vmSize.value} in ${price.region}: ${notes.join("; ")}` });
 }
 
 /**
- * Managed disks bill by the tier their size rounds up to. Only the tiers the catalog prices (East
- * US P10, P20, E20) give a line; other disks are storage, not compute, and are left out.
+ * Managed disks bill by the tier their size rounds up to (P10 = 128 GiB Premium SSD, E20 = 512 GiB
+ * Standard SSD, ...). A VM's OS disk (path storageProfile.osDisk) or a Disk resource (path []).
+ * An account type, size or region the catalog does not price fails closed (`unpriced`).
  */
-function diskTier(accountType: string, sizeGb: number): FeeName | undefined {
-    if (accountType === "Premium_LRS" && sizeGb > 64 && sizeGb <= 128) return "azure-managed-disk-p10";
-    if (accountType === "Premium_LRS" && sizeGb > 256 && sizeGb <= 512) return "azure-managed-disk-p20";
-    if (accountType === "StandardSSD_LRS" && sizeGb > 256 && sizeGb <= 512) return "azure-managed-disk-e20";
-    return undefined;
-}
-
-/** A Disk resource (path []) or a VM's OS disk (path storageProfile.osDisk). */
 function priceDisk(res: CostInputResource, root: unknown, path: PathKey[], sink: Sink): void {
     const isVm = path.length > 0;
     const account = readString(root, isVm ? [...path, "managedDisk", "storageAccountType"] : ["sku", "name"]);
     const size = readNumber(root, [...path, "diskSizeGB"]);
     const loc = readString(res.props, ["location"]);
-    if (account.state !== "known" || size.state !== "known" || loc.state !== "known") return;
-    const name = diskTier(account.value, size.value);
-    if (!name) return;
-    const f = fee(name);
-    const region = normalizeAzureLocation(loc.value);
-    if (f.regions && !f.regions.includes(region)) return;
-    sink.line(res, { sku: f.name, region, countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `${isVm ? "OS disk " : ""}${account.value} ${size.value} GB bills as ${f.name}, $${(f.hourlyUsd * 730).toFixed(2)}/month` });
+    if (sink.unusable(res, account, "disk account type") || sink.unusable(res, size, "disk size") || sink.unusable(res, loc, "location")) return;
+    if (size.state !== "known") {
+        sink.issue(res, "unpriced", `${size.field} is not set, so the disk takes its image's size, which the pack cannot see; set it`, size.field);
+        return;
+    }
+    // Azure's default for a VM OS disk and a Disk is Standard HDD, which the catalog does not price.
+    const type = account.state === "known" ? account.value : "Standard_LRS";
+    const region = loc.state === "known" ? normalizeAzureLocation(loc.value) : "(not set)";
+    const tier = azureDiskTier(region, type, size.value);
+    if (!tier) {
+        sink.issue(res, "unpriced", `a ${size.value} GB ${type} managed disk has no catalog price in ${region}; an unpriced disk is never counted as $0`, account.field);
+        return;
+    }
+    sink.line(res, { kind: "storage", sku: `azure-managed-disk-${tier.type.toLowerCase()}`, region, countMin: 1, countMax: 1, hourlyUsd: tier.monthlyUsd / 730, pricing: "fee", basis: `${isVm ? "OS disk " : ""}${type} ${size.value} GB bills as ${tier.type}, $${tier.monthlyUsd.toFixed(2)}/month` });
+}
+
+/** ACR bills a daily fee by tier; only Basic is priced. */
+function priceRegistry(r: CostInputResource, sink: Sink): void {
+    const sku = readString(r.props, ["sku", "name"]);
+    if (sink.unusable(r, sku, "registry SKU")) return;
+    if (sku.state !== "known" || sku.value !== "Basic") {
+        sink.issue(r, "unpriced", `Container Registry tier ${sku.state === "known" ? sku.value : "(not set)"} has no catalog price; use Basic or add a sourced price`, "sku.name");
+        return;
+    }
+    const f = fee("azure-acr-basic");
+    sink.line(r, { kind: "fixed", sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: "Basic registry, $0.167/day (10 GB included)" });
 }
 
 /** Standard public IPs cost $0.005/h; Basic ones are retired and not priced. */
@@ -300,11 +372,11 @@ function priceClusterOutboundLoadBalancer(cluster: CostInputResource, sink: Sink
     const lb = fee("azure-standard-lb-first5-rules");
     const ip = fee("azure-standard-public-ip");
     sink.line(cluster, {
-        sku: lb.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: lb.hourlyUsd, pricing: "fee",
+        kind: "fixed", sku: lb.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: lb.hourlyUsd, pricing: "fee",
         basis: `AKS's own Standard load balancer for outbound traffic and LoadBalancer Services, created at run time: $${lb.hourlyUsd}/h for its first 5 rules`,
     });
     sink.line(cluster, {
-        sku: ip.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: ip.hourlyUsd, pricing: "fee",
+        kind: "fixed", sku: ip.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: ip.hourlyUsd, pricing: "fee",
         basis: `the cluster's outbound public IP, created by AKS at run time: $${ip.hourlyUsd}/h`,
     });
 }
@@ -313,7 +385,9 @@ function pricePublicIp(ip: CostInputResource, sink: Sink): void {
     const sku = readString(ip.props, ["sku", "name"]);
     if (sku.state === "known" && sku.value.toLowerCase() !== "standard") return;
     const f = fee("azure-standard-public-ip");
-    sink.line(ip, { sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `Standard public IP $${f.hourlyUsd}/h${sku.state === "known" ? "" : " (SKU not known, priced as Standard)"}` });
+    sink.line(ip, { kind: "fixed", sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `Standard public IP $${f.hourlyUsd}/h${sku.state === "known" ? "" : " (SKU not known, priced as Standard)"}` });
+    const out = usagePrice("azure-internet-egress");
+    sink.usageLine(ip, { sku: out.name, region: "-", quantity: sink.usage.internetEgressGb, unitUsd: out.usd, unit: "GB", basis: "responses leaving Azure through this address (usage.internetEgressGb)" });
 }
 
 /** Standard load balancer: $0.025/h covers 5 rules, $0.01/h per further rule. */
@@ -328,5 +402,5 @@ function priceLoadBalancer(lb: CostInputResource, sink: Sink): void {
     const base = fee("azure-standard-lb-first5-rules");
     const extra = fee("azure-standard-lb-additional-rule");
     const hourly = base.hourlyUsd + extra.hourlyUsd * Math.max(0, rules - 5);
-    sink.line(lb, { sku: "azure-standard-lb", region: "-", countMin: 1, countMax: 1, hourlyUsd: hourly, pricing: "fee", basis: `Standard load balancer with ${rules} rules: $${base.hourlyUsd}/h for the first 5 + $${extra.hourlyUsd}/h per further rule` });
+    sink.line(lb, { kind: "fixed", sku: "azure-standard-lb", region: "-", countMin: 1, countMax: 1, hourlyUsd: hourly, pricing: "fee", basis: `Standard load balancer with ${rules} rules: $${base.hourlyUsd}/h for the first 5 + $${extra.hourlyUsd}/h per further rule` });
 }

@@ -4,9 +4,11 @@
 // estimated: a SKU or region without a published price is simply absent, and the engine then
 // reports it as `unpriced` (fail closed) instead of pricing it at $0.
 //
-// Dates: the SkyPilot snapshots are named by commit only (2025-2026 vintage), and the fee sources
-// give a year at most, so `sourceDate` is the collection date 2026-11-23 and `source` names the
-// snapshot or document precisely.
+// Dates: `sourceDate` is the date of the snapshot a price came from, never the day it was copied,
+// so catalog-freshness means something. The SkyPilot snapshots are named by commit only and dated
+// "2025-2026 vintage" by prices.md, so their entries carry the earliest date they can be from,
+// 2025-01-01: catalog-freshness reports them stale until `npm run prices:refresh` replaces them
+// with dated prices (the AWS price list's publicationDate; Azure and GCP serve today's price).
 
 export type Cloud = "gcp" | "azure" | "aws";
 export type PriceStatus = "verified" | "derived" | "unverified";
@@ -56,9 +58,11 @@ export interface CatalogEntry {
 //   is derived (Standard_D64s_v5 / 2, the D v5 series scales linearly); m5.large is m5.xlarge / 2.
 // - No spot price is published for Standard_NC40ads_H100_v5, and m5.large's is only "about 0.03":
 //   their spot is absent, so spot capacity of them is priced at on-demand.
-// - AWS spot is an observed RANGE that moves: the TOP of the range seen in each region is stored,
-//   so a cap computed from it (times the spot margin) still holds when the spot price climbs. The
-//   AWS price list has no spot prices: a refresh keeps these and records them in `spotSource`.
+// - Spot prices are only the EXPECTED figure (times spotMargin), shown beside the worst case: spot
+//   whose price nothing caps has on-demand as its worst case (DESIGN §4). AWS spot is an observed
+//   range; the top of the range seen in each region is stored (g5.xlarge in us-east-1 had a single
+//   observation, 0.4005). The AWS price list has no spot prices: a refresh keeps these and records
+//   them in `spotSource`.
 // - GCP machines with GPUs (g2 with its L4s, n1 + T4, a2 with its A100) are priced host + GPU: the
 //   catalogs list them apart, and reading the host row alone understates g2-standard-4 by ~80%.
 //   `parts` gives the two where the source does. vCPU and memory of n1-standard-8 and
@@ -137,16 +141,21 @@ export type FeeName =
     | "gke-cluster"
     | "gcp-lb-forwarding-rule-first5"
     | "gcp-lb-forwarding-rule-additional"
+    | "gcp-cloud-nat-vm"
+    | "gcp-cloud-nat-max"
+    | "gcp-external-ip"
+    | "gcp-cloud-armor-policy"
+    | "gcp-cloud-armor-rule"
+    | "gcp-secret-version"
     | "aws-nat-gateway"
     | "aws-alb"
     | "aws-nlb"
     | "aws-public-ipv4"
+    | "aws-kms-key"
     | "azure-standard-lb-first5-rules"
     | "azure-standard-lb-additional-rule"
     | "azure-standard-public-ip"
-    | "azure-managed-disk-p10"
-    | "azure-managed-disk-p20"
-    | "azure-managed-disk-e20";
+    | "azure-acr-basic";
 
 export interface Fee {
     readonly name: FeeName;
@@ -154,16 +163,23 @@ export interface Fee {
     readonly hourlyUsd: number;
     /** What one unit of the fee is. */
     readonly unit: string;
-    /** Set when the figure is for named regions only (disk prices are East US). */
+    /** Set when the figure is for named regions only. */
     readonly regions?: ReadonlyArray<string>;
     readonly source: string;
     readonly sourceDate: string;
     readonly status: PriceStatus;
 }
 
+/**
+ * The catalog's date: the day its fees, disk and usage prices and the EKS support calendar were
+ * last reviewed. Version-dependent prices (EKS extended support) are evaluated at this date, never
+ * at the clock, so a plan is reproducible; catalog-freshness says when the catalog is stale.
+ */
+export const CATALOG_AS_OF = "2026-12-01";
+
 /** When the fees below were collected (prices.md); they are not refreshed by prices:refresh. */
 const COLLECTED = "2026-11-23";
-const DISK_SOURCE = "third-party Azure managed disk price article, East US, 2026 (via prices.md)";
+const perMonth = (usd: number) => usd / 730;
 const fees: ReadonlyArray<Fee> = [
     { name: "aks-standard-tier", cloud: "azure", hourlyUsd: 0.1, unit: "cluster-hour", source: "third-party AKS pricing summary (via prices.md)", sourceDate: COLLECTED, status: "verified" },
     { name: "aks-premium-tier", cloud: "azure", hourlyUsd: 0.6, unit: "cluster-hour", source: "unverified secondary source (via prices.md)", sourceDate: COLLECTED, status: "unverified" },
@@ -172,18 +188,142 @@ const fees: ReadonlyArray<Fee> = [
     { name: "gke-cluster", cloud: "gcp", hourlyUsd: 0.1, unit: "cluster-hour", source: "GKE pricing (via prices.md)", sourceDate: COLLECTED, status: "verified" },
     { name: "gcp-lb-forwarding-rule-first5", cloud: "gcp", hourlyUsd: 0.025, unit: "forwarding rule-hour, first 5 per project", source: "cloud.google.com/load-balancing/pricing (via prices.md)", sourceDate: COLLECTED, status: "verified" },
     { name: "gcp-lb-forwarding-rule-additional", cloud: "gcp", hourlyUsd: 0.01, unit: "forwarding rule-hour beyond 5", source: "cloud.google.com/load-balancing/pricing (via prices.md)", sourceDate: COLLECTED, status: "verified" },
-    { name: "aws-nat-gateway", cloud: "aws", hourlyUsd: 0.045, unit: "gateway-hour (plus $0.045/GB, not priced)", source: "third-party AWS VPC pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
-    { name: "aws-alb", cloud: "aws", hourlyUsd: 0.0225, unit: "load balancer-hour (plus LCUs, not priced)", source: "third-party AWS ELB pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
-    { name: "aws-nlb", cloud: "aws", hourlyUsd: 0.0225, unit: "load balancer-hour (plus NLCUs, not priced)", source: "third-party AWS ELB pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
+    { name: "gcp-cloud-nat-vm", cloud: "gcp", hourlyUsd: 0.0014, unit: "VM-hour using a Cloud NAT gateway (up to 32 VMs)", source: "cloud.google.com/nat/pricing (Public NAT table)", sourceDate: CATALOG_AS_OF, status: "verified" },
+    { name: "gcp-cloud-nat-max", cloud: "gcp", hourlyUsd: 0.044, unit: "gateway-hour with more than 32 VMs", source: "cloud.google.com/nat/pricing (Public NAT table)", sourceDate: CATALOG_AS_OF, status: "verified" },
+    { name: "gcp-external-ip", cloud: "gcp", hourlyUsd: 0.005, unit: "external IP address-hour in use (NAT gateway or forwarding rule)", source: "cloud.google.com/nat/pricing (external IP used by a NAT gateway, $0.005/h); the same rate is taken for a static address held by a forwarding rule (not read in a source: unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-cloud-armor-policy", cloud: "gcp", hourlyUsd: perMonth(5), unit: "Cloud Armor Standard security policy-hour ($5/month)", source: "Cloud Armor Standard pay-as-you-go list price as commonly quoted; the stored pricing pages read on 2026-12-01 did not show it (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-cloud-armor-rule", cloud: "gcp", hourlyUsd: perMonth(1), unit: "Cloud Armor Standard rule-hour ($1/month)", source: "Cloud Armor Standard pay-as-you-go list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-secret-version", cloud: "gcp", hourlyUsd: perMonth(0.06), unit: "active secret version-hour ($0.06/month)", source: "Secret Manager list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "aws-nat-gateway", cloud: "aws", hourlyUsd: 0.045, unit: "gateway-hour (data processing is a usage line)", source: "third-party AWS VPC pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
+    { name: "aws-alb", cloud: "aws", hourlyUsd: 0.0225, unit: "load balancer-hour (LCUs are a usage line)", source: "third-party AWS ELB pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
+    { name: "aws-nlb", cloud: "aws", hourlyUsd: 0.0225, unit: "load balancer-hour (NLCUs are a usage line)", source: "third-party AWS ELB pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
     { name: "aws-public-ipv4", cloud: "aws", hourlyUsd: 0.005, unit: "public IPv4 address-hour", source: "third-party AWS public IPv4 pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
+    { name: "aws-kms-key", cloud: "aws", hourlyUsd: perMonth(1), unit: "KMS key (or rotated backing key) month, $1/month prorated hourly", source: "aws.amazon.com/kms/pricing (each key $1/month; each rotated backing key +$1/month; since May 2024 only the first two rotations are charged, per cloudburn.io 2026-03)", sourceDate: CATALOG_AS_OF, status: "verified" },
     { name: "azure-standard-lb-first5-rules", cloud: "azure", hourlyUsd: 0.025, unit: "load balancer-hour covering its first 5 rules", source: "third-party Azure Load Balancer pricing summary, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
     { name: "azure-standard-lb-additional-rule", cloud: "azure", hourlyUsd: 0.01, unit: "rule-hour beyond 5", source: "third-party Azure Load Balancer pricing summary, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
     { name: "azure-standard-public-ip", cloud: "azure", hourlyUsd: 0.005, unit: "address-hour", source: "third-party Azure public IP pricing summary, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
-    // Disks are quoted per month; hourly = monthly / 730, so a month of it gives back the quote.
-    { name: "azure-managed-disk-p10", cloud: "azure", hourlyUsd: 19.71 / 730, unit: "disk-hour (P10, 128 GiB Premium SSD)", regions: ["eastus"], source: "older third-party article, $19.71/month (via prices.md)", sourceDate: COLLECTED, status: "derived" },
-    { name: "azure-managed-disk-p20", cloud: "azure", hourlyUsd: 73.22 / 730, unit: "disk-hour (P20, 512 GiB Premium SSD)", regions: ["eastus"], source: `${DISK_SOURCE}, $73.22/month`, sourceDate: COLLECTED, status: "derived" },
-    { name: "azure-managed-disk-e20", cloud: "azure", hourlyUsd: 38.4 / 730, unit: "disk-hour (E20, 512 GiB Standard SSD)", regions: ["eastus"], source: `${DISK_SOURCE}, $38.40/month`, sourceDate: COLLECTED, status: "derived" },
+    { name: "azure-acr-basic", cloud: "azure", hourlyUsd: 0.167 / 24, unit: "Basic registry-hour ($0.167/day, 10 GB included)", source: "learn.microsoft.com container-registry-skus (Basic tier example, $0.167 per day)", sourceDate: CATALOG_AS_OF, status: "verified" },
 ];
+
+/** A storage price per GB-month for one disk type in one region. */
+export interface DiskPrice {
+    readonly cloud: Cloud;
+    readonly region: string;
+    /** GCP diskType, EBS volumeType, or Azure tier name (P10, E20). */
+    readonly type: string;
+    /** Per GB(GiB)-month for size-priced disks; per disk-month for Azure tiers. */
+    readonly monthlyUsd: number;
+    readonly per: "GB-month" | "disk-month";
+    /** Azure tiers: the largest size in GiB the tier covers (a disk bills at the tier its size rounds up to). */
+    readonly maxSizeGb?: number;
+    /** Azure tiers: the account type the tier belongs to. */
+    readonly accountType?: "Premium_LRS" | "StandardSSD_LRS";
+    readonly source: string;
+    readonly sourceDate: string;
+    readonly status: PriceStatus;
+}
+
+const GCP_DISK_SOURCE = "Google Cloud pricing calculator export, Iowa (us-central1), 2023-05-18: zonal balanced PD 30 GiB = $3.00, zonal SSD PD 280 GiB = $47.60 (developmentseed/bioacoustics-api)";
+const EBS_SOURCE = "AWS EBS price as quoted for N. Virginia (saisci.com gp3 explainer; gist of EBS prices showing us-east-1 and us-west-2 alike)";
+const AZURE_DISK_SOURCE = "public table of Azure managed-disk list prices, East US (P4-P50, E4-E50), matching prices.md's P10 $19.71, P20 $73.22, E20 $38.40";
+const premium: Array<[string, number, number]> = [["P4", 32, 5.28], ["P6", 64, 10.21], ["P10", 128, 19.71], ["P15", 256, 38.02], ["P20", 512, 73.22], ["P30", 1024, 135.17], ["P40", 2048, 259.05], ["P50", 4096, 495.57]];
+const standardSsd: Array<[string, number, number]> = [["E4", 32, 2.4], ["E6", 64, 4.8], ["E10", 128, 9.6], ["E15", 256, 19.2], ["E20", 512, 38.4], ["E30", 1024, 76.8], ["E40", 2048, 153.6], ["E50", 4096, 307.2]];
+const fromPrices = new Set(["P10", "P20", "E20"]);
+
+export const DISK_PRICES: ReadonlyArray<DiskPrice> = [
+    { cloud: "gcp", region: "us-central1", type: "pd-balanced", monthlyUsd: 0.1, per: "GB-month", source: GCP_DISK_SOURCE, sourceDate: "2023-05-18", status: "verified" },
+    { cloud: "gcp", region: "us-central1", type: "pd-ssd", monthlyUsd: 0.17, per: "GB-month", source: GCP_DISK_SOURCE, sourceDate: "2023-05-18", status: "verified" },
+    ...["us-east-1", "us-west-2"].flatMap((region): DiskPrice[] => [
+        { cloud: "aws", region, type: "gp3", monthlyUsd: 0.08, per: "GB-month", source: `${EBS_SOURCE}; 3,000 IOPS and 125 MiB/s included`, sourceDate: "2021-01-13", status: region === "us-east-1" ? "verified" : "derived" },
+        { cloud: "aws", region, type: "gp2", monthlyUsd: 0.1, per: "GB-month", source: EBS_SOURCE, sourceDate: "2019-08-02", status: "verified" },
+    ]),
+    ...premium.map(([type, maxSizeGb, monthlyUsd]): DiskPrice => ({ cloud: "azure", region: "eastus", type, monthlyUsd, per: "disk-month", maxSizeGb, accountType: "Premium_LRS", source: AZURE_DISK_SOURCE, sourceDate: COLLECTED, status: fromPrices.has(type) ? "verified" : "unverified" })),
+    ...standardSsd.map(([type, maxSizeGb, monthlyUsd]): DiskPrice => ({ cloud: "azure", region: "eastus", type, monthlyUsd, per: "disk-month", maxSizeGb, accountType: "StandardSSD_LRS", source: AZURE_DISK_SOURCE, sourceDate: COLLECTED, status: fromPrices.has(type) ? "verified" : "unverified" })),
+];
+
+/** The price of a size-priced disk type in a region (GCP, EBS). */
+export function findDiskPrice(cloud: Cloud, region: string, type: string): DiskPrice | undefined {
+    return DISK_PRICES.find((d) => d.cloud === cloud && d.region === region && d.type === type && d.per === "GB-month");
+}
+
+/** The Azure tier a managed disk of `sizeGb` bills as: the smallest tier of its account type that holds it. */
+export function azureDiskTier(region: string, accountType: string, sizeGb: number): DiskPrice | undefined {
+    return DISK_PRICES.filter((d) => d.cloud === "azure" && d.region === region && d.accountType === accountType && (d.maxSizeGb ?? 0) >= sizeGb).sort((a, b) => (a.maxSizeGb ?? 0) - (b.maxSizeGb ?? 0))[0];
+}
+
+/** A price per unit of use (GB, million requests), for the usage lines. */
+export interface UsagePrice {
+    readonly name: string;
+    readonly cloud: Cloud;
+    readonly usd: number;
+    readonly unit: string;
+    readonly source: string;
+    readonly sourceDate: string;
+    readonly status: PriceStatus;
+}
+
+const usagePrices: ReadonlyArray<UsagePrice> = [
+    { name: "aws-internet-egress", cloud: "aws", usd: 0.09, unit: "GB out to the internet (first 10 TB)", source: "third-party egress guides, 2026 (cloudtoolstack.com, dev.to): AWS $0.09/GB", sourceDate: "2026-01-15", status: "verified" },
+    { name: "azure-internet-egress", cloud: "azure", usd: 0.087, unit: "GB out to the internet (first 10 TB)", source: "third-party egress guides, 2026: Azure $0.087/GB", sourceDate: "2026-01-15", status: "verified" },
+    { name: "gcp-internet-egress", cloud: "gcp", usd: 0.12, unit: "GiB out to the internet, Premium Tier to North America", source: "cloud.google.com/vpc/network-pricing as transcribed 2026-09-20 (api-evangelist google-cloud-vpc)", sourceDate: "2026-09-20", status: "verified" },
+    { name: "aws-nat-processed", cloud: "aws", usd: 0.045, unit: "GB processed by a NAT gateway", source: "third-party AWS VPC pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
+    { name: "gcp-nat-processed", cloud: "gcp", usd: 0.045, unit: "GiB processed by Cloud NAT", source: "cloud.google.com/nat/pricing", sourceDate: CATALOG_AS_OF, status: "verified" },
+    { name: "gcp-lb-processed", cloud: "gcp", usd: 0.008, unit: "GiB processed by an external Application Load Balancer", source: "cloud.google.com/load-balancing/pricing (via prices.md)", sourceDate: COLLECTED, status: "verified" },
+    { name: "azure-lb-processed", cloud: "azure", usd: 0.005, unit: "GB processed by a Standard load balancer", source: "third-party Azure Load Balancer pricing summary, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
+    { name: "aws-nlb-processed", cloud: "aws", usd: 0.006, unit: "GB through an NLB (1 NLCU-hour of $0.006 per GB/h of TCP traffic)", source: "AWS NLB NLCU list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "aws-cloudwatch-logs-ingestion", cloud: "aws", usd: 0.5, unit: "GB of logs ingested into CloudWatch Logs (us-east-1/us-west-2)", source: "third-party CloudWatch Logs pricing guides, 2026 (hykell.com, cloudstaq.io)", sourceDate: "2026-01-27", status: "verified" },
+    { name: "azure-log-analytics-ingestion", cloud: "azure", usd: 2.76, unit: "GB ingested into a Log Analytics workspace (Pay-As-You-Go, PerGB2018)", source: "Azure Monitor pay-as-you-go list price as commonly quoted, the higher of the two figures seen (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-cloud-armor-requests", cloud: "gcp", usd: 0.75, unit: "million requests evaluated by Cloud Armor Standard", source: "Cloud Armor Standard pay-as-you-go list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+];
+
+export const USAGE_PRICES: ReadonlyArray<UsagePrice> = usagePrices;
+
+export function usagePrice(name: string): UsagePrice {
+    const found = usagePrices.find((u) => u.name === name);
+    if (!found) throw new Error(`usage price ${name} is not in the catalog`);
+    return found;
+}
+
+/**
+ * The EKS Kubernetes version calendar: standard support for 14 months after release, then
+ * extended support ($0.60 instead of $0.10 per cluster-hour) for 12 more (AWS EKS user guide,
+ * "Understand the Kubernetes version lifecycle on EKS"). Dates from endoflife.date/amazon-eks and
+ * the aws-samples EKS operation-review calendar (last verified 2026-04-24).
+ */
+export interface EksVersion {
+    readonly version: string;
+    readonly released: string;
+    readonly standardSupportEnds: string;
+    readonly extendedSupportEnds: string;
+}
+
+export const EKS_CALENDAR_SOURCE = "endoflife.date/amazon-eks and aws-samples sample-apex-skills EKS version calendar (verified 2026-04-24); AWS EKS user guide for the 14 + 12 month rule";
+export const EKS_VERSIONS: ReadonlyArray<EksVersion> = [
+    { version: "1.30", released: "2024-05-23", standardSupportEnds: "2025-07-23", extendedSupportEnds: "2026-07-23" },
+    { version: "1.31", released: "2024-09-26", standardSupportEnds: "2025-11-26", extendedSupportEnds: "2026-11-26" },
+    { version: "1.32", released: "2025-01-25", standardSupportEnds: "2026-03-23", extendedSupportEnds: "2027-03-23" },
+    { version: "1.33", released: "2025-05-28", standardSupportEnds: "2026-07-29", extendedSupportEnds: "2027-07-29" },
+    { version: "1.34", released: "2025-10-06", standardSupportEnds: "2026-12-02", extendedSupportEnds: "2027-12-02" },
+    { version: "1.35", released: "2026-01-28", standardSupportEnds: "2027-03-27", extendedSupportEnds: "2028-03-27" },
+];
+
+/**
+ * The month a worst case covers starts at the catalog's date: a version whose standard support
+ * ends within it is billed at the extended rate for part of that month, so it is priced extended.
+ */
+export const SUPPORT_HORIZON_DAYS = 31;
+
+export type EksSupport = { readonly phase: "standard" | "extended"; readonly entry: EksVersion } | { readonly phase: "unsupported" | "unknown"; readonly entry?: EksVersion };
+
+/** The support phase a version is billed in over the month from `asOf` (ISO date). */
+export function eksSupportAt(version: string, asOf: string = CATALOG_AS_OF): EksSupport {
+    const entry = EKS_VERSIONS.find((v) => v.version === version);
+    if (!entry) return { phase: "unknown" };
+    const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+    const horizonEnd = day(asOf) + SUPPORT_HORIZON_DAYS * 86_400_000;
+    if (day(entry.extendedSupportEnds) <= day(asOf)) return { phase: "unsupported", entry };
+    return { phase: day(entry.standardSupportEnds) < horizonEnd ? "extended" : "standard", entry };
+}
 
 export const FEES: ReadonlyArray<Fee> = fees;
 

@@ -1,7 +1,10 @@
 // The cost engine: resources -> cost lines and issues. Pure (no Pulumi runtime calls), so the
 // policies and the offline plan price the same stack the same way.
 //
-// Baseline = every scaled group at its minimum; worst case = at its maximum (DESIGN §4). Anything
+// Baseline = what always runs (every scaled group at the larger of its minimum and what the
+// workloads' minimum replicas need); worst case = the most the clouds can bill (groups at their
+// maximum, uncapped spot at on-demand, transient hours, usage at the assumed volumes; DESIGN §4,
+// revised 2026-12-01). Every line has a kind. Anything
 // that keeps a worst case from being known is an issue, never a $0 line: an unpriced SKU
 // (`unpriced`), a scaled group without a maximum (`unbounded`), or a cost-relevant value that is
 // unknown at preview (`unknown`).
@@ -11,11 +14,14 @@ import { priceAzure } from "./azure";
 import { priceGcp } from "./gcp";
 import { StackIndex } from "./graph";
 import { priceKarpenter } from "./karpenter";
+import { resolveTransientHours, resolveUsage } from "./assumptions";
 import { DEFAULT_SPOT_MARGIN, Sink, roundCents } from "./pricing";
-import { CostInputResource, CostIssue, Estimate, EstimateOptions } from "./types";
+import { COST_KINDS, CostInputResource, CostIssue, CostKind, CostLine, Estimate, EstimateOptions, KindTotals } from "./types";
 
 export { HOURS_PER_MONTH } from "./types";
-export type { CostInputResource, CostIssue, CostIssueKind, CostLine, Estimate, EstimateOptions } from "./types";
+export type { CostInputResource, CostIssue, CostIssueKind, CostKind, CostLine, Estimate, EstimateOptions, KindTotals, TransientHours, UsageAssumptions } from "./types";
+export { COST_KINDS } from "./types";
+export { DEFAULT_TRANSIENT_HOURS, DEFAULT_USAGE } from "./assumptions";
 export { DEFAULT_SPOT_MARGIN } from "./pricing";
 
 /**
@@ -65,8 +71,30 @@ function dedupe(issues: CostIssue[]): CostIssue[] {
     });
 }
 
+function validAssumptions(options: EstimateOptions | undefined): void {
+    for (const [group, values] of [["transientHoursPerMonth", options?.transientHoursPerMonth], ["usage", options?.usage]] as const) {
+        for (const [k, v] of Object.entries(values ?? {})) {
+            if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new RangeError(`${group}.${k} must be a finite number >= 0 (got ${String(v)})`);
+        }
+    }
+    for (const [k, v] of Object.entries(options?.transientHoursPerMonth ?? {})) {
+        if ((v as number) > 730) throw new RangeError(`transientHoursPerMonth.${k} cannot exceed the 730 hours of a month (got ${String(v)})`);
+    }
+}
+
+/** Baseline and worst case per kind, in cents. */
+export function totalsByKind(lines: ReadonlyArray<CostLine>): Record<CostKind, KindTotals> {
+    const out = Object.fromEntries(COST_KINDS.map((k) => [k, { baselineMonthlyUsd: 0, worstCaseMonthlyUsd: 0 }])) as Record<CostKind, KindTotals>;
+    for (const l of lines) {
+        out[l.kind].baselineMonthlyUsd = roundCents(out[l.kind].baselineMonthlyUsd + l.baselineMonthlyUsd);
+        out[l.kind].worstCaseMonthlyUsd = roundCents(out[l.kind].worstCaseMonthlyUsd + l.worstCaseMonthlyUsd);
+    }
+    return out;
+}
+
 export function estimateCosts(resources: CostInputResource[], options?: EstimateOptions): Estimate {
-    const sink = new Sink(validSpotMargin(options));
+    validAssumptions(options);
+    const sink = new Sink(validSpotMargin(options), { transientHours: resolveTransientHours(options?.transientHoursPerMonth), usage: resolveUsage(options?.usage) });
     const index = new StackIndex(resources);
     priceGcp(index, sink);
     priceAzure(index, sink);
@@ -79,5 +107,7 @@ export function estimateCosts(resources: CostInputResource[], options?: Estimate
         issues: dedupe(sink.issues),
         baselineMonthlyUsd: roundCents(sink.lines.reduce((sum, l) => sum + l.baselineMonthlyUsd, 0)),
         worstCaseMonthlyUsd: roundCents(sink.lines.reduce((sum, l) => sum + l.worstCaseMonthlyUsd, 0)),
+        expectedWorstCaseMonthlyUsd: roundCents(sink.lines.reduce((sum, l) => sum + (l.expected?.worstCaseMonthlyUsd ?? l.worstCaseMonthlyUsd), 0)),
+        byKind: totalsByKind(sink.lines),
     };
 }

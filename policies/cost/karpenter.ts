@@ -1,7 +1,8 @@
 // Karpenter NodePools: the nodes are made at run time, so the worst case is bounded by spec.limits
 // over the instance types the requirements allow, priced at the dearest of them (DESIGN §4).
 import { CatalogEntry, COMPLETE_AWS_FAMILIES, CATALOG } from "./catalog";
-import { dearestAwsType } from "./aws";
+import { dearestAwsType, ebsHourly } from "./aws";
+import { readSelector, workloadFloor } from "./floors";
 import { GIB, parseQuantity } from "./quantity";
 import { Purchase, Sink } from "./pricing";
 import { StackIndex } from "./graph";
@@ -25,8 +26,42 @@ const KEY_CAPACITY = "karpenter.sh/capacity-type";
  */
 export const KARPENTER_VM_MEMORY_OVERHEAD = 0.075;
 
+export const EC2_NODE_CLASS_TYPES = ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass"];
+
 export function priceKarpenter(index: StackIndex, sink: Sink): void {
-    for (const pool of index.ofType(...KARPENTER_NODEPOOL_TYPES)) priceNodePool(pool, sink);
+    for (const pool of index.ofType(...KARPENTER_NODEPOOL_TYPES)) priceNodePool(pool, index, sink);
+}
+
+/**
+ * The volumes of each node: the EC2NodeClass the pool's nodeClassRef names (matched by
+ * metadata.name in this stack); with no blockDeviceMappings, Karpenter's AL2023 default 20 GiB gp3.
+ */
+function nodeVolumes(pool: CostInputResource, index: StackIndex, region: string, sink: Sink): { hourly: number; desc: string } | undefined {
+    const ref = readString(pool.props, ["spec", "template", "spec", "nodeClassRef", "name"]);
+    if (sink.unusable(pool, ref, "nodeClassRef")) return undefined;
+    const cls = index.ofType(...EC2_NODE_CLASS_TYPES).find((c) => {
+        const n = readString(c.props, ["metadata", "name"]);
+        return n.state === "known" && ref.state === "known" && n.value === ref.value;
+    });
+    if (!cls) {
+        sink.issue(pool, "unpriced", `the EC2NodeClass ${ref.state === "known" ? ref.value : "(not named)"} its nodes use is not in this stack, so their volumes cannot be priced; declare it in the stack`, "spec.template.spec.nodeClassRef");
+        return undefined;
+    }
+    const mappings = readArray(cls.props, ["spec", "blockDeviceMappings"]);
+    if (sink.unusable(cls, mappings, "block device mappings")) return undefined;
+    if (mappings.state !== "known" || mappings.value.length === 0) {
+        const d = ebsHourly(pool, { size: 20, type: "gp3" }, [], ["size"], ["type"], region, "gp3", sink);
+        return d ? { hourly: d.hourly, desc: `${d.desc} (Karpenter's AL2023 default root volume)` } : undefined;
+    }
+    let hourly = 0;
+    const desc: string[] = [];
+    for (let i = 0; i < mappings.value.length; i++) {
+        const v = ebsHourly(cls, cls.props, ["spec", "blockDeviceMappings", i, "ebs"], ["volumeSize"], ["volumeType"], region, "gp3", sink);
+        if (!v) return undefined;
+        hourly += v.hourly;
+        desc.push(v.desc);
+    }
+    return { hourly, desc: desc.join(" + ") };
 }
 
 /** The In/NotIn sets of one requirement key; In sets intersect (requirements are ANDed). */
@@ -162,7 +197,7 @@ function readLimits(pool: CostInputResource, sink: Sink): Map<string, number> | 
     return limits;
 }
 
-function priceNodePool(pool: CostInputResource, sink: Sink): void {
+function priceNodePool(pool: CostInputResource, index: StackIndex, sink: Sink): void {
     const reqs = readRequirements(pool, sink);
     const region = readString(pool.props, ["metadata", "annotations", REGION_ANNOTATION]);
     const limits = readLimits(pool, sink);
@@ -198,10 +233,28 @@ function priceNodePool(pool: CostInputResource, sink: Sink): void {
         how = `at most ${bound.count} nodes under limits.${bound.dimension}`;
     }
     const { price } = dearest;
+    // What always runs decides the baseline: the workloads' minimum replicas on this node shape.
+    const entry = CATALOG.find((e) => e.cloud === "aws" && e.sku === dearest.sku)!;
+    const floor = replicas.state === "known" ? undefined : workloadFloor(index, readSelector(pool.props, ["spec", "template", "metadata", "labels"]), entry);
+    if (floor) countMin = Math.min(Math.max(countMin, floor.nodes), countMax);
     const regionNote = regionName === undefined ? `no ${REGION_ANNOTATION} annotation, so each type is priced at its dearest catalog region` : "";
-    const notes = [price.unit.note, how, `priced at the dearest of ${allowed.types.length} allowed types`, regionNote].filter((s) => s !== "");
+    const notes = [price.unit.note, how, `priced at the dearest of ${allowed.types.length} allowed types`, floor ? `baseline: ${floor.why}` : "", regionNote].filter((s) => s !== "");
     sink.line(pool, {
-        sku: dearest.sku, region: price.region, countMin, countMax, hourlyUsd: price.unit.hourlyUsd, pricing: price.unit.pricing,
+        kind: "capacity", sku: dearest.sku, region: price.region, countMin, countMax, hourlyUsd: price.unit.hourlyUsd, expectedHourlyUsd: price.unit.expectedHourlyUsd, pricing: price.unit.pricing,
         basis: `${countMin} to ${countMax} x ${dearest.sku} in ${price.region}: ${notes.join("; ")}`,
+    });
+    const volumes = nodeVolumes(pool, index, price.region, sink);
+    if (!volumes) return;
+    sink.line(pool, { kind: "storage", sku: "aws-ebs", region: price.region, countMin, countMax, hourlyUsd: volumes.hourly, pricing: "fee", basis: `${countMin} to ${countMax} nodes x ${volumes.desc}` });
+    const unit = price.unit.hourlyUsd + volumes.hourly;
+    const over = sink.transientHours.karpenterOvershoot;
+    const replace = sink.transientHours.karpenterReplacement;
+    sink.line(pool, {
+        kind: "transient", sku: `${dearest.sku} overshoot`, region: price.region, countMin: 0, countMax: 1, hourlyUsd: unit, hoursPerMonth: over, pricing: price.unit.pricing,
+        basis: `limit overshoot: Karpenter checks limits before it launches, so a scale-out can pass them by a node; 1 x $${Number(unit.toFixed(6))}/h x ${over} h/month (transientHoursPerMonth.karpenterOvershoot)`,
+    });
+    sink.line(pool, {
+        kind: "transient", sku: `${dearest.sku} replacement`, region: price.region, countMin: 0, countMax, hourlyUsd: unit, hoursPerMonth: replace, pricing: price.unit.pricing,
+        basis: `replace-before-remove on drift or expiry: each of up to ${countMax} nodes gets a replacement that overlaps it, ${countMax} x $${Number(unit.toFixed(6))}/h x ${replace} h/month (transientHoursPerMonth.karpenterReplacement)`,
     });
 }

@@ -1,4 +1,4 @@
-import { fee, FeeName } from "./catalog";
+import { fee, FeeName, usagePrice } from "./catalog";
 import { StackIndex } from "./graph";
 import { Sink } from "./pricing";
 import { CostInputResource } from "./types";
@@ -47,6 +47,7 @@ function priceLoadBalancerService(service: CostInputResource, sink: Sink): void 
     const region = readString(service.props, ["metadata", "annotations", REGION_ANNOTATION]);
     const f = fee(name);
     sink.line(service, {
+        kind: "fixed",
         sku: f.name,
         region: region.state === "known" ? region.value : "-",
         countMin: 1,
@@ -55,4 +56,11 @@ function priceLoadBalancerService(service: CostInputResource, sink: Sink): void 
         pricing: "fee",
         basis: `LoadBalancer Service: the ${f.name} the cloud creates for it at run time, $${f.hourlyUsd}/h`,
     });
+    const where = region.state === "known" ? region.value : "-";
+    if (cloud.state === "known" && cloud.value === "azure") {
+        const lb = usagePrice("azure-lb-processed");
+        sink.usageLine(service, { sku: lb.name, region: where, quantity: sink.usage.loadBalancerProcessedGb, unitUsd: lb.usd, unit: "GB", basis: "data the cluster's load balancer processes for this Service (usage.loadBalancerProcessedGb)" });
+    }
+    const out = usagePrice(cloud.state === "known" && cloud.value === "gcp" ? "gcp-internet-egress" : "azure-internet-egress");
+    sink.usageLine(service, { sku: out.name, region: where, quantity: sink.usage.internetEgressGb, unitUsd: out.usd, unit: "GB", basis: "responses leaving the cloud through this Service (usage.internetEgressGb)" });
 }

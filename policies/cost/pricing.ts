@@ -1,6 +1,7 @@
 // Shared pieces of the pricers: unit prices (spot rules), region fallback, line and issue making.
 import { CatalogEntry, Cloud, findPrice, pricesAcrossRegions } from "./catalog";
-import { CostInputResource, CostIssue, CostIssueKind, CostLine, HOURS_PER_MONTH } from "./types";
+import { resolveTransientHours, resolveUsage } from "./assumptions";
+import { CostInputResource, CostIssue, CostIssueKind, CostKind, CostLine, HOURS_PER_MONTH, TransientHours, UsageAssumptions } from "./types";
 import { Typed } from "./values";
 
 export const DEFAULT_SPOT_MARGIN = 1.25;
@@ -16,18 +17,28 @@ export type Purchase =
     | { readonly kind: "spot-max-price"; readonly maxPriceUsd: number | undefined };
 
 export interface UnitPrice {
+    /** The worst-case price of one unit for an hour: what the cap counts. */
     readonly hourlyUsd: number;
     readonly pricing: "on-demand" | "spot";
+    /** Spot only: the expected price (catalog spot x margin), never above hourlyUsd. */
+    readonly expectedHourlyUsd?: number;
     /** How the unit price was chosen, for the line's basis. */
     readonly note: string;
 }
 
 const usd = (x: number): string => `$${Number(x.toFixed(6))}`;
 
+/** Catalog spot x margin, or undefined when no spot price is published. */
+function expectedSpot(entry: CatalogEntry, spotMargin: number, ceiling: number): number | undefined {
+    if (entry.spotHourlyUsd === undefined) return undefined;
+    return Math.min(entry.spotHourlyUsd * spotMargin, ceiling);
+}
+
 /**
- * The worst-case price of one unit for an hour.
+ * The worst-case price of one unit for an hour (DESIGN §4, revised 2026-12-01).
  * - on-demand: the catalog on-demand price.
- * - spot: catalog spot x margin (spot moves), never above on-demand; no published spot -> on-demand.
+ * - spot with nothing capping its price (Karpenter, GCP, EKS node groups): the cloud may bill up to
+ *   on-demand, so on-demand. The expected figure (catalog spot x margin) rides along, labelled.
  * - spot with a max price (Azure): that max price, never above on-demand. -1, or none set (Azure's
  *   default is -1), means "pay up to on-demand", so on-demand.
  */
@@ -37,25 +48,20 @@ export function unitPrice(entry: CatalogEntry, purchase: Purchase, spotMargin: n
         case "on-demand":
             return { hourlyUsd: od, pricing: "on-demand", note: `on-demand ${usd(od)}/h` };
         case "spot": {
-            if (entry.spotHourlyUsd === undefined) {
-                return { hourlyUsd: od, pricing: "spot", note: `spot with no published spot price, so on-demand ${usd(od)}/h` };
-            }
-            const withMargin = entry.spotHourlyUsd * spotMargin;
-            return withMargin < od
-                ? { hourlyUsd: withMargin, pricing: "spot", note: `spot ${usd(entry.spotHourlyUsd)}/h x margin ${spotMargin}` }
-                : { hourlyUsd: od, pricing: "spot", note: `spot ${usd(entry.spotHourlyUsd)}/h x margin ${spotMargin} capped at on-demand ${usd(od)}/h` };
+            const expected = expectedSpot(entry, spotMargin, od);
+            const exp = expected === undefined ? "no published spot price" : `expected spot ${usd(entry.spotHourlyUsd!)}/h x ${spotMargin}`;
+            return { hourlyUsd: od, pricing: "spot", expectedHourlyUsd: expected ?? od, note: `spot with no price cap, so worst case on-demand ${usd(od)}/h (${exp})` };
         }
         case "spot-max-price": {
             const max = purchase.maxPriceUsd;
-            if (max === undefined) {
-                return { hourlyUsd: od, pricing: "spot", note: `spot with no max price (Azure default -1: pays up to on-demand) ${usd(od)}/h` };
-            }
-            if (max <= 0) {
-                return { hourlyUsd: od, pricing: "spot", note: `spot with max price ${max} (pays up to on-demand) ${usd(od)}/h` };
-            }
+            const worst = max === undefined || max <= 0 ? od : Math.min(max, od);
+            const expected = Math.min(expectedSpot(entry, spotMargin, od) ?? od, worst);
+            const exp = entry.spotHourlyUsd === undefined ? "no published spot price" : `expected spot ${usd(entry.spotHourlyUsd)}/h x ${spotMargin}`;
+            if (max === undefined) return { hourlyUsd: od, pricing: "spot", expectedHourlyUsd: expected, note: `spot with no max price (Azure default -1: pays up to on-demand) ${usd(od)}/h (${exp})` };
+            if (max <= 0) return { hourlyUsd: od, pricing: "spot", expectedHourlyUsd: expected, note: `spot with max price ${max} (pays up to on-demand) ${usd(od)}/h (${exp})` };
             return max < od
-                ? { hourlyUsd: max, pricing: "spot", note: `spot at its max price ${usd(max)}/h` }
-                : { hourlyUsd: od, pricing: "spot", note: `spot max price ${usd(max)}/h capped at on-demand ${usd(od)}/h` };
+                ? { hourlyUsd: max, pricing: "spot", expectedHourlyUsd: expected, note: `spot at its max price ${usd(max)}/h (${exp})` }
+                : { hourlyUsd: od, pricing: "spot", expectedHourlyUsd: expected, note: `spot max price ${usd(max)}/h capped at on-demand ${usd(od)}/h (${exp})` };
         }
     }
 }
@@ -88,26 +94,77 @@ export function priceSku(cloud: Cloud, sku: string, region: string | undefined, 
     };
 }
 
+/** What a pricer gives for one line; money is computed by the Sink. */
+export interface LineInput {
+    readonly kind: CostKind;
+    readonly sku: string;
+    readonly region: string;
+    readonly countMin: number;
+    readonly countMax: number;
+    readonly hourlyUsd: number;
+    readonly pricing: CostLine["pricing"];
+    readonly basis: string;
+    /** Hours a month the units exist (default 730). */
+    readonly hoursPerMonth?: number;
+    /** Spot only: the expected unit price. */
+    readonly expectedHourlyUsd?: number;
+}
+
 /** Accumulates lines and issues for one estimate. */
 export class Sink {
     readonly lines: CostLine[] = [];
     readonly issues: CostIssue[] = [];
+    readonly transientHours: TransientHours;
+    readonly usage: UsageAssumptions;
 
-    constructor(readonly spotMargin: number) {}
+    constructor(readonly spotMargin: number, opts: { transientHours?: TransientHours; usage?: UsageAssumptions } = {}) {
+        this.transientHours = opts.transientHours ?? resolveTransientHours(undefined);
+        this.usage = opts.usage ?? resolveUsage(undefined);
+    }
 
-    line(res: CostInputResource, l: { sku: string; region: string; countMin: number; countMax: number; hourlyUsd: number; pricing: CostLine["pricing"]; basis: string }): void {
-        this.lines.push({
+    line(res: CostInputResource, l: LineInput): void {
+        const hours = l.hoursPerMonth ?? HOURS_PER_MONTH;
+        const line: CostLine = {
             urn: res.urn,
             resourceType: res.type,
+            kind: l.kind,
             sku: l.sku,
             region: l.region,
             countMin: l.countMin,
             countMax: l.countMax,
             hourlyUsd: l.hourlyUsd,
-            baselineMonthlyUsd: roundCents(l.countMin * l.hourlyUsd * HOURS_PER_MONTH),
-            worstCaseMonthlyUsd: roundCents(l.countMax * l.hourlyUsd * HOURS_PER_MONTH),
+            hoursPerMonth: hours,
+            baselineMonthlyUsd: roundCents(l.countMin * l.hourlyUsd * hours),
+            worstCaseMonthlyUsd: roundCents(l.countMax * l.hourlyUsd * hours),
             pricing: l.pricing,
             basis: l.basis,
+        };
+        if (l.expectedHourlyUsd !== undefined && l.pricing === "spot") {
+            line.expected = {
+                hourlyUsd: l.expectedHourlyUsd,
+                baselineMonthlyUsd: roundCents(l.countMin * l.expectedHourlyUsd * hours),
+                worstCaseMonthlyUsd: roundCents(l.countMax * l.expectedHourlyUsd * hours),
+            };
+        }
+        this.lines.push(line);
+    }
+
+    /** A usage line: `quantity` units a month at `unitUsd` each, in baseline and worst case alike. */
+    usageLine(res: CostInputResource, l: { sku: string; region: string; quantity: number; unitUsd: number; unit: string; basis: string }): void {
+        this.lines.push({
+            urn: res.urn,
+            resourceType: res.type,
+            kind: "usage",
+            sku: l.sku,
+            region: l.region,
+            countMin: l.quantity,
+            countMax: l.quantity,
+            hourlyUsd: l.unitUsd,
+            hoursPerMonth: 1,
+            baselineMonthlyUsd: roundCents(l.quantity * l.unitUsd),
+            worstCaseMonthlyUsd: roundCents(l.quantity * l.unitUsd),
+            pricing: "usage",
+            basis: `${l.quantity} ${l.unit} a month (usage assumption) x $${l.unitUsd}: ${l.basis}`,
         });
     }
 

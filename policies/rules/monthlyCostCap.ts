@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import type { CostLine } from "../cost/estimate";
-import { SpotMarginConfig, estimateStack, spotMarginSchema, urnName, usd } from "../stackCost";
+import { SpotMarginConfig, estimateStack, spotMarginSchema, transientHoursSchema, urnName, usageSchema, usd } from "../stackCost";
 
 export interface MonthlyCostCapConfig extends SpotMarginConfig {
     maxMonthlyUsd: number;
@@ -10,8 +10,9 @@ export interface MonthlyCostCapConfig extends SpotMarginConfig {
 const DEAREST_LINES = 3;
 
 /**
- * The stack's worst-case monthly cost (every scaled group at its maximum, spot at catalog price
- * times the margin, never above on-demand) must stay under the environment's cap.
+ * The stack's worst-case monthly cost must stay under the environment's cap: capacity at its
+ * maxima (uncapped spot at on-demand, Azure spot at its max price), every disk, everything billed
+ * for existing, transient hours and usage at the assumed volumes (DESIGN §4).
  */
 export const monthlyCostCap: StackValidationPolicy = {
     name: "monthly-cost-cap",
@@ -25,6 +26,8 @@ export const monthlyCostCap: StackValidationPolicy = {
                 description: "Cap, in USD per month (730 h), on the stack's worst-case cost.",
             },
             spotMargin: spotMarginSchema,
+            transientHoursPerMonth: transientHoursSchema,
+            usage: usageSchema,
         },
         required: ["maxMonthlyUsd"],
     },
@@ -60,6 +63,6 @@ function dearestLines(lines: ReadonlyArray<CostLine>): string {
     return [...lines]
         .sort((a, b) => b.worstCaseMonthlyUsd - a.worstCaseMonthlyUsd)
         .slice(0, DEAREST_LINES)
-        .map((l) => `${urnName(l.urn)} ${l.sku} ${usd(l.worstCaseMonthlyUsd)}/month`)
+        .map((l) => `${urnName(l.urn)} ${l.sku} (${l.kind}) ${usd(l.worstCaseMonthlyUsd)}/month`)
         .join("; ");
 }

@@ -31,7 +31,7 @@ const ROWS: readonly [string, Record<string, unknown>, RegExp][] = [
     ["availabilityZones", { availabilityZones: ["us-west-2a", "us-east-1b"] }, /\.availabilityZones\[1\]: got "us-east-1b"; must be a zone of us-west-2$/],
     ["vpcCidr", { vpcCidr: "10.0.0.0" }, /\.vpcCidr: got "10\.0\.0\.0"; must be an IPv4 CIDR such as 203\.0\.113\.0\/24$/],
     ["existingNetwork", { existingNetwork: { vpcId: "vpc-0123abcd", privateSubnetIds: ["subnet-0123abcd"], publicSubnetIds: ["subnet-0123abce", "subnet-0123abcf"] } }, /\.existingNetwork\.privateSubnetIds: got \["subnet-0123abcd"\]; must list at least 2 subnets/],
-    ["kubernetesVersion", { kubernetesVersion: "1.20" }, /\.kubernetesVersion: got "1\.20"; must be one of the supported EKS versions: 1\.32, 1\.33$/],
+    ["kubernetesVersion", { kubernetesVersion: "1.20" }, /\.kubernetesVersion: got "1\.20"; must be one of the supported EKS versions: 1\.34, 1\.35$/],
     ["apiAccessCidrs", { apiAccessCidrs: ["0.0.0.0/0"] }, /\.apiAccessCidrs\[0\]: got "0\.0\.0\.0\/0"; must be \/16 or narrower/],
     ["apiAccessCidrs empty", { apiAccessCidrs: [] }, /\.apiAccessCidrs: got \[\]; must list the deployer's egress CIDRs \(at least one\)/],
     ["apiAccessCidrs missing", { apiAccessCidrs: undefined }, /\.apiAccessCidrs: is required/],

@@ -165,12 +165,12 @@ export function setPath(inputs: Record<string, unknown>, path: ReadonlyArray<str
 }
 
 /**
- * The smallest autoscaler maximum that puts gcpStack() over `capMonthlyUsd`: each replica is a
- * spot g2-standard-4 at min(0.28184 x 1.25, 0.70683) $/h, plus one forwarding rule at $0.025/h,
- * over 730 h. Derived from the cap so tests follow the environment's config when it changes.
+ * An autoscaler maximum that puts gcpStack() over `capMonthlyUsd`: each replica is a spot
+ * g2-standard-4 whose worst case is on-demand, 0.70683 $/h, plus one forwarding rule at $0.025/h,
+ * over 730 h (the surge hours only add to it). Derived from the cap so tests follow the config.
  */
 export function maxReplicasOverCap(capMonthlyUsd: number): number {
-    const replicaMonthly = Math.min(0.28184 * 1.25, 0.70683) * 730;
+    const replicaMonthly = 0.70683 * 730;
     const forwardingMonthly = 0.025 * 730;
     return Math.floor((capMonthlyUsd - forwardingMonthly) / replicaMonthly) + 1;
 }

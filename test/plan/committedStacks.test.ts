@@ -1,77 +1,100 @@
 import { strict as assert } from "node:assert";
 import { EXIT, main } from "../../plan/cli";
 import { PlanReport } from "../../plan/report";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { costTable, currentTable } from "../../scripts/readmeCosts";
 
 /**
  * The committed stacks' cost, line by line, computed here by hand from catalog prices
  * (shared/reference/prices.md) and each stack's config, then compared with the plan to the cent.
  * A change to a stack, a price or the engine that moves a figure must be made here too, on purpose.
  */
-const HOURS = 730;
-const SPOT_MARGIN = 1.25;
 const cents = (x: number) => Math.round(x * 100) / 100;
-const monthly = (count: number, hourly: number) => cents(count * hourly * HOURS);
-const spot = (spotHourly: number, onDemandHourly: number) => Math.min(spotHourly * SPOT_MARGIN, onDemandHourly);
 
-interface Expected { readonly name: string; readonly sku: string; readonly countMin: number; readonly countMax: number; readonly baseline: number; readonly worst: number }
-const line = (name: string, sku: string, countMin: number, countMax: number, unitHourly: number): Expected => ({
-    name,
-    sku,
-    countMin,
-    countMax,
-    baseline: monthly(countMin, unitHourly),
-    worst: monthly(countMax, unitHourly),
-});
+type Kind = "capacity" | "storage" | "fixed" | "transient" | "usage";
+interface Expected { readonly name: string; readonly kind: Kind; readonly sku: string; readonly countMin: number; readonly countMax: number; readonly baseline: number; readonly worst: number }
+/** A line whose money is written out by hand (the comment beside each gives the arithmetic). */
+const line = (name: string, kind: Kind, sku: string, countMin: number, countMax: number, baseline: number, worst: number): Expected => ({ name, kind, sku, countMin, countMax, baseline, worst });
 
-const G2_4 = spot(0.28184, 0.70683); // g2-standard-4, us-central1
-const FORWARDING_RULE = 0.025; // first five rules
-const AZURE_PUBLIC_IP = 0.005;
-const AZURE_LB_FIRST5 = 0.025;
-const P10_DISK = 19.71 / HOURS; // $19.71/month, East US
-const EKS_CONTROL_PLANE = 0.1;
-const M5_LARGE = 0.096;
-const NAT_GATEWAY = 0.045;
-const NLB = 0.0225;
-const PUBLIC_IPV4 = 0.005;
-const INF2_8XL_SPOT_USW2 = spot(0.6303, 1.96786); // top of the observed us-west-2 range
-const AKS_STANDARD_TIER = 0.1;
-const D4S_V5 = 0.192;
-const NC8AS_T4_V3 = 0.752;
+// Unit prices (policies/cost/catalog.ts; sources there and in the README's cost section).
+// g2-standard-4 us-central1 on-demand $0.70683/h (host 0.14679 + L4 0.56004): spot has no price cap on GCP, so on-demand is its worst case.
+// pd-balanced $0.10/GB-month; EBS gp3 $0.08/GB-month; Azure P10 $19.71, P15 $38.02 a month (East US).
+// Cloud NAT $0.0014/VM-hour + $0.005/h per address; Cloud Armor $5/policy-month + $1/rule-month.
 
 const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
     dev: {
-        cap: 2500,
+        cap: 3500,
         lines: [
-            line("gcp-spot-l4-mig", "g2-standard-4", 2, 3, G2_4),
-            line("gcp-spot-l4-forwarding", "gcp-lb-forwarding-rule-first5", 1, 1, FORWARDING_RULE),
-            line("gpu-vm-vm", "azure-managed-disk-p10", 1, 1, P10_DISK),
-            // Spot with an explicit max price of $0.20/h: that is the worst case.
-            line("gpu-vm-vm", "Standard_NC4as_T4_v3", 1, 1, 0.2),
-            line("gpu-vm-ip", "azure-standard-public-ip", 1, 1, AZURE_PUBLIC_IP),
-            line("eks-inf2-cluster", "eks-control-plane", 1, 1, EKS_CONTROL_PLANE),
-            line("eks-inf2-system-nodes", "m5.large", 2, 3, M5_LARGE),
-            line("eks-inf2-nat", "aws-nat-gateway", 1, 1, NAT_GATEWAY),
-            line("eks-inf2-nlb", "aws-nlb", 1, 1, NLB),
-            line("eks-inf2-nat-ip", "aws-public-ipv4", 1, 1, PUBLIC_IPV4),
-            // limits cpu 64 / memory 256Gi / 2 Neuron devices over inf2.8xlarge (32 vCPU, 128 GiB, 1 device): 2 nodes.
-            line("eks-inf2-nodepool", "inf2.8xlarge", 0, 2, INF2_8XL_SPOT_USW2),
+            line("gcp-spot-l4-mig", "capacity", "g2-standard-4", 2, 2, 1031.97, 1031.97), // 2 x 0.70683 x 730 = 1031.9718
+            line("gcp-spot-l4-mig", "storage", "gcp-disk", 2, 2, 20, 20), // 2 x 100 GB x $0.10
+            line("gcp-spot-l4-forwarding", "fixed", "gcp-lb-forwarding-rule-first5", 1, 1, 18.25, 18.25), // 0.025 x 730
+            line("gcp-spot-l4-nat", "fixed", "gcp-cloud-nat-vm", 2, 2, 2.04, 2.04), // 2 VMs x 0.0014 x 730 = 2.044
+            line("gcp-spot-l4-nat", "fixed", "gcp-nat-ip", 1, 1, 3.65, 3.65), // 2 VMs x 64 ports / 64,512 -> 1 address x 0.005 x 730
+            line("gcp-spot-l4-nat", "usage", "gcp-nat-processed", 200, 200, 9, 9), // 200 GiB x $0.045
+            line("gcp-spot-l4-ip", "fixed", "gcp-static-ip", 1, 1, 3.65, 3.65), // 0.005 x 730
+            line("gcp-spot-l4-backend", "usage", "gcp-lb-processed", 50, 50, 0.4, 0.4), // 50 GiB x $0.008
+            line("gcp-spot-l4-backend", "usage", "gcp-internet-egress", 50, 50, 6, 6), // 50 GiB x $0.12
+            line("gcp-spot-l4-armor", "fixed", "gcp-cloud-armor-policy", 1, 1, 5, 5), // $5/month
+            line("gcp-spot-l4-armor", "fixed", "gcp-cloud-armor-rule", 2, 2, 2, 2), // 2 rules x $1/month
+            line("gcp-spot-l4-armor", "usage", "gcp-cloud-armor-requests", 1, 1, 0.75, 0.75), // 1 M requests x $0.75
+            line("gcp-spot-l4-api-key-version", "fixed", "gcp-secret-version", 1, 1, 0.06, 0.06), // $0.06/month
+            line("gpu-vm-vm", "storage", "azure-managed-disk-p10", 1, 1, 19.71, 19.71), // 128 GB Premium_LRS -> P10 $19.71
+            line("gpu-vm-vm", "capacity", "Standard_NC4as_T4_v3", 1, 1, 146, 146), // spot max price $0.20/h x 730
+            line("gpu-vm-ip", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65), // 0.005 x 730
+            line("gpu-vm-ip", "usage", "azure-internet-egress", 50, 50, 4.35, 4.35), // 50 GB x $0.087
+            line("eks-inf2-cluster", "fixed", "eks-control-plane", 1, 1, 73, 73), // 1.35 in standard support until 2027-03-27: 0.10 x 730
+            line("eks-inf2-system-nodes", "capacity", "m5.large", 2, 3, 140.16, 210.24), // 2 / 3 x 0.096 x 730
+            line("eks-inf2-system-nodes", "storage", "aws-ebs", 2, 3, 8, 12), // 2 / 3 x 50 GiB gp3 x $0.08
+            line("eks-inf2-system-nodes", "transient", "m5.large update surge", 0, 4, 0, 1.62), // max(2 x 2 subnets, 1) = 4 x (0.096 + 4/730) x 4 h = 1.6238
+            line("eks-inf2-nat", "fixed", "aws-nat-gateway", 1, 1, 32.85, 32.85), // 0.045 x 730
+            line("eks-inf2-nat", "usage", "aws-nat-processed", 200, 200, 9, 9), // 200 GB x $0.045
+            line("eks-inf2-nlb", "fixed", "aws-nlb", 1, 1, 16.43, 16.43), // 0.0225 x 730 = 16.425
+            line("eks-inf2-nlb", "fixed", "aws-public-ipv4", 2, 2, 7.3, 7.3), // internet-facing in 2 subnets: 2 x 0.005 x 730
+            line("eks-inf2-nlb", "usage", "aws-nlb-processed", 50, 50, 0.3, 0.3), // 50 GB x $0.006
+            line("eks-inf2-nlb", "usage", "aws-internet-egress", 50, 50, 4.5, 4.5), // 50 GB x $0.09
+            line("eks-inf2-nat-ip", "fixed", "aws-public-ipv4", 1, 1, 3.65, 3.65), // 0.005 x 730
+            line("eks-inf2-secrets-key", "fixed", "aws-kms-key", 1, 3, 1, 3), // $1/month, + $1 for each of the first two rotations
+            line("eks-inf2-control-plane-logs", "usage", "aws-cloudwatch-logs-ingestion", 10, 10, 5, 5), // 10 GB x $0.50
+            // Spot inf2.8xlarge: no price cap, so on-demand; the RayService keeps 1 Neuron worker (1 device per inf2.8xlarge): baseline 1 node.
+            line("eks-inf2-nodepool", "capacity", "inf2.8xlarge", 1, 1, 1436.54, 1436.54), // 1 x 1.96786 x 730 = 1436.5378
+            line("eks-inf2-nodepool", "storage", "aws-ebs", 1, 1, 16, 16), // 200 GiB gp3 x $0.08
+            line("eks-inf2-nodepool", "transient", "inf2.8xlarge overshoot", 0, 1, 0, 3.98), // 1 x (1.96786 + 16/730) x 2 h = 3.9796
+            line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", 0, 1, 0, 3.98), // 1 node x (1.96786 + 16/730) x 2 h
         ],
     },
     prod: {
-        cap: 6000,
+        cap: 8500,
         lines: [
-            line("gcp-spot-l4-mig", "g2-standard-4", 3, 8, G2_4),
-            line("gcp-spot-l4-forwarding", "gcp-lb-forwarding-rule-first5", 1, 1, FORWARDING_RULE),
-            line("aks-gpu-cluster", "aks-standard-tier", 1, 1, AKS_STANDARD_TIER),
-            line("aks-gpu-cluster", "Standard_D4s_v5", 1, 1, D4S_V5),
-            // AKS makes a Standard load balancer and an outbound IP at run time, and an IP per LoadBalancer Service.
-            line("aks-gpu-cluster", "azure-standard-lb-first5-rules", 1, 1, AZURE_LB_FIRST5),
-            line("aks-gpu-cluster", "azure-standard-public-ip", 1, 1, AZURE_PUBLIC_IP),
-            line("aks-gpu-service", "azure-standard-public-ip", 1, 1, AZURE_PUBLIC_IP),
-            // Spot A100 pool with an explicit max price of $1.00/h, 1..2 nodes.
-            line("aks-gpu-gpu-pool", "Standard_NC24ads_A100_v4", 1, 2, 1.0),
-            // Priced at the Azure Monitor autoscale bounds (2..3), on-demand: Azure ML has no spot.
-            line("azure-ml-deployment", "Standard_NC8as_T4_v3", 2, 3, NC8AS_T4_V3),
+            line("gcp-spot-l4-mig", "capacity", "g2-standard-4", 3, 8, 1547.96, 4127.89), // 3 / 8 x 0.70683 x 730 = 1547.9577 / 4127.8872
+            line("gcp-spot-l4-mig", "storage", "gcp-disk", 3, 8, 30, 80), // 3 / 8 x 100 GB x $0.10
+            line("gcp-spot-l4-forwarding", "fixed", "gcp-lb-forwarding-rule-first5", 1, 1, 18.25, 18.25),
+            line("gcp-spot-l4-nat", "fixed", "gcp-cloud-nat-vm", 3, 8, 3.07, 8.18), // 3 / 8 x 0.0014 x 730 = 3.066 / 8.176
+            line("gcp-spot-l4-nat", "fixed", "gcp-nat-ip", 1, 1, 3.65, 3.65),
+            line("gcp-spot-l4-nat", "usage", "gcp-nat-processed", 500, 500, 22.5, 22.5), // 500 x 0.045
+            line("gcp-spot-l4-ip", "fixed", "gcp-static-ip", 1, 1, 3.65, 3.65),
+            line("gcp-spot-l4-backend", "usage", "gcp-lb-processed", 500, 500, 4, 4), // 500 x 0.008
+            line("gcp-spot-l4-backend", "usage", "gcp-internet-egress", 500, 500, 60, 60), // 500 x 0.12
+            line("gcp-spot-l4-armor", "fixed", "gcp-cloud-armor-policy", 1, 1, 5, 5),
+            line("gcp-spot-l4-armor", "fixed", "gcp-cloud-armor-rule", 3, 3, 3, 3), // 3 rules x $1
+            line("gcp-spot-l4-armor", "usage", "gcp-cloud-armor-requests", 10, 10, 7.5, 7.5), // 10 M x 0.75
+            line("gcp-spot-l4-api-key-version", "fixed", "gcp-secret-version", 1, 1, 0.06, 0.06),
+            line("aks-gpu-cluster", "fixed", "aks-standard-tier", 1, 1, 73, 73), // 0.10 x 730
+            line("aks-gpu-cluster", "fixed", "azure-standard-lb-first5-rules", 1, 1, 18.25, 18.25), // 0.025 x 730
+            line("aks-gpu-cluster", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65),
+            line("aks-gpu-cluster", "capacity", "Standard_D4s_v5", 1, 1, 140.16, 140.16), // 0.192 x 730
+            line("aks-gpu-cluster", "storage", "azure-managed-disk", 1, 1, 19.71, 19.71), // default 128 GB OS disk -> P10
+            line("aks-gpu-cluster", "transient", "Standard_D4s_v5 upgrade surge", 0, 1, 0, 2.19), // 10% of 1 -> 1 x (0.192 + 19.71/730) x 10 h = 2.19
+            // Two single-GPU replicas always run on 1-GPU nodes: baseline 2 (the pool's min is 1).
+            line("aks-gpu-gpu-pool", "capacity", "Standard_NC24ads_A100_v4", 2, 2, 1460, 1460), // 2 x max price 1.00 x 730
+            line("aks-gpu-gpu-pool", "storage", "azure-managed-disk", 2, 2, 76.04, 76.04), // 2 x 256 GB -> P15 $38.02
+            line("aks-gpu-gpu-pool", "transient", "Standard_NC24ads_A100_v4 upgrade surge", 0, 1, 0, 10.52), // 1 x (1.00 + 38.02/730) x 10 h = 10.5208
+            line("azure-ml-acr", "fixed", "azure-acr-basic", 1, 1, 5.08, 5.08), // 0.167/24 x 730 = 5.0796
+            line("azure-ml-logs", "usage", "azure-log-analytics-ingestion", 50, 50, 138, 138), // 50 GB x 2.76
+            line("azure-ml-deployment", "capacity", "Standard_NC8as_T4_v3", 2, 3, 1097.92, 1646.88), // 2 / 3 x 0.752 x 730
+            line("aks-gpu-service", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65),
+            line("aks-gpu-service", "usage", "azure-lb-processed", 500, 500, 2.5, 2.5), // 500 x 0.005
+            line("aks-gpu-service", "usage", "azure-internet-egress", 500, 500, 43.5, 43.5), // 500 x 0.087
         ],
     },
 };
@@ -89,13 +112,14 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
             const report = await planJson(stack);
             const actual = report.cost.lines.map((l) => ({
                 name: l.urn.slice(l.urn.lastIndexOf("::") + 2),
+                kind: l.kind,
                 sku: l.sku,
                 countMin: l.countMin,
                 countMax: l.countMax,
                 baseline: l.baselineMonthlyUsd,
                 worst: l.worstCaseMonthlyUsd,
             }));
-            const order = (a: Expected, b: Expected) => `${a.name}|${a.sku}`.localeCompare(`${b.name}|${b.sku}`);
+            const order = (a: Expected, b: Expected) => `${a.name}|${a.kind}|${a.sku}`.localeCompare(`${b.name}|${b.kind}|${b.sku}`);
             assert.deepEqual([...actual].sort(order), [...expected.lines].sort(order));
             const worst = cents(expected.lines.reduce((sum, l) => sum + l.worst, 0));
             const baseline = cents(expected.lines.reduce((sum, l) => sum + l.baseline, 0));
@@ -106,10 +130,23 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
         });
     }
 
-    it("dev's figures are the ones the README quotes", () => {
-        const devWorst = cents(STACKS.dev.lines.reduce((sum, l) => sum + l.worst, 0));
-        const prodWorst = cents(STACKS.prod.lines.reduce((sum, l) => sum + l.worst, 0));
-        assert.equal(devWorst, 2445.62);
-        assert.equal(prodWorst, 5421.27);
+    it("dev: spot shows its expected figure beside the worst case, labelled expected and never capped", async () => {
+        const report = await planJson("dev");
+        const expected = Object.fromEntries(report.cost.lines.filter((l) => l.expected).map((l) => [`${l.urn.slice(l.urn.lastIndexOf("::") + 2)}|${l.sku}`, l.expected!.worstCaseMonthlyUsd]));
+        assert.deepEqual(expected, {
+            "gcp-spot-l4-mig|g2-standard-4": 514.36, // 2 x 0.28184 x 1.25 x 730 = 514.358
+            "gpu-vm-vm|Standard_NC4as_T4_v3": 57.21, // min(0.062699 x 1.25, max price 0.20) x 730 = 57.2128
+            "eks-inf2-nodepool|inf2.8xlarge": 575.15, // 0.6303 (top of the us-west-2 range) x 1.25 x 730 = 575.149
+        });
+        // The worst case with those three lines at their expected figures instead: 3115.87 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
+        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1648.08);
+    });
+
+    it("the README's cost table is the one the plan gives (npm run readme:costs regenerates it)", async () => {
+        const reports = [await planJson("dev"), await planJson("prod")];
+        const readme = fs.readFileSync(path.resolve(__dirname, "..", "..", "README.md"), "utf8");
+        assert.equal(currentTable(readme), costTable(reports), "README cost table is stale: run npm run readme:costs");
+        // Negative control: a README whose table differs is caught.
+        assert.notEqual(currentTable(readme.replace(/\$[0-9,]+\.\d\d/, "$0.00")), costTable(reports));
     });
 });

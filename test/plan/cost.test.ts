@@ -22,13 +22,22 @@ const tmp = (name: string, text: string) => {
 };
 const cents = (x: number) => Math.round(x * 100) / 100;
 
-// Catalog figures, restated here from shared/reference/prices.md so the test computes by hand.
+// Catalog figures, restated here from the catalog so the test computes by hand. GCP spot has no
+// price cap, so a g2-standard-4's worst case is its on-demand price; spot x margin is the expected one.
 const G2_STANDARD_4_SPOT = 0.28184;
 const G2_STANDARD_4_ON_DEMAND = 0.70683;
 const SPOT_MARGIN = 1.25;
-const FORWARDING_RULE_HOURLY = 0.025;
 const HOURS = 730;
-const g2Unit = Math.min(G2_STANDARD_4_SPOT * SPOT_MARGIN, G2_STANDARD_4_ON_DEMAND);
+// gcp-only.yaml (2..3 replicas) under policies/config/dev.json's usage assumptions, line by line:
+//   capacity 3 x 0.70683 x 730 = 1547.96 (baseline 2 x = 1031.97); disks 3 x 100 GB x $0.10 = 30 (20)
+//   forwarding rule 0.025 x 730 = 18.25; Cloud NAT 3 x 0.0014 x 730 = 3.07 (2.04); NAT address 3.65;
+//   static address 3.65; Cloud Armor $5 + 2 rules x $1 = 7; secret version 0.06;
+//   usage: NAT 200 GiB x 0.045 = 9, LB 50 GiB x 0.008 = 0.40, egress 50 GiB x 0.12 = 6, 1 M requests x 0.75 = 0.75
+const FIXED_AND_USAGE = 18.25 + 3.65 + 3.65 + 7 + 0.06 + 9 + 0.4 + 6 + 0.75; // 48.76
+const GCP_ONLY_WORST = cents(1547.96 + 30 + 3.07 + FIXED_AND_USAGE); // 1629.79
+const GCP_ONLY_BASELINE = cents(1031.97 + 20 + 2.04 + FIXED_AND_USAGE); // 1102.77
+// over-budget.yaml (2..10): 10 x 0.70683 x 730 = 5159.86; disks 100; NAT 10 x 0.0014 x 730 = 10.22
+const OVER_BUDGET_WORST = cents(5159.86 + 100 + 10.22 + FIXED_AND_USAGE); // 5318.84
 
 describe("plan: cost and policy verdicts", () => {
     let gcpOnly: PlanReport;
@@ -39,11 +48,19 @@ describe("plan: cost and policy verdicts", () => {
     });
 
     it("prices 2–3 spot g2-standard-4 replicas and one forwarding rule to the cent", () => {
-        const worst = cents(3 * g2Unit * HOURS) + cents(FORWARDING_RULE_HOURLY * HOURS);
-        const baseline = cents(2 * g2Unit * HOURS) + cents(FORWARDING_RULE_HOURLY * HOURS);
-        assert.equal(gcpOnly.cost.worstCaseMonthlyUsd, cents(worst)); // 771.54 + 18.25
-        assert.equal(gcpOnly.cost.baselineMonthlyUsd, cents(baseline)); // 514.36 + 18.25
-        const mig = gcpOnly.cost.lines.find((l) => l.urn.endsWith("::gcp-spot-l4-mig"))!;
+        assert.equal(gcpOnly.cost.worstCaseMonthlyUsd, GCP_ONLY_WORST);
+        assert.equal(gcpOnly.cost.baselineMonthlyUsd, GCP_ONLY_BASELINE);
+        assert.equal(cents(3 * G2_STANDARD_4_ON_DEMAND * HOURS), 1547.96);
+        const mig = gcpOnly.cost.lines.find((l) => l.urn.endsWith("::gcp-spot-l4-mig") && l.kind === "capacity")!;
+        // Expected at spot: 3 x 0.28184 x 1.25 x 730 = 771.537
+        assert.equal(mig.expected?.worstCaseMonthlyUsd, cents(3 * G2_STANDARD_4_SPOT * SPOT_MARGIN * HOURS));
+        assert.deepEqual(gcpOnly.cost.byKind, {
+            capacity: { baselineMonthlyUsd: 1031.97, worstCaseMonthlyUsd: 1547.96 },
+            storage: { baselineMonthlyUsd: 20, worstCaseMonthlyUsd: 30 },
+            fixed: { baselineMonthlyUsd: cents(18.25 + 2.04 + 3.65 + 3.65 + 7 + 0.06), worstCaseMonthlyUsd: cents(18.25 + 3.07 + 3.65 + 3.65 + 7 + 0.06) },
+            transient: { baselineMonthlyUsd: 0, worstCaseMonthlyUsd: 0 }, // the component sets maxSurgeFixed 0
+            usage: { baselineMonthlyUsd: 16.15, worstCaseMonthlyUsd: 16.15 },
+        });
         assert.deepEqual(
             { sku: mig.sku, region: mig.region, countMin: mig.countMin, countMax: mig.countMax },
             { sku: "g2-standard-4", region: "us-central1", countMin: 2, countMax: 3 },
@@ -52,11 +69,13 @@ describe("plan: cost and policy verdicts", () => {
 
     it("--json carries cost and policies beside resources, in the documented shape", () => {
         assert.deepEqual(Object.keys(gcpOnly), ["project", "stack", "resources", "cost", "policies"]);
-        assert.deepEqual(Object.keys(gcpOnly.cost), ["currency", "lines", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "capMonthlyUsd"]);
+        assert.deepEqual(Object.keys(gcpOnly.cost), ["currency", "lines", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "expectedWorstCaseMonthlyUsd", "byKind", "capMonthlyUsd"]);
         assert.equal(gcpOnly.cost.currency, "USD");
-        assert.equal(gcpOnly.cost.capMonthlyUsd, 2500);
+        assert.equal(gcpOnly.cost.capMonthlyUsd, 3500);
         for (const line of gcpOnly.cost.lines) {
-            assert.deepEqual(Object.keys(line), ["urn", "sku", "region", "countMin", "countMax", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "basis"]);
+            const keys = ["urn", "kind", "sku", "region", "countMin", "countMax", "baselineMonthlyUsd", "worstCaseMonthlyUsd", ...(line.expected ? ["expected"] : []), "basis"];
+            assert.deepEqual(Object.keys(line), keys);
+            assert.ok(["capacity", "storage", "fixed", "transient", "usage"].includes(line.kind));
         }
         assert.equal(gcpOnly.policies.pack, "llm-serving-guardrails");
         // Dev serves plain HTTP on purpose (no domain): endpoint-tls only advises there.
@@ -70,20 +89,22 @@ describe("plan: cost and policy verdicts", () => {
         const { code, stdout } = await runPlan("--stack", "dev", "--stack-file", fixture("over-budget.yaml"), "--json");
         assert.equal(code, EXIT.violations);
         const report = JSON.parse(stdout) as PlanReport;
-        const worst = cents(cents(10 * g2Unit * HOURS) + cents(FORWARDING_RULE_HOURLY * HOURS)); // 2571.79 + 18.25
-        assert.equal(report.cost.worstCaseMonthlyUsd, worst);
+        assert.equal(report.cost.worstCaseMonthlyUsd, OVER_BUDGET_WORST);
         const cap = report.policies.violations.filter((v) => v.policy === "monthly-cost-cap");
         assert.equal(cap.length, 1);
         assert.equal(cap[0].enforcementLevel, "mandatory");
-        assert.match(cap[0].message, /2,?590\.04/);
-        assert.match(cap[0].message, /2,?500/);
+        assert.match(cap[0].message, /5,?318\.84/);
+        assert.match(cap[0].message, /3,?500/);
     });
 
     it("the text plan shows the cost table, the totals against the cap and the violation", async () => {
         const { code, stdout } = await runPlan("--stack", "dev", "--stack-file", fixture("over-budget.yaml"));
         assert.equal(code, EXIT.violations);
-        assert.match(stdout, /gcp-spot-l4-mig\s+g2-standard-4\s+2–10\s+\$0\.3523\s+\$514\.36\s+\$2,571\.79/);
-        assert.match(stdout, /worst case \$2,590\.04\/month · OVER the cap of \$2,500\.00 by \$90\.04/);
+        // 10 x 0.28184 x 1.25 x 730 = 2571.79 expected beside the 5,159.86 worst case.
+        assert.match(stdout, /gcp-spot-l4-mig\s+capacity\s+g2-standard-4\s+2–10\s+\$0\.7068\s+\$1,031\.97\s+\$5,159\.86\s+\$2,571\.79/);
+        assert.match(stdout, /gcp-spot-l4-nat\s+usage\s+gcp-nat-processed\s+200\s+\$0\.0450\/unit\s+\$9\.00\s+\$9\.00/);
+        assert.match(stdout, /\ncapacity\s+\$1,031\.97\s+\$5,159\.86\n/);
+        assert.match(stdout, /worst case \$5,318\.84\/month · OVER the cap of \$3,500\.00 by \$1,818\.84/);
         assert.match(stdout, /\[mandatory\] monthly-cost-cap/);
     });
 
@@ -116,7 +137,8 @@ describe("plan: cost and policy verdicts", () => {
         assert.equal(code, EXIT.violations);
         assert.match(stdout, /^<!-- llm-serving-plan:dev -->\n### ❌ llm-serving plan for `dev`/);
         assert.match(stdout, /\| mandatory \| monthly-cost-cap \| stack \|/);
-        assert.match(stdout, /\| gcp-spot-l4-mig \| g2-standard-4 \| 2–10 \| \$0\.3523 \| \$514\.36 \| \$2,571\.79 \|/);
+        assert.match(stdout, /\| gcp-spot-l4-mig \| capacity \| g2-standard-4 \| 2–10 \| \$0\.7068 \| \$1,031\.97 \| \$5,159\.86 \| \$2,571\.79 \|/);
+        assert.match(stdout, /\| storage \| \$20\.00 \| \$100\.00 \|/);
         assert.match(stdout, /<details><summary>\d+ resources<\/summary>/);
     });
 });
@@ -128,12 +150,17 @@ describe("plan --compare", () => {
         base = tmp("base.json", stdout);
     });
 
-    it("shows the per-line and total worst-case delta of a change in the maximum", async () => {
+    it("shows the per-line, per-kind and total worst-case delta of a change in the maximum", async () => {
         const { stdout } = await runPlan("--stack", "dev", "--stack-file", fixture("over-budget.yaml"), "--compare", base, "--json");
         const diff = (JSON.parse(stdout) as { diff: PlanDiff }).diff;
-        const expectedDelta = cents(cents(10 * g2Unit * HOURS) - cents(3 * g2Unit * HOURS)); // 2571.79 - 771.54
-        assert.deepEqual(diff.lines.map((l) => [l.name, l.sku, l.baselineDelta, l.worstCaseDelta]), [["gcp-spot-l4-mig", "g2-standard-4", 0, expectedDelta]]);
-        assert.equal(diff.totals.worstCaseDelta, expectedDelta);
+        // 3 -> 10 replicas: capacity 5159.86 - 1547.96 = 3611.90; disks 100 - 30 = 70; Cloud NAT 10.22 - 3.07 = 7.15
+        assert.deepEqual(diff.lines.map((l) => [l.name, l.kind, l.sku, l.baselineDelta, l.worstCaseDelta]), [
+            ["gcp-spot-l4-mig", "capacity", "g2-standard-4", 0, 3611.9],
+            ["gcp-spot-l4-mig", "storage", "gcp-disk", 0, 70],
+            ["gcp-spot-l4-nat", "fixed", "gcp-cloud-nat-vm", 0, 7.15],
+        ]);
+        assert.deepEqual(diff.kinds.map((k) => [k.kind, k.worstCaseDelta]), [["capacity", 3611.9], ["storage", 70], ["fixed", 7.15], ["transient", 0], ["usage", 0]]);
+        assert.equal(diff.totals.worstCaseDelta, cents(OVER_BUDGET_WORST - GCP_ONLY_WORST)); // 3689.05
         assert.equal(diff.totals.baselineDelta, 0);
         assert.deepEqual(diff.added, []);
         assert.deepEqual(diff.removed, []);
@@ -149,13 +176,14 @@ describe("plan --compare", () => {
         assert.match(stdout, /Compared with the earlier plan: 2 added, 1 removed, \d+ changed/);
         assert.match(stdout, /\+ gcp:compute\/managedSslCertificate:ManagedSslCertificate {2}gcp-spot-l4-cert/);
         assert.match(stdout, /- gcp:compute\/targetHttpProxy:TargetHttpProxy {2}gcp-spot-l4-http-proxy/);
-        assert.match(stdout, /Total: baseline \$532\.61 → \$532\.61 \(\$0\.00\), worst case \$789\.79 → \$789\.79 \(\$0\.00\)/);
+        assert.match(stdout, /Total: baseline \$1,102\.77 → \$1,102\.77 \(\$0\.00\), worst case \$1,629\.79 → \$1,629\.79 \(\$0\.00\)/);
     });
 
     it("renders the delta in Markdown for the PR comment", async () => {
         const { stdout } = await runPlan("--stack", "dev", "--stack-file", fixture("over-budget.yaml"), "--compare", base, "--markdown");
-        assert.match(stdout, /\| \*\*Δ\*\* \| \*\*\$0\.00\*\* \| \*\*\+\$1,800\.25\*\* \|/);
-        assert.match(stdout, /\| gcp-spot-l4-mig \| g2-standard-4 \| \$0\.00 \| \+\$1,800\.25 \|/);
+        assert.match(stdout, /\| \*\*Δ\*\* \| \*\*\$0\.00\*\* \| \*\*\+\$3,689\.05\*\* \|/);
+        assert.match(stdout, /\| capacity \| \$0\.00 \| \+\$3,611\.90 \|/);
+        assert.match(stdout, /\| gcp-spot-l4-mig \| capacity \| g2-standard-4 \| \$0\.00 \| \+\$3,611\.90 \|/);
     });
 
     it("refuses a file that is not a --json plan", async () => {

@@ -69,7 +69,7 @@ describe("offline plan", () => {
         });
     }
 
-    it("dev: two to three spot L4 replicas with health check, group, autoscaler, load balancer and firewall", async () => {
+    it("dev: two spot L4 replicas with health check, group, autoscaler, load balancer and firewall", async () => {
         const doc = JSON.parse((await runPlan("--stack", "dev", "--json")).stdout) as {
             resources: Array<{ type: string; inputs: Record<string, Record<string, unknown>> }>;
         };
@@ -87,7 +87,7 @@ describe("offline plan", () => {
         }
         const autoscaler = doc.resources.find((r) => r.type === "gcp:compute/regionAutoscaler:RegionAutoscaler")!;
         assert.equal(autoscaler.inputs.autoscalingPolicy.minReplicas, 2);
-        assert.equal(autoscaler.inputs.autoscalingPolicy.maxReplicas, 3);
+        assert.equal(autoscaler.inputs.autoscalingPolicy.maxReplicas, 2); // Pulumi.dev.yaml: replicas 2..2 (README, "Cost caps")
     });
 
     it("never prints a secure value, nor the stand-in used for it", async () => {

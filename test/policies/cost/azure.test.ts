@@ -7,9 +7,12 @@ import { UNKNOWN, asPreview, cents, resource } from "./fixtures";
 const cluster = (props: Record<string, unknown> = {}) =>
     resource(T.managedCluster, "aks", { resourceGroupName: "rg", location: "eastus", networkProfile: { outboundType: "userDefinedRouting" }, ...props });
 
+/** No managed OS disk (Ephemeral) and no surge: these tests price capacity alone. */
+const CAPACITY_ONLY = { osDiskType: "Ephemeral", upgradeSettings: { maxSurge: "0" } };
+
 function gpuPool(cl: ReturnType<typeof cluster>, props: Record<string, unknown>) {
     // resourceName is the cluster's name output: unknown at preview, linked by propertyDependencies.
-    return resource(T.agentPool, "gpu", { resourceGroupName: "rg", resourceName: UNKNOWN, vmSize: "Standard_NC24ads_A100_v4", enableAutoScaling: true, minCount: 1, maxCount: 2, ...props }, { resourceName: [cl.urn] });
+    return resource(T.agentPool, "gpu", { resourceGroupName: "rg", resourceName: UNKNOWN, vmSize: "Standard_NC24ads_A100_v4", enableAutoScaling: true, minCount: 1, maxCount: 2, ...CAPACITY_ONLY, ...props }, { resourceName: [cl.urn] });
 }
 
 describe("cost/azure", () => {
@@ -80,6 +83,7 @@ describe("cost/azure", () => {
                 enableAutoScaling: true,
                 minCount: 0,
                 maxCount: 2,
+                ...CAPACITY_ONLY,
                 tags: { "llm-serving-region": "eastus" },
             });
             const est = estimateCosts([tagged]);
@@ -105,7 +109,7 @@ describe("cost/azure", () => {
         });
 
         it("charges the Standard tier per cluster-hour and prices inline agent pool profiles", () => {
-            const cl = cluster({ sku: { name: "Base", tier: "Standard" }, agentPoolProfiles: [{ name: "system", mode: "System", vmSize: "Standard_D4s_v5", count: 2 }] });
+            const cl = cluster({ sku: { name: "Base", tier: "Standard" }, agentPoolProfiles: [{ name: "system", mode: "System", vmSize: "Standard_D4s_v5", count: 2, ...CAPACITY_ONLY }] });
             const est = estimateCosts([cl]);
             assert.deepEqual(est.issues, []);
             assert.deepEqual(est.lines.map((l) => [l.sku, l.pricing]), [["aks-standard-tier", "fee"], ["Standard_D4s_v5", "on-demand"]]);
@@ -206,8 +210,51 @@ describe("cost/azure", () => {
             const lb = resource(T.loadBalancer, "lb", { resourceGroupName: "rg", sku: { name: "Standard" }, loadBalancingRules: rules });
             const est = estimateCosts([ip, lb]);
             assert.equal(est.lines[0].worstCaseMonthlyUsd, cents(0.005 * 730));
-            assert.equal(est.lines[1].hourlyUsd, 0.025 + 2 * 0.01);
+            const lbLine = est.lines.find((l) => l.urn === lb.urn)!;
+            assert.equal(lbLine.hourlyUsd, 0.025 + 2 * 0.01);
+            // IP 3.65 + LB (0.025 + 2 x 0.01) x 730 = 32.85, + egress usage assumed 0 -> $0 line
             assert.equal(est.worstCaseMonthlyUsd, cents(cents(0.005 * 730) + cents((0.025 + 2 * 0.01) * 730)));
+            assert.deepEqual(est.lines.filter((l) => l.kind === "usage").map((l) => [l.sku, l.worstCaseMonthlyUsd]), [["azure-internet-egress", 0]]);
+        });
+    });
+
+    describe("disks, surge and what always runs", () => {
+        const modelServer = (replicas: number, gpus: string) =>
+            resource("kubernetes:apps/v1:Deployment", "model", {
+                spec: { replicas, template: { spec: { nodeSelector: { "llm-serving/pool": "gpu" }, containers: [{ name: "vllm", resources: { requests: { cpu: "12", "nvidia.com/gpu": gpus }, limits: { "nvidia.com/gpu": gpus } } }] } } },
+            });
+
+        it("prices a pool's managed OS disk by tier, its upgrade surge, and a baseline from the GPU replicas that always run", () => {
+            const cl = cluster();
+            const pool = gpuPool(cl, { osDiskType: undefined, upgradeSettings: undefined, osDiskSizeGB: 256, scaleSetPriority: "Spot", spotMaxPrice: 1, nodeLabels: { "llm-serving/pool": "gpu" } });
+            const est = estimateCosts([cl, pool, modelServer(2, "1")]);
+            assert.deepEqual(est.issues, []);
+            const kinds = Object.fromEntries(est.lines.map((l) => [l.kind, [l.countMin, l.countMax, l.baselineMonthlyUsd, l.worstCaseMonthlyUsd]]));
+            // Two 1-GPU replicas on 1-GPU nodes: baseline 2 nodes (minCount is 1) x max price 1.00 x 730.
+            assert.deepEqual(kinds.capacity, [2, 2, 1460, 1460]);
+            // 256 GB Premium OS disk bills as P15, $38.02 a month, per node.
+            assert.deepEqual(kinds.storage, [2, 2, 76.04, 76.04]);
+            // AKS default maxSurge 10% of 2 -> 1 node x (1.00 + 38.02/730) x 10 h = 10.5208
+            assert.deepEqual(kinds.transient, [0, 1, 0, 10.52]);
+            // The expected spot figure: 2 x min(0.444433 x 1.25, 1.00) x 730 = 811.0902
+            assert.equal(est.lines[0].expected?.worstCaseMonthlyUsd, 811.09);
+        });
+
+        it("raises the estimate when only a disk grows, and fails closed on a tier or region it cannot price", () => {
+            const vm = (size: number, location = "eastus", type = "Premium_LRS") =>
+                resource(T.virtualMachine, "vm", { location, hardwareProfile: { vmSize: "Standard_NC4as_T4_v3" }, storageProfile: { osDisk: { diskSizeGB: size, managedDisk: { storageAccountType: type } } } });
+            const small = estimateCosts([vm(128)]).worstCaseMonthlyUsd; // 0.526 x 730 + P10 19.71 = 403.69
+            const large = estimateCosts([vm(1024)]).worstCaseMonthlyUsd; // 0.526 x 730 + P30 135.17 = 519.15
+            assert.deepEqual([small, large], [403.69, 519.15]);
+            assert.deepEqual(estimateCosts([vm(4097)]).issues.map((i) => i.kind), ["unpriced"]); // past P50
+            assert.deepEqual(estimateCosts([vm(128, "westus2")]).issues.map((i) => i.kind), ["unpriced"]); // no westus2 disk price
+            assert.deepEqual(estimateCosts([vm(128, "eastus", "UltraSSD_LRS")]).issues.map((i) => i.kind), ["unpriced"]);
+        });
+
+        it("charges a Basic container registry $0.167 a day and refuses tiers it cannot price", () => {
+            const acr = (name: string) => resource(T.registry, "acr", { sku: { name } });
+            assert.equal(estimateCosts([acr("Basic")]).worstCaseMonthlyUsd, 5.08); // 0.167 / 24 x 730 = 5.0796
+            assert.deepEqual(estimateCosts([acr("Premium")]).issues.map((i) => i.kind), ["unpriced"]);
         });
     });
 });

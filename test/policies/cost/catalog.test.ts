@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CATALOG, FEES, catalogRegions, fee, findPrice, pricedSkus } from "../../../policies/cost/catalog";
+import { CATALOG, CATALOG_AS_OF, DISK_PRICES, EKS_VERSIONS, FEES, USAGE_PRICES, catalogRegions, eksSupportAt, fee, findDiskPrice, findPrice, pricedSkus, azureDiskTier } from "../../../policies/cost/catalog";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const isRealDate = (d: string) => ISO_DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
@@ -83,6 +83,49 @@ describe("cost/catalog", () => {
         assert.equal(fee("aws-public-ipv4").hourlyUsd, 0.005);
         assert.equal(fee("azure-standard-public-ip").hourlyUsd, 0.005);
         assert.equal(fee("aks-premium-tier").status, "unverified");
-        assert.equal(Math.round(fee("azure-managed-disk-p20").hourlyUsd * 730 * 100) / 100, 73.22);
+        // P20 (512 GiB Premium SSD), East US: $73.22 a month (prices.md).
+        assert.equal(azureDiskTier("eastus", "Premium_LRS", 512)?.monthlyUsd, 73.22);
+        assert.equal(azureDiskTier("eastus", "Premium_LRS", 513)?.type, "P30");
+        assert.equal(azureDiskTier("westus2", "Premium_LRS", 128), undefined);
+    });
+
+    describe("provenance, disks, usage prices and the EKS calendar", () => {
+        const iso = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(d));
+
+        it("dates every SkyPilot price by its snapshot, never by the day it was copied", () => {
+            const skypilot = CATALOG.filter((e) => e.source.startsWith("SkyPilot"));
+            assert.ok(skypilot.length > 20);
+            // prices.md dates the snapshots only "2025-2026 vintage": the earliest day they can be from.
+            for (const e of skypilot) assert.equal(e.sourceDate, "2025-01-01", `${e.cloud}/${e.region}/${e.sku}`);
+            const g5 = findPrice("aws", "us-east-1", "g5.xlarge")!;
+            assert.equal(g5.spotHourlyUsd, 0.4005);
+            assert.match(g5.source, /single observation/);
+            assert.doesNotMatch(g5.source, /top of observed range/);
+        });
+
+        it("gives every disk, usage price and support date a source and a real date", () => {
+            for (const d of DISK_PRICES) assert.ok(d.source.length > 0 && iso(d.sourceDate) && d.monthlyUsd > 0, `${d.cloud}/${d.region}/${d.type}`);
+            for (const u of USAGE_PRICES) assert.ok(u.source.length > 0 && iso(u.sourceDate) && u.usd > 0, u.name);
+            for (const v of EKS_VERSIONS) assert.ok([v.released, v.standardSupportEnds, v.extendedSupportEnds].every(iso), v.version);
+            assert.ok(iso(CATALOG_AS_OF));
+        });
+
+        it("prices size-priced disks per GB-month and knows nothing it was not told", () => {
+            assert.equal(findDiskPrice("gcp", "us-central1", "pd-balanced")?.monthlyUsd, 0.1);
+            assert.equal(findDiskPrice("aws", "us-west-2", "gp3")?.monthlyUsd, 0.08);
+            assert.equal(findDiskPrice("gcp", "us-central1", "pd-standard"), undefined);
+            assert.equal(findDiskPrice("aws", "us-west-2", "io2"), undefined);
+            // Every size the schema admits for AKS OS disks (64..2048 GB) and VM OS disks (64..1024) has a tier in East US.
+            for (const gb of [64, 65, 128, 129, 256, 512, 1024, 2048]) assert.ok(azureDiskTier("eastus", "Premium_LRS", gb), `${gb} GB`);
+        });
+
+        it("bills a version by its support phase at the catalog's date, not the clock", () => {
+            assert.equal(eksSupportAt("1.35").phase, "standard"); // standard until 2027-03-27
+            assert.equal(eksSupportAt("1.33").phase, "extended"); // standard ended 2026-07-29
+            assert.equal(eksSupportAt("1.34").phase, "extended"); // standard ends 2026-12-02, within the month from 2026-12-01
+            assert.equal(eksSupportAt("1.34", "2026-10-01").phase, "standard"); // two months earlier it was not
+            assert.equal(eksSupportAt("1.30").phase, "unsupported"); // extended support ended 2026-07-23
+            assert.equal(eksSupportAt("1.29").phase, "unknown");
+        });
     });
 });

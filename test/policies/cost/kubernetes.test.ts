@@ -10,8 +10,12 @@ describe("cost/kubernetes: LoadBalancer Services", () => {
     it("prices an AKS LoadBalancer Service as the public IP AKS gives it", () => {
         const est = estimateCosts([service({ type: "LoadBalancer" }, { "llm-serving.dev/cloud": "azure", "llm-serving.dev/region": "eastus" })]);
         assert.deepEqual(est.issues, []);
-        assert.deepEqual(est.lines.map((l) => [l.sku, l.region]), [["azure-standard-public-ip", "eastus"]]);
+        // The IP (fixed), then the LB's data processing and the egress at the assumed volumes (0 by default: $0 lines).
+        assert.deepEqual(est.lines.map((l) => [l.kind, l.sku, l.region]), [["fixed", "azure-standard-public-ip", "eastus"], ["usage", "azure-lb-processed", "eastus"], ["usage", "azure-internet-egress", "eastus"]]);
         assert.equal(est.worstCaseMonthlyUsd, cents(0.005 * 730));
+        // At 100 GB each: 100 x 0.005 + 100 x 0.087 = 0.50 + 8.70 on top of the IP's 3.65.
+        const used = estimateCosts([service({ type: "LoadBalancer" }, { "llm-serving.dev/cloud": "azure", "llm-serving.dev/region": "eastus" })], { usage: { loadBalancerProcessedGb: 100, internetEgressGb: 100 } });
+        assert.equal(used.worstCaseMonthlyUsd, cents(3.65 + 0.5 + 8.7));
     });
 
     it("prices a GKE LoadBalancer Service as a forwarding rule", () => {
@@ -28,7 +32,10 @@ describe("cost/kubernetes: LoadBalancer Services", () => {
     });
 
     it("charges nothing for ClusterIP and NodePort Services", () => {
-        for (const type of [undefined, "ClusterIP", "NodePort"]) assert.deepEqual(estimateCosts([service(type ? { type } : {})]), { lines: [], issues: [], baselineMonthlyUsd: 0, worstCaseMonthlyUsd: 0 });
+        for (const type of [undefined, "ClusterIP", "NodePort"]) {
+            const est = estimateCosts([service(type ? { type } : {})]);
+            assert.deepEqual([est.lines, est.issues, est.baselineMonthlyUsd, est.worstCaseMonthlyUsd], [[], [], 0, 0]);
+        }
     });
 
     it("reports a Service type unknown at preview instead of guessing", () => {

@@ -29,12 +29,15 @@ describe("cost: properties", () => {
             fc.property(fc.nat(50), fc.nat(50), fc.boolean(), (a, b, spot) => {
                 const [min, max] = a <= b ? [a, b] : [b, a];
                 const est = estimateCosts([
-                    resource("aws:eks/nodeGroup:NodeGroup", "ng", { region: "us-east-1", instanceTypes: ["g6.xlarge"], capacityType: spot ? "SPOT" : "ON_DEMAND", scalingConfig: { minSize: min, maxSize: max, desiredSize: min } }),
+                    resource("aws:eks/nodeGroup:NodeGroup", "ng", { region: "us-east-1", instanceTypes: ["g6.xlarge"], capacityType: spot ? "SPOT" : "ON_DEMAND", scalingConfig: { minSize: min, maxSize: max, desiredSize: min }, diskSize: 20, subnetIds: ["a", "b"] }),
                 ]);
                 assert.equal(est.issues.length, 0);
                 assert.ok(est.worstCaseMonthlyUsd >= est.baselineMonthlyUsd);
-                const unit = spot ? Math.min(0.4173 * 1.25, 0.8048) : 0.8048;
-                assert.equal(est.worstCaseMonthlyUsd, Math.round(max * unit * 730 * 100) / 100);
+                for (const l of est.lines) assert.ok(l.worstCaseMonthlyUsd >= l.baselineMonthlyUsd, l.kind);
+                // Spot or not, nothing caps an EKS node group's spot price: on-demand 0.8048 is the worst case.
+                const capacity = est.lines.find((l) => l.kind === "capacity")!;
+                assert.equal(capacity.worstCaseMonthlyUsd, Math.round(max * 0.8048 * 730 * 100) / 100);
+                if (spot) assert.ok(capacity.expected!.worstCaseMonthlyUsd <= capacity.worstCaseMonthlyUsd);
             }),
         );
     });
