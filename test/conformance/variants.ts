@@ -107,7 +107,7 @@ const RAW_VARIANTS: readonly Variant[] = [
                         privateSubnetIds: ["subnet-0123abc1", "subnet-0123abc2"],
                         publicSubnetIds: ["subnet-0123abc3", "subnet-0123abc4"],
                     },
-                    kubernetesVersion: "1.32",
+                    kubernetesVersion: "1.34",
                     instanceTypes: ["inf2.24xlarge", "inf2.48xlarge"],
                     capacityType: "spot",
                     maxNodes: 2,

@@ -131,7 +131,7 @@ describe("GitHub Actions workflows", () => {
         const interactive = preview.replace("AAD_LOGIN_METHOD: azurecli", "AAD_LOGIN_METHOD: devicecode");
         assert.notEqual(interactive, preview);
         assert.ok(problems(interactive).some((p) => /pulumi step without AAD_LOGIN_METHOD=azurecli/.test(p)));
-        const noKubelogin = preview.replace("uses: azure/use-kubelogin@v1", "uses: actions/cache@v4");
+        const noKubelogin = preview.replace(/uses: azure\/use-kubelogin@[0-9a-f]{40} # v[\d.]+/, "uses: actions/cache@v4");
         assert.notEqual(noKubelogin, preview);
         assert.ok(problems(noKubelogin).some((p) => /no kubelogin before pulumi/.test(p)));
         const planOnDeployer = preview.replace(/(  plan:\n(?:.*\n)*?)    runs-on: ubuntu-latest/, "$1    runs-on: [self-hosted, linux, llm-serving-deployer]");
@@ -186,7 +186,7 @@ describe("GitHub Actions workflows", () => {
         assert.equal(comment.with?.header, "plan-${{ matrix.stack }}");
         assert.deepEqual(wf.jobs.plan.permissions, { contents: "read", "pull-requests": "write" });
         const setup = wf.jobs.plan.steps!.find((s) => s.uses?.startsWith("actions/setup-node@"))!;
-        assert.deepEqual(setup.with, { "node-version": 20, cache: "npm" });
+        assert.deepEqual(setup.with, { "node-version": 24, cache: "npm" });
         const preview = wf.jobs["pulumi-preview"].steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
         assert.equal(preview.with?.command, "preview");
         assert.equal(wf.jobs["pulumi-preview"].needs, "plan");
@@ -199,5 +199,24 @@ describe("GitHub Actions workflows", () => {
             }
         }
         for (const stack of ["dev", "prod"]) assert.ok(fs.existsSync(path.join(ROOT, "policies", "config", `${stack}.json`)));
+    });
+
+    /** `uses:` lines not pinned to a full commit SHA with the release tag in a comment. */
+    function unpinned(source: string): string[] {
+        return [...source.matchAll(/^\s*(?:- )?uses:\s*(.+)$/gm)]
+            .map((m) => m[1].trim())
+            .filter((u) => !/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+){0,2}$/.test(u));
+    }
+
+    it("every action is pinned to a commit SHA with its release tag in a comment, and runs Node 24", () => {
+        for (const f of FILES) {
+            assert.deepEqual(unpinned(read(f)), [], f);
+            for (const m of read(f).matchAll(/node-version:\s*(\S+)/g)) assert.equal(m[1], "24", `${f}: node-version ${m[1]}`);
+        }
+    });
+
+    it("negative control: a major tag, a SHA without its tag and a short SHA are reported", () => {
+        const source = "steps:\n  - uses: actions/checkout@v4\n  - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1\n  - uses: actions/checkout@3d3c42e # v7.0.1\n";
+        assert.equal(unpinned(source).length, 3);
     });
 });
