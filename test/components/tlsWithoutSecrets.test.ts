@@ -16,6 +16,7 @@ const ACME = { email: "oncall@example.com", azureDnsZoneId: ZONE_ID };
 const ARN = "arn:aws:acm:us-west-2:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
 const EKS = {
     region: "us-west-2",
+    apiAccessCidrs: ["203.0.113.0/24"],
     instanceTypes: ["inf2.8xlarge"],
     maxNodes: 2,
     replicas: { min: 1, max: 2 },

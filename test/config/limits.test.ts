@@ -9,7 +9,7 @@ const VALID = {
     tags: { owner: "ml-platform", costCenter: "cc-1234" },
     targets: {
         gcpSpotL4: { project: "acme-llm-dev", region: "us-central1", replicas: { min: 2, max: 3 } },
-        eksInf2: { region: "us-west-2", maxNodes: 2, replicas: { min: 1, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" },
+        eksInf2: { region: "us-west-2", apiAccessCidrs: ["203.0.113.0/24"], maxNodes: 2, replicas: { min: 1, max: 2 }, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" },
         aksGpu: { location: "eastus", nodes: { min: 1, max: 2 }, apiServerAuthorizedRanges: ["203.0.113.0/24"] },
         azureMl: { location: "eastus", instanceType: "Standard_NC24ads_A100_v4", instances: { min: 1, max: 2 } },
         gpuVm: { location: "eastus", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H a@b", allowedCidrs: ["203.0.113.0/24"] },

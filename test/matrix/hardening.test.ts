@@ -20,16 +20,16 @@ const PLANTED = [TOKEN, CIPHER, "PlAnTeD"];
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H oncall@example.com";
 const TAGS = "  llm-serving:tags: {owner: ml-platform, costCenter: cc-1234}\n";
-const GCP = "project: acme-llm-dev, region: us-central1, replicas: {min: 2, max: 3}";
-const VM = `location: eastus, vmSize: Standard_NC4as_T4_v3, sshPublicKey: "${SSH_KEY}", allowedCidrs: [203.0.113.0/24]`;
-const AKS = "location: eastus, vmSize: Standard_NC8as_T4_v3, nodes: {min: 1, max: 2}, replicas: 2, apiServerAuthorizedRanges: [203.0.113.0/24]";
-const EKS = "region: us-west-2, maxNodes: 2, replicas: {min: 2, max: 2}, image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0";
+const GCP = "project: acme-llm-dev, region: us-central1, replicas: {min: 2, max: 3}, plaintextHttp: true";
+const VM = `location: eastus, vmSize: Standard_NC4as_T4_v3, sshPublicKey: "${SSH_KEY}", allowedCidrs: [203.0.113.0/24], plaintextHttp: true`;
+const AKS = "location: eastus, vmSize: Standard_NC8as_T4_v3, nodes: {min: 1, max: 2}, replicas: 2, apiServerAuthorizedRanges: [203.0.113.0/24], plaintextHttp: true";
+const EKS = "region: us-west-2, apiAccessCidrs: [203.0.113.0/24], plaintextHttp: true, maxNodes: 2, replicas: {min: 2, max: 2}, image: 123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0";
 /** A stack file whose only target is `target: {fields}` (flow YAML, one line). */
 const stack = (target: string, fields: string) => `config:\n${TAGS}  llm-serving:targets:\n    ${target}: {${fields}}\n`;
 const gcp = (extra: string) => stack("gcpSpotL4", `${GCP}, ${extra}`);
 const vm = (extra: string) => stack("gpuVm", `${VM}, ${extra}`);
 const aks = (extra: string) => stack("aksGpu", `${AKS}, ${extra}`);
-const eks = (extra: string) => stack("eksInf2", `${EKS}, ${extra}`);
+const eks = (extra: string) => stack("eksInf2", `${extra.includes("apiAccessCidrs") ? EKS.replace("apiAccessCidrs: [203.0.113.0/24], ", "") : EKS}, ${extra}`);
 const GOOD = gcp("machineType: g2-standard-4");
 
 /** A minimal --json plan for --compare rows. */
@@ -100,7 +100,7 @@ export const ROWS: readonly Row[] = [
     cli({ class: "exceptions", what: "--compare with broken JSON around a token", stackFile: GOOD, compare: `{"stack": "${TOKEN}" oops}`, exit: 2, fragments: ["not valid JSON"] }),
     cli({ class: "exceptions", what: "--compare with a JSON list", stackFile: GOOD, compare: "[]", exit: 2, fragments: ["must be a JSON object", "a list"] }),
     cli({ class: "exceptions", what: "--policy-config with broken JSON around a token", stackFile: GOOD, policyConfig: `{"x": ${TOKEN}}`, exit: 2, fragments: ["not valid JSON"] }),
-    cli({ class: "messages", what: "a cap of 1e400 (Infinity after JSON.parse)", stackFile: GOOD, policyConfig: JSON.stringify(devConfig).replace('"maxMonthlyUsd":2500', '"maxMonthlyUsd":1e400'), exit: 2, fragments: ["maxMonthlyUsd", "finite number"] }),
+    cli({ class: "messages", what: "a cap of 1e400 (Infinity after JSON.parse)", stackFile: GOOD, policyConfig: JSON.stringify(devConfig).replace(/"maxMonthlyUsd":\d+/, '"maxMonthlyUsd":1e400'), exit: 2, fragments: ["maxMonthlyUsd", "finite number"] }),
     // --- values that leak through warnings and errors ---
     cli({ class: "leaks", what: "a !secret tag on the HF token", stackFile: `config:\n  llm-serving:hfToken: !secret ${TOKEN}\n${TAGS}  llm-serving:targets: {gcpSpotL4: {${GCP}}}\n`, exit: 2, fragments: [":2:", "YAML tag"] }),
     cli({ class: "leaks", what: "a secure: value nested in a target", stackFile: `config:\n${TAGS}  llm-serving:targets:\n    gcpSpotL4: {${GCP}, domain: {secure: "${CIPHER}"}}\n`, exit: 2, fragments: ["llm-serving:targets.gcpSpotL4.domain", "value not shown"] }),
