@@ -28,6 +28,8 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
         lines: [
             line("gcp-spot-l4-mig", "capacity", "g2-standard-4", 2, 2, 1031.97, 1031.97), // 2 x 0.70683 x 730 = 1031.9718
             line("gcp-spot-l4-mig", "storage", "gcp-disk", 2, 2, 20, 20), // 2 x 100 GB x $0.10
+            // Rolling updates surge one replica per zone (maxSurgeFixed 3, maxUnavailable 0), 4 h a month: 3 x (0.70683 + 10/730) x 4 = 8.6463
+            line("gcp-spot-l4-mig", "transient", "g2-standard-4 surge", 0, 3, 0, 8.65),
             line("gcp-spot-l4-forwarding", "fixed", "gcp-lb-forwarding-rule-first5", 1, 1, 18.25, 18.25), // 0.025 x 730
             line("gcp-spot-l4-nat", "fixed", "gcp-cloud-nat-vm", 2, 2, 2.04, 2.04), // 2 VMs x 0.0014 x 730 = 2.044
             line("gcp-spot-l4-nat", "fixed", "gcp-nat-ip", 1, 1, 3.65, 3.65), // 2 VMs x 64 ports / 64,512 -> 1 address x 0.005 x 730
@@ -68,6 +70,7 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
         lines: [
             line("gcp-spot-l4-mig", "capacity", "g2-standard-4", 3, 8, 1547.96, 4127.89), // 3 / 8 x 0.70683 x 730 = 1547.9577 / 4127.8872
             line("gcp-spot-l4-mig", "storage", "gcp-disk", 3, 8, 30, 80), // 3 / 8 x 100 GB x $0.10
+            line("gcp-spot-l4-mig", "transient", "g2-standard-4 surge", 0, 3, 0, 8.65), // 3 x (0.70683 + 10/730) x 4 h = 8.6463
             line("gcp-spot-l4-forwarding", "fixed", "gcp-lb-forwarding-rule-first5", 1, 1, 18.25, 18.25),
             line("gcp-spot-l4-nat", "fixed", "gcp-cloud-nat-vm", 3, 8, 3.07, 8.18), // 3 / 8 x 0.0014 x 730 = 3.066 / 8.176
             line("gcp-spot-l4-nat", "fixed", "gcp-nat-ip", 1, 1, 3.65, 3.65),
@@ -138,8 +141,8 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
             "gpu-vm-vm|Standard_NC4as_T4_v3": 57.21, // min(0.062699 x 1.25, max price 0.20) x 730 = 57.2128
             "eks-inf2-nodepool|inf2.8xlarge": 575.15, // 0.6303 (top of the us-west-2 range) x 1.25 x 730 = 575.149
         });
-        // The worst case with those three lines at their expected figures instead: 3115.87 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
-        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1648.08);
+        // The worst case with those three lines at their expected figures instead: 3124.52 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
+        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1656.73);
     });
 
     it("the README's cost table is the one the plan gives (npm run readme:costs regenerates it)", async () => {
