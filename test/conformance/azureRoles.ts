@@ -10,6 +10,8 @@ export const BUILTIN_ROLE_IDS: Readonly<Record<string, string>> = {
     Owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
     Contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
     Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    // Networking (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/networking)
+    "DNS Zone Contributor": "befefa01-2a29-4197-83a8-272ff33ce314",
     // Privileged (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/privileged)
     "Role Based Access Control Administrator": "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
     "User Access Administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",

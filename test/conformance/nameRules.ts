@@ -91,6 +91,9 @@ export const AZURE_NAME_RULES: Readonly<Record<string, NameRule>> = {
     // ARM_NAMES#microsoftinsights: autoscale settings 1-260, not :<>%&\?/ or control characters.
     "azure-native:monitor:AutoscaleSetting": { field: "autoscaleSettingName", min: 1, max: 260, pattern: /^[^:<>%&\\?/\x00-\x1f]+$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftinsights` },
     // ARM_NAMES#microsoftmanagedidentity: 3-128, alphanumerics, hyphens, underscores, start with a letter or number.
+    // Federated identity credentials: 3-120 characters, letters, digits, '-' and '_', starting with a
+    // letter or digit (https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-create-trust-user-assigned-managed-identity).
+    "azure-native:managedidentity:FederatedIdentityCredential": { field: "federatedIdentityCredentialResourceName", min: 3, max: 120, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-create-trust-user-assigned-managed-identity" },
     "azure-native:managedidentity:UserAssignedIdentity": { field: "resourceName", min: 3, max: 128, pattern: /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftmanagedidentity` },
     // ARM_NAMES#microsoftnetwork: virtual networks 2-64, subnets/NSGs/NICs/public IPs 1-80: alphanumerics,
     // underscores, periods, hyphens; start with alphanumeric; end with alphanumeric or underscore.
@@ -169,6 +172,11 @@ const ELB_TG = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIRefer
 /** AWS names, by aws type token (null: no name of its own, or only tags). */
 export const AWS_NAME_RULES: Readonly<Record<string, NameRule | null>> = {
     // IAM role names: up to 64 characters of [\w+=,.@-] (IAM_ROLE).
+    // A service-linked role's name is AWS's (AWSServiceRoleForEC2Spot); the program names only the
+    // service (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html).
+    // One per account: `spotServiceLinkedRole: existing` is how a second stack in the account avoids
+    // a duplicate, so the check here is the service name's shape, per stack.
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": { field: "awsServiceName", min: 1, max: 128, pattern: /^[a-z0-9.-]+\.amazonaws\.com$/, unique: "parent", autoname: "none", source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html" },
     "aws:iam/role:Role": { field: "name", min: 1, max: 64, pattern: /^[\w+=,.@-]+$/, unique: "global", autoname: "tfbridge", source: IAM_ROLE },
     // Inline policy names: up to 128 characters of [\w+=,.@-] (https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html).
     "aws:iam/rolePolicy:RolePolicy": { field: "name", min: 1, max: 128, pattern: /^[\w+=,.@-]+$/, unique: "parent", autoname: "tfbridge", source: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html" },
