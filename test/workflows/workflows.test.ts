@@ -93,7 +93,7 @@ function problems(source: string): string[] {
 
 describe("GitHub Actions workflows", () => {
     it("has the preview, deploy and ci workflows", () => {
-        assert.deepEqual(FILES, ["ci.yml", "deploy.yml", "preview.yml"]);
+        assert.deepEqual(FILES, ["ci.yml", "deploy.yml", "preview.yml", "prices.yml"]);
     });
 
     for (const f of FILES) {
