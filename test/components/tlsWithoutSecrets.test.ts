@@ -2,11 +2,10 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { ConfigError, parseStackConfig } from "../../config";
 import { azureDnsClusterIssuer, CERT_MANAGER_CHART, endpointCertificate } from "../../components/k8s/certManager";
 import { DNS_ZONE_CONTRIBUTOR_ROLE } from "../../components/azure/acme";
 import { committedStacks } from "../../plan/stackFiles";
-import { one, plan, PROJECT_DIR, stackFrom, TEST_TAGS } from "../helpers/program";
+import { configProblems, one, plan, PROJECT_DIR, stackFrom, TEST_TAGS } from "../helpers/program";
 import { AKS } from "./azure/fixtures";
 
 /** Models ship as ESM only; their validate() is not in the CJS-resolved types. */
@@ -34,14 +33,7 @@ function secureKeys(value: unknown, at = ""): string[] {
 }
 
 function problems(targets: Record<string, unknown>): string[] {
-    const values = { "llm-serving:tags": JSON.stringify({ owner: "a", costCenter: "b" }), "llm-serving:targets": JSON.stringify(targets) };
-    try {
-        parseStackConfig({ values, secretKeys: new Set() }, "test");
-    } catch (e) {
-        assert.ok(e instanceof ConfigError);
-        return [...e.problems];
-    }
-    return [];
+    return configProblems(targets, { owner: "a", costCenter: "b" });
 }
 
 describe("committed stacks carry no secure: values", () => {

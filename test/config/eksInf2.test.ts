@@ -1,19 +1,10 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parseStackConfig } from "../../config";
+import { parseStackConfig } from "../../config";
+import { configProblems } from "../helpers/program";
 
 const GOOD = { region: "us-west-2", apiAccessCidrs: ["203.0.113.0/24"], maxNodes: 2, replicas: { min: 1, max: 2 }, plaintextHttp: true, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
 function problems(patch: Record<string, unknown>): string[] {
-    const values = {
-        "llm-serving:tags": JSON.stringify({ owner: "ml-platform", costCenter: "cc-1234" }),
-        "llm-serving:targets": JSON.stringify({ eksInf2: { ...GOOD, ...patch } }),
-    };
-    try {
-        parseStackConfig({ values, secretKeys: new Set() }, "test");
-    } catch (e) {
-        assert.ok(e instanceof ConfigError);
-        return [...e.problems];
-    }
-    return [];
+    return configProblems({ eksInf2: { ...GOOD, ...patch } });
 }
 const K = "llm-serving:targets.eksInf2";
 

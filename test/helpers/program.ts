@@ -1,3 +1,4 @@
+import { ConfigError, parseStackConfig } from "../../config";
 import { MockRun, PlannedResource } from "../../plan/mocks";
 import { runProgram } from "../../plan/run";
 import { loadStack, LoadedStack } from "../../plan/stackFiles";
@@ -49,4 +50,19 @@ export function one(resources: readonly PlannedResource[], type: string, name?: 
     const found = ofType(resources, type).filter((r) => name === undefined || r.name === name);
     if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
     return found[0];
+}
+
+/**
+ * The config problems (one line each) a stack with these targets gets from the schema, or none:
+ * `tags` defaults to a valid pair. Anything thrown other than a ConfigError is a bug and rethrown.
+ */
+export function configProblems(targets: Record<string, unknown>, tags: Record<string, string> = { owner: "ml-platform", costCenter: "cc-1234" }): string[] {
+    const values = { "llm-serving:tags": JSON.stringify(tags), "llm-serving:targets": JSON.stringify(targets) };
+    try {
+        parseStackConfig({ values, secretKeys: new Set() }, "test");
+    } catch (e) {
+        if (e instanceof ConfigError) return [...e.problems];
+        throw e;
+    }
+    return [];
 }
