@@ -2,6 +2,7 @@
 // unknowns. Used by allowed-instance-types and spot-required. A Karpenter NodePool's instance types
 // come from the cost engine's own reading of its requirements, so the two never disagree.
 import { PolicyResource } from "@pulumi/policy";
+import { CAPACITY_TYPE_LABEL, INSTANCE_FAMILY_LABEL, INSTANCE_TYPE_LABEL } from "./contract/keys";
 import type { CostInputResource } from "./cost/estimate";
 import { allowedInstanceTypes as karpenterInstanceTypes } from "./cost/karpenter";
 import { Read, asNumber, asString, readAt, readElements } from "./read";
@@ -248,9 +249,9 @@ function ec2LaunchTemplate(props: unknown): Capacity[] {
     return [{ ...ec2Instance(props)[0], kind: "ec2-launch-template" }];
 }
 
-const INSTANCE_TYPE_KEY = "node.kubernetes.io/instance-type";
-const INSTANCE_FAMILY_KEY = "karpenter.k8s.aws/instance-family";
-const CAPACITY_TYPE_KEY = "karpenter.sh/capacity-type";
+const INSTANCE_TYPE_KEY = INSTANCE_TYPE_LABEL;
+const INSTANCE_FAMILY_KEY = INSTANCE_FAMILY_LABEL;
+const CAPACITY_TYPE_KEY = CAPACITY_TYPE_LABEL;
 const REQUIREMENTS = ["spec", "template", "spec", "requirements"];
 
 /** The In/NotIn sets of one requirement key, as the cost engine keeps them. */

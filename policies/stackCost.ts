@@ -5,7 +5,9 @@ import { DEFAULT_TRANSIENT_HOURS, DEFAULT_USAGE, Estimate, TransientHours, Usage
 import { toCostInput } from "./resources";
 import { isUnknownValueError } from "./unknowns";
 
-export const DEFAULT_SPOT_MARGIN = 1.25;
+import { DEFAULT_SPOT_MARGIN } from "./contract/keys";
+
+export { DEFAULT_SPOT_MARGIN };
 
 /**
  * CrossGuard gives each policy its own config, so every cost policy takes the same optional

@@ -1,5 +1,6 @@
 // Karpenter NodePools: the nodes are made at run time, so the worst case is bounded by spec.limits
 // over the instance types the requirements allow, priced at the dearest of them (DESIGN §4).
+import { CAPACITY_TYPE_LABEL, INSTANCE_FAMILY_LABEL, INSTANCE_SIZE_LABEL, INSTANCE_TYPE_LABEL, REGION_ANNOTATION } from "../contract/keys";
 import { CatalogEntry, COMPLETE_AWS_FAMILIES, CATALOG } from "./catalog";
 import { dearestAwsType, ebsHourly } from "./aws";
 import { readSelector, workloadFloor } from "./floors";
@@ -12,12 +13,12 @@ import { readArray, readCount, readField, readKeys, readString, readStringList }
 export const KARPENTER_NODEPOOL_TYPES = ["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"];
 
 /** Where a NodePool names its region (Kubernetes objects carry none of their own). */
-export const REGION_ANNOTATION = "llm-serving.dev/region";
+export { REGION_ANNOTATION };
 
-const KEY_TYPE = "node.kubernetes.io/instance-type";
-const KEY_FAMILY = "karpenter.k8s.aws/instance-family";
-const KEY_SIZE = "karpenter.k8s.aws/instance-size";
-const KEY_CAPACITY = "karpenter.sh/capacity-type";
+const KEY_TYPE = INSTANCE_TYPE_LABEL;
+const KEY_FAMILY = INSTANCE_FAMILY_LABEL;
+const KEY_SIZE = INSTANCE_SIZE_LABEL;
+const KEY_CAPACITY = CAPACITY_TYPE_LABEL;
 
 /**
  * Karpenter counts a node's memory as the instance's memory less its VM overhead estimate

@@ -6,8 +6,9 @@ import { readString } from "./values";
 
 export const KUBERNETES_SERVICE = "kubernetes:core/v1:Service";
 /** Annotations a LoadBalancer Service carries so the pack can price what the cloud creates for it. */
-export const CLOUD_ANNOTATION = "llm-serving.dev/cloud";
-export const REGION_ANNOTATION = "llm-serving.dev/region";
+import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../contract/keys";
+
+export { CLOUD_ANNOTATION, REGION_ANNOTATION };
 
 /**
  * What one more LoadBalancer Service costs, per cloud: on AKS a public IP on the cluster's

@@ -4,7 +4,9 @@ import { resolveTransientHours, resolveUsage } from "./assumptions";
 import { CostInputResource, CostIssue, CostIssueKind, CostKind, CostLine, HOURS_PER_MONTH, TransientHours, UsageAssumptions } from "./types";
 import { Typed } from "./values";
 
-export const DEFAULT_SPOT_MARGIN = 1.25;
+import { DEFAULT_SPOT_MARGIN } from "../contract/keys";
+
+export { DEFAULT_SPOT_MARGIN };
 
 export function roundCents(x: number): number {
     return Math.round(x * 100) / 100;

@@ -1,4 +1,5 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { CAPACITY_TYPE_LABEL } from "../contract/keys";
 import { elementsOf, readIn, stringOf, stringReads } from "../inspect";
 import { Read, readAt } from "../read";
 import { urnName } from "../stackCost";
@@ -6,7 +7,7 @@ import { urnName } from "../stackCost";
 const NODE_POOLS: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);
 const QUEUE = "aws:sqs/queue:Queue";
 const RELEASES: ReadonlySet<string> = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
-const CAPACITY_TYPE_KEY = "karpenter.sh/capacity-type";
+const CAPACITY_TYPE_KEY = CAPACITY_TYPE_LABEL;
 
 /**
  * Spot capacity under Karpenter only with its interruption handling (origin: Karpenter docs
