@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig, TargetName } from "../config";
 import { GcpSpotL4Replicas } from "./GcpSpotL4Replicas";
-import { EksInf2Pool } from "./EksInf2Pool";
+import { EksInf2Pool } from "../targets/eksInf2/EksInf2Pool";
 import { AksGpuNodePool } from "./AksGpuNodePool";
 import { AzureMlEndpoint } from "./AzureMlEndpoint";
 import { GpuVm } from "./GpuVm";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { int, labelValue } from "./fields";
 import { gcpSpotL4Schema } from "./targets/gcpSpotL4";
-import { eksInf2Schema } from "./targets/eksInf2";
+import { eksInf2Schema } from "../targets/eksInf2/config";
 import { aksGpuSchema } from "./targets/aksGpu";
 import { azureMlSchema } from "./targets/azureMl";
 import { gpuVmSchema } from "./targets/gpuVm";

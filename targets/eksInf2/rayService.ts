@@ -1,8 +1,8 @@
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import { stringify } from "yaml";
-import { INF2_CAPACITY, Inf2InstanceType } from "../../config/targets/eksInf2";
-import { ModelServerSpec, NEURON_CORES_PER_DEVICE } from "../serving";
+import { INF2_CAPACITY, Inf2InstanceType } from "./config";
+import { ModelServerSpec, NEURON_CORES_PER_DEVICE } from "../../components/serving";
 import { INF2_POOL, NEURON_RESOURCE, NEURON_TAINT, POOL_LABEL, SERVING_NAMESPACE, SYSTEM_POOL } from "./labels";
 
 /**

@@ -8,7 +8,7 @@ import {
     routeGuardConf,
     routeGuardEnv,
     SecretKeyRef,
-} from "../k8s/routeGuard";
+} from "../../components/k8s/routeGuard";
 import { POOL_LABEL, SERVING_NAMESPACE, SYSTEM_POOL } from "./labels";
 
 /**

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
-import { EksInf2Config } from "../../config/targets/eksInf2";
+import { EksInf2Config } from "./config";
 import { DISCOVERY_TAG } from "./labels";
 
 export interface Network {

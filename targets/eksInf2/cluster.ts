@@ -6,7 +6,7 @@ import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import { stringify } from "yaml";
-import { EksInf2Config } from "../../config/targets/eksInf2";
+import { EksInf2Config } from "./config";
 import { Network } from "./network";
 import { POOL_LABEL, SYSTEM_POOL } from "./labels";
 

@@ -1,6 +1,6 @@
 import type { IEC2NodeClass } from "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass";
 import type { INodePool } from "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool";
-import { AwsRegion, INF2_CAPACITY, Inf2InstanceType, maxOf } from "../../config/targets/eksInf2";
+import { AwsRegion, INF2_CAPACITY, Inf2InstanceType, maxOf } from "./config";
 import {
     CAPACITY_TYPE_LABEL,
     DISCOVERY_TAG,

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { INF2_CAPACITY } from "../../config";
-import { checkProxyPorts, checkWorkersFitInstanceTypes, checkWorkersMatchPools } from "../../components/aws/consistency";
-import { SERVE_PORT } from "../../components/aws/rayService";
-import { PlannedResource } from "../../plan/mocks";
-import { one, ofType, plan, stackFrom, TEST_TAGS } from "../helpers/program";
+import { INF2_CAPACITY } from "../../../config";
+import { checkProxyPorts, checkWorkersFitInstanceTypes, checkWorkersMatchPools } from "../../../targets/eksInf2/consistency";
+import { SERVE_PORT } from "../../../targets/eksInf2/rayService";
+import { PlannedResource } from "../../../plan/mocks";
+import { one, ofType, plan, stackFrom, TEST_TAGS } from "../../helpers/program";
 
 const T = {
     component: "llm-serving:aws:EksInf2Pool",

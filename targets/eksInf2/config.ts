@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkPlaintextWithDomain, cidr, cidrList, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, cidr, cidrList, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
 import { parseCidr } from "../../policies/contract/cidr";
 
 /**
@@ -63,7 +63,7 @@ const VPC_REFUSED = ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4"
 
 /**
  * The new VPC's block. AWS takes /16 to /28 (VPC user guide, "VPC CIDR blocks"); the subnet plan
- * (components/aws/network.ts: a /prefix+4 public and private subnet per zone) needs /18 at most.
+ * (targets/eksInf2/network.ts: a /prefix+4 public and private subnet per zone) needs /18 at most.
  */
 const vpcCidr = cidr.superRefine((text, ctx) => {
     const c = parseCidr(text);

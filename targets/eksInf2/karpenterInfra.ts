@@ -3,7 +3,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as eks from "@pulumi/aws/eks";
 import * as iam from "@pulumi/aws/iam";
 import * as sqs from "@pulumi/aws/sqs";
-import { AwsRegion } from "../../config/targets/eksInf2";
+import { AwsRegion } from "./config";
 import { NODE_POLICIES, serviceTrust } from "./cluster";
 import { INTERRUPTION_EVENTS, interruptionQueuePolicy, KARPENTER_SERVICE_ACCOUNT, karpenterControllerPolicy } from "./karpenter";
 

@@ -5,7 +5,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as eks from "@pulumi/aws/eks";
 import * as lb from "@pulumi/aws/lb";
 import * as vpc from "@pulumi/aws/vpc";
-import { AwsRegion } from "../../config/targets/eksInf2";
+import { AwsRegion } from "./config";
 import { splitCertificateChain, TlsCertificate } from "../../config";
 import { PROXY_HEALTH_PATH, PROXY_NODE_PORT } from "./proxy";
 

@@ -3,10 +3,10 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { INF2_CAPACITY, Inf2InstanceType } from "../../../config";
-import { kubeRayValues, neuronValues, NEURON_CHART, KUBERAY_CHART } from "../../../components/aws/addons";
-import { buildKubeconfig, principalSuffix } from "../../../components/aws/cluster";
-import { checkProxyPorts, checkWorkersFitInstanceTypes, checkWorkersMatchPools } from "../../../components/aws/consistency";
+import { INF2_CAPACITY, Inf2InstanceType } from "../../../targets/eksInf2/config";
+import { kubeRayValues, neuronValues, NEURON_CHART, KUBERAY_CHART } from "../../../targets/eksInf2/addons";
+import { buildKubeconfig, principalSuffix } from "../../../targets/eksInf2/cluster";
+import { checkProxyPorts, checkWorkersFitInstanceTypes, checkWorkersMatchPools } from "../../../targets/eksInf2/consistency";
 import {
     buildNodeClass,
     buildNodePool,
@@ -16,10 +16,10 @@ import {
     karpenterValues,
     maxNodesWithin,
     nodePoolLimits,
-} from "../../../components/aws/karpenter";
-import { NEURON_RESOURCE, POOL_LABEL, REGION_ANNOTATION } from "../../../components/aws/labels";
-import { subnetCidrs } from "../../../components/aws/network";
-import { buildProxyDeployment, buildProxyService, PROXY_PORT, proxyConfig } from "../../../components/aws/proxy";
+} from "../../../targets/eksInf2/karpenter";
+import { NEURON_RESOURCE, POOL_LABEL, REGION_ANNOTATION } from "../../../targets/eksInf2/labels";
+import { subnetCidrs } from "../../../targets/eksInf2/network";
+import { buildProxyDeployment, buildProxyService, PROXY_PORT, proxyConfig } from "../../../targets/eksInf2/proxy";
 import {
     buildRayService,
     buildRayWorkerPdb,
@@ -29,7 +29,7 @@ import {
     SERVE_PORT,
     serveAppSource,
     workerRequests,
-} from "../../../components/aws/rayService";
+} from "../../../targets/eksInf2/rayService";
 import { neuronServer, NEURON_VLLM_IMAGE } from "../../../components/serving";
 
 const TEST_IMAGE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0";

@@ -8,19 +8,20 @@ import { Release } from "@pulumi/kubernetes/helm/v3";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
-import { EksInf2Config, ModelConfig, TlsCertificate } from "../config";
-import { KUBERAY_CHART, kubeRayValues, NEURON_CHART, neuronValues } from "./aws/addons";
-import { createCluster } from "./aws/cluster";
-import { createFrontDoor } from "./aws/frontDoor";
-import { buildNodeClass, buildNodePool, KARPENTER_CHART, KARPENTER_SERVICE_ACCOUNT, karpenterValues } from "./aws/karpenter";
-import { createKarpenterInfra } from "./aws/karpenterInfra";
-import { INF2_POOL, SERVING_NAMESPACE } from "./aws/labels";
-import { createNetwork } from "./aws/network";
-import { buildProxyDeployment, buildProxyService, proxyConfig } from "./aws/proxy";
-import { ROUTE_GUARD_TEMPLATE_FILE } from "./k8s/routeGuard";
-import { APP_MODULE, buildRayService, buildRayWorkerPdb, SERVE_PORT, serveAppSource, serveServiceName } from "./aws/rayService";
-import { neuronServer, openAiBaseUrl } from "./serving";
-import { modelAccessOf } from "./modelAccess";
+import { ModelConfig, TlsCertificate } from "../../config";
+import { EksInf2Config } from "./config";
+import { KUBERAY_CHART, kubeRayValues, NEURON_CHART, neuronValues } from "./addons";
+import { createCluster } from "./cluster";
+import { createFrontDoor } from "./frontDoor";
+import { buildNodeClass, buildNodePool, KARPENTER_CHART, KARPENTER_SERVICE_ACCOUNT, karpenterValues } from "./karpenter";
+import { createKarpenterInfra } from "./karpenterInfra";
+import { INF2_POOL, SERVING_NAMESPACE } from "./labels";
+import { createNetwork } from "./network";
+import { buildProxyDeployment, buildProxyService, proxyConfig } from "./proxy";
+import { ROUTE_GUARD_TEMPLATE_FILE } from "../../components/k8s/routeGuard";
+import { APP_MODULE, buildRayService, buildRayWorkerPdb, SERVE_PORT, serveAppSource, serveServiceName } from "./rayService";
+import { neuronServer, openAiBaseUrl } from "../../components/serving";
+import { modelAccessOf } from "../../components/modelAccess";
 
 export interface EksInf2PoolArgs {
     /** Validated `targets.eksInf2` config. */
