@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig, TargetName } from "../config";
-import { GcpSpotL4Replicas } from "./GcpSpotL4Replicas";
+import { GcpSpotL4Replicas } from "../targets/gcpSpotL4/GcpSpotL4Replicas";
 import { EksInf2Pool } from "../targets/eksInf2/EksInf2Pool";
 import { AksGpuNodePool } from "./AksGpuNodePool";
 import { AzureMlEndpoint } from "./AzureMlEndpoint";

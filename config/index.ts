@@ -8,7 +8,7 @@ import { publicPlaintextProblem } from "./fields";
 
 export { ConfigError } from "./errors";
 export * from "./schema";
-export * from "./targets/gcpSpotL4";
+export * from "../targets/gcpSpotL4/config";
 export * from "../targets/eksInf2/config";
 export * from "./targets/azure";
 export * from "./targets/aksGpu";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { int, labelValue } from "./fields";
-import { gcpSpotL4Schema } from "./targets/gcpSpotL4";
+import { gcpSpotL4Schema } from "../targets/gcpSpotL4/config";
 import { eksInf2Schema } from "../targets/eksInf2/config";
 import { aksGpuSchema } from "./targets/aksGpu";
 import { azureMlSchema } from "./targets/azureMl";

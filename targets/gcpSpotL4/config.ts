@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkPlaintextWithDomain, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
 
 /**
  * What the program can deploy and price on GCP. Every machine type and region listed here has a

@@ -1,5 +1,5 @@
-import { FETCH_FUNCTION, REQUIRE_VALUE_FUNCTION } from "../secretFetch";
-import { ModelServerSpec, shellQuote } from "../serving";
+import { FETCH_FUNCTION, REQUIRE_VALUE_FUNCTION } from "../../components/secretFetch";
+import { ModelServerSpec, shellQuote } from "../../components/serving";
 
 export interface StartupScriptArgs {
     readonly server: ModelServerSpec;

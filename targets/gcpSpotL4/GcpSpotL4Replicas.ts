@@ -4,13 +4,14 @@ import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as random from "@pulumi/random";
-import { GcpSpotL4Config, L4_COUNT, ModelConfig, TlsCertificate } from "../config";
-import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "./gcp/names";
-import { buildStartupScript } from "./gcp/startupScript";
-import { apiResourceName, GCP_APIS, GcpApi } from "./gcp/project";
-import { rollingUpdatePolicy } from "./gcp/rollout";
-import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "./serving";
-import { modelAccessOf } from "./modelAccess";
+import { ModelConfig, TlsCertificate } from "../../config";
+import { GcpSpotL4Config, L4_COUNT } from "./config";
+import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "../../components/gcp/names";
+import { buildStartupScript } from "./startupScript";
+import { apiResourceName, GCP_APIS, GcpApi } from "../../components/gcp/project";
+import { rollingUpdatePolicy } from "./rollout";
+import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "../../components/serving";
+import { modelAccessOf } from "../../components/modelAccess";
 
 export interface GcpSpotL4ReplicasArgs {
     /** Validated `targets.gcpSpotL4` config. */

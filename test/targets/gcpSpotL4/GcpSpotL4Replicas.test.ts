@@ -1,13 +1,13 @@
 import { strict as assert } from "node:assert";
-import { buildStartupScript } from "../../components/gcp/startupScript";
-import { serviceAccountId } from "../../components/gcp/names";
-import { armorRules, REPLICA_SCOPES } from "../../components/GcpSpotL4Replicas";
-import { GCP_APIS } from "../../components/gcp/project";
-import { RolloutPolicy, rollingUpdatePolicy, rolloutProblems } from "../../components/gcp/rollout";
-import { vllmServer } from "../../components/serving";
-import { G2_MACHINE_TYPES, L4_COUNT } from "../../config";
-import { PlannedResource } from "../../plan/mocks";
-import { one, plan, stackFrom, TEST_TAGS } from "../helpers/program";
+import { buildStartupScript } from "../../../targets/gcpSpotL4/startupScript";
+import { serviceAccountId } from "../../../components/gcp/names";
+import { armorRules, REPLICA_SCOPES } from "../../../targets/gcpSpotL4/GcpSpotL4Replicas";
+import { GCP_APIS } from "../../../components/gcp/project";
+import { RolloutPolicy, rollingUpdatePolicy, rolloutProblems } from "../../../targets/gcpSpotL4/rollout";
+import { vllmServer } from "../../../components/serving";
+import { G2_MACHINE_TYPES, L4_COUNT } from "../../../targets/gcpSpotL4/config";
+import { PlannedResource } from "../../../plan/mocks";
+import { one, plan, stackFrom, TEST_TAGS } from "../../helpers/program";
 
 const T = {
     template: "gcp:compute/instanceTemplate:InstanceTemplate",
