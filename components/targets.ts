@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig, TargetName } from "../config";
 import { GcpSpotL4Replicas } from "../targets/gcpSpotL4/GcpSpotL4Replicas";
 import { EksInf2Pool } from "../targets/eksInf2/EksInf2Pool";
-import { AksGpuNodePool } from "./AksGpuNodePool";
-import { AzureMlEndpoint } from "./AzureMlEndpoint";
-import { GpuVm } from "./GpuVm";
+import { AksGpuNodePool } from "../targets/aksGpu/AksGpuNodePool";
+import { AzureMlEndpoint } from "../targets/azureMl/AzureMlEndpoint";
+import { GpuVm } from "../targets/gpuVm/GpuVm";
 
 /** What every target component exposes. */
 export interface ServingTarget {

@@ -2,10 +2,10 @@ import { z } from "zod";
 import { int, labelValue } from "./fields";
 import { gcpSpotL4Schema } from "../targets/gcpSpotL4/config";
 import { eksInf2Schema } from "../targets/eksInf2/config";
-import { aksGpuSchema } from "./targets/aksGpu";
-import { azureMlSchema } from "./targets/azureMl";
-import { gpuVmSchema } from "./targets/gpuVm";
-import { isGpuSize, needsAwq } from "./targets/azure";
+import { aksGpuSchema } from "../targets/aksGpu/config";
+import { azureMlSchema } from "../targets/azureMl/config";
+import { gpuVmSchema } from "../targets/gpuVm/config";
+import { isGpuSize, needsAwq } from "./azure";
 import { AWQ_BUILDS, GGUF_BUILDS } from "./gguf";
 import { UNGATED_DEFAULT_MODEL } from "./models";
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { amlProbes, autoscaleProfile, connectionSecretRef, inferenceConfig, servingDockerfile } from "../../../components/azure/aml";
-import { clusterSecurity, gpuPoolSpec, gpuTolerations, parseClusterId, systemPoolProfile } from "../../../components/azure/aks";
+import { amlProbes, autoscaleProfile, connectionSecretRef, inferenceConfig, servingDockerfile } from "../../../targets/azureMl/aml";
+import { clusterSecurity, gpuPoolSpec, gpuTolerations, parseClusterId, systemPoolProfile } from "../../../targets/aksGpu/aks";
 import { azureVllmServer } from "../../../components/azure/server";
-import { buildCloudInit, nsgRules } from "../../../components/azure/vm";
+import { buildCloudInit, nsgRules } from "../../../targets/gpuVm/vm";
 import {
     MODEL_PORT_NAME,
     modelNamespace,

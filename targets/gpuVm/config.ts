@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkPlaintextWithDomain, domain, int, oneOf, plaintextHttp } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, oneOf, plaintextHttp } from "../../config/fields";
 import {
     adminCidrs,
     AZURE_CPU_SIZE_NAMES,
@@ -8,7 +8,7 @@ import {
     checkSizeAndSpot,
     sshPublicKey,
     spotMaxPrice,
-} from "./azure";
+} from "../../config/azure";
 
 /** GPU sizes run vLLM; CPU D-series sizes run llama.cpp with a quantized GGUF build. */
 export const GPU_VM_SIZES = [...AZURE_GPU_SIZE_NAMES, ...AZURE_CPU_SIZE_NAMES] as const;

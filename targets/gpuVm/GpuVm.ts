@@ -7,13 +7,14 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
-import { AZURE_CPU_SIZES, GGUF_BUILDS, GpuVmConfig, isGpuSize, ModelConfig, TlsCertificate } from "../config";
-import { BUILTIN_ROLES, roleDefinitionId } from "./azure/roles";
-import { buildCloudInit, clientPort, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVATE_IP, VNET_RANGE } from "./azure/vm";
-import { llamaCppServer, ModelServerSpec, openAiBaseUrl } from "./serving";
-import { keyVaultName, PURGE_DELETED_VAULT } from "./azure/names";
-import { azureVllmServer } from "./azure/server";
-import { modelAccessOf } from "./modelAccess";
+import { AZURE_CPU_SIZES, GGUF_BUILDS, isGpuSize, ModelConfig, TlsCertificate } from "../../config";
+import { GpuVmConfig } from "./config";
+import { BUILTIN_ROLES, roleDefinitionId } from "../../components/azure/roles";
+import { buildCloudInit, clientPort, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVATE_IP, VNET_RANGE } from "./vm";
+import { llamaCppServer, ModelServerSpec, openAiBaseUrl } from "../../components/serving";
+import { keyVaultName, PURGE_DELETED_VAULT } from "../../components/azure/names";
+import { azureVllmServer } from "../../components/azure/server";
+import { modelAccessOf } from "../../components/modelAccess";
 
 export interface GpuVmArgs {
     /** Validated `targets.gpuVm` config. */

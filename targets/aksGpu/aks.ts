@@ -1,6 +1,7 @@
 import type { IIoK8sApiCoreV1Toleration } from "kubernetes-models/v1/Toleration";
-import { AKS_CLUSTER_ID, AksGpuConfig, AZURE_GPU_SIZES } from "../../config";
-import { BUILTIN_ROLES } from "./roles";
+import { AKS_CLUSTER_ID, AZURE_GPU_SIZES } from "../../config";
+import { AksGpuConfig } from "./config";
+import { BUILTIN_ROLES } from "../../components/azure/roles";
 
 /**
  * Pure builders for the AKS target: cluster security settings, the GPU pool, how pods land on

@@ -10,10 +10,11 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as policyv1 from "@pulumi/kubernetes/policy/v1";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
-import { AGENT_POOL_REGION_TAG, CLOUD_ANNOTATION, REGION_ANNOTATION } from "../policies/contract/keys";
-import { AksGpuConfig, AZURE_GPU_SIZES, dnsZoneOf, ModelConfig, TlsCertificate } from "../config";
-import { DNS_ZONE_CONTRIBUTOR_ROLE, serviceAccountSubject, WORKLOAD_IDENTITY_AUDIENCE } from "./azure/acme";
-import { azureDnsClusterIssuer, CERT_MANAGER_CHART, CERT_MANAGER_SERVICE_ACCOUNT, certManagerValues, endpointCertificate } from "./k8s/certManager";
+import { AGENT_POOL_REGION_TAG, CLOUD_ANNOTATION, REGION_ANNOTATION } from "../../policies/contract/keys";
+import { AZURE_GPU_SIZES, ModelConfig, TlsCertificate } from "../../config";
+import { AksGpuConfig, dnsZoneOf } from "./config";
+import { DNS_ZONE_CONTRIBUTOR_ROLE, serviceAccountSubject, WORKLOAD_IDENTITY_AUDIENCE } from "./acme";
+import { azureDnsClusterIssuer, CERT_MANAGER_CHART, CERT_MANAGER_SERVICE_ACCOUNT, certManagerValues, endpointCertificate } from "../../components/k8s/certManager";
 import {
     AKS_RBAC_CLUSTER_ADMIN_ROLE,
     clusterSecurity,
@@ -26,8 +27,8 @@ import {
     parseClusterId,
     replicaResources,
     systemPoolProfile,
-} from "./azure/aks";
-import { deployerPrincipalType, roleDefinitionId } from "./azure/roles";
+} from "./aks";
+import { deployerPrincipalType, roleDefinitionId } from "../../components/azure/roles";
 
 /** AKS's taint on the system pool (inline profile, CriticalAddonsOnly): add-ons that run there tolerate it. */
 const SYSTEM_POOL_TOLERATION = { key: "CriticalAddonsOnly", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const };
@@ -39,10 +40,10 @@ import {
     routeGuardConfigMap,
     asPulumi,
     SECRET_DATA_KEYS,
-} from "./k8s/modelServer";
-import { openAiBaseUrl } from "./serving";
-import { azureVllmServer } from "./azure/server";
-import { modelAccessOf } from "./modelAccess";
+} from "../../components/k8s/modelServer";
+import { openAiBaseUrl } from "../../components/serving";
+import { azureVllmServer } from "../../components/azure/server";
+import { modelAccessOf } from "../../components/modelAccess";
 
 export interface AksGpuNodePoolArgs {
     /** Validated `targets.aksGpu` config. */

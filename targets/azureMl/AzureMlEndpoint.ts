@@ -9,7 +9,8 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
-import { AzureMlConfig, ModelConfig } from "../config";
+import { ModelConfig } from "../../config";
+import { AzureMlConfig } from "./config";
 import {
     amlProbes,
     autoscaleProfile,
@@ -19,11 +20,11 @@ import {
     servingDockerfile,
     trafficCommands,
     BUILD_CONTEXT_CONTAINER,
-} from "./azure/aml";
-import { containerRegistryName, storageAccountName } from "./azure/names";
-import { openAiBaseUrl } from "./serving";
-import { azureVllmServer } from "./azure/server";
-import { modelAccessOf } from "./modelAccess";
+} from "./aml";
+import { containerRegistryName, storageAccountName } from "../../components/azure/names";
+import { openAiBaseUrl } from "../../components/serving";
+import { azureVllmServer } from "../../components/azure/server";
+import { modelAccessOf } from "../../components/modelAccess";
 
 export interface AzureMlEndpointArgs {
     /** Validated `targets.azureMl` config. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkPlaintextWithDomain, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
 import {
     adminCidrs,
     AKS_CLUSTER_ID,
@@ -8,7 +8,7 @@ import {
     checkSizeAndSpot,
     objectId,
     spotMaxPrice,
-} from "./azure";
+} from "../../config/azure";
 
 /** An Azure DNS zone's resource id: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/dnsZones/<zone>. */
 export const AZURE_DNS_ZONE_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([\w.()-]{1,90})\/providers\/Microsoft\.Network\/dnsZones\/([a-z0-9][a-z0-9.-]*[a-z0-9])$/;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Accelerator } from "../../policies/contract/serving";
-import { allowedCidrs, cidrList } from "../fields";
+import type { Accelerator } from "../policies/contract/serving";
+import { allowedCidrs, cidrList } from "./fields";
 
 /**
  * What the program can deploy and price on Azure, shared by the three Azure targets. Every

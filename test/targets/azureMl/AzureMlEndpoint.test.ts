@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { AML_DEPLOYMENT_NAME } from "../../components/AzureMlEndpoint";
-import { trafficCommands } from "../../components/azure/aml";
-import { MockRun, PlannedResource } from "../../plan/mocks";
-import { planDocument } from "../../plan/render";
-import { one, plan, stackFrom, TEST_TAGS } from "../helpers/program";
-import { AML, everyText, HF_SENTINEL, SECRETS } from "./azure/fixtures";
+import { AML_DEPLOYMENT_NAME } from "../../../targets/azureMl/AzureMlEndpoint";
+import { trafficCommands } from "../../../targets/azureMl/aml";
+import { MockRun, PlannedResource } from "../../../plan/mocks";
+import { planDocument } from "../../../plan/render";
+import { one, plan, stackFrom, TEST_TAGS } from "../../helpers/program";
+import { AML, everyText, HF_SENTINEL, SECRETS } from "../../components/azure/fixtures";
 
 const T = {
     component: "llm-serving:azure:AzureMlEndpoint",

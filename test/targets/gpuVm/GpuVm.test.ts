@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { MockRun, PlannedResource } from "../../plan/mocks";
-import { planDocument } from "../../plan/render";
-import { LLAMA_CPP_IMAGE, VLLM_IMAGE } from "../../components/serving";
-import { one, plan, stackFrom, TEST_TAGS } from "../helpers/program";
-import { API_KEY_SENTINEL, everyText, HF_SENTINEL, SECRETS, VM } from "./azure/fixtures";
+import { MockRun, PlannedResource } from "../../../plan/mocks";
+import { planDocument } from "../../../plan/render";
+import { LLAMA_CPP_IMAGE, VLLM_IMAGE } from "../../../components/serving";
+import { one, plan, stackFrom, TEST_TAGS } from "../../helpers/program";
+import { API_KEY_SENTINEL, everyText, HF_SENTINEL, SECRETS, VM } from "../../components/azure/fixtures";
 
 const T = {
     component: "llm-serving:azure:GpuVm",

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { estimateCosts } from "../../policies/cost/estimate";
-import { GPU_TAINT, SPOT_TAINT } from "../../components/azure/aks";
-import { MockRun, PlannedResource } from "../../plan/mocks";
-import { planDocument } from "../../plan/render";
-import { one, plan, stackFrom, TEST_TAGS } from "../helpers/program";
-import { AKS, API_KEY_SENTINEL, everyText, HF_SENTINEL, SECRETS } from "./azure/fixtures";
+import { estimateCosts } from "../../../policies/cost/estimate";
+import { GPU_TAINT, SPOT_TAINT } from "../../../targets/aksGpu/aks";
+import { MockRun, PlannedResource } from "../../../plan/mocks";
+import { planDocument } from "../../../plan/render";
+import { one, plan, stackFrom, TEST_TAGS } from "../../helpers/program";
+import { AKS, API_KEY_SENTINEL, everyText, HF_SENTINEL, SECRETS } from "../../components/azure/fixtures";
 
 const T = {
     component: "llm-serving:azure:AksGpuNodePool",

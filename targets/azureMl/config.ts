@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { int, oneOf, range } from "../fields";
-import { AZURE_LOCATIONS, checkSizeAndSpot } from "./azure";
+import { int, oneOf, range } from "../../config/fields";
+import { AZURE_LOCATIONS, checkSizeAndSpot } from "../../config/azure";
 
 /**
  * GPU instance types of Azure ML managed online endpoints that are priced and fit a 7B model.

@@ -1,5 +1,5 @@
-import { AzureMlConfig } from "../../config";
-import { ModelServerSpec } from "../serving";
+import { AzureMlConfig } from "./config";
+import { ModelServerSpec } from "../../components/serving";
 
 /**
  * Pure builders for the Azure ML target: the custom container, its routes and probes, request

@@ -1,4 +1,4 @@
-import { ModelServerSpec, shellQuote } from "../serving";
+import { ModelServerSpec, shellQuote } from "../../components/serving";
 import {
     ROUTE_GUARD_GROUP,
     ROUTE_GUARD_IMAGE,
@@ -9,8 +9,8 @@ import {
     routeGuardConf,
     routeGuardEnvsubstFilter,
     routeGuardPort,
-} from "../k8s/routeGuard";
-import { FETCH_FUNCTION, REQUIRE_VALUE_FUNCTION } from "../secretFetch";
+} from "../../components/k8s/routeGuard";
+import { FETCH_FUNCTION, REQUIRE_VALUE_FUNCTION } from "../../components/secretFetch";
 
 /**
  * Pure builders for the single-VM target: its network security rules and its cloud-init.
