@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Accelerator } from "../policies/contract/serving";
 import { allowedCidrs, cidrList } from "./fields";
+import { AWQ_BUILDS } from "./gguf";
 
 /**
  * What the program can deploy and price on Azure, shared by the three Azure targets. Every
@@ -59,6 +60,15 @@ export const MIN_FP16_GPU_MEMORY_GB = 24;
 /** True for GPU sizes too small for the model's float16 weights plus a KV cache. */
 export function needsAwq(size: string): boolean {
     return isGpuSize(size) && AZURE_GPU_SIZES[size].gpuMemoryGb < MIN_FP16_GPU_MEMORY_GB;
+}
+
+/**
+ * 16 GB GPUs serve a 4-bit AWQ build: float16 weights of a 7B model leave no room for a KV cache.
+ * Why `size` cannot serve `modelId`, or undefined (every Azure target checks its size with this).
+ */
+export function awqProblem(size: string, modelId: string): string | undefined {
+    if (!needsAwq(size) || modelId in AWQ_BUILDS) return undefined;
+    return `must have at least 24 GB of GPU memory for model ${modelId}: 16 GB sizes serve a 4-bit AWQ build, which exists only for ${Object.keys(AWQ_BUILDS).join(", ")}`;
 }
 
 export function isGpuSize(size: string): size is AzureGpuSizeName {

@@ -14,7 +14,9 @@ import {
 } from "../../../components/k8s/modelServer";
 import { routeGuardConf } from "../../../components/k8s/routeGuard";
 import { llamaCppServer, vllmServer } from "../../../components/serving";
-import { aksGpuSchema, AWQ_BUILDS, azureMlSchema, GGUF_BUILDS, modelSchema } from "../../../config";
+import { AWQ_BUILDS, GGUF_BUILDS, modelSchema } from "../../../config";
+import { aksGpuSchema } from "../../../targets/aksGpu/config";
+import { azureMlSchema } from "../../../targets/azureMl/config";
 import { AKS, AML } from "./fixtures";
 import { containerRegistryName, keyVaultName, storageAccountName } from "../../../components/azure/names";
 import { deployerPrincipalType } from "../../../components/azure/roles";

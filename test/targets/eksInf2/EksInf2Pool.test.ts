@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { INF2_CAPACITY } from "../../../config";
+import { INF2_CAPACITY } from "../../../targets/eksInf2/config";
 import { checkProxyPorts, checkWorkersFitInstanceTypes, checkWorkersMatchPools } from "../../../targets/eksInf2/consistency";
 import { SERVE_PORT } from "../../../targets/eksInf2/rayService";
 import { PlannedResource } from "../../../plan/mocks";

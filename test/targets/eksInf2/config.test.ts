@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { parseStackConfig } from "../../../config";
+import { parseStackConfig } from "../../../stack";
 import { configProblems } from "../../helpers/program";
 
 const GOOD = { region: "us-west-2", apiAccessCidrs: ["203.0.113.0/24"], maxNodes: 2, replicas: { min: 1, max: 2 }, plaintextHttp: true, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
