@@ -5,9 +5,9 @@ import { AWQ_BUILDS } from "./gguf";
 
 /**
  * What the program can deploy and price on Azure, shared by the three Azure targets. Every
- * location and VM size listed here has a price in policies/cost/catalog.ts (prices.md, SkyPilot
- * catalog snapshot): a value the cost policy cannot price is refused here, before anything is
- * registered. No West Europe prices were found, so no European location is offered.
+ * location and VM size listed here has a price in policies/cost/catalog.ts (from a SkyPilot
+ * catalog snapshot; test/targets/priced.test.ts checks it): a value the cost policy cannot price
+ * is refused here, before anything is registered. No West Europe prices were found, so no European location is offered.
  */
 export const AZURE_LOCATIONS = ["eastus", "westus2"] as const;
 export type AzureLocation = (typeof AZURE_LOCATIONS)[number];

@@ -36,7 +36,7 @@ export function parseClusterId(id: string): { resourceGroupName: string; cluster
     return { resourceGroupName: m[1], clusterName: m[2] };
 }
 
-/** Security-relevant cluster settings (guardrails.md, AKS ManagedCluster rows). */
+/** Security-relevant cluster settings (Checkov's AKS checks, e.g. CKV_AZURE_141 for local accounts). */
 export function clusterSecurity(config: AksGpuConfig) {
     return {
         enableRBAC: true,

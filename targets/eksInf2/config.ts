@@ -25,7 +25,7 @@ export const INF2_INSTANCE_TYPES = ["inf2.xlarge", "inf2.8xlarge", "inf2.24xlarg
 export type Inf2InstanceType = (typeof INF2_INSTANCE_TYPES)[number];
 
 /**
- * Per-node capacity of each inf2 size (AWS instance pages via prices.md). `neuron` counts
+ * Per-node capacity of each inf2 size (AWS instance type pages). `neuron` counts
  * Inferentia2 devices (the Kubernetes resource `aws.amazon.com/neuron`), 2 NeuronCores each.
  */
 export const INF2_CAPACITY: Record<Inf2InstanceType, { readonly vcpu: number; readonly memoryGib: number; readonly neuron: number }> = {

@@ -83,8 +83,8 @@ export function buildNodePool(input: NodePoolInput): INodePool {
                         { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
                     ],
                     taints: [{ ...NEURON_TAINT }],
-                    // Never expire: expiry is forceful (no budget holds it, disruption.md), so a model
-                    // worker would be evicted mid-generation on a timer. New AMIs (the @latest alias) and
+                    // Never expire: expiry is forceful (no budget holds it, per Karpenter's disruption
+                    // docs), so a model worker would be evicted mid-generation on a timer. New AMIs (the @latest alias) and
                     // changed NodePool/EC2NodeClass specs replace nodes through drift instead, which the
                     // budget below limits to one node at a time and the workers' PodDisruptionBudget gates.
                     expireAfter: "Never",

@@ -7,8 +7,9 @@ import { INF2_POOL, NEURON_RESOURCE, NEURON_TAINT, POOL_LABEL, SERVING_NAMESPACE
 
 /**
  * The RayService that serves the model on Inferentia2 under Ray Serve, as a pure builder. Each
- * Serve replica runs the Neuron vLLM OpenAI server (the spec from serving.ts) on one device; the
- * Ray autoscaler adds a worker pod per replica and Karpenter a node when no node has room.
+ * Serve replica runs the Neuron vLLM OpenAI server (the spec from components/serving.ts) on one
+ * device; the Ray autoscaler adds a worker pod per replica and Karpenter a node when no node has
+ * room.
  */
 
 /** Ray release the image carries; the head and workers must run the same one. */
@@ -238,8 +239,8 @@ export function serveConfig(input: RayServiceInput, cores: number): string {
 
 /**
  * The Serve application: each replica starts vLLM's OpenAI server (the Neuron build, arguments
- * from serving.ts) on localhost and relays requests to it, streaming. vLLM checks the API key
- * itself (VLLM_API_KEY, from the Secret) on `/v1` routes.
+ * from components/serving.ts) on localhost and relays requests to it, streaming. vLLM checks the
+ * API key itself (VLLM_API_KEY, from the Secret) on `/v1` routes.
  *
  * Health means the engine answers. The constructor waits until vLLM's health route returns 200
  * (weights downloaded, graphs compiled for Neuron), so a replica that is still loading is not

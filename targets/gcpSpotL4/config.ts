@@ -3,7 +3,7 @@ import { allowedCidrs, checkPlaintextWithDomain, domain, int, noDuplicates, oneO
 
 /**
  * What the program can deploy and price on GCP. Every machine type and region listed here has a
- * price in policies/cost/catalog.ts (a test checks it): a value the cost policy cannot price is
+ * price in policies/cost/catalog.ts (test/targets/priced.test.ts checks it): a value the cost policy cannot price is
  * refused here, before anything is registered.
  */
 export const GCP_REGIONS = ["us-central1"] as const;
