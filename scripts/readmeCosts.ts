@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { COST_KINDS } from "../policies/cost/estimate";
 import type { PlanReport } from "../plan/report";
+import { main } from "../plan/cli";
 import { committedStacks } from "../plan/stackFiles";
 import { replaceSection, sectionBetween } from "./readmeSection";
 
@@ -35,7 +36,6 @@ export function replaceTable(readme: string, table: string): string {
 }
 
 async function planJson(stack: string): Promise<PlanReport> {
-    const { main } = await import("../plan/cli");
     let out = "";
     const code = await main(["--stack", stack, "--json"], (s) => (out += s), (s) => process.stderr.write(s));
     if (code === 2) throw new Error(`plan of ${stack} failed`);
