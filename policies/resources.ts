@@ -4,7 +4,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import type { CostInputResource } from "./cost/estimate";
 import { allowedInstanceTypes as karpenterInstanceTypes } from "./cost/karpenter";
-import { Read, asNumber, asString, readAt, readElements } from "./read";
+import { Read, asNumber, asString, readAt, readElements } from "./model/read";
 
 export type Cloud = "gcp" | "azure" | "aws";
 

@@ -19,22 +19,5 @@ export function isUnknownValueError(e: unknown): e is UnknownValueErrorShape {
     return e instanceof UnknownValueErrorClass;
 }
 
-/**
- * The sentinels the engine sends for unknown values (kept in step with @pulumi/policy's
- * proxy.js by a test). Over the wire, the CLI marshals every unknown as the string sentinel.
- */
-export const UNKNOWN_STRING_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-    UNKNOWN_STRING_SENTINEL, // string
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
-    "030794c1-ac77-496b-92df-f27374a8bd58", // asset
-    "e48ece36-62e2-4504-bad9-02848725956a", // archive
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
-]);
-
-/** True for a raw sentinel, i.e. when a value was read without going through the proxy. */
-export function isUnknownSentinel(value: unknown): boolean {
-    return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
-}
+// The sentinels live with the pack's one reader; re-exported for the tests that build unknown props.
+export { UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL, isUnknownSentinel } from "./model/read";

@@ -1,7 +1,7 @@
 // Where Kubernetes workloads keep their pod specs and containers (Deployments and friends, and
 // KubeRay's RayService/RayCluster custom resources), and which containers are model servers.
 // Shared by the image, secret, authentication, probe, replica and disruption-budget rules.
-import { PathKey, Read, readAt } from "./read";
+import { PathKey, Read, readAt } from "./model/read";
 import { elementsOf, readIn, stringOf } from "./inspect";
 
 /** Pod template paths of the built-in workload kinds, by Pulumi type token. */

@@ -4,7 +4,7 @@ import { CATALOG_AS_OF, EKS_CALENDAR_SOURCE, FeeName, eksSupportAt, fee, findDis
 import { StackIndex } from "./graph";
 import { Purchase, Sink, SkuPrice, describeCount, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
-import { PathKey, readArray, readBoolean, readCount, readNumber, readString, readStringList, Typed } from "./values";
+import { PathKey, readArray, readBoolean, readCount, readNumber, readString, readStringList, Typed } from "../model/read";
 import { parseQuantity, GIB } from "./quantity";
 
 export const AWS_TYPES = {

@@ -5,7 +5,7 @@ import { readSelector, workloadFloor } from "./floors";
 import { StackIndex } from "./graph";
 import { Purchase, Sink, describeCount, normalizeAzureLocation, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
-import { PathKey, Typed, readArray, readBoolean, readCount, readField, readNumber, readString } from "./values";
+import { PathKey, Typed, readArray, readBoolean, readCount, readField, readNumber, readString } from "../model/read";
 
 export const AZURE_TYPES = {
     managedCluster: "azure-native:containerservice:ManagedCluster",

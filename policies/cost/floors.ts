@@ -4,7 +4,7 @@
 import { CatalogEntry } from "./catalog";
 import { GIB, parseQuantity } from "./quantity";
 import { StackIndex } from "./graph";
-import { PathKey, readArray, readCount, readField, readKeys, readString } from "./values";
+import { PathKey, readArray, readCount, readField, readKeys, readString } from "../model/read";
 
 const DEPLOYMENTS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
 const RAY = ["kubernetes:ray.io/v1:RayService", "kubernetes:ray.io/v1:RayCluster"];

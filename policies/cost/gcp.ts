@@ -4,7 +4,7 @@ import { fee, findDiskPrice, usagePrice } from "./catalog";
 import { StackIndex } from "./graph";
 import { Purchase, Sink, describeCount, gcpRegionOfZone, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
-import { readArray, readBoolean, readCount, readNumber, readString, readStringList, Typed } from "./values";
+import { readArray, readBoolean, readCount, readNumber, readString, readStringList, Typed } from "../model/read";
 
 export const GCP_TYPES = {
     template: "gcp:compute/instanceTemplate:InstanceTemplate",

@@ -7,7 +7,7 @@ import { GIB, parseQuantity } from "./quantity";
 import { Purchase, Sink } from "./pricing";
 import { StackIndex } from "./graph";
 import { CostInputResource } from "./types";
-import { readArray, readCount, readField, readKeys, readString, readStringList } from "./values";
+import { readArray, readCount, readField, readKeys, readString, readStringList } from "../model/read";
 
 export const KARPENTER_NODEPOOL_TYPES = ["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"];
 

@@ -2,7 +2,7 @@ import { fee, FeeName, usagePrice } from "./catalog";
 import { StackIndex } from "./graph";
 import { Sink } from "./pricing";
 import { CostInputResource } from "./types";
-import { readString } from "./values";
+import { readString } from "../model/read";
 
 export const KUBERNETES_SERVICE = "kubernetes:core/v1:Service";
 /** Annotations a LoadBalancer Service carries so the pack can price what the cloud creates for it. */

@@ -2,7 +2,7 @@
 import { CatalogEntry, Cloud, findPrice, pricesAcrossRegions } from "./catalog";
 import { resolveTransientHours, resolveUsage } from "./assumptions";
 import { CostInputResource, CostIssue, CostIssueKind, CostKind, CostLine, HOURS_PER_MONTH, TransientHours, UsageAssumptions } from "./types";
-import { Typed } from "./values";
+import { Typed } from "../model/read";
 
 export const DEFAULT_SPOT_MARGIN = 1.25;
 

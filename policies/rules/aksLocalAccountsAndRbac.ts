@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { Read, readAt } from "../read";
+import { Read, readAt } from "../model/read";
 
 export interface AksLocalAccountsAndRbacConfig {
     requireNetworkPolicy?: boolean;

@@ -2,7 +2,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { sourceBreadth } from "../cidr";
 import { guardedKinds } from "../guarded";
 import { stringReads } from "../inspect";
-import { Read, readAt } from "../read";
+import { Read, readAt } from "../model/read";
 
 /**
  * Kubernetes API servers are private or limited to named CIDRs (origin: CKV_AZURE_6,

@@ -1,5 +1,5 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { readAt } from "../read";
+import { readAt } from "../model/read";
 import { estimateStack, sentence, spotMarginSchema, urnName } from "../stackCost";
 
 const NODE_POOL_TYPES: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { entriesOf } from "../inspect";
-import { readAt } from "../read";
+import { readAt } from "../model/read";
 import { tagPropertyOf } from "../taggable";
 
 export interface CostAllocationTagsConfig {

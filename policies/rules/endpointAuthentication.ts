@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { dockerImagesIn, elementsOf, readIn, stringOf } from "../inspect";
-import { Read, readAt } from "../read";
+import { Read, readAt } from "../model/read";
 import { ContainerAt, ModelServerSelector, containerLabel, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 
 export interface EndpointAuthenticationConfig extends ModelServerSelector {

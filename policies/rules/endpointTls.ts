@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { elementsOf, portsInExpression, readIn, stringOf, stringReads } from "../inspect";
-import { Read, readAt } from "../read";
+import { Read, readAt } from "../model/read";
 import { urnName } from "../stackCost";
 
 export interface EndpointTlsConfig {

@@ -1,7 +1,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { stringReads } from "../inspect";
 import { guardedKinds } from "../guarded";
-import { readAt } from "../read";
+import { readAt } from "../model/read";
 import { urnName } from "../stackCost";
 
 const GCP_MACHINES: ReadonlySet<string> = new Set([

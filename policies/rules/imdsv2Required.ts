@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { asNumber, readAt } from "../read";
+import { asNumber, readAt } from "../model/read";
 
 export interface Imdsv2RequiredConfig {
     maxHopLimit?: number;

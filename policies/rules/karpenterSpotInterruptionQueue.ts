@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { elementsOf, readIn, stringOf, stringReads } from "../inspect";
-import { Read, readAt } from "../read";
+import { Read, readAt } from "../model/read";
 import { urnName } from "../stackCost";
 
 const NODE_POOLS: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);

@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { elementsOf, readIn, stringOf } from "../inspect";
-import { asNumber, Read, readAt } from "../read";
+import { asNumber, Read, readAt } from "../model/read";
 import { urnName } from "../stackCost";
 import { ModelServerSelector, REPLICATED_WORKLOADS, RAY_TYPES, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 

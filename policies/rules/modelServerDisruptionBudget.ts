@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { entriesOf, stringOf } from "../inspect";
-import { asNumber, readAt } from "../read";
+import { asNumber, readAt } from "../model/read";
 import { urnName } from "../stackCost";
 import { ModelServerSelector, REPLICATED_WORKLOADS, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 

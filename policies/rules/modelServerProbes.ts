@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { asNumber, Read, readAt } from "../read";
+import { asNumber, Read, readAt } from "../model/read";
 import { readIn, stringOf } from "../inspect";
 import { ContainerAt, ModelServerSelector, containerLabel, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 

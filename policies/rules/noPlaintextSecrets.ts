@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { decodeUserData, elementsOf, entriesOf, readIn, secretLikeReason, stringOf } from "../inspect";
-import { Read, readAt } from "../read";
+import { Read, readAt } from "../model/read";
 import { containerLabel, containersOf } from "../workloads";
 
 export interface NoPlaintextSecretsConfig {

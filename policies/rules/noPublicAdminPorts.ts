@@ -1,7 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { sourceBreadth } from "../cidr";
 import { coversAny, elementsOf, portsInExpression, readIn, stringOf, stringReads } from "../inspect";
-import { Read, readAt } from "../read";
+import { Read, readAt } from "../model/read";
 
 export interface NoPublicAdminPortsConfig {
     ports?: number[];

@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { readIn } from "../inspect";
-import { Read, readAt } from "../read";
+import { Read, readAt } from "../model/read";
 
 /** Where each VM kind keeps its OS profile. */
 const OS_PROFILES: Readonly<Record<string, ReadonlyArray<string>>> = {

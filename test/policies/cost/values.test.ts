@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UNKNOWN_SENTINELS, isUnknownValueError, readArray, readField, readNumber, readString } from "../../../policies/cost/values";
+import { UNKNOWN_SENTINELS, isUnknownValueError, readArray, readField, readNumber, readString } from "../../../policies/model/read";
 import { UNKNOWN, UnknownValueError, unknownCheckingProxy } from "./fixtures";
 
 describe("cost/values: reading props without letting unknowns escape", () => {
