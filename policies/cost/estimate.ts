@@ -16,6 +16,7 @@ import { StackIndex } from "./graph";
 import { priceKarpenter } from "./karpenter";
 import { resolveTransientHours, resolveUsage } from "./assumptions";
 import { DEFAULT_SPOT_MARGIN, Sink, roundCents } from "./pricing";
+import { UNPRICED_COMPUTE_TYPES } from "../model";
 import { COST_KINDS, CostInputResource, CostIssue, CostKind, CostLine, Estimate, EstimateOptions, KindTotals } from "./types";
 
 export { HOURS_PER_MONTH } from "./types";
@@ -25,25 +26,11 @@ export { DEFAULT_TRANSIENT_HOURS, DEFAULT_USAGE } from "./assumptions";
 export { DEFAULT_SPOT_MARGIN } from "./pricing";
 
 /**
- * Compute resources this engine does not price. They are never silently $0: each one is reported
- * `unpriced` so a stack that adds one is blocked until the engine learns it.
+ * Compute resources this engine does not price (the model's kinds marked `compute: "unpriced"`).
+ * They are never silently $0: each one is reported `unpriced` so a stack that adds one is blocked
+ * until the engine learns it.
  */
-export const UNPRICED_COMPUTE_TYPES: ReadonlyArray<string> = [
-    "gcp:container/nodePool:NodePool",
-    "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
-    "gcp:compute/instanceFromMachineImage:InstanceFromMachineImage",
-    "azure-native:compute:VirtualMachineScaleSet",
-    "azure-native:containerinstance:ContainerGroup",
-    "azure-native:machinelearningservices:Compute",
-    "azure-native:machinelearningservices:ServerlessEndpoint",
-    "aws:autoscaling/group:Group",
-    "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
-    "aws:ec2/spotFleetRequest:SpotFleetRequest",
-    "aws:ec2/fleet:Fleet",
-    "aws:eks/fargateProfile:FargateProfile",
-    "aws:sagemaker/endpoint:Endpoint",
-    "aws:batch/computeEnvironment:ComputeEnvironment",
-];
+export { UNPRICED_COMPUTE_TYPES };
 
 function reportUnpricedCompute(index: StackIndex, sink: Sink): void {
     for (const res of index.ofType(...UNPRICED_COMPUTE_TYPES)) {

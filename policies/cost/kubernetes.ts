@@ -2,9 +2,10 @@ import { fee, FeeName, usagePrice } from "./catalog";
 import { StackIndex } from "./graph";
 import { Sink } from "./pricing";
 import { CostInputResource } from "./types";
+import { K8S } from "../model/kubernetes/workloads";
 import { readString } from "../model/read";
 
-export const KUBERNETES_SERVICE = "kubernetes:core/v1:Service";
+export const KUBERNETES_SERVICE = K8S.service;
 /** Annotations a LoadBalancer Service carries so the pack can price what the cloud creates for it. */
 export const CLOUD_ANNOTATION = "llm-serving.dev/cloud";
 export const REGION_ANNOTATION = "llm-serving.dev/region";
