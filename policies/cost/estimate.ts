@@ -16,7 +16,8 @@ import { StackIndex } from "./graph";
 import { priceKarpenter } from "./karpenter";
 import { resolveTransientHours, resolveUsage } from "./assumptions";
 import { DEFAULT_SPOT_MARGIN, Sink, roundCents } from "./pricing";
-import { UNPRICED_COMPUTE_TYPES } from "../model";
+import { guardedKinds } from "../guarded";
+import { KNOWN_TYPES, UNPRICED_COMPUTE_TYPES } from "../model";
 import { COST_KINDS, CostInputResource, CostIssue, CostKind, CostLine, Estimate, EstimateOptions, KindTotals } from "./types";
 
 export { HOURS_PER_MONTH } from "./types";
@@ -32,8 +33,19 @@ export { DEFAULT_SPOT_MARGIN } from "./pricing";
  */
 export { UNPRICED_COMPUTE_TYPES };
 
+const UNPRICED: ReadonlySet<string> = new Set(UNPRICED_COMPUTE_TYPES);
+
+/**
+ * A type no kind of the model knows, whose SDK inputs carry a machine size or a node count
+ * (guarded.data.json), may run compute the engine cannot see: it is reported like unpriced
+ * compute, so the cost cap fails closed on it as the SKU allow-list does.
+ */
+function unknownCompute(type: string): boolean {
+    return !KNOWN_TYPES.has(type) && guardedKinds(type).some((k) => k === "size" || k === "count");
+}
+
 function reportUnpricedCompute(index: StackIndex, sink: Sink): void {
-    for (const res of index.ofType(...UNPRICED_COMPUTE_TYPES)) {
+    for (const res of index.resources.filter((r) => UNPRICED.has(r.type) || unknownCompute(r.type))) {
         sink.issue(res, "unpriced", `resource type ${res.type} runs compute the cost engine does not price, so it cannot be bounded (it is never counted as $0)`);
     }
 }
