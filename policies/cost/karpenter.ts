@@ -10,9 +10,6 @@ import { CostInputResource } from "./types";
 import { readArray, readCount, readField, readKeys, readString } from "../model/read";
 import { EC2_NODE_CLASS_TYPES, NODE_POOL_TYPES, Requirements, readRequirements, allowedInstanceTypes, spotOnly } from "../model/kubernetes/karpenter";
 
-export { allowedInstanceTypes } from "../model/kubernetes/karpenter";
-export const KARPENTER_NODEPOOL_TYPES: ReadonlyArray<string> = NODE_POOL_TYPES;
-
 /** Where a NodePool names its region (Kubernetes objects carry none of their own). */
 export const REGION_ANNOTATION = "llm-serving.dev/region";
 

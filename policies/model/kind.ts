@@ -85,9 +85,11 @@ export interface Kind {
     /** How its Kubernetes API server is exposed. */
     readonly apiServer?: (props: unknown) => ApiServerAccess;
     /**
-     * Cost lines of this kind, run in its provider's pass of the engine (in registry order) for
-     * every resource of the kind. Provider modules under policies/cost/ price the kinds that
-     * share state with others (groups with their templates and autoscalers).
+     * Prices the stack's resources of this kind (index.ofType(...types)). Run once per estimate in
+     * its provider's pass, in registry order; so far only the GCP pass runs kind pricers (after
+     * the VMs, so a kind can add its VMs to Cloud NAT's count). The other kinds are priced by their
+     * provider module under policies/cost/, which reads several kinds together (groups with their
+     * templates and autoscalers).
      */
     readonly price?: (index: StackIndex, sink: Sink, context: PriceContext) => void;
 }
