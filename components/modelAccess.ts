@@ -1,5 +1,5 @@
 import { isGated, ModelConfig } from "../config";
-import { MODEL_ACCESS_INPUT, ModelAccessMarker, modelAccessInputs } from "../policies/modelAccess";
+import { MODEL_ACCESS_INPUT, ModelAccessMarker, modelAccessInputs } from "../policies/contract/modelAccess";
 
 /**
  * The inputs every serving component registers on itself (its `super(...)` args): which model it

@@ -1,4 +1,7 @@
 import { ModelConfig } from "../config";
+import { Accelerator, NO_BF16_ACCELERATORS } from "../policies/contract/serving";
+
+export type { Accelerator };
 
 /**
  * How the model is served, once for every target: image, arguments, port, health path and the
@@ -26,10 +29,6 @@ export const HF_CACHE_PATH = "/root/.cache/huggingface";
  */
 export const MODEL_LOAD_SECONDS = 1200;
 
-export type Accelerator = "nvidia-l4" | "nvidia-a100" | "nvidia-t4" | "nvidia-v100" | "nvidia-a10" | "nvidia-h100";
-
-/** Compute capability below 8.0 has no bfloat16: such GPUs must run the model in float16. */
-const NO_BF16: readonly Accelerator[] = ["nvidia-t4", "nvidia-v100"];
 
 export interface ModelServerSpec {
     readonly image: string;
@@ -64,7 +63,7 @@ export function vllmServer(model: ModelConfig, opts: VllmOptions): ModelServerSp
     const tp = opts.tensorParallelSize ?? 1;
     const args = [
         ...vllmModelArgs(model),
-        ...(NO_BF16.includes(opts.accelerator) ? ["--dtype", "half"] : []),
+        ...(NO_BF16_ACCELERATORS.includes(opts.accelerator) ? ["--dtype", "half"] : []),
         ...(tp > 1 ? ["--tensor-parallel-size", String(tp)] : []),
     ];
     return {

@@ -1,4 +1,4 @@
-import { secretLikeReason } from "../policies/inspect";
+import { secretLikeReason } from "../policies/contract/secrets";
 
 /**
  * How a config value or key is shown in a message: JSON-quoted, cut at 80 characters, invisible

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ADDRESS_LIMITS, AddressPurpose, breadthProblem, Cidr, describeShare, formatCidr, parseCidr } from "../policies/cidr";
+import { ADDRESS_LIMITS, AddressPurpose, breadthProblem, Cidr, describeShare, formatCidr, parseCidr } from "../policies/contract/cidr";
 
 /**
  * Field builders shared by the target schemas. Each carries its own error text, so a failed

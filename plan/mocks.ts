@@ -1,3 +1,4 @@
+import { PLAN_SECRET_PLACEHOLDER, UNKNOWN_STRING_SENTINEL } from "../policies/contract/keys";
 import * as pulumi from "@pulumi/pulumi";
 import { gcpComputeSelfLink, MOCK_INVOKES, MOCK_OUTPUTS } from "./mockOutputs";
 
@@ -19,7 +20,7 @@ export interface PlannedResource {
     readonly custom: boolean;
 }
 
-export const SECRET_PLACEHOLDER = "[secret]";
+export const SECRET_PLACEHOLDER = PLAN_SECRET_PLACEHOLDER;
 export const UNKNOWN_PLACEHOLDER = "[unknown until apply]";
 /** Pulumi's wire form of a secret: { [SIG_KEY]: SECRET_SIG, value }. */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -138,7 +139,7 @@ function recordParents(
  * Pulumi's wire value for "unknown until apply". Policies and the cost engine recognise it, as
  * they do under `pulumi preview`; the rendered plan shows UNKNOWN_PLACEHOLDER instead.
  */
-export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_SENTINEL = UNKNOWN_STRING_SENTINEL;
 
 /** Replaces every wire-format secret with "[secret]" and every unknown with UNKNOWN_SENTINEL. */
 export function redactSecrets(value: unknown): unknown {

@@ -19,5 +19,3 @@ export function isUnknownValueError(e: unknown): e is UnknownValueErrorShape {
     return e instanceof UnknownValueErrorClass;
 }
 
-// The sentinels live with the pack's one reader; re-exported for the tests that build unknown props.
-export { UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL, isUnknownSentinel } from "./model/read";

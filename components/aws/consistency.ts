@@ -4,6 +4,7 @@
  * worded to say what to change. The first is the check that would have caught the ai-on-eks
  * blueprint's Pending pods: a worker selecting node labels no NodePool defines.
  */
+import { INSTANCE_TYPE_LABEL } from "./labels";
 
 /** Per-node capacity by instance type, as the check needs it (see INF2_CAPACITY). */
 export type CapacityTable = Readonly<Record<string, { readonly vcpu: number; readonly memoryGib: number; readonly neuron: number }>>;
@@ -38,7 +39,7 @@ interface WorkerView {
 }
 
 const NEURON = "aws.amazon.com/neuron";
-const INSTANCE_TYPE = "node.kubernetes.io/instance-type";
+const INSTANCE_TYPE = INSTANCE_TYPE_LABEL;
 
 function at(obj: unknown, ...path: string[]): unknown {
     let v: unknown = obj;

@@ -6,8 +6,6 @@
 
 /** Subnets and security groups Karpenter may use carry this tag, valued with the cluster name. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
-/** Where the cost engine reads a NodePool's region (Kubernetes objects carry no AWS region). */
-export const REGION_ANNOTATION = "llm-serving.dev/region";
 /** Node label that tells the pools apart; the workload selects on it. */
 export const POOL_LABEL = "llm-serving.dev/pool";
 export const INF2_POOL = "inf2";
@@ -16,8 +14,7 @@ export const SYSTEM_POOL = "system";
 export const NEURON_RESOURCE = "aws.amazon.com/neuron";
 /** Taint on every inf2 node so that only pods tolerating it (the model workers) land there. */
 export const NEURON_TAINT = { key: NEURON_RESOURCE, value: "true", effect: "NoSchedule" } as const;
-/** Well-known label keys Karpenter sets and matches on. */
-export const INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
-export const CAPACITY_TYPE_LABEL = "karpenter.sh/capacity-type";
+/** Where the cost engine reads a NodePool's region, and the label keys Karpenter sets and matches on. */
+export { CAPACITY_TYPE_LABEL, INSTANCE_TYPE_LABEL, REGION_ANNOTATION } from "../../policies/contract/keys";
 /** Namespace of the model's RayService, its secrets and the front proxy. */
 export const SERVING_NAMESPACE = "llm-serving";

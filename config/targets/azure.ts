@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Accelerator } from "../../components/serving";
+import type { Accelerator } from "../../policies/contract/serving";
 import { allowedCidrs, cidrList } from "../fields";
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { allowedCidrs, checkPlaintextWithDomain, cidr, cidrList, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../fields";
-import { parseCidr } from "../../policies/cidr";
+import { parseCidr } from "../../policies/contract/cidr";
 
 /**
  * What the program can deploy and price on AWS. Every region and instance type listed here has a

@@ -1,5 +1,6 @@
 // Azure (azure-native v3): AKS clusters and agent pools, Azure ML managed online deployments
 // (with their Azure Monitor autoscale settings), VMs, public IPs, load balancers and managed disks.
+import { AGENT_POOL_REGION_TAG } from "../contract/keys";
 import { CatalogEntry, FeeName, azureDiskTier, fee, findPrice, usagePrice } from "./catalog";
 import { readSelector, workloadFloor } from "./floors";
 import { StackIndex } from "./graph";
@@ -194,11 +195,8 @@ function priceManagedCluster(cluster: CostInputResource, index: StackIndex, sink
     }
 }
 
-/**
- * Tag an agent pool carries with its region when its cluster is not in the stack (an existing
- * cluster): an AgentPool has no location of its own. Azure tag names cannot hold '/'.
- */
-export const AGENT_POOL_REGION_TAG = "llm-serving-region";
+// An AgentPool has no location of its own: a pool whose cluster is not in the stack (an existing
+// cluster) names its region in the AGENT_POOL_REGION_TAG tag.
 
 function priceAgentPool(pool: CostInputResource, index: StackIndex, sink: Sink): void {
     const clusters = index.dependenciesOf(pool, "resourceName", [AZURE_TYPES.managedCluster]);

@@ -15,7 +15,8 @@ import { priceGcp } from "./gcp";
 import { StackIndex } from "./graph";
 import { priceKarpenter } from "./karpenter";
 import { resolveTransientHours, resolveUsage } from "./assumptions";
-import { DEFAULT_SPOT_MARGIN, Sink, roundCents } from "./pricing";
+import { DEFAULT_SPOT_MARGIN } from "../contract/keys";
+import { Sink, roundCents } from "./pricing";
 import { guardedKinds } from "../guarded";
 import { KNOWN_TYPES, UNPRICED_COMPUTE_TYPES } from "../model";
 import { COST_KINDS, CostInputResource, CostIssue, CostKind, CostLine, Estimate, EstimateOptions, KindTotals } from "./types";
@@ -24,7 +25,7 @@ export { HOURS_PER_MONTH } from "./types";
 export type { CostInputResource, CostIssue, CostIssueKind, CostKind, CostLine, Estimate, EstimateOptions, KindTotals, TransientHours, UsageAssumptions } from "./types";
 export { COST_KINDS } from "./types";
 export { DEFAULT_TRANSIENT_HOURS, DEFAULT_USAGE } from "./assumptions";
-export { DEFAULT_SPOT_MARGIN } from "./pricing";
+export { DEFAULT_SPOT_MARGIN } from "../contract/keys";
 
 /**
  * Compute resources this engine does not price (the model's kinds marked `compute: "unpriced"`).

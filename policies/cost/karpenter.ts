@@ -1,5 +1,6 @@
 // Karpenter NodePools: the nodes are made at run time, so the worst case is bounded by spec.limits
 // over the instance types the requirements allow, priced at the dearest of them (DESIGN §4).
+import { REGION_ANNOTATION } from "../contract/keys";
 import { CatalogEntry, CATALOG } from "./catalog";
 import { dearestAwsType, ebsHourly } from "./aws";
 import { readSelector, workloadFloor } from "./floors";
@@ -10,8 +11,6 @@ import { CostInputResource } from "./types";
 import { readArray, readCount, readField, readKeys, readString } from "../model/read";
 import { EC2_NODE_CLASS_TYPES, NODE_POOL_TYPES, Requirements, readRequirements, allowedInstanceTypes, spotOnly } from "../model/kubernetes/karpenter";
 
-/** Where a NodePool names its region (Kubernetes objects carry none of their own). */
-export const REGION_ANNOTATION = "llm-serving.dev/region";
 
 /**
  * Karpenter counts a node's memory as the instance's memory less its VM overhead estimate

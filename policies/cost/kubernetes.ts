@@ -1,3 +1,6 @@
+// Kubernetes Services of type LoadBalancer: the load balancer the cloud makes for them, priced from
+// the annotations the program writes (policies/contract/keys.ts).
+import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../contract/keys";
 import { fee, FeeName, usagePrice } from "./catalog";
 import { StackIndex } from "./graph";
 import { Sink } from "./pricing";
@@ -6,9 +9,6 @@ import { K8S } from "../model/kubernetes/workloads";
 import { readString } from "../model/read";
 
 export const KUBERNETES_SERVICE = K8S.service;
-/** Annotations a LoadBalancer Service carries so the pack can price what the cloud creates for it. */
-export const CLOUD_ANNOTATION = "llm-serving.dev/cloud";
-export const REGION_ANNOTATION = "llm-serving.dev/region";
 
 /**
  * What one more LoadBalancer Service costs, per cloud: on AKS a public IP on the cluster's

@@ -4,8 +4,6 @@ import { resolveTransientHours, resolveUsage } from "./assumptions";
 import { CostInputResource, CostIssue, CostIssueKind, CostKind, CostLine, HOURS_PER_MONTH, TransientHours, UsageAssumptions } from "./types";
 import { Typed } from "../model/read";
 
-export const DEFAULT_SPOT_MARGIN = 1.25;
-
 export function roundCents(x: number): number {
     return Math.round(x * 100) / 100;
 }

@@ -13,6 +13,8 @@
 // pack installed with its own copy of the library would defeat `instanceof`): the error is
 // recognised by its shape, which a test checks against the real class.
 
+import { UNKNOWN_STRING_SENTINEL, isUnknownSentinel } from "../contract/keys";
+
 export type PathKey = string | number;
 
 /** The outcome of reading one field: its value, absent (undefined/null on the way), or unknown. */
@@ -27,28 +29,9 @@ export type FieldRead = Read<unknown>;
 /** A read narrowed to a type; `invalid` means a value of the wrong type (reported like unknown). */
 export type Typed<T> = Read<T> | { readonly state: "invalid"; readonly field: string; readonly expected: string };
 
-/** The sentinel Pulumi sends for an unknown value; over the wire every unknown is this string. */
-export const UNKNOWN_STRING_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Pulumi's unknown sentinels (kept in step with @pulumi/policy's proxy.js by a test). */
-export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-    UNKNOWN_STRING_SENTINEL, // string (Pulumi's generic unknown)
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
-    "030794c1-ac77-496b-92df-f27374a8bd58", // asset
-    "e48ece36-62e2-4504-bad9-02848725956a", // archive
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff", // object
-]);
-
 // Pulumi's wire signature for a secret, in case a caller hands us serialized props.
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** True for a raw sentinel, i.e. when a value was read without going through the proxy. */
-export function isUnknownSentinel(value: unknown): boolean {
-    return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
-}
 
 /** True for @pulumi/policy's UnknownValueError (recognised by shape: sentinel + property path). */
 export function isUnknownValueError(e: unknown): boolean {

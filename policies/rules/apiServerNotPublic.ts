@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { sourceBreadth } from "../cidr";
+import { sourceBreadth } from "../contract/cidr";
 import { guardedKinds } from "../guarded";
 import { stringReads } from "../inspect";
 import { kindOf } from "../model";

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { MODEL_ACCESS_INPUT } from "../modelAccess";
+import { MODEL_ACCESS_INPUT } from "../contract/modelAccess";
 import { readAt } from "../model/read";
 
 /**

@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { decodeUserData, elementsOf, entriesOf, readIn, secretLikeReason, stringOf } from "../inspect";
+import { secretLikeReason } from "../contract/secrets";
+import { decodeUserData, elementsOf, entriesOf, readIn, stringOf } from "../inspect";
 import { EC2 } from "../model/aws/ec2";
 import { AZURE_VMS } from "../model/azure/compute";
 import { AZURE_ML } from "../model/azure/ml";

@@ -1,5 +1,5 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { sourceBreadth } from "../cidr";
+import { sourceBreadth } from "../contract/cidr";
 import { coversAny, elementsOf, portsInExpression, readIn, stringOf, stringReads } from "../inspect";
 import { AWS_NET } from "../model/aws/network";
 import { AZURE_NET } from "../model/azure/network";

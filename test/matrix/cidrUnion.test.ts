@@ -5,7 +5,7 @@
 // the rule allows.
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { ADDRESS_LIMITS, AddressPurpose, breadthProblem, Cidr, formatCidr, maxAddresses, parseCidr, sourceBreadth, unionSize } from "../../policies/cidr";
+import { ADDRESS_LIMITS, AddressPurpose, breadthProblem, Cidr, formatCidr, maxAddresses, parseCidr, sourceBreadth, unionSize } from "../../policies/contract/cidr";
 import { cidrList } from "../../config/fields";
 
 const RUNS = 300;

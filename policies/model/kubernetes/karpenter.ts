@@ -1,6 +1,7 @@
 // Karpenter on EKS: NodePools and EC2NodeClasses. A NodePool's requirements are read here and only
 // here: the SKU allow-list, spot-required, the interruption-queue rule and the cost engine all see
 // the same instance types and the same capacity types.
+import { CAPACITY_TYPE_LABEL, INSTANCE_FAMILY_LABEL, INSTANCE_SIZE_LABEL, INSTANCE_TYPE_LABEL } from "../../contract/keys";
 import { COMPLETE_AWS_FAMILIES, CATALOG } from "../../cost/catalog";
 import { Capacity, Kind } from "../kind";
 import { FieldRead, Read, Typed, readArray, readString, readStringList } from "../read";
@@ -15,10 +16,10 @@ export const KARPENTER = {
 export const NODE_POOL_TYPES: ReadonlyArray<string> = [KARPENTER.nodePool, KARPENTER.nodePoolV1beta1];
 export const EC2_NODE_CLASS_TYPES: ReadonlyArray<string> = [KARPENTER.ec2NodeClass, KARPENTER.ec2NodeClassV1beta1];
 
-export const KEY_TYPE = "node.kubernetes.io/instance-type";
-export const KEY_FAMILY = "karpenter.k8s.aws/instance-family";
-export const KEY_SIZE = "karpenter.k8s.aws/instance-size";
-export const KEY_CAPACITY = "karpenter.sh/capacity-type";
+const KEY_TYPE = INSTANCE_TYPE_LABEL;
+const KEY_FAMILY = INSTANCE_FAMILY_LABEL;
+const KEY_SIZE = INSTANCE_SIZE_LABEL;
+const KEY_CAPACITY = CAPACITY_TYPE_LABEL;
 
 /** The keys that decide what a NodePool launches and how it is bought; other keys only narrow it. */
 const DECIDING_KEYS: ReadonlyArray<string> = [KEY_TYPE, KEY_FAMILY, KEY_SIZE, KEY_CAPACITY];

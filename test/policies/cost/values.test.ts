@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { UNKNOWN_SENTINELS, isUnknownValueError, readArray, readField, readNumber, readString } from "../../../policies/model/read";
+import { UNKNOWN_SENTINELS } from "../../../policies/contract/keys";
+import { isUnknownValueError, readArray, readField, readNumber, readString } from "../../../policies/model/read";
 import { UNKNOWN, UnknownValueError, unknownCheckingProxy } from "./fixtures";
 
 describe("cost/values: reading props without letting unknowns escape", () => {
