@@ -52,8 +52,9 @@ export function fieldName(path: ReadonlyArray<PathKey>, prefix = ""): string {
 /** Reads one property of an object, catching the preview proxy's exception. */
 function readProperty(obj: object, key: PathKey): { unknown: true } | { unknown: false; value: unknown } {
     try {
-        const value: unknown = (obj as Record<PathKey, unknown>)[key];
-        return isUnknownSentinel(value) ? { unknown: true } : { unknown: false, value: unwrapSecret(value) };
+        // Unwrapped first: a secret whose value is unknown unwraps to the sentinel, and is unknown.
+        const value = unwrapSecret((obj as Record<PathKey, unknown>)[key]);
+        return isUnknownSentinel(value) ? { unknown: true } : { unknown: false, value };
     } catch (e) {
         if (isUnknownValueError(e)) return { unknown: true };
         throw e;
@@ -79,8 +80,11 @@ function unwrapSecret(value: unknown): unknown {
  * ended (at the absent or unknown step, or the whole path).
  */
 function walk(root: unknown, path: ReadonlyArray<PathKey>, rootMayBeUnknown: boolean): { state: "known" | "absent" | "unknown"; value?: unknown; stop: number } {
-    if (rootMayBeUnknown && isUnknownSentinel(root)) return { state: "unknown", stop: 0 };
-    let current: unknown = unwrapSecret(root);
+    let current: unknown = root;
+    if (rootMayBeUnknown) {
+        current = unwrapSecret(root);
+        if (isUnknownSentinel(current)) return { state: "unknown", stop: 0 };
+    }
     for (let i = 0; i < path.length; i++) {
         if (current === null || current === undefined || typeof current !== "object") {
             return { state: "absent", stop: i + 1 };
