@@ -6,7 +6,7 @@ import { readAt } from "../model/read";
  * A serving target that downloads a gated Hugging Face model needs `llm-serving:hfToken`: without
  * it every replica fails its download (401/403) and restarts forever, while the stack deploys
  * "successfully". The program marks each serving component with what it downloads
- * (policies/modelAccess.ts: the model id, whether it is gated, whether a token is set; never the
+ * (policies/contract/modelAccess.ts: the model id, whether it is gated, whether a token is set; never the
  * token). Advisory: a stack may be planned and previewed before its secrets are set; the message
  * says what to set. A marker field unknown at preview is reported too, never skipped.
  */

@@ -7,7 +7,7 @@ import { costTable, currentTable } from "../../scripts/readmeCosts";
 
 /**
  * The committed stacks' cost, line by line, computed here by hand from catalog prices
- * (shared/reference/prices.md) and each stack's config, then compared with the plan to the cent.
+ * (policies/cost/catalog.data.json, whose entries name their published sources) and each stack's config, then compared with the plan to the cent.
  * A change to a stack, a price or the engine that moves a figure must be made here too, on purpose.
  */
 const cents = (x: number) => Math.round(x * 100) / 100;
