@@ -1,6 +1,7 @@
 // GCP: managed instance groups (priced through their templates and autoscalers), single VMs,
 // GKE cluster fees and load-balancer forwarding rules.
-import { fee, findDiskPrice, usagePrice } from "./catalog";
+import { fee, usagePrice } from "./catalog";
+import { diskHourly } from "./gcpDisk";
 import { StackIndex } from "./graph";
 import { Purchase, Sink, describeCount, gcpRegionOfZone, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
@@ -58,22 +59,6 @@ export function priceGcp(index: StackIndex, sink: Sink): void {
         const f = fee("gcp-secret-version");
         sink.line(v, { kind: "fixed", sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: "one active Secret Manager secret version, $0.06/month" });
     }
-}
-
-/** One disk's hourly price from its type and size; reports (and returns undefined) when unpriced. */
-function diskHourly(res: CostInputResource, type: Typed<string>, size: Typed<number>, region: string | undefined, defaultType: string, sink: Sink): { hourly: number; desc: string } | undefined {
-    if (sink.unusable(res, type, "disk type") || sink.unusable(res, size, "disk size")) return undefined;
-    if (size.state !== "known") {
-        sink.issue(res, "unpriced", `${size.field} is not set, so the disk takes its image's size, which the pack cannot see; set the size`, size.field);
-        return undefined;
-    }
-    const t = type.state === "known" ? type.value.replace(/^.*\//, "") : defaultType;
-    const price = region === undefined ? undefined : findDiskPrice("gcp", region, t);
-    if (!price) {
-        sink.issue(res, "unpriced", `disk type ${t} has no catalog price in region ${region ?? "(not set)"}; an unpriced disk is never counted as $0`, type.field);
-        return undefined;
-    }
-    return { hourly: (size.value * price.monthlyUsd) / 730, desc: `${size.value} GB ${t} at $${price.monthlyUsd}/GB-month` };
 }
 
 /** The disks of an instance template (disks[]), each priced per instance. */
