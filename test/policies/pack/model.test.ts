@@ -49,6 +49,17 @@ describe("the pack's resource model", () => {
         ]);
     });
 
+    it("prices what it says it prices: a bare resource of every kind marked compute \"priced\" gets a cost line or an issue, never nothing", () => {
+        const priced = KINDS.filter((k) => k.compute === "priced").flatMap((k) => k.types);
+        assert.ok(priced.length >= 9, priced.join(", "));
+        for (const type of priced) {
+            const est = estimateCosts([{ urn: `urn:${type}`, type, name: "bare", props: {}, propertyDependencies: {} }]);
+            assert.ok(est.lines.length + est.issues.length > 0, `${type} is marked priced but the engine says nothing about it`);
+        }
+        // Negative control: a kind that runs no compute of its own (an autoscaler) may be silent.
+        assert.deepEqual(estimateCosts([{ urn: "urn:a", type: "gcp:compute/regionAutoscaler:RegionAutoscaler", name: "a", props: {}, propertyDependencies: {} }]).issues, []);
+    });
+
     it("derives the capacity kinds config names, in the order the spot-required schema lists them", () => {
         assert.deepEqual(CAPACITY_KINDS, ["gcp-instance-template", "gcp-instance", "azure-vm", "aks-agent-pool", "azure-ml-deployment", "eks-node-group", "ec2-instance", "ec2-launch-template", "karpenter-node-pool"]);
         assert.deepEqual(SPOT_CAPABLE_KINDS, CAPACITY_KINDS.filter((k) => k !== "azure-ml-deployment"));
