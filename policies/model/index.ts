@@ -5,7 +5,8 @@
 // list, declaring what the pack reads of it (see kind.ts): `compute` ("unpriced" until the engine
 // prices it, so it is reported and never $0), `capacity` (SKUs and spot, for allowed-instance-types
 // and spot-required; a new capacity kind name becomes a value spot-required's `kinds` accepts),
-// `skuFrom`, `gcpIdentity`, `apiServer`, and `price` (its cost lines, run in its provider's pass).
+// `skuFrom`, `gcpIdentity`, `apiServer`, and `price` (its cost lines; the GCP pass runs GCP kinds'
+// pricers, the other providers' kinds are priced in policies/cost/<provider>.ts).
 // Everything below is derived from the list: the types the model knows, which compute is priced or
 // not, the capacity readers and the rules that refuse what they cannot read. A type no kind knows
 // is refused by the rules that guard what it may carry (guarded.data.json) and, if it runs
