@@ -66,6 +66,9 @@ export interface GkeL4ClusterArgs {
     readonly tls?: TlsCertificate;
 }
 
+/** Options of a child that waits for the APIs it calls. */
+type Needs = { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
+
 /** App name of the model server's Kubernetes objects. */
 const APP = "model-server";
 /** The Kubernetes Secret GKE's secret sync writes (API key, HF token): the Deployment reads it by reference. */
@@ -127,28 +130,23 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
                 new projects.Service(apiResourceName(name, api), { project, service: GKE_APIS[api], disableOnDestroy: false, disableDependentServices: false }, childOpts),
             ]),
         ) as Record<GkeApi, projects.Service>;
-        const needs = (...used: GkeApi[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: used.map((api) => apis[api]) });
+        const needs = (...used: GkeApi[]): Needs => ({ parent: this, dependsOn: used.map((api) => apis[api]) });
 
         // The nodes run as an account of their own, with GKE's node role only.
         const nodeAccountId = accountId(name, "nodes");
         const nodeAccount = new serviceaccount.Account(`${name}-nodes-sa`, { project, accountId: nodeAccountId, displayName: `llm-serving GKE nodes (${name})` }, needs("iam"));
-        new projects.IAMMember(`${name}-nodes-role`, { project, role: NODE_ACCOUNT_ROLE, member: nodeAccount.member }, needs("resourceManager", "iam"));
+        const nodeRole = new projects.IAMMember(`${name}-nodes-role`, { project, role: NODE_ACCOUNT_ROLE, member: nodeAccount.member }, needs("resourceManager", "iam"));
         const nodeAccountEmail = `${nodeAccountId}@${project}.iam.gserviceaccount.com`;
 
-        // The secret sync reads as SECRET_READER_KSA, granted on each secret directly as a
-        // Workload Identity principal (the form GKE's secret sync documents); the principal names
-        // the project by number, which the project lookup gives.
-        const projectNumber = organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
-        const reader = projectNumber.apply((n) => kubernetesPrincipal(n, project, config.namespace, SECRET_READER_KSA));
+        // The secrets; who may read them is granted once the cluster exists (below).
         const secrets = syncedSecrets(name, args.hfToken !== undefined);
         const secretGrants: pulumi.Resource[] = [];
+        const secretIds: pulumi.Output<string>[] = [];
         for (const s of secrets) {
             const value = s.key === "api-key" ? apiKey : pulumi.secret(pulumi.output(args.hfToken!));
             const secret = new secretmanager.Secret(s.secretId, { project, secretId: s.secretId, labels, replication: { auto: {} } }, needs("secretManager"));
             secretGrants.push(new secretmanager.SecretVersion(`${s.secretId}-version`, { secret: secret.id, secretData: value }, needs("secretManager")));
-            secretGrants.push(
-                new secretmanager.SecretIamMember(`${s.secretId}-reader`, { project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member: reader }, needs("secretManager")),
-            );
+            secretIds.push(secret.secretId);
         }
 
         // Network: private nodes; Cloud NAT for the images and weights they download.
@@ -180,14 +178,35 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
             `${name}-cluster`,
             clusterArgs(config, { network: network.id, subnetwork: subnet.id, nodeServiceAccount: nodeAccountEmail, labels }),
             // The nodeConfig serves only the default pool, removed at creation: once it is gone the
-            // API reports none, and a diff on it would replace the cluster.
-            { parent: this, dependsOn: [apis.container, apis.compute, nodeAccount], ignoreChanges: ["nodeConfig", "initialNodeCount"] },
+            // API reports none, and a diff on it would replace the cluster. Its nodes (even the
+            // default pool's, for minutes) run as the node account, which needs its role first; the
+            // secret sync it enables reads through the Secret Manager API.
+            { parent: this, dependsOn: [apis.container, apis.compute, apis.secretManager, nodeAccount, nodeRole], ignoreChanges: ["nodeConfig", "initialNodeCount"] },
         );
         const pool = new container.NodePool(
             `${name}-gpu-pool`,
             nodePoolArgs(config, { cluster: cluster.name, nodeServiceAccount: nodeAccountEmail, labels }),
             // Node counts move with the autoscaler; Pulumi must not fight it.
-            { parent: this, dependsOn: [nodeAccount, nat], ignoreChanges: ["nodeCount"] },
+            { parent: this, dependsOn: [nodeAccount, nodeRole, nat], ignoreChanges: ["nodeCount"] },
+        );
+
+        // The secret sync reads as SECRET_READER_KSA, granted on each secret directly as a
+        // Workload Identity principal (the form GKE's secret sync documents). The principal names
+        // the project by number, which the project lookup gives once the Resource Manager API is
+        // on. Its pool (<project>.svc.id.goog) exists only once the project's first cluster with
+        // Workload Identity does: before that, IAM refuses the grant ("Identity Pool does not
+        // exist", https://github.com/terraform-google-modules/terraform-google-kubernetes-engine/issues/916),
+        // so the grants wait for the cluster.
+        const projectNumber = organizations.getProjectOutput({ projectId: project }, { parent: this, dependsOn: [apis.resourceManager] }).number;
+        const reader = projectNumber.apply((n) => kubernetesPrincipal(n, project, config.namespace, SECRET_READER_KSA));
+        secrets.forEach((s, i) =>
+            secretGrants.push(
+                new secretmanager.SecretIamMember(
+                    `${s.secretId}-reader`,
+                    { project, secretId: secretIds[i], role: "roles/secretmanager.secretAccessor", member: reader },
+                    { parent: this, dependsOn: [apis.secretManager, cluster] },
+                ),
+            ),
         );
 
         this.kubeconfig = pulumi.secret(
@@ -223,7 +242,7 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
             { ...k8sOpts, dependsOn: [namespace, ksa, providerClass, ...secretGrants] },
         );
 
-        const certificate = acme ? this.acmeCertificate(name, { config, acme, labels, k8sOpts, namespace, needs }) : undefined;
+        const certificate = acme ? this.acmeCertificate(name, { config, acme, labels, k8sOpts, namespace, cluster, needs }) : undefined;
         const tlsSecret = tls
             ? new corev1.Secret(
                   `${name}-tls`,
@@ -290,7 +309,8 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
             labels: Readonly<Record<string, string>>;
             k8sOpts: pulumi.CustomResourceOptions;
             namespace: corev1.Namespace;
-            needs: (...used: GkeApi[]) => pulumi.CustomResourceOptions;
+            cluster: container.Cluster;
+            needs: (...used: GkeApi[]) => Needs;
         },
     ): CustomResource {
         const { project } = a.config;
@@ -304,7 +324,8 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
                 role: "roles/iam.workloadIdentityUser",
                 member: workloadIdentityMember(project, CERT_MANAGER_SERVICE_ACCOUNT.namespace, CERT_MANAGER_SERVICE_ACCOUNT.name),
             },
-            a.needs("iam"),
+            // The member is in the project's Workload Identity pool, which the cluster creates.
+            { parent: this, dependsOn: [...a.needs("iam").dependsOn, a.cluster] },
         );
         const dnsWriter = new dns.DnsManagedZoneIamMember(
             `${name}-cert-manager-dns`,

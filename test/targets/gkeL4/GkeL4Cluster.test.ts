@@ -31,6 +31,39 @@ describe("GkeL4Cluster under mocks (ACME, HF token)", function () {
         assert.equal(obj(c, "secretSyncConfig").enabled, true);
     });
 
+    it("grants on the project's Workload Identity pool only once the cluster that creates that pool exists", () => {
+        const cluster = one(resources, T.cluster).urn;
+        const grants = [...resources.filter((r) => r.type === T.secretIam), named(resources, T.accountIam, "gke-l4-cert-manager-wi")];
+        assert.equal(grants.length, 3); // API key, HF token, cert-manager
+        for (const grant of grants) {
+            assert.match(String(grant.inputs.member), /acme-llm-test\.svc\.id\.goog/, `${grant.name} names the pool`);
+            assert.ok(grant.dependencies?.includes(cluster), `${grant.name} waits for the cluster`);
+        }
+        // Negative control: what does not name the pool does not wait for the cluster.
+        for (const secret of resources.filter((r) => r.type === T.secret)) assert.ok(!secret.dependencies?.includes(cluster), secret.name);
+    });
+
+    it("looks the project's number up only once the Resource Manager API is enabled", () => {
+        const api = named(resources, T.api, "gke-l4-api-resource-manager").urn;
+        for (const grant of resources.filter((r) => r.type === T.secretIam)) {
+            // The member is the principal built from the lookup's number: it carries the lookup's dependency.
+            assert.ok(grant.propertyDependencies.member?.includes(api), `${grant.name}: ${JSON.stringify(grant.propertyDependencies)}`);
+            assert.ok(!grant.propertyDependencies.role?.includes(api), "negative control: the literal role does not");
+        }
+    });
+
+    it("creates the cluster and the GPU pool after the nodes' account has its role, and the cluster after the Secret Manager API", () => {
+        const role = named(resources, T.projectIam, "gke-l4-nodes-role").urn;
+        const secretManager = named(resources, T.api, "gke-l4-api-secret-manager").urn;
+        const cluster = one(resources, T.cluster);
+        const pool = one(resources, T.pool);
+        assert.ok(cluster.dependencies?.includes(role));
+        assert.ok(cluster.dependencies?.includes(secretManager));
+        assert.ok(pool.dependencies?.includes(role));
+        // Negative control: the network does not wait for the role.
+        assert.ok(!one(resources, T.network).dependencies?.includes(role));
+    });
+
     it("removes the default pool, and even that transient pool runs as the nodes' own account, never the default compute one", () => {
         const c = one(resources, T.cluster);
         assert.equal(c.inputs.removeDefaultNodePool, true);

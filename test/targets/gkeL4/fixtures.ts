@@ -29,6 +29,8 @@ export const T = {
     nat: "gcp:compute/routerNat:RouterNat",
     router: "gcp:compute/router:Router",
     subnet: "gcp:compute/subnetwork:Subnetwork",
+    network: "gcp:compute/network:Network",
+    api: "gcp:projects/service:Service",
     dnsIam: "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember",
     provider: "pulumi:providers:kubernetes",
     namespace: "kubernetes:core/v1:Namespace",
