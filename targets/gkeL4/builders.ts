@@ -122,6 +122,7 @@ export function clusterArgs(
             shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
         },
         releaseChannel: { channel: cfg.releaseChannel },
+        minMasterVersion: MIN_MASTER_VERSION,
         workloadIdentityConfig: { workloadPool: workloadPool(cfg.project) },
         privateClusterConfig: {
             enablePrivateNodes: true,
@@ -145,6 +146,14 @@ export function clusterArgs(
         deletionProtection: false,
     };
 }
+
+/**
+ * The oldest control plane GKE may create: GKE's secret sync (Secret Manager -> Kubernetes
+ * Secrets), which brings the API key into the namespace, needs GKE 1.34 or later
+ * (https://cloud.google.com/secret-manager/docs/sync-k8-secrets). "1.34" is a version alias: GKE
+ * picks the newest 1.34 patch it offers, and its release channel upgrades from there.
+ */
+export const MIN_MASTER_VERSION = "1.34";
 
 /** Surge upgrades: one extra node at a time, none unavailable, so replicas keep serving. */
 export const POOL_UPGRADE = { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 } as const;

@@ -31,6 +31,12 @@ describe("GkeL4Cluster under mocks (ACME, HF token)", function () {
         assert.equal(obj(c, "secretSyncConfig").enabled, true);
     });
 
+    it("asks for a control plane of GKE 1.34 or later, the first with the secret sync it enables", () => {
+        const c = one(resources, T.cluster);
+        assert.equal(c.inputs.minMasterVersion, "1.34");
+        assert.equal(obj(c, "secretSyncConfig").enabled, true);
+    });
+
     it("grants on the project's Workload Identity pool only once the cluster that creates that pool exists", () => {
         const cluster = one(resources, T.cluster).urn;
         const grants = [...resources.filter((r) => r.type === T.secretIam), named(resources, T.accountIam, "gke-l4-cert-manager-wi")];
