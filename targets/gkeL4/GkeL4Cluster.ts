@@ -30,6 +30,7 @@ import { G2_L4_COUNT, GkeL4Config } from "./config";
 import {
     accountId,
     apiResourceName,
+    CERT_MANAGER_TIMEOUT_SECONDS,
     cloudDnsClusterIssuer,
     clusterArgs,
     GKE_ACCELERATOR_LABEL,
@@ -42,6 +43,7 @@ import {
     GPU_RESOURCE,
     GPU_TOLERATIONS,
     L4_ACCELERATOR,
+    modelServerTimeouts,
     NETWORK_RANGES,
     NODE_ACCOUNT_ROLE,
     nodePoolArgs,
@@ -276,7 +278,12 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
         new appsv1.Deployment(
             `${name}-deployment`,
             { metadata: deployment.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(deployment.spec) },
-            { ...k8sOpts, dependsOn: [namespace, sync, configMap, ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] },
+            {
+                ...k8sOpts,
+                dependsOn: [namespace, sync, configMap, ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])],
+                // The first replica waits for a spot node, its driver and image, then loads the model.
+                customTimeouts: modelServerTimeouts(server.loadSeconds),
+            },
         );
         const pdb = modelServerPdb(workload);
         new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, inNamespace);
@@ -342,6 +349,7 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
                 repositoryOpts: { repo: CERT_MANAGER_CHART.repo },
                 namespace: CERT_MANAGER_CHART.namespace,
                 createNamespace: true,
+                timeout: CERT_MANAGER_TIMEOUT_SECONDS,
                 values: {
                     ...values,
                     serviceAccount: {

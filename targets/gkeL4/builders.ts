@@ -155,6 +155,30 @@ export function clusterArgs(
  */
 export const MIN_MASTER_VERSION = "1.34";
 
+/**
+ * How long Helm waits for cert-manager's pods on the first install (seconds; Helm's default is
+ * 300). The cluster's only pool is the spot GPU pool, which starts empty: cert-manager's pods wait
+ * for the autoscaler to bring up a g2 node and GKE to install its GPU driver, which on a cold
+ * start takes longer than five minutes.
+ */
+export const CERT_MANAGER_TIMEOUT_SECONDS = 900;
+
+/**
+ * Minutes a model server Deployment may take beyond its weights' load time before Pulumi gives
+ * up on it: a cold spot scale-up of a g2 node, GKE's driver install, and the vLLM image pull.
+ */
+export const NODE_AND_IMAGE_MINUTES = 20;
+
+/**
+ * The Deployment's create/update timeouts (Pulumi's default is 10 minutes): a node and the image
+ * (NODE_AND_IMAGE_MINUTES), then the model load the startup probe allows (`loadSeconds`), so
+ * Pulumi does not fail a first `up` that Kubernetes would have finished.
+ */
+export function modelServerTimeouts(loadSeconds: number): { create: string; update: string } {
+    const minutes = Math.ceil(loadSeconds / 60) + NODE_AND_IMAGE_MINUTES;
+    return { create: `${minutes}m`, update: `${minutes}m` };
+}
+
 /** Surge upgrades: one extra node at a time, none unavailable, so replicas keep serving. */
 export const POOL_UPGRADE = { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 } as const;
 

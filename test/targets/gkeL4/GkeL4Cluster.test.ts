@@ -1,10 +1,11 @@
 import { strict as assert } from "node:assert";
 import { MockRun, PlannedResource } from "../../../plan/mocks";
 import { planDocument } from "../../../plan/render";
-import { NODE_SCOPES } from "../../../targets/gkeL4/builders";
+import { CERT_MANAGER_TIMEOUT_SECONDS, NODE_SCOPES } from "../../../targets/gkeL4/builders";
 import { everyText } from "../../components/azure/fixtures";
 import { one, plan, stackFrom, TEST_TAGS } from "../../helpers/program";
 import { API_KEY_SENTINEL, GKE, HF_SENTINEL, SECRETS, T } from "./fixtures";
+import { planWithTimeouts } from "./options";
 
 const obj = (r: PlannedResource, key: string) => r.inputs[key] as Record<string, any>;
 const named = (resources: readonly PlannedResource[], type: string, name: string) => one(resources, type, name);
@@ -185,6 +186,11 @@ describe("GkeL4Cluster under mocks (ACME, HF token)", function () {
         assert.equal(obj(cert, "spec").secretName, "model-server-tls");
     });
 
+    it("gives cert-manager's first install 15 minutes, not Helm's 5: its pods wait for the first spot GPU node", () => {
+        assert.equal(CERT_MANAGER_TIMEOUT_SECONDS, 900);
+        assert.equal(one(resources, T.release).inputs.timeout, 900);
+    });
+
     it("applies every Kubernetes object through the explicit provider built from the cluster's endpoint, after the pool exists", () => {
         const provider = one(resources, T.provider);
         assert.equal(provider.inputs.kubeconfig, "[secret]");
@@ -228,5 +234,20 @@ describe("GkeL4Cluster: the stack's certificate, and plain HTTP", function () {
         const run = await plan(stackFrom({ tags: TEST_TAGS, targets: { gkeL4: { ...bare, plaintextHttp: true } } }));
         assert.deepEqual(obj(one(run.resources, T.service), "spec").ports.map((p: { port: number }) => p.port), [80]);
         assert.equal((run.outputs as { endpoints: Record<string, string> }).endpoints.gkeL4, "http://198.51.100.30/v1");
+    });
+});
+
+describe("GkeL4Cluster: how long Pulumi waits for the model server", function () {
+    it("lets the Deployment take a cold node, its image and the whole model load (40 minutes), not Pulumi's default 10", async () => {
+        const { run, timeouts } = await planWithTimeouts(stackFrom({ tags: TEST_TAGS, targets: { gkeL4: GKE } }, SECRETS));
+        const deployment = one(run.resources, T.deployment);
+        const t = timeouts.get(`${T.deployment}::${deployment.name}`);
+        assert.deepEqual({ create: t?.create, update: t?.update }, { create: "40m", update: "40m" });
+        // Longer than the startup probe alone allows for the load, so the probe, not Pulumi, decides.
+        const probe = obj(deployment, "spec").template.spec.containers.find((c: { name: string }) => c.name === "model-server").startupProbe;
+        assert.ok(40 * 60 > probe.periodSeconds * probe.failureThreshold);
+        // Negative control: the recorder sees no timeout where none is set.
+        const service = one(run.resources, T.service);
+        assert.deepEqual(timeouts.get(`${T.service}::${service.name}`) ?? { create: "", update: "", delete: "" }, { create: "", update: "", delete: "" });
     });
 });
