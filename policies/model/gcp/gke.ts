@@ -8,6 +8,11 @@
 // disk, the surge nodes of an upgrade, and its nodes counted for Cloud NAT. A cluster prices its
 // management fee and says how its control plane is reachable (api-server-not-public); a default
 // node pool it keeps, or inline nodePools, are reported unpriced: declare pools as NodePools.
+//
+// Capacity GKE makes at run time without a NodePool resource is never $0: Autopilot (billed per
+// pod request) is unpriced; node auto-provisioning (clusterAutoscaling.enabled) is unpriced, or
+// unbounded without CPU and memory limits; a pool's local SSDs are unpriced, the catalog having no
+// sourced local-SSD price. The cost policies make each of these a mandatory violation.
 import { fee, pricesAcrossRegions } from "../../cost/catalog";
 import { diskHourly } from "../../cost/gcpDisk";
 import { StackIndex } from "../../cost/graph";
@@ -231,7 +236,41 @@ function poolSize(pool: CostInputResource, zones: number | undefined, sink: Sink
     return { min: perZone * n, max: perZone * n, how: `no autoscaling: ${perZone} node(s) per zone x ${n} zones` };
 }
 
+/**
+ * Where a pool's nodeConfig attaches local SSDs: raw-block NVMe, ephemeral storage (and GKE Data
+ * Cache on it), the older ephemeral-storage block, and the legacy count. A machine type that bundles
+ * local SSDs (the -lssd shapes) takes them with a count of 0; none of those is in the catalog, so
+ * its machine is unpriced already.
+ */
+const LOCAL_SSD_COUNTS: ReadonlyArray<ReadonlyArray<string>> = [
+    ["nodeConfig", "localSsdCount"],
+    ["nodeConfig", "ephemeralStorageLocalSsdConfig", "localSsdCount"],
+    ["nodeConfig", "ephemeralStorageLocalSsdConfig", "dataCacheCount"],
+    ["nodeConfig", "localNvmeSsdBlockConfig", "localSsdCount"],
+    ["nodeConfig", "ephemeralStorageConfig", "localSsdCount"],
+];
+
+/**
+ * Reports a pool's local SSDs as unpriced: Compute Engine bills them per GB-month on top of the
+ * machine, and the catalog has no sourced price for them, so they are never counted as $0.
+ */
+function reportLocalSsds(pool: CostInputResource, sink: Sink): void {
+    for (const path of LOCAL_SSD_COUNTS) {
+        const count = readCount(pool.props, path);
+        if (sink.unusable(pool, count, "local SSD count")) continue;
+        if (count.state === "known" && count.value > 0) {
+            sink.issue(
+                pool,
+                "unpriced",
+                `${count.field} attaches ${count.value} local SSD(s) to every node, which the catalog has no price for; a local SSD is never counted as $0: remove it (the boot disk caches the weights) or add a sourced local-SSD price to the catalog`,
+                count.field,
+            );
+        }
+    }
+}
+
 function pricePool(pool: CostInputResource, index: StackIndex, sink: Sink, context: PriceContext): void {
+    reportLocalSsds(pool, sink);
     const [capacity] = [nodeConfigCapacity(pool.props, ["nodeConfig"], "")];
     const sku = capacity.skus[0];
     if (sku === undefined) {
@@ -296,9 +335,58 @@ function pricePool(pool: CostInputResource, index: StackIndex, sink: Sink, conte
     });
 }
 
+/**
+ * Node auto-provisioning (https://cloud.google.com/kubernetes-engine/docs/concepts/node-auto-provisioning):
+ * GKE creates and deletes node pools itself, of machine types it picks for pending pods, bounded
+ * only by the cluster-wide `resourceLimits` (cpu, memory, each accelerator type). Those limits
+ * are not priceable honestly: the catalog prices no CPU-only GCP machine, and not every machine
+ * that carries a given GPU (g2-standard-16 and larger, for one), so accelerator limit x the
+ * dearest machine it knows would understate the bill. Reported unpriced; with no CPU or memory
+ * maximum, unbounded.
+ */
+function reportAutoProvisioning(cluster: CostInputResource, sink: Sink): void {
+    const enabled = readAt(cluster.props, ["clusterAutoscaling", "enabled"]);
+    if (sink.unusable(cluster, enabled, "node auto-provisioning")) return;
+    if (!(enabled.state === "known" && enabled.value === true)) return;
+    const fix = "set clusterAutoscaling.enabled to false and declare each pool as a gcp.container.NodePool, which the pack prices";
+    const limits = readElements(cluster.props, ["clusterAutoscaling", "resourceLimits"]);
+    const maxima = new Map<string, number>();
+    if (Array.isArray(limits)) {
+        for (const element of limits) {
+            if (sink.unusable(cluster, element, "node auto-provisioning limits")) return;
+            const value = element.state === "known" ? element.value : undefined;
+            const type = asString(readAt(value, ["resourceType"], element.field));
+            const maximum = asNumber(readAt(value, ["maximum"], element.field));
+            if (sink.unusable(cluster, type, "resource limit type") || sink.unusable(cluster, maximum, "resource limit maximum")) return;
+            if (type.state === "known" && maximum.state === "known") maxima.set(type.value, maximum.value);
+        }
+    } else if (sink.unusable(cluster, limits, "node auto-provisioning limits")) {
+        return;
+    }
+    if (!maxima.has("cpu") || !maxima.has("memory")) {
+        sink.issue(cluster, "unbounded", `node auto-provisioning (clusterAutoscaling.enabled) lets GKE create node pools with no CPU or memory maximum in clusterAutoscaling.resourceLimits; ${fix}`, "clusterAutoscaling.resourceLimits");
+        return;
+    }
+    const declared = [...maxima].map(([type, max]) => `${type} <= ${max}`).join(", ");
+    sink.issue(
+        cluster,
+        "unpriced",
+        `node auto-provisioning (clusterAutoscaling.enabled) lets GKE create node pools of machine types it picks, up to the cluster-wide limits (${declared}), which the catalog cannot price as machines; ${fix}`,
+        "clusterAutoscaling.enabled",
+    );
+}
+
 function priceCluster(cluster: CostInputResource, sink: Sink): void {
     const f = fee("gke-cluster");
     sink.line(cluster, { kind: "fixed", sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `GKE cluster management fee $${f.hourlyUsd}/h (the free-tier credit is not counted)` });
+    // Autopilot bills the pods' CPU, memory and GPU requests, not machines: nothing the catalog prices.
+    const autopilot = readAt(cluster.props, ["enableAutopilot"]);
+    if (sink.unusable(cluster, autopilot, "enableAutopilot")) return;
+    if (autopilot.state === "known" && autopilot.value === true) {
+        sink.issue(cluster, "unpriced", "an Autopilot cluster (enableAutopilot) bills the CPU, memory and GPUs its pods request, which the catalog does not price; use a Standard cluster with declared node pools", "enableAutopilot");
+        return;
+    }
+    reportAutoProvisioning(cluster, sink);
     const removed = removesDefaultPool(cluster.props);
     if (sink.unusable(cluster, removed, "removeDefaultNodePool")) return;
     const inline = readArray(cluster.props, ["nodePools"]);

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { estimateCosts } from "../../../policies/cost/estimate";
 import { evaluatePolicies, PlannedResource } from "../../../policies/evaluate";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import { committedStack, plan, PROJECT_DIR } from "../../helpers/program";
 
 /** The committed staging stack (gkeL4 only) and its policy config, as the plan uses them. */
@@ -20,8 +21,17 @@ function mutate(resources: readonly PlannedResource[], type: string, change: (in
         return { ...r, inputs };
     });
 }
-const mandatory = async (resources: PlannedResource[]) =>
-    (await evaluatePolicies(resources, STAGING_POLICY)).violations.filter((v) => v.enforcementLevel === "mandatory");
+const mandatory = async (resources: PlannedResource[], opts: { preview?: boolean } = {}) =>
+    (await evaluatePolicies(resources, STAGING_POLICY, opts)).violations.filter((v) => v.enforcementLevel === "mandatory");
+/** The cost engine's issues for a plan. */
+const issuesOf = (resources: readonly PlannedResource[]) =>
+    estimateCosts(resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })) as never).issues;
+/** Node auto-provisioning limits as GKE takes them (cpu cores, memory GB, accelerators). */
+const NAP_LIMITS = [
+    { resourceType: "cpu", maximum: 64 },
+    { resourceType: "memory", maximum: 256 },
+    { resourceType: "nvidia-l4", maximum: 4 },
+];
 
 describe("gkeL4 and the pack (the committed staging stack)", function () {
     let resources: PlannedResource[];
@@ -112,5 +122,59 @@ describe("gkeL4 and the pack (the committed staging stack)", function () {
     it("blocks a cluster that keeps its default pool (unpriced machines)", async () => {
         const v = await mandatory(mutate(resources, CLUSTER, (i) => (i.removeDefaultNodePool = false)));
         assert.ok(v.some((x) => /gke-l4-cluster/.test(x.message) && /default pool|not set|nodeConfig\.machineType/.test(x.message)), JSON.stringify(v, null, 1));
+    });
+
+    describe("capacity GKE makes without a NodePool resource is never $0", function () {
+        it("passes a cluster whose node auto-provisioning is off (the autoscaler profile alone creates nothing)", async () => {
+            const off = mutate(resources, CLUSTER, (i) => (i.clusterAutoscaling = { enabled: false, autoscalingProfile: "OPTIMIZE_UTILIZATION" }));
+            assert.deepEqual(await mandatory(off), []);
+            assert.deepEqual(issuesOf(off), []);
+        });
+
+        it("blocks node auto-provisioning as unpriced: its limits bound machines the catalog cannot price", async () => {
+            const nap = mutate(resources, CLUSTER, (i) => (i.clusterAutoscaling = { enabled: true, resourceLimits: NAP_LIMITS }));
+            const v = await mandatory(nap);
+            assert.ok(v.some((x) => x.policy === "priced-resources-only" && /gke-l4-cluster/.test(x.message) && /auto-provisioning/.test(x.message) && /nvidia-l4 <= 4/.test(x.message)), JSON.stringify(v, null, 1));
+            assert.deepEqual(issuesOf(nap).map((i) => [i.kind, i.field]), [["unpriced", "clusterAutoscaling.enabled"]]);
+        });
+
+        it("blocks node auto-provisioning without CPU and memory maxima as unbounded", async () => {
+            const nap = mutate(resources, CLUSTER, (i) => (i.clusterAutoscaling = { enabled: true, resourceLimits: [{ resourceType: "nvidia-l4", maximum: 4 }] }));
+            const v = await mandatory(nap);
+            assert.ok(v.some((x) => x.policy === "bounded-scaling" && /gke-l4-cluster/.test(x.message) && /resourceLimits/.test(x.message)), JSON.stringify(v, null, 1));
+        });
+
+        it("blocks node auto-provisioning whose setting is unknown at preview", async () => {
+            const unknown = mutate(resources, CLUSTER, (i) => (i.clusterAutoscaling = { enabled: UNKNOWN_STRING_SENTINEL }));
+            const v = await mandatory(unknown, { preview: true });
+            assert.ok(v.some((x) => x.policy === "cost-known-at-preview" && /clusterAutoscaling\.enabled/.test(x.message)), JSON.stringify(v, null, 1));
+        });
+
+        it("blocks an Autopilot cluster as unpriced, and passes enableAutopilot: false", async () => {
+            const v = await mandatory(mutate(resources, CLUSTER, (i) => (i.enableAutopilot = true)));
+            assert.ok(v.some((x) => x.policy === "priced-resources-only" && /gke-l4-cluster/.test(x.message) && /Autopilot/.test(x.message)), JSON.stringify(v, null, 1));
+            assert.deepEqual(await mandatory(mutate(resources, CLUSTER, (i) => (i.enableAutopilot = false))), []);
+        });
+
+        for (const [where, set] of [
+            ["nodeConfig.localSsdCount", (n: Record<string, any>) => (n.localSsdCount = 1)],
+            ["nodeConfig.ephemeralStorageLocalSsdConfig.localSsdCount", (n: Record<string, any>) => (n.ephemeralStorageLocalSsdConfig = { localSsdCount: 1 })],
+            ["nodeConfig.localNvmeSsdBlockConfig.localSsdCount", (n: Record<string, any>) => (n.localNvmeSsdBlockConfig = { localSsdCount: 2 })],
+        ] as const) {
+            it(`blocks local SSDs on the pool (${where}) as unpriced, never $0`, async () => {
+                const v = await mandatory(mutate(resources, POOL, (i) => set(i.nodeConfig)));
+                assert.ok(v.some((x) => x.policy === "priced-resources-only" && /gke-l4-gpu-pool/.test(x.message) && /local SSD/.test(x.message)), JSON.stringify(v, null, 1));
+            });
+        }
+
+        it("passes a pool whose local SSD counts are 0", async () => {
+            const none = mutate(resources, POOL, (i) => {
+                i.nodeConfig.localSsdCount = 0;
+                i.nodeConfig.ephemeralStorageLocalSsdConfig = { localSsdCount: 0, dataCacheCount: 0 };
+                i.nodeConfig.localNvmeSsdBlockConfig = { localSsdCount: 0 };
+            });
+            assert.deepEqual(await mandatory(none), []);
+            assert.deepEqual(issuesOf(none), []);
+        });
     });
 });
