@@ -1,0 +1,127 @@
+// npm run policy:publish against a stub `pulumi` on PATH that records its argv and working
+// directory (no real CLI exists here): the commands are Pulumi's documented syntax, the config the
+// group gets is the repo's file, a failed publish never enables, and bad input is exit 2 with
+// nothing run.
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { EXIT, main, packIdentity, runPulumi } from "../../scripts/policyPublish";
+import { PACK_NAME } from "../../policies/evaluate";
+import { PROJECT_DIR } from "../helpers/program";
+
+interface Call {
+    cwd: string;
+    args: string[];
+}
+
+describe("policy:publish (stub pulumi on PATH)", () => {
+    let dir: string;
+    let log: string;
+    const saved = { PATH: process.env.PATH, LOG: process.env.PULUMI_STUB_LOG, FAIL: process.env.PULUMI_STUB_FAIL };
+
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "publish-stub-"));
+        log = path.join(dir, "calls.jsonl");
+        // One JSON line per call: the directory and every argument, exactly as received. Exits 1
+        // when its second argument (publish, enable) is the one named in PULUMI_STUB_FAIL.
+        const stub = [
+            "#!/bin/sh",
+            'node -e \'const fs=require("fs");fs.appendFileSync(process.env.PULUMI_STUB_LOG, JSON.stringify({cwd: process.cwd(), args: process.argv.slice(1)}) + "\\n")\' -- "$@"',
+            '[ -n "$PULUMI_STUB_FAIL" ] && [ "$2" = "$PULUMI_STUB_FAIL" ] && exit 1',
+            "exit 0",
+        ].join("\n");
+        fs.writeFileSync(path.join(dir, "pulumi"), stub + "\n", { mode: 0o755 });
+    });
+    beforeEach(() => {
+        fs.rmSync(log, { force: true });
+        process.env.PATH = `${dir}${path.delimiter}${saved.PATH}`;
+        process.env.PULUMI_STUB_LOG = log;
+        delete process.env.PULUMI_STUB_FAIL;
+    });
+    afterEach(() => {
+        process.env.PATH = saved.PATH;
+        for (const [k, v] of [["PULUMI_STUB_LOG", saved.LOG], ["PULUMI_STUB_FAIL", saved.FAIL]] as const) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const calls = (): Call[] => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Call) : []);
+    async function publish(...argv: string[]) {
+        let stdout = "";
+        let stderr = "";
+        const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s), runPulumi);
+        return { code, stdout, stderr };
+    }
+
+    it("publishes from policies/, then enables that version in the env's group with policies/config/<env>.json", async () => {
+        const { code, stdout } = await publish("--org", "acme", "--env", "prod");
+        assert.equal(code, EXIT.ok);
+        const version = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies", "package.json"), "utf8")).version as string;
+        assert.deepEqual(calls(), [
+            { cwd: fs.realpathSync(path.join(PROJECT_DIR, "policies")), args: ["policy", "publish", "acme"] },
+            {
+                cwd: fs.realpathSync(PROJECT_DIR),
+                args: ["policy", "enable", `acme/${PACK_NAME}`, version, "--policy-group", "prod", "--config", path.join(PROJECT_DIR, "policies", "config", "prod.json")],
+            },
+        ]);
+        assert.match(stdout, /enabled in policy group prod of acme with policies\/config\/prod\.json/);
+    });
+
+    it("--policy-group names another group; the config is still the env's file", async () => {
+        assert.equal((await publish("--org", "acme", "--env", "dev", "--policy-group", "dev-stacks")).code, EXIT.ok);
+        const enable = calls()[1].args;
+        assert.deepEqual(enable.slice(4), ["--policy-group", "dev-stacks", "--config", path.join(PROJECT_DIR, "policies", "config", "dev.json")]);
+    });
+
+    it("the pack name is the one the pack registers (policies/package.json agrees with PACK_NAME)", () => {
+        assert.equal(packIdentity().name, PACK_NAME);
+    });
+
+    it("negative control: a failed publish exits 1 and never enables", async () => {
+        process.env.PULUMI_STUB_FAIL = "publish";
+        const { code, stderr } = await publish("--org", "acme", "--env", "dev");
+        assert.equal(code, EXIT.failed);
+        assert.deepEqual(calls().map((c) => c.args[1]), ["publish"]);
+        assert.match(stderr, /pulumi policy publish acme` failed \(exit 1\); nothing after it was run/);
+    });
+
+    it("a failed enable exits 1 (the stub really fails: the control above is not vacuous)", async () => {
+        process.env.PULUMI_STUB_FAIL = "enable";
+        const { code } = await publish("--org", "acme", "--env", "dev");
+        assert.equal(code, EXIT.failed);
+        assert.deepEqual(calls().map((c) => c.args[1]), ["publish", "enable"]);
+    });
+
+    it("no pulumi on PATH: exit 1 that says so", async () => {
+        process.env.PATH = path.join(dir, "empty");
+        const { code, stderr } = await publish("--org", "acme", "--env", "dev");
+        assert.equal(code, EXIT.failed);
+        assert.match(stderr, /pulumi CLI is not on PATH/);
+    });
+
+    for (const [why, argv, message] of [
+        ["an env without a policy config", ["--org", "acme", "--env", "staging"], /--env: got "staging"; allowed: dev, prod/],
+        ["an org that would read as a flag", ["--org", "-rf", "--env", "dev"], /--org: got "-rf"; allowed: 1-100 letters/],
+        ["a group with a space", ["--org", "acme", "--env", "dev", "--policy-group", "a b"], /--policy-group: got "a b"/],
+        ["a path as env", ["--org", "acme", "--env", "../dev"], /--env: got "\.\.\/dev"/],
+        ["no --org", ["--env", "dev"], /required option '--org <org>'/],
+        ["an unknown option", ["--org", "acme", "--env", "dev", "--yes"], /unknown option '--yes'/],
+    ] as const) {
+        it(`exit 2 with nothing run: ${why}`, async () => {
+            const { code, stderr } = await publish(...argv);
+            assert.equal(code, EXIT.usage);
+            assert.match(stderr, message);
+            assert.deepEqual(calls(), []);
+        });
+    }
+
+    it("--dry-run prints both commands and runs none", async () => {
+        const { code, stdout } = await publish("--org", "acme", "--env", "dev", "--dry-run");
+        assert.equal(code, EXIT.ok);
+        assert.deepEqual(calls(), []);
+        assert.match(stdout, /\(cd policies && pulumi policy publish acme\)\n\$ pulumi policy enable acme\/llm-serving-guardrails \S+ --policy-group dev --config policies\/config\/dev\.json/);
+    });
+});
