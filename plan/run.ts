@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { LoadedStack } from "./stackFiles";
 import { MockRun, runUnderMocks } from "./mocks";
+import { OFFLINE_PLAN_MARKER } from "../stack/guard";
 
 /** The project's entry point (index.ts), run exactly as the Pulumi CLI would load it. */
 export const PROGRAM_PATH = path.resolve(__dirname, "..", "index.ts");
@@ -10,11 +11,19 @@ export const PROGRAM_PATH = path.resolve(__dirname, "..", "index.ts");
  * cache first so that several stacks can be planned in one process (tests do).
  */
 export async function runProgram(stack: LoadedStack, opts: { preview?: boolean } = {}): Promise<MockRun<unknown>> {
-    return runUnderMocks(
-        { project: stack.project, stack: stack.stack, config: stack.config, secretKeys: stack.secretKeys, preview: opts.preview },
-        () => {
-            delete require.cache[require.resolve(PROGRAM_PATH)];
-            return require(PROGRAM_PATH) as unknown;
-        },
-    );
+    // The marker tells the program's own cost check (stack/guard.ts) that the plan shows the
+    // pack's verdicts itself: a plan that is not a preview must not start a plan of the plan.
+    const marker = globalThis as Record<symbol, unknown>;
+    marker[OFFLINE_PLAN_MARKER] = true;
+    try {
+        return await runUnderMocks(
+            { project: stack.project, stack: stack.stack, config: stack.config, secretKeys: stack.secretKeys, preview: opts.preview },
+            () => {
+                delete require.cache[require.resolve(PROGRAM_PATH)];
+                return require(PROGRAM_PATH) as unknown;
+            },
+        );
+    } finally {
+        delete marker[OFFLINE_PLAN_MARKER];
+    }
 }
