@@ -2,8 +2,7 @@
 // reads (so an unknown value anywhere is data, never a throw), what counts as "the whole
 // internet", port coverage, container image references, and values that look like secrets.
 // Nothing here ever returns a prop value for a message: helpers say WHAT is wrong, never the value.
-import { PathKey, Read, readAt } from "./read";
-export { secretLikeReason } from "./contract/secrets";
+import { PathKey, Read, readAt } from "./model/read";
 
 export type Known<T = unknown> = Extract<Read<T>, { state: "known" }>;
 

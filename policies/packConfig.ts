@@ -6,7 +6,7 @@
 // <pack> <version>  <policy>: maxMonthlyUsd is required`).
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import { secretLikeReason } from "./inspect";
+import { secretLikeReason } from "./contract/secrets";
 
 export const ENFORCEMENT_LEVELS: ReadonlyArray<EnforcementLevel> = ["advisory", "mandatory", "remediate", "disabled"];
 

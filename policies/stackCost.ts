@@ -1,13 +1,10 @@
 // What the four cost policies share: the spot-margin setting and one guarded run of the cost engine.
 import type { StackValidationArgs } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { DEFAULT_SPOT_MARGIN } from "./contract/keys";
 import { DEFAULT_TRANSIENT_HOURS, DEFAULT_USAGE, Estimate, TransientHours, UsageAssumptions, estimateCosts } from "./cost/estimate";
 import { toCostInput } from "./resources";
 import { isUnknownValueError } from "./unknowns";
-
-import { DEFAULT_SPOT_MARGIN } from "./contract/keys";
-
-export { DEFAULT_SPOT_MARGIN };
 
 /**
  * CrossGuard gives each policy its own config, so every cost policy takes the same optional

@@ -19,4 +19,3 @@ export function isUnknownValueError(e: unknown): e is UnknownValueErrorShape {
     return e instanceof UnknownValueErrorClass;
 }
 
-export { UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL, isUnknownSentinel } from "./contract/keys";

@@ -2,7 +2,8 @@
 // in process exactly as under `pulumi preview`: same shapes, same unknown-checking proxy.
 import type { PolicyResource, PolicyResourceOptions, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { isUnknown } from "@pulumi/pulumi/output";
-import { UNKNOWN_STRING_SENTINEL, unknownCheckingProxy } from "./unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "./contract/keys";
+import { unknownCheckingProxy } from "./unknowns";
 
 /** A resource as the offline plan records it (inputs as registered, dependencies by URN). */
 export interface PlannedResource {

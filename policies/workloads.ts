@@ -1,29 +1,14 @@
 // Where Kubernetes workloads keep their pod specs and containers (Deployments and friends, and
 // KubeRay's RayService/RayCluster custom resources), and which containers are model servers.
 // Shared by the image, secret, authentication, probe, replica and disruption-budget rules.
-import { PathKey, Read, readAt } from "./read";
+import { POD_SPEC_PATHS, RAY_TYPES as RAY_TYPE_LIST, REPLICATED_WORKLOADS as REPLICATED_WORKLOAD_TYPES } from "./model/kubernetes/workloads";
+import { PathKey, Read, readAt } from "./model/read";
 import { elementsOf, readIn, stringOf } from "./inspect";
 
-/** Pod template paths of the built-in workload kinds, by Pulumi type token. */
-const POD_SPEC_PATHS: Readonly<Record<string, ReadonlyArray<PathKey>>> = {
-    "kubernetes:apps/v1:Deployment": ["spec", "template", "spec"],
-    "kubernetes:apps/v1:StatefulSet": ["spec", "template", "spec"],
-    "kubernetes:apps/v1:DaemonSet": ["spec", "template", "spec"],
-    "kubernetes:apps/v1:ReplicaSet": ["spec", "template", "spec"],
-    "kubernetes:batch/v1:Job": ["spec", "template", "spec"],
-    "kubernetes:batch/v1:CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
-    "kubernetes:core/v1:Pod": ["spec"],
-};
-
 /** Workloads whose replica count and pods a PodDisruptionBudget governs. */
-export const REPLICATED_WORKLOADS: ReadonlySet<string> = new Set(["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"]);
+export const REPLICATED_WORKLOADS: ReadonlySet<string> = new Set(REPLICATED_WORKLOAD_TYPES);
 
-export const RAY_TYPES: ReadonlySet<string> = new Set([
-    "kubernetes:ray.io/v1:RayService",
-    "kubernetes:ray.io/v1alpha1:RayService",
-    "kubernetes:ray.io/v1:RayCluster",
-    "kubernetes:ray.io/v1alpha1:RayCluster",
-]);
+export const RAY_TYPES: ReadonlySet<string> = new Set(RAY_TYPE_LIST);
 
 export type PodRole = "pod" | "ray-head" | "ray-worker";
 

@@ -4,23 +4,28 @@ import { CATALOG_AS_OF, EKS_CALENDAR_SOURCE, FeeName, eksSupportAt, fee, findDis
 import { StackIndex } from "./graph";
 import { Purchase, Sink, SkuPrice, describeCount, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
-import { PathKey, readArray, readBoolean, readCount, readNumber, readString, readStringList, Typed } from "./values";
+import { EC2 } from "../model/aws/ec2";
+import { EKS } from "../model/aws/eks";
+import { AWS_NET } from "../model/aws/network";
+import { AWS_PLATFORM } from "../model/aws/platform";
+import { PathKey, readArray, readBoolean, readCount, readNumber, readString, readStringList, Typed } from "../model/read";
 import { parseQuantity, GIB } from "./quantity";
 
+/** The AWS type tokens the engine prices, by the names the tests use (owned by policies/model/aws/). */
 export const AWS_TYPES = {
-    eksCluster: "aws:eks/cluster:Cluster",
-    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
-    instance: "aws:ec2/instance:Instance",
-    natGateway: "aws:ec2/natGateway:NatGateway",
-    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-    albLegacy: "aws:alb/loadBalancer:LoadBalancer",
-    eip: "aws:ec2/eip:Eip",
-    cacheReplicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
-    cacheCluster: "aws:elasticache/cluster:Cluster",
-    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
-    kmsKey: "aws:kms/key:Key",
-    logGroup: "aws:cloudwatch/logGroup:LogGroup",
-    ebsVolume: "aws:ebs/volume:Volume",
+    eksCluster: EKS.cluster,
+    nodeGroup: EKS.nodeGroup,
+    instance: EC2.instance,
+    natGateway: AWS_NET.natGateway,
+    loadBalancer: AWS_NET.loadBalancer,
+    albLegacy: AWS_NET.albLoadBalancer,
+    eip: AWS_NET.eip,
+    cacheReplicationGroup: AWS_PLATFORM.cacheReplicationGroup,
+    cacheCluster: AWS_PLATFORM.cacheCluster,
+    launchTemplate: EC2.launchTemplate,
+    kmsKey: AWS_PLATFORM.kmsKey,
+    logGroup: AWS_PLATFORM.logGroup,
+    ebsVolume: EC2.ebsVolume,
 } as const;
 
 export function priceAws(index: StackIndex, sink: Sink): void {

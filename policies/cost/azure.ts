@@ -6,21 +6,27 @@ import { readSelector, workloadFloor } from "./floors";
 import { StackIndex } from "./graph";
 import { Purchase, Sink, describeCount, normalizeAzureLocation, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
-import { PathKey, Typed, readArray, readBoolean, readCount, readField, readNumber, readString } from "./values";
+import { AKS } from "../model/azure/aks";
+import { AZURE_COMPUTE } from "../model/azure/compute";
+import { AZURE_ML } from "../model/azure/ml";
+import { AZURE_NET } from "../model/azure/network";
+import { AZURE_PLATFORM } from "../model/azure/platform";
+import { PathKey, Typed, readArray, readBoolean, readCount, readField, readNumber, readString } from "../model/read";
 
+/** The Azure type tokens the engine prices, by the names the tests use (owned by policies/model/azure/). */
 export const AZURE_TYPES = {
-    managedCluster: "azure-native:containerservice:ManagedCluster",
-    agentPool: "azure-native:containerservice:AgentPool",
-    onlineDeployment: "azure-native:machinelearningservices:OnlineDeployment",
-    onlineEndpoint: "azure-native:machinelearningservices:OnlineEndpoint",
-    workspace: "azure-native:machinelearningservices:Workspace",
-    autoscaleSetting: "azure-native:monitor:AutoscaleSetting",
-    virtualMachine: "azure-native:compute:VirtualMachine",
-    disk: "azure-native:compute:Disk",
-    publicIp: "azure-native:network:PublicIPAddress",
-    loadBalancer: "azure-native:network:LoadBalancer",
-    registry: "azure-native:containerregistry:Registry",
-    logWorkspace: "azure-native:operationalinsights:Workspace",
+    managedCluster: AKS.managedCluster,
+    agentPool: AKS.agentPool,
+    onlineDeployment: AZURE_ML.onlineDeployment,
+    onlineEndpoint: AZURE_ML.onlineEndpoint,
+    workspace: AZURE_ML.workspace,
+    autoscaleSetting: AZURE_PLATFORM.autoscaleSetting,
+    virtualMachine: AZURE_COMPUTE.virtualMachine,
+    disk: AZURE_COMPUTE.disk,
+    publicIp: AZURE_NET.publicIp,
+    loadBalancer: AZURE_NET.loadBalancer,
+    registry: AZURE_PLATFORM.registry,
+    logWorkspace: AZURE_PLATFORM.logWorkspace,
 } as const;
 
 export function priceAzure(index: StackIndex, sink: Sink): void {
@@ -189,11 +195,8 @@ function priceManagedCluster(cluster: CostInputResource, index: StackIndex, sink
     }
 }
 
-/**
- * Tag an agent pool carries with its region when its cluster is not in the stack (an existing
- * cluster): an AgentPool has no location of its own. Azure tag names cannot hold '/'.
- */
-export { AGENT_POOL_REGION_TAG };
+// An AgentPool has no location of its own: a pool whose cluster is not in the stack (an existing
+// cluster) names its region in the AGENT_POOL_REGION_TAG tag.
 
 function priceAgentPool(pool: CostInputResource, index: StackIndex, sink: Sink): void {
     const clusters = index.dependenciesOf(pool, "resourceName", [AZURE_TYPES.managedCluster]);

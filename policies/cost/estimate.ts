@@ -15,38 +15,38 @@ import { priceGcp } from "./gcp";
 import { StackIndex } from "./graph";
 import { priceKarpenter } from "./karpenter";
 import { resolveTransientHours, resolveUsage } from "./assumptions";
-import { DEFAULT_SPOT_MARGIN, Sink, roundCents } from "./pricing";
+import { DEFAULT_SPOT_MARGIN } from "../contract/keys";
+import { Sink, roundCents } from "./pricing";
+import { guardedKinds } from "../guarded";
+import { KNOWN_TYPES, UNPRICED_COMPUTE_TYPES } from "../model";
 import { COST_KINDS, CostInputResource, CostIssue, CostKind, CostLine, Estimate, EstimateOptions, KindTotals } from "./types";
 
 export { HOURS_PER_MONTH } from "./types";
 export type { CostInputResource, CostIssue, CostIssueKind, CostKind, CostLine, Estimate, EstimateOptions, KindTotals, TransientHours, UsageAssumptions } from "./types";
 export { COST_KINDS } from "./types";
 export { DEFAULT_TRANSIENT_HOURS, DEFAULT_USAGE } from "./assumptions";
-export { DEFAULT_SPOT_MARGIN } from "./pricing";
+export { DEFAULT_SPOT_MARGIN } from "../contract/keys";
 
 /**
- * Compute resources this engine does not price. They are never silently $0: each one is reported
- * `unpriced` so a stack that adds one is blocked until the engine learns it.
+ * Compute resources this engine does not price (the model's kinds marked `compute: "unpriced"`).
+ * They are never silently $0: each one is reported `unpriced` so a stack that adds one is blocked
+ * until the engine learns it.
  */
-export const UNPRICED_COMPUTE_TYPES: ReadonlyArray<string> = [
-    "gcp:container/nodePool:NodePool",
-    "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
-    "gcp:compute/instanceFromMachineImage:InstanceFromMachineImage",
-    "azure-native:compute:VirtualMachineScaleSet",
-    "azure-native:containerinstance:ContainerGroup",
-    "azure-native:machinelearningservices:Compute",
-    "azure-native:machinelearningservices:ServerlessEndpoint",
-    "aws:autoscaling/group:Group",
-    "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
-    "aws:ec2/spotFleetRequest:SpotFleetRequest",
-    "aws:ec2/fleet:Fleet",
-    "aws:eks/fargateProfile:FargateProfile",
-    "aws:sagemaker/endpoint:Endpoint",
-    "aws:batch/computeEnvironment:ComputeEnvironment",
-];
+export { UNPRICED_COMPUTE_TYPES };
+
+const UNPRICED: ReadonlySet<string> = new Set(UNPRICED_COMPUTE_TYPES);
+
+/**
+ * A type no kind of the model knows, whose SDK inputs carry a machine size or a node count
+ * (guarded.data.json), may run compute the engine cannot see: it is reported like unpriced
+ * compute, so the cost cap fails closed on it as the SKU allow-list does.
+ */
+function unknownCompute(type: string): boolean {
+    return !KNOWN_TYPES.has(type) && guardedKinds(type).some((k) => k === "size" || k === "count");
+}
 
 function reportUnpricedCompute(index: StackIndex, sink: Sink): void {
-    for (const res of index.ofType(...UNPRICED_COMPUTE_TYPES)) {
+    for (const res of index.resources.filter((r) => UNPRICED.has(r.type) || unknownCompute(r.type))) {
         sink.issue(res, "unpriced", `resource type ${res.type} runs compute the cost engine does not price, so it cannot be bounded (it is never counted as $0)`);
     }
 }

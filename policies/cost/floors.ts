@@ -4,10 +4,11 @@
 import { CatalogEntry } from "./catalog";
 import { GIB, parseQuantity } from "./quantity";
 import { StackIndex } from "./graph";
-import { PathKey, readArray, readCount, readField, readKeys, readString } from "./values";
+import { RAY_V1_TYPES, REPLICATED_WORKLOADS } from "../model/kubernetes/workloads";
+import { PathKey, readArray, readCount, readField, readKeys, readString } from "../model/read";
 
-const DEPLOYMENTS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet"];
-const RAY = ["kubernetes:ray.io/v1:RayService", "kubernetes:ray.io/v1:RayCluster"];
+const DEPLOYMENTS = REPLICATED_WORKLOADS;
+const RAY = RAY_V1_TYPES;
 
 /** One group of identical pods that always runs: how many, what each requests, where it may go. */
 export interface PodGroup {

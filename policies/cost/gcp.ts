@@ -1,33 +1,40 @@
 // GCP: managed instance groups (priced through their templates and autoscalers), single VMs,
 // GKE cluster fees and load-balancer forwarding rules.
-import { fee, findDiskPrice, usagePrice } from "./catalog";
+import { fee, usagePrice } from "./catalog";
+import { diskHourly } from "./gcpDisk";
 import { StackIndex } from "./graph";
 import { Purchase, Sink, describeCount, gcpRegionOfZone, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
-import { readArray, readBoolean, readCount, readNumber, readString, readStringList, Typed } from "./values";
+import { kindsOf } from "../model";
+import { GCE, GCE_AUTOSCALERS, GCE_TEMPLATES } from "../model/gcp/compute";
+import { GKE } from "../model/gcp/gke";
+import { GCP_IAM } from "../model/gcp/iam";
+import { GCP_NET } from "../model/gcp/network";
+import { readArray, readBoolean, readCount, readNumber, readString, readStringList, Typed } from "../model/read";
 
+/** The GCP type tokens the engine prices, by the names the tests use (owned by policies/model/gcp/). */
 export const GCP_TYPES = {
-    template: "gcp:compute/instanceTemplate:InstanceTemplate",
-    regionTemplate: "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
-    regionGroup: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
-    zoneGroup: "gcp:compute/instanceGroupManager:InstanceGroupManager",
-    regionAutoscaler: "gcp:compute/regionAutoscaler:RegionAutoscaler",
-    zoneAutoscaler: "gcp:compute/autoscaler:Autoscaler",
-    instance: "gcp:compute/instance:Instance",
-    gkeCluster: "gcp:container/cluster:Cluster",
-    globalForwardingRule: "gcp:compute/globalForwardingRule:GlobalForwardingRule",
-    forwardingRule: "gcp:compute/forwardingRule:ForwardingRule",
-    routerNat: "gcp:compute/routerNat:RouterNat",
-    globalAddress: "gcp:compute/globalAddress:GlobalAddress",
-    address: "gcp:compute/address:Address",
-    backendService: "gcp:compute/backendService:BackendService",
-    securityPolicy: "gcp:compute/securityPolicy:SecurityPolicy",
-    secretVersion: "gcp:secretmanager/secretVersion:SecretVersion",
-    disk: "gcp:compute/disk:Disk",
+    template: GCE.template,
+    regionTemplate: GCE.regionTemplate,
+    regionGroup: GCE.regionGroup,
+    zoneGroup: GCE.zoneGroup,
+    regionAutoscaler: GCE.regionAutoscaler,
+    zoneAutoscaler: GCE.zoneAutoscaler,
+    instance: GCE.instance,
+    gkeCluster: GKE.cluster,
+    globalForwardingRule: GCP_NET.globalForwardingRule,
+    forwardingRule: GCP_NET.forwardingRule,
+    routerNat: GCP_NET.routerNat,
+    globalAddress: GCP_NET.globalAddress,
+    address: GCP_NET.address,
+    backendService: GCP_NET.backendService,
+    securityPolicy: GCP_NET.securityPolicy,
+    secretVersion: GCP_IAM.secretVersion,
+    disk: GCE.disk,
 } as const;
 
-const TEMPLATES = [GCP_TYPES.template, GCP_TYPES.regionTemplate];
-const AUTOSCALERS = [GCP_TYPES.regionAutoscaler, GCP_TYPES.zoneAutoscaler];
+const TEMPLATES = GCE_TEMPLATES;
+const AUTOSCALERS = GCE_AUTOSCALERS;
 
 /** VMs per region the groups and instances of the stack may run (for Cloud NAT's per-VM fee). */
 type VmCounts = Map<string | undefined, { min: number; max: number }>;
@@ -41,10 +48,8 @@ export function priceGcp(index: StackIndex, sink: Sink): void {
     for (const group of index.ofType(GCP_TYPES.regionGroup, GCP_TYPES.zoneGroup)) priceGroup(group, index, sink, count);
     for (const vm of index.ofType(GCP_TYPES.instance)) priceInstance(vm, sink, count);
     for (const d of index.ofType(GCP_TYPES.disk)) priceStandaloneDisk(d, sink);
-    for (const cluster of index.ofType(GCP_TYPES.gkeCluster)) {
-        const f = fee("gke-cluster");
-        sink.line(cluster, { kind: "fixed", sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `GKE cluster management fee $${f.hourlyUsd}/h (the free-tier credit is not counted)` });
-    }
+    // Kinds that price themselves (GKE), after the machines so they may count VMs for Cloud NAT.
+    for (const kind of kindsOf("gcp")) kind.price?.(index, sink, { countVms: count });
     priceForwardingRules(index.ofType(GCP_TYPES.globalForwardingRule, GCP_TYPES.forwardingRule), sink);
     for (const nat of index.ofType(GCP_TYPES.routerNat)) priceCloudNat(nat, vms, sink);
     for (const a of index.ofType(GCP_TYPES.globalAddress, GCP_TYPES.address)) priceAddress(a, sink);
@@ -54,22 +59,6 @@ export function priceGcp(index: StackIndex, sink: Sink): void {
         const f = fee("gcp-secret-version");
         sink.line(v, { kind: "fixed", sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: "one active Secret Manager secret version, $0.06/month" });
     }
-}
-
-/** One disk's hourly price from its type and size; reports (and returns undefined) when unpriced. */
-function diskHourly(res: CostInputResource, type: Typed<string>, size: Typed<number>, region: string | undefined, defaultType: string, sink: Sink): { hourly: number; desc: string } | undefined {
-    if (sink.unusable(res, type, "disk type") || sink.unusable(res, size, "disk size")) return undefined;
-    if (size.state !== "known") {
-        sink.issue(res, "unpriced", `${size.field} is not set, so the disk takes its image's size, which the pack cannot see; set the size`, size.field);
-        return undefined;
-    }
-    const t = type.state === "known" ? type.value.replace(/^.*\//, "") : defaultType;
-    const price = region === undefined ? undefined : findDiskPrice("gcp", region, t);
-    if (!price) {
-        sink.issue(res, "unpriced", `disk type ${t} has no catalog price in region ${region ?? "(not set)"}; an unpriced disk is never counted as $0`, type.field);
-        return undefined;
-    }
-    return { hourly: (size.value * price.monthlyUsd) / 730, desc: `${size.value} GB ${t} at $${price.monthlyUsd}/GB-month` };
 }
 
 /** The disks of an instance template (disks[]), each priced per instance. */

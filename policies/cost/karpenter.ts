@@ -1,24 +1,16 @@
 // Karpenter NodePools: the nodes are made at run time, so the worst case is bounded by spec.limits
 // over the instance types the requirements allow, priced at the dearest of them (DESIGN §4).
-import { CAPACITY_TYPE_LABEL, INSTANCE_FAMILY_LABEL, INSTANCE_SIZE_LABEL, INSTANCE_TYPE_LABEL, REGION_ANNOTATION } from "../contract/keys";
-import { CatalogEntry, COMPLETE_AWS_FAMILIES, CATALOG } from "./catalog";
+import { REGION_ANNOTATION } from "../contract/keys";
+import { CatalogEntry, CATALOG } from "./catalog";
 import { dearestAwsType, ebsHourly } from "./aws";
 import { readSelector, workloadFloor } from "./floors";
 import { GIB, parseQuantity } from "./quantity";
 import { Purchase, Sink } from "./pricing";
 import { StackIndex } from "./graph";
 import { CostInputResource } from "./types";
-import { readArray, readCount, readField, readKeys, readString, readStringList } from "./values";
+import { readArray, readCount, readField, readKeys, readString } from "../model/read";
+import { EC2_NODE_CLASS_TYPES, NODE_POOL_TYPES, Requirements, readRequirements, allowedInstanceTypes, spotOnly } from "../model/kubernetes/karpenter";
 
-export const KARPENTER_NODEPOOL_TYPES = ["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"];
-
-/** Where a NodePool names its region (Kubernetes objects carry none of their own). */
-export { REGION_ANNOTATION };
-
-const KEY_TYPE = INSTANCE_TYPE_LABEL;
-const KEY_FAMILY = INSTANCE_FAMILY_LABEL;
-const KEY_SIZE = INSTANCE_SIZE_LABEL;
-const KEY_CAPACITY = CAPACITY_TYPE_LABEL;
 
 /**
  * Karpenter counts a node's memory as the instance's memory less its VM overhead estimate
@@ -27,10 +19,8 @@ const KEY_CAPACITY = CAPACITY_TYPE_LABEL;
  */
 export const KARPENTER_VM_MEMORY_OVERHEAD = 0.075;
 
-export const EC2_NODE_CLASS_TYPES = ["kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass"];
-
 export function priceKarpenter(index: StackIndex, sink: Sink): void {
-    for (const pool of index.ofType(...KARPENTER_NODEPOOL_TYPES)) priceNodePool(pool, index, sink);
+    for (const pool of index.ofType(...NODE_POOL_TYPES)) priceNodePool(pool, index, sink);
 }
 
 /**
@@ -65,79 +55,20 @@ function nodeVolumes(pool: CostInputResource, index: StackIndex, region: string,
     return { hourly, desc: desc.join(" + ") };
 }
 
-/** The In/NotIn sets of one requirement key; In sets intersect (requirements are ANDed). */
-interface KeyConstraint {
-    in?: Set<string>;
-    notIn: Set<string>;
-    none: boolean; // DoesNotExist on a well-known label: nothing can launch
-}
-
-type Requirements = Map<string, KeyConstraint>;
-
-function readRequirements(pool: CostInputResource, sink: Sink): Requirements | undefined {
-    const path = ["spec", "template", "spec", "requirements"];
-    const list = readArray(pool.props, path);
-    if (sink.unusable(pool, list, "requirements")) return undefined;
-    const reqs: Requirements = new Map();
-    if (list.state !== "known") return reqs;
-    for (let i = 0; i < list.value.length; i++) {
-        const key = readString(pool.props, [...path, i, "key"]);
-        const op = readString(pool.props, [...path, i, "operator"]);
-        if (sink.unusable(pool, key, "requirement key") || sink.unusable(pool, op, "requirement operator")) return undefined;
-        if (key.state !== "known" || op.state !== "known") continue;
-        const values = readStringList(pool.props, [...path, i, "values"]);
-        // Only the keys that decide instance type and capacity type matter for cost.
-        if (![KEY_TYPE, KEY_FAMILY, KEY_SIZE, KEY_CAPACITY].includes(key.value)) continue;
-        if (sink.unusable(pool, values, `values of requirement ${key.value}`)) return undefined;
-        const vals = values.state === "known" ? values.value : [];
-        const c = reqs.get(key.value) ?? { notIn: new Set<string>(), none: false };
-        if (op.value === "In") c.in = c.in ? new Set(vals.filter((v) => c.in!.has(v))) : new Set(vals);
-        if (op.value === "NotIn") vals.forEach((v) => c.notIn.add(v));
-        if (op.value === "DoesNotExist") c.none = true;
-        // Exists, Gt and Lt can only narrow the set further, so ignoring them keeps an upper bound.
-        reqs.set(key.value, c);
+/** The requirements as the model reads them; the first unreadable one blocks the estimate. */
+function requirementsOf(pool: CostInputResource, sink: Sink): Requirements | undefined {
+    const reqs = readRequirements(pool.props);
+    const blocked = reqs.problems[0];
+    if (blocked) {
+        sink.unusable(pool, blocked.read, blocked.what);
+        return undefined;
     }
-    return reqs;
-}
-
-const familyOf = (sku: string) => sku.split(".")[0];
-const sizeOf = (sku: string) => sku.split(".").slice(1).join(".");
-const admits = (c: KeyConstraint | undefined, v: string) => !c || (!c.none && (!c.in || c.in.has(v)) && !c.notIn.has(v));
-
-/**
- * The instance types the requirements allow, as a finite list, or a reason why the list cannot be
- * narrowed to types the catalog knows (Karpenter may launch any EC2 type not excluded).
- */
-export function allowedInstanceTypes(reqs: Requirements): { types: string[] } | { reason: string } {
-    const typeC = reqs.get(KEY_TYPE);
-    const familyC = reqs.get(KEY_FAMILY);
-    const sizeC = reqs.get(KEY_SIZE);
-    let candidates: string[];
-    if (typeC?.in) {
-        candidates = [...typeC.in];
-    } else if (familyC?.in) {
-        candidates = [];
-        for (const family of familyC.in) {
-            if (sizeC?.in) {
-                candidates.push(...[...sizeC.in].map((s) => `${family}.${s}`));
-            } else if (COMPLETE_AWS_FAMILIES.has(family)) {
-                candidates.push(...new Set(CATALOG.filter((e) => e.cloud === "aws" && familyOf(e.sku) === family).map((e) => e.sku)));
-            } else {
-                return { reason: `instance family ${family} has sizes the catalog does not price; narrow it with ${KEY_SIZE} or ${KEY_TYPE}` };
-            }
-        }
-    } else {
-        return { reason: `requirements do not restrict ${KEY_TYPE} or ${KEY_FAMILY} with In, so Karpenter may launch instance types the catalog does not price` };
-    }
-    const types = [...new Set(candidates)].filter((t) => admits(typeC, t) && admits(familyC, familyOf(t)) && admits(sizeC, sizeOf(t)));
-    return types.length > 0 ? { types } : { reason: "requirements admit no instance type" };
+    return reqs.constraints;
 }
 
 /** Spot pricing only when the requirements allow spot and nothing else. */
 function purchaseOf(reqs: Requirements): Purchase {
-    const c = reqs.get(KEY_CAPACITY);
-    const kinds = ["spot", "on-demand", "reserved"].filter((k) => admits(c, k));
-    return kinds.length === 1 && kinds[0] === "spot" ? { kind: "spot" } : { kind: "on-demand" };
+    return spotOnly(reqs) ? { kind: "spot" } : { kind: "on-demand" };
 }
 
 /** Capacity of one node in a limit's dimension; 0 means the dimension does not bound that type. */
@@ -199,7 +130,7 @@ function readLimits(pool: CostInputResource, sink: Sink): Map<string, number> | 
 }
 
 function priceNodePool(pool: CostInputResource, index: StackIndex, sink: Sink): void {
-    const reqs = readRequirements(pool, sink);
+    const reqs = requirementsOf(pool, sink);
     const region = readString(pool.props, ["metadata", "annotations", REGION_ANNOTATION]);
     const limits = readLimits(pool, sink);
     const replicas = readCount(pool.props, ["spec", "replicas"]);

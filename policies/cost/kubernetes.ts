@@ -1,14 +1,14 @@
+// Kubernetes Services of type LoadBalancer: the load balancer the cloud makes for them, priced from
+// the annotations the program writes (policies/contract/keys.ts).
+import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../contract/keys";
 import { fee, FeeName, usagePrice } from "./catalog";
 import { StackIndex } from "./graph";
 import { Sink } from "./pricing";
 import { CostInputResource } from "./types";
-import { readString } from "./values";
+import { K8S } from "../model/kubernetes/workloads";
+import { readString } from "../model/read";
 
-export const KUBERNETES_SERVICE = "kubernetes:core/v1:Service";
-/** Annotations a LoadBalancer Service carries so the pack can price what the cloud creates for it. */
-import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../contract/keys";
-
-export { CLOUD_ANNOTATION, REGION_ANNOTATION };
+export const KUBERNETES_SERVICE = K8S.service;
 
 /**
  * What one more LoadBalancer Service costs, per cloud: on AKS a public IP on the cluster's

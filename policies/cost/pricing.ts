@@ -2,11 +2,7 @@
 import { CatalogEntry, Cloud, findPrice, pricesAcrossRegions } from "./catalog";
 import { resolveTransientHours, resolveUsage } from "./assumptions";
 import { CostInputResource, CostIssue, CostIssueKind, CostKind, CostLine, HOURS_PER_MONTH, TransientHours, UsageAssumptions } from "./types";
-import { Typed } from "./values";
-
-import { DEFAULT_SPOT_MARGIN } from "../contract/keys";
-
-export { DEFAULT_SPOT_MARGIN };
+import { Typed } from "../model/read";
 
 export function roundCents(x: number): number {
     return Math.round(x * 100) / 100;

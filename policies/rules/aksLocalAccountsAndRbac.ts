@@ -1,11 +1,12 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { Read, readAt } from "../read";
+import { AKS } from "../model/azure/aks";
+import { Read, readAt } from "../model/read";
 
 export interface AksLocalAccountsAndRbacConfig {
     requireNetworkPolicy?: boolean;
 }
 
-const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
+const MANAGED_CLUSTER = AKS.managedCluster;
 
 /**
  * AKS clusters authenticate through Entra ID only and authorize through Kubernetes and Azure RBAC

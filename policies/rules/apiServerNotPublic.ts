@@ -2,7 +2,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { sourceBreadth } from "../contract/cidr";
 import { guardedKinds } from "../guarded";
 import { stringReads } from "../inspect";
-import { Read, readAt } from "../read";
+import { kindOf } from "../model";
+import { Read } from "../model/read";
 
 /**
  * Kubernetes API servers are private or limited to named CIDRs (origin: CKV_AZURE_6,
@@ -15,30 +16,14 @@ export const apiServerNotPublic: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         const report = (message: string) => reportViolation(`${args.name} [${args.type}]: ${message}`, args.urn);
-        if (args.type === "azure-native:containerservice:ManagedCluster") {
-            const isPrivate = readAt(args.props, ["apiServerAccessProfile", "enablePrivateCluster"]);
-            if (isPrivate.state === "known" && isPrivate.value === true) {
-                return;
+        const readAccess = kindOf(args.type)?.apiServer;
+        if (readAccess) {
+            const access = readAccess(args.props);
+            if (access.state === "unknown") {
+                report(`${access.field} is unknown at preview. Set it from config.`);
+            } else if (access.state === "public") {
+                checkRanges(access.ranges, report, access.fix);
             }
-            checkRanges(
-                readAt(args.props, ["apiServerAccessProfile", "authorizedIPRanges"]),
-                report,
-                "Set apiServerAccessProfile.authorizedIPRanges to the admin CIDRs, or enablePrivateCluster: true.",
-            );
-        } else if (args.type === "aws:eks/cluster:Cluster") {
-            const publicAccess = readAt(args.props, ["vpcConfig", "endpointPublicAccess"]);
-            if (publicAccess.state === "known" && publicAccess.value === false) {
-                return;
-            }
-            if (publicAccess.state === "unknown") {
-                report(`${publicAccess.field} is unknown at preview. Set it from config.`);
-                return;
-            }
-            checkRanges(
-                readAt(args.props, ["vpcConfig", "publicAccessCidrs"]),
-                report,
-                "Set vpcConfig.publicAccessCidrs to the admin CIDRs, or endpointPublicAccess: false (private endpoint only).",
-            );
         } else if (guardedKinds(args.type).includes("api-endpoint")) {
             // Fail closed: another kind of cluster (GKE, an AKS fleet...) may expose its API server.
             report("this resource type carries a Kubernetes API endpoint that this policy does not read, so it is refused as not understood. Use AKS (ManagedCluster) or EKS (Cluster), or teach the policy this type.");

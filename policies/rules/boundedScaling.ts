@@ -1,8 +1,9 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { readAt } from "../read";
+import { NODE_POOL_TYPES } from "../model/kubernetes/karpenter";
+import { readAt } from "../model/read";
 import { estimateStack, sentence, spotMarginSchema, urnName } from "../stackCost";
 
-const NODE_POOL_TYPES: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);
+const NODE_POOLS: ReadonlySet<string> = new Set(NODE_POOL_TYPES);
 
 /**
  * Capacity made at run time (autoscalers, node pools, Karpenter) is not a Pulumi resource; only
@@ -32,7 +33,7 @@ export const boundedScaling: StackValidationPolicy = {
         }
         // Checked here as well as by the engine, so a NodePool without limits is caught even if the
         // catalog cannot price what it would launch.
-        for (const pool of args.resources.filter((r) => NODE_POOL_TYPES.has(r.type) && !reported.has(r.urn))) {
+        for (const pool of args.resources.filter((r) => NODE_POOLS.has(r.type) && !reported.has(r.urn))) {
             const problem = nodePoolLimitsProblem(pool);
             if (problem) {
                 reportViolation(`${urnName(pool.urn)} [${pool.type}]: ${problem}`, pool.urn);

@@ -1,6 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { entriesOf } from "../inspect";
-import { readAt } from "../read";
+import { AZURE_PLATFORM } from "../model/azure/platform";
+import { readAt } from "../model/read";
 import { tagPropertyOf } from "../taggable";
 
 export interface CostAllocationTagsConfig {
@@ -14,7 +15,7 @@ const DEFAULT_KEYS = ["owner", "cost-center", "environment"];
  * Key Vault secrets and keys take `tags` in the SDK, but those are data-plane attributes of the
  * secret, not ARM resource tags: cost management never sees them (the vault is what is billed).
  */
-const DEFAULT_EXEMPT = ["azure-native:keyvault:Secret", "azure-native:keyvault:Key"];
+const DEFAULT_EXEMPT = [AZURE_PLATFORM.keyVaultSecret, AZURE_PLATFORM.keyVaultKey];
 
 /**
  * Every taggable resource carries the cost-allocation keys, so each bill line can be charged to

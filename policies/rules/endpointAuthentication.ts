@@ -1,6 +1,9 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { dockerImagesIn, elementsOf, readIn, stringOf } from "../inspect";
-import { Read, readAt } from "../read";
+import { AZURE_ML } from "../model/azure/ml";
+import { GCE_MACHINES } from "../model/gcp/compute";
+import { GCP_NET } from "../model/gcp/network";
+import { Read, readAt } from "../model/read";
 import { ContainerAt, ModelServerSelector, containerLabel, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 
 export interface EndpointAuthenticationConfig extends ModelServerSelector {
@@ -8,13 +11,9 @@ export interface EndpointAuthenticationConfig extends ModelServerSelector {
     apiKeyEnvNames?: string[];
 }
 
-const ML_ENDPOINT = "azure-native:machinelearningservices:OnlineEndpoint";
-const BACKEND_SERVICES: ReadonlySet<string> = new Set(["gcp:compute/backendService:BackendService"]);
-const GCP_MACHINES: ReadonlySet<string> = new Set([
-    "gcp:compute/instanceTemplate:InstanceTemplate",
-    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
-    "gcp:compute/instance:Instance",
-]);
+const ML_ENDPOINT = AZURE_ML.onlineEndpoint;
+const BACKEND_SERVICES: ReadonlySet<string> = new Set([GCP_NET.backendService]);
+const GCP_MACHINES: ReadonlySet<string> = new Set(GCE_MACHINES);
 /** Load-balancing schemes that face the internet (EXTERNAL is the API's default). */
 const EXTERNAL_SCHEMES = ["EXTERNAL", "EXTERNAL_MANAGED"];
 

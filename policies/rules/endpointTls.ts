@@ -1,6 +1,10 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { elementsOf, portsInExpression, readIn, stringOf, stringReads } from "../inspect";
-import { Read, readAt } from "../read";
+import { AWS_LISTENERS as AWS_LISTENER_TYPES, AWS_LOAD_BALANCERS as AWS_LOAD_BALANCER_TYPES } from "../model/aws/network";
+import { AZURE_NET } from "../model/azure/network";
+import { GCP_NET } from "../model/gcp/network";
+import { K8S } from "../model/kubernetes/workloads";
+import { Read, readAt } from "../model/read";
 import { urnName } from "../stackCost";
 
 export interface EndpointTlsConfig {
@@ -11,15 +15,15 @@ export interface EndpointTlsConfig {
 const DEFAULT_PLAINTEXT_PORTS = [80, 8000, 8080];
 const TLS_PORT = 443;
 
-const GCP_FORWARDING_RULE = "gcp:compute/globalForwardingRule:GlobalForwardingRule";
-const GCP_HTTP_PROXY = "gcp:compute/targetHttpProxy:TargetHttpProxy";
-const AWS_LISTENERS: ReadonlySet<string> = new Set(["aws:lb/listener:Listener", "aws:alb/listener:Listener"]);
-const AWS_LOAD_BALANCERS: ReadonlySet<string> = new Set(["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"]);
-const AZURE_NSG = "azure-native:network:NetworkSecurityGroup";
-const AZURE_RULE = "azure-native:network:SecurityRule";
-const AZURE_PUBLIC_IP = "azure-native:network:PublicIPAddress";
-const AZURE_VNET = "azure-native:network:VirtualNetwork";
-const K8S_SERVICE = "kubernetes:core/v1:Service";
+const GCP_FORWARDING_RULE = GCP_NET.globalForwardingRule;
+const GCP_HTTP_PROXY = GCP_NET.targetHttpProxy;
+const AWS_LISTENERS: ReadonlySet<string> = new Set(AWS_LISTENER_TYPES);
+const AWS_LOAD_BALANCERS: ReadonlySet<string> = new Set(AWS_LOAD_BALANCER_TYPES);
+const AZURE_NSG = AZURE_NET.securityGroup;
+const AZURE_RULE = AZURE_NET.securityRule;
+const AZURE_PUBLIC_IP = AZURE_NET.publicIp;
+const AZURE_VNET = AZURE_NET.virtualNetwork;
+const K8S_SERVICE = K8S.service;
 /** Label the model-server builders put on their Services (components/k8s/modelServer.ts). */
 const MODEL_SERVER_LABEL = ["app.kubernetes.io/component", "model-server"] as const;
 

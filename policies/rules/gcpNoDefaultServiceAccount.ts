@@ -1,15 +1,11 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { stringReads } from "../inspect";
 import { guardedKinds } from "../guarded";
-import { readAt } from "../read";
+import { GcpIdentity, kindOf } from "../model";
+import { GCP_IAM } from "../model/gcp/iam";
 import { urnName } from "../stackCost";
 
-const GCP_MACHINES: ReadonlySet<string> = new Set([
-    "gcp:compute/instanceTemplate:InstanceTemplate",
-    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
-    "gcp:compute/instance:Instance",
-]);
-const SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account";
+const SERVICE_ACCOUNT = GCP_IAM.serviceAccount;
 const FULL_ACCESS = /^(https:\/\/www\.googleapis\.com\/auth\/)?cloud-platform$/;
 
 /**
@@ -24,29 +20,35 @@ export const gcpNoDefaultServiceAccount: StackValidationPolicy = {
     description: "GCP instance templates and VMs must use a dedicated service account, not the default compute account, and no cloud-platform scope (CKV_GCP_30, CKV_GCP_31).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        for (const resource of args.resources.filter((r) => !GCP_MACHINES.has(r.type) && runsAsAccount(r.type))) {
+        // The kinds that say which account their machines run as are checked; the rest are refused.
+        const identityOf = (type: string) => kindOf(type)?.gcpIdentity;
+        for (const resource of args.resources.filter((r) => !identityOf(r.type) && runsAsAccount(r.type))) {
             // Fail closed: GKE node pools, Dataproc, notebooks... run machines as an account this policy does not read.
             reportViolation(
                 `${urnName(resource.urn)} [${resource.type}]: this resource type runs GCP machines as a service account that this policy does not read, so it is refused as not understood. Use an instance template or VM, or teach the policy this type.`,
                 resource.urn,
             );
         }
-        for (const resource of args.resources.filter((r) => GCP_MACHINES.has(r.type))) {
+        for (const resource of args.resources) {
+            const readIdentity = identityOf(resource.type);
+            if (!readIdentity) {
+                continue;
+            }
+            const identity: GcpIdentity = readIdentity(resource.props);
             const report = (message: string) => reportViolation(`${urnName(resource.urn)} [${resource.type}]: ${message}`, resource.urn);
-            const account = readAt(resource.props, ["serviceAccount"]);
-            if (account.state === "absent") {
+            if (identity.account.state === "absent") {
                 continue; // no identity at all
             }
-            const email = readAt(resource.props, ["serviceAccount", "email"]);
+            const email = identity.email;
             const fix = "Create a gcp.serviceaccount.Account for the VMs and set serviceAccount.email to it.";
             if (email.state === "unknown") {
-                if (!dependsOnAccount(resource)) {
+                if (!dependsOnAccount(resource, identity.dependencyProp)) {
                     report(`${email.field} is unknown at preview and does not come from a service account in this stack. ${fix}`);
                 }
             } else if (email.state === "absent" || email.value === "default" || /-compute@developer\.gserviceaccount\.com$/.test(String(email.value))) {
                 report(`${email.field} is the default compute service account, which holds Editor on the project. ${fix}`);
             }
-            const scopes = readAt(resource.props, ["serviceAccount", "scopes"]);
+            const scopes = identity.scopes;
             for (const scope of scopes.state === "absent" ? [] : stringReads(scopes)) {
                 if (scope.state === "unknown") {
                     report(`${scope.field} is unknown at preview. List the scopes from config (logging.write, monitoring.write, ...).`);
@@ -58,8 +60,8 @@ export const gcpNoDefaultServiceAccount: StackValidationPolicy = {
     },
 };
 
-function dependsOnAccount(resource: PolicyResource): boolean {
-    return (resource.propertyDependencies["serviceAccount"] ?? []).some((d) => d.type === SERVICE_ACCOUNT);
+function dependsOnAccount(resource: PolicyResource, prop: string): boolean {
+    return (resource.propertyDependencies[prop] ?? []).some((d) => d.type === SERVICE_ACCOUNT);
 }
 
 /** GCP types whose inputs carry both machines (a size or a node count) and a service account. */

@@ -1,5 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { asNumber, readAt } from "../read";
+import { EC2 } from "../model/aws/ec2";
+import { KARPENTER } from "../model/kubernetes/karpenter";
+import { asNumber, readAt } from "../model/read";
 
 export interface Imdsv2RequiredConfig {
     maxHopLimit?: number;
@@ -7,10 +9,10 @@ export interface Imdsv2RequiredConfig {
 
 /** Where each kind keeps its instance metadata options. */
 const METADATA_OPTIONS: Readonly<Record<string, ReadonlyArray<string>>> = {
-    "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": ["spec", "metadataOptions"],
-    "kubernetes:karpenter.k8s.aws/v1beta1:EC2NodeClass": ["spec", "metadataOptions"],
-    "aws:ec2/launchTemplate:LaunchTemplate": ["metadataOptions"],
-    "aws:ec2/instance:Instance": ["metadataOptions"],
+    [KARPENTER.ec2NodeClass]: ["spec", "metadataOptions"],
+    [KARPENTER.ec2NodeClassV1beta1]: ["spec", "metadataOptions"],
+    [EC2.launchTemplate]: ["metadataOptions"],
+    [EC2.instance]: ["metadataOptions"],
 };
 
 /**

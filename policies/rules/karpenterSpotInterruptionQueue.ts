@@ -1,13 +1,14 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { CAPACITY_TYPE_LABEL } from "../contract/keys";
-import { elementsOf, readIn, stringOf, stringReads } from "../inspect";
-import { Read, readAt } from "../read";
+import { stringOf } from "../inspect";
+import { AWS_PLATFORM } from "../model/aws/platform";
+import { NODE_POOL_TYPES, mayLaunchSpot, readRequirements } from "../model/kubernetes/karpenter";
+import { HELM_TYPES } from "../model/kubernetes/workloads";
+import { readAt } from "../model/read";
 import { urnName } from "../stackCost";
 
-const NODE_POOLS: ReadonlySet<string> = new Set(["kubernetes:karpenter.sh/v1:NodePool", "kubernetes:karpenter.sh/v1beta1:NodePool"]);
-const QUEUE = "aws:sqs/queue:Queue";
-const RELEASES: ReadonlySet<string> = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
-const CAPACITY_TYPE_KEY = CAPACITY_TYPE_LABEL;
+const NODE_POOLS: ReadonlySet<string> = new Set(NODE_POOL_TYPES);
+const QUEUE = AWS_PLATFORM.queue;
+const RELEASES: ReadonlySet<string> = new Set(HELM_TYPES);
 
 /**
  * Spot capacity under Karpenter only with its interruption handling (origin: Karpenter docs
@@ -54,18 +55,5 @@ export const karpenterSpotInterruptionQueue: StackValidationPolicy = {
 
 /** Karpenter launches on-demand unless a capacity-type requirement admits spot. Unknown: may. */
 function mayRunSpot(pool: PolicyResource): boolean {
-    const requirements = readAt(pool.props, ["spec", "template", "spec", "requirements"]);
-    if (requirements.state === "unknown") {
-        return true;
-    }
-    return elementsOf(requirements).some((requirement: Read) => {
-        if (requirement.state === "unknown") return true;
-        const key = readIn(requirement, ["key"]);
-        if (key.state === "unknown") return true;
-        if (stringOf(key) !== CAPACITY_TYPE_KEY) return false;
-        const operator = stringOf(readIn(requirement, ["operator"]));
-        const values = stringReads(readIn(requirement, ["values"]));
-        const hasSpot = values.some((v) => v.state === "unknown" || stringOf(v) === "spot");
-        return operator === "Exists" || (operator === "In" && hasSpot) || (operator === "NotIn" && !hasSpot);
-    });
+    return mayLaunchSpot(readRequirements(pool.props));
 }

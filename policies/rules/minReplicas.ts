@@ -1,6 +1,9 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { elementsOf, readIn, stringOf } from "../inspect";
-import { asNumber, Read, readAt } from "../read";
+import { AZURE_ML } from "../model/azure/ml";
+import { AZURE_PLATFORM } from "../model/azure/platform";
+import { GCE_AUTOSCALERS } from "../model/gcp/compute";
+import { asNumber, Read, readAt } from "../model/read";
 import { urnName } from "../stackCost";
 import { ModelServerSelector, REPLICATED_WORKLOADS, RAY_TYPES, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 
@@ -8,9 +11,9 @@ export interface MinReplicasConfig extends ModelServerSelector {
     minReplicas?: number;
 }
 
-const GCP_AUTOSCALERS: ReadonlySet<string> = new Set(["gcp:compute/regionAutoscaler:RegionAutoscaler", "gcp:compute/autoscaler:Autoscaler"]);
-const ML_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
-const AUTOSCALE = "azure-native:monitor:AutoscaleSetting";
+const GCP_AUTOSCALERS: ReadonlySet<string> = new Set(GCE_AUTOSCALERS);
+const ML_DEPLOYMENT = AZURE_ML.onlineDeployment;
+const AUTOSCALE = AZURE_PLATFORM.autoscaleSetting;
 
 /**
  * A model endpoint survives the loss of one replica: at least `minReplicas` (2) at the scaled

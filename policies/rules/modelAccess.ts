@@ -1,6 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { MODEL_ACCESS_INPUT } from "../contract/modelAccess";
-import { readAt } from "../read";
+import { readAt } from "../model/read";
 
 /**
  * A serving target that downloads a gated Hugging Face model needs `llm-serving:hfToken`: without

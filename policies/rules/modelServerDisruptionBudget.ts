@@ -1,10 +1,11 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { entriesOf, stringOf } from "../inspect";
-import { asNumber, readAt } from "../read";
+import { PDB_TYPES } from "../model/kubernetes/workloads";
+import { asNumber, readAt } from "../model/read";
 import { urnName } from "../stackCost";
 import { ModelServerSelector, REPLICATED_WORKLOADS, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 
-const PDB_TYPES: ReadonlySet<string> = new Set(["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:policy/v1beta1:PodDisruptionBudget"]);
+const PDBS: ReadonlySet<string> = new Set(PDB_TYPES);
 
 /**
  * Kubernetes model servers have a PodDisruptionBudget, and it still lets a node drain: maxUnavailable
@@ -19,7 +20,7 @@ export const modelServerDisruptionBudget: StackValidationPolicy = {
     configSchema: { properties: { modelServerImages: modelServerImagesSchema, modelPorts: modelPortsSchema } },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<ModelServerSelector>();
-        const budgets = args.resources.filter((r) => PDB_TYPES.has(r.type));
+        const budgets = args.resources.filter((r) => PDBS.has(r.type));
         for (const workload of args.resources.filter((r) => REPLICATED_WORKLOADS.has(r.type))) {
             if (!containersOf(workload.type, workload.props).some((c) => !c.init && isModelServer(c.read, config))) {
                 continue;

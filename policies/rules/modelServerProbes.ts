@@ -1,5 +1,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { asNumber, Read, readAt } from "../read";
+import { AZURE_ML } from "../model/azure/ml";
+import { GCE_GROUPS } from "../model/gcp/compute";
+import { asNumber, Read, readAt } from "../model/read";
 import { readIn, stringOf } from "../inspect";
 import { ContainerAt, ModelServerSelector, containerLabel, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 
@@ -9,11 +11,8 @@ export interface ModelServerProbesConfig extends ModelServerSelector {
     minAutohealingDelaySec?: number;
 }
 
-const GCP_GROUPS: ReadonlySet<string> = new Set([
-    "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager",
-    "gcp:compute/instanceGroupManager:InstanceGroupManager",
-]);
-const ML_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
+const GCP_GROUPS: ReadonlySet<string> = new Set(GCE_GROUPS);
+const ML_DEPLOYMENT = AZURE_ML.onlineDeployment;
 
 /**
  * Every model server is health-checked on its health path, so a wedged server is restarted and

@@ -1,6 +1,11 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { decodeUserData, elementsOf, entriesOf, readIn, secretLikeReason, stringOf } from "../inspect";
-import { Read, readAt } from "../read";
+import { secretLikeReason } from "../contract/secrets";
+import { decodeUserData, elementsOf, entriesOf, readIn, stringOf } from "../inspect";
+import { EC2 } from "../model/aws/ec2";
+import { AZURE_VMS } from "../model/azure/compute";
+import { AZURE_ML } from "../model/azure/ml";
+import { GCE_MACHINES } from "../model/gcp/compute";
+import { Read, readAt } from "../model/read";
 import { containerLabel, containersOf } from "../workloads";
 
 export interface NoPlaintextSecretsConfig {
@@ -24,17 +29,13 @@ const SECRET_FLAGS = /^--?(api-key|hf-token|token|password|secret)(=|$)/i;
 
 /** User data / custom data fields, base64 or plain, by type. */
 const USER_DATA: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>> = {
-    "azure-native:compute:VirtualMachine": [["osProfile", "customData"], ["userData"]],
-    "azure-native:compute:VirtualMachineScaleSet": [["virtualMachineProfile", "osProfile", "customData"], ["virtualMachineProfile", "userData"]],
-    "aws:ec2/instance:Instance": [["userData"], ["userDataBase64"]],
-    "aws:ec2/launchTemplate:LaunchTemplate": [["userData"]],
+    [AZURE_VMS.vm]: [["osProfile", "customData"], ["userData"]],
+    [AZURE_VMS.scaleSet]: [["virtualMachineProfile", "osProfile", "customData"], ["virtualMachineProfile", "userData"]],
+    [EC2.instance]: [["userData"], ["userDataBase64"]],
+    [EC2.launchTemplate]: [["userData"]],
 };
-const GCP_MACHINES: ReadonlySet<string> = new Set([
-    "gcp:compute/instanceTemplate:InstanceTemplate",
-    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
-    "gcp:compute/instance:Instance",
-]);
-const ML_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
+const GCP_MACHINES: ReadonlySet<string> = new Set(GCE_MACHINES);
+const ML_DEPLOYMENT = AZURE_ML.onlineDeployment;
 
 /**
  * Secrets reach workloads by reference (Kubernetes Secret refs, Key Vault, Secret Manager, Azure

@@ -1,7 +1,11 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { sourceBreadth } from "../contract/cidr";
 import { coversAny, elementsOf, portsInExpression, readIn, stringOf, stringReads } from "../inspect";
-import { Read, readAt } from "../read";
+import { AWS_NET } from "../model/aws/network";
+import { AZURE_NET } from "../model/azure/network";
+import { GCP_NET } from "../model/gcp/network";
+import { K8S } from "../model/kubernetes/workloads";
+import { Read, readAt } from "../model/read";
 
 export interface NoPublicAdminPortsConfig {
     ports?: number[];
@@ -253,11 +257,11 @@ const k8sService: Check = (props, ports, report, config) => {
 };
 
 const CHECKS: Readonly<Record<string, Check>> = {
-    "gcp:compute/firewall:Firewall": gcpFirewall,
-    "azure-native:network:NetworkSecurityGroup": azureNsg,
-    "azure-native:network:SecurityRule": azureSecurityRule,
-    "aws:ec2/securityGroup:SecurityGroup": awsSecurityGroup,
-    "aws:ec2/securityGroupRule:SecurityGroupRule": awsSecurityGroupRule,
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": awsIngressRule,
-    "kubernetes:core/v1:Service": k8sService,
+    [GCP_NET.firewall]: gcpFirewall,
+    [AZURE_NET.securityGroup]: azureNsg,
+    [AZURE_NET.securityRule]: azureSecurityRule,
+    [AWS_NET.securityGroup]: awsSecurityGroup,
+    [AWS_NET.securityGroupRule]: awsSecurityGroupRule,
+    [AWS_NET.ingressRule]: awsIngressRule,
+    [K8S.service]: k8sService,
 };

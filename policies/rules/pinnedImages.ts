@@ -1,6 +1,10 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { decodeUserData, dockerImagesIn, imageProblem, readIn, stringOf } from "../inspect";
-import { Read, readAt } from "../read";
+import { EC2 } from "../model/aws/ec2";
+import { AZURE_VMS } from "../model/azure/compute";
+import { AZURE_ML } from "../model/azure/ml";
+import { GCE_MACHINES } from "../model/gcp/compute";
+import { Read, readAt } from "../model/read";
 import { containerLabel, containersOf } from "../workloads";
 import { gcpStartupScripts } from "./endpointAuthentication";
 
@@ -10,17 +14,13 @@ export interface PinnedImagesConfig {
 }
 
 const SCRIPTS: Readonly<Record<string, ReadonlyArray<ReadonlyArray<string>>>> = {
-    "azure-native:compute:VirtualMachine": [["osProfile", "customData"], ["userData"]],
-    "azure-native:compute:VirtualMachineScaleSet": [["virtualMachineProfile", "osProfile", "customData"]],
-    "aws:ec2/instance:Instance": [["userData"]],
-    "aws:ec2/launchTemplate:LaunchTemplate": [["userData"]],
+    [AZURE_VMS.vm]: [["osProfile", "customData"], ["userData"]],
+    [AZURE_VMS.scaleSet]: [["virtualMachineProfile", "osProfile", "customData"]],
+    [EC2.instance]: [["userData"]],
+    [EC2.launchTemplate]: [["userData"]],
 };
-const GCP_MACHINES: ReadonlySet<string> = new Set([
-    "gcp:compute/instanceTemplate:InstanceTemplate",
-    "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
-    "gcp:compute/instance:Instance",
-]);
-const ML_ENVIRONMENT = "azure-native:machinelearningservices:EnvironmentVersion";
+const GCP_MACHINES: ReadonlySet<string> = new Set(GCE_MACHINES);
+const ML_ENVIRONMENT = AZURE_ML.environmentVersion;
 
 /**
  * Every container image is pinned to a tag other than `latest`, or to a digest (origin:

@@ -1,26 +1,12 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { CAPACITY_KINDS, Capacity, CapacityKind, capacitiesOf, isAcceleratorFamily, isAcceleratorSku } from "../resources";
-
-/** Azure ML managed online deployments cannot run on spot, so they cannot be required to. */
-const SPOT_CAPABLE_KINDS = CAPACITY_KINDS.filter((k) => k !== "azure-ml-deployment");
+import { SPOT_CAPABLE_KINDS, howToSpot } from "../model";
+import { Capacity, capacitiesOf, isAcceleratorFamily, isAcceleratorSku } from "../resources";
 
 export interface SpotRequiredConfig {
-    kinds?: CapacityKind[];
+    /** Capacity kinds (the model's capacity kinds that can be spot, e.g. "aks-agent-pool"). */
+    kinds?: string[];
     acceleratedOnly?: boolean;
 }
-
-/** What to set, per kind, to make the capacity spot. */
-const HOW_TO_SPOT: Readonly<Record<CapacityKind, string>> = {
-    "gcp-instance-template": 'set scheduling.provisioningModel to "SPOT" (with automaticRestart false, onHostMaintenance "TERMINATE")',
-    "gcp-instance": 'set scheduling.provisioningModel to "SPOT" (with automaticRestart false, onHostMaintenance "TERMINATE")',
-    "azure-vm": 'set priority to "Spot" with an evictionPolicy and billingProfile.maxPrice',
-    "aks-agent-pool": 'set scaleSetPriority to "Spot" with scaleSetEvictionPolicy "Delete" (this replaces the pool)',
-    "azure-ml-deployment": "Azure ML managed online deployments have no spot option",
-    "eks-node-group": 'set capacityType to "SPOT"',
-    "ec2-instance": 'set instanceMarketOptions.marketType to "spot"',
-    "ec2-launch-template": 'set instanceMarketOptions.marketType to "spot"',
-    "karpenter-node-pool": 'add the requirement karpenter.sh/capacity-type In ["spot"] (spot only, with the interruption queue)',
-};
 
 /**
  * Where the environment says so (dev), accelerator capacity must be spot: interruptions are
@@ -56,9 +42,9 @@ export const spotRequired: ResourceValidationPolicy = {
             }
             const where = `${args.name} [${capacity.kind}]${capacity.at ? ` ${capacity.at}` : ""}`;
             if (capacity.spot.state === "unknown") {
-                reportViolation(`${where}: ${capacity.spot.field} is unknown at preview, so spot cannot be checked. Set it from config; ${HOW_TO_SPOT[capacity.kind]}.`, args.urn);
+                reportViolation(`${where}: ${capacity.spot.field} is unknown at preview, so spot cannot be checked. Set it from config; ${howToSpot(capacity.kind)}.`, args.urn);
             } else if (!(capacity.spot.state === "known" && capacity.spot.value)) {
-                reportViolation(`${where}${skuText(capacity)} must be spot in this environment: ${HOW_TO_SPOT[capacity.kind]}.`, args.urn);
+                reportViolation(`${where}${skuText(capacity)} must be spot in this environment: ${howToSpot(capacity.kind)}.`, args.urn);
             }
         }
     },
@@ -78,7 +64,7 @@ function mayBeAccelerated(capacity: Capacity): boolean {
     if (capacity.families.some((f) => f.state === "unknown" || (f.state === "known" && isAcceleratorFamily(f.value)))) {
         return true;
     }
-    return capacity.kind === "karpenter-node-pool" && capacity.skus.length === 0 && capacity.families.length === 0;
+    return capacity.unpinnedMayBeAccelerated === true && capacity.skus.length === 0 && capacity.families.length === 0;
 }
 
 function skuText(capacity: Capacity): string {

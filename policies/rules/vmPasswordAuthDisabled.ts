@@ -1,11 +1,12 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { readIn } from "../inspect";
-import { Read, readAt } from "../read";
+import { AZURE_VMS } from "../model/azure/compute";
+import { Read, readAt } from "../model/read";
 
 /** Where each VM kind keeps its OS profile. */
 const OS_PROFILES: Readonly<Record<string, ReadonlyArray<string>>> = {
-    "azure-native:compute:VirtualMachine": ["osProfile"],
-    "azure-native:compute:VirtualMachineScaleSet": ["virtualMachineProfile", "osProfile"],
+    [AZURE_VMS.vm]: ["osProfile"],
+    [AZURE_VMS.scaleSet]: ["virtualMachineProfile", "osProfile"],
 };
 
 /**

@@ -4,7 +4,7 @@ import devConfig from "../../../policies/config/dev.json";
 import prodConfig from "../../../policies/config/prod.json";
 import { PACK_NAME, evaluatePolicies } from "../../../policies/evaluate";
 import { allPolicies } from "../../../policies/rules";
-import { UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import { version } from "../../../policies/package.json";
 import { gcpStack, ignoringCatalogAge, maxReplicasOverCap, mutatedIn } from "../../helpers/policyFixtures";
 

@@ -14,7 +14,7 @@ import devConfig from "../../../policies/config/dev.json";
 import { PACK_NAME, PlannedResource, PolicyViolation, evaluatePolicies } from "../../../policies/evaluate";
 import { resolvePolicyConfig } from "../../../policies/packConfig";
 import { allPolicies } from "../../../policies/rules";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import { version } from "../../../policies/package.json";
 import { gcpStack, ignoringCatalogAge, maxReplicasOverCap, mutatedIn } from "../../helpers/policyFixtures";
 

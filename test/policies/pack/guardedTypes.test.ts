@@ -8,10 +8,12 @@ import devConfig from "../../../policies/config/dev.json";
 import { evaluatePolicies } from "../../../policies/evaluate";
 import data from "../../../policies/guarded.data.json";
 import { guardedKinds } from "../../../policies/guarded";
+import { KINDS } from "../../../policies/model";
 import { capacitiesOf, understandsCapacity } from "../../../policies/resources";
 import { GUARDED_PROVIDERS, guardedTypesFromSdk } from "../../helpers/policyGuarded";
 
-const CHECKED_API_SERVERS = ["azure-native:containerservice:ManagedCluster", "aws:eks/cluster:Cluster"];
+/** The kinds that say how their API server is exposed are checked; AKS and EKS at least. */
+const CHECKED_API_SERVERS = KINDS.filter((k) => k.apiServer !== undefined).flatMap((k) => k.types);
 const CHECKED_GCP_MACHINES = ["gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", "gcp:compute/instance:Instance"];
 
 function resource(type: string, props: Record<string, unknown> = {}) {
@@ -60,6 +62,7 @@ describe("policies fail closed on resource types they do not read (SDK scan)", f
     });
 
     it("every type carrying a Kubernetes API endpoint is checked by api-server-not-public or refused by it", async () => {
+        for (const t of ["azure-native:containerservice:ManagedCluster", "aws:eks/cluster:Cluster"]) assert.ok(CHECKED_API_SERVERS.includes(t), `${t} is checked`);
         const types = all.filter((t) => guardedKinds(t).includes("api-endpoint"));
         assert.ok(types.length >= 4, types.join(", "));
         for (const type of types) {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { allowedInstanceTypes } from "../../../policies/rules/allowedInstanceTypes";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoSecretsIn, assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
 import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpSpotVm, gcpStack, inf2NodePool, mlDeployment, mutated, setPath } from "../../helpers/policyFixtures";

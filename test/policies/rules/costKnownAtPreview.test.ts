@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { costKnownAtPreview } from "../../../policies/rules/costKnownAtPreview";
 import { evaluatePolicies } from "../../../policies/evaluate";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import { unknown } from "@pulumi/pulumi/output";
 import devConfig from "../../../policies/config/dev.json";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";

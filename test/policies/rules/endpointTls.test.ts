@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { endpointTls } from "../../../policies/rules/endpointTls";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
 import { mutatedIn, planned, setPath, urnOf } from "../../helpers/policyFixtures";

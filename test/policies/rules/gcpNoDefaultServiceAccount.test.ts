@@ -1,5 +1,5 @@
 import { gcpNoDefaultServiceAccount } from "../../../policies/rules/gcpNoDefaultServiceAccount";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
 import { mutated, setPath } from "../../helpers/policyFixtures";
 import { gcpServiceAccount, gcpTemplate } from "../../helpers/policySecurityFixtures";

@@ -1,5 +1,5 @@
 import { imdsv2Required } from "../../../policies/rules/imdsv2Required";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
 import { ec2SpotInstance, mutated, setPath } from "../../helpers/policyFixtures";

@@ -1,5 +1,5 @@
 import { karpenterSpotInterruptionQueue } from "../../../policies/rules/karpenterSpotInterruptionQueue";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
 import { mutated, setPath } from "../../helpers/policyFixtures";
 import { interruptionQueue, karpenterRelease, spotNodePool } from "../../helpers/policySecurityFixtures";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { modelAccess } from "../../../policies/rules/modelAccess";
 import { modelAccessInputs } from "../../../policies/contract/modelAccess";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
 import { planned } from "../../helpers/policyFixtures";
 

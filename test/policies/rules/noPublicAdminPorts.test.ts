@@ -1,5 +1,5 @@
 import { noPublicAdminPorts } from "../../../policies/rules/noPublicAdminPorts";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
 import { mutated, setPath } from "../../helpers/policyFixtures";

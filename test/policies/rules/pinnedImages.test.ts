@@ -1,5 +1,5 @@
 import { pinnedImages } from "../../../policies/rules/pinnedImages";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
 import { mutated, planned, setPath } from "../../helpers/policyFixtures";

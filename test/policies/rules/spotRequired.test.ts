@@ -1,5 +1,5 @@
 import { spotRequired } from "../../../policies/rules/spotRequired";
-import { UNKNOWN_STRING_SENTINEL } from "../../../policies/unknowns";
+import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
 import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpSpotVm, gcpStack, inf2NodePool, mutated, setPath } from "../../helpers/policyFixtures";

@@ -1,25 +1,33 @@
-// Reading cost-relevant props without ever letting an unknown value escape as an exception.
+// The pack's one way of reading resource props: it never throws on a value that is unknown at
+// preview, and every rule and the cost engine read through it.
 //
-// Unknown values reach the engine in two forms:
+// Unknown values arrive in two forms:
 //  (a) raw sentinel strings (the offline plan passes Pulumi's unknowns through untouched), and
 //  (b) during `pulumi preview` under CrossGuard, props wrapped in @pulumi/policy's
 //      unknownCheckingProxy, which THROWS UnknownValueError when an unknown property is read.
-// An escaping UnknownValueError makes @pulumi/policy downgrade the whole policy to an advisory, so a
-// cap would silently not apply. Every read here catches it and returns `{ state: "unknown" }`.
+// An escaping UnknownValueError makes @pulumi/policy downgrade the whole policy to an advisory
+// ("can't run policy during preview"), so a cap or a guard would silently not apply. Every read
+// here catches it and returns `{ state: "unknown" }`, which the caller reports as a violation.
 //
-// This module does not import @pulumi/policy (the engine stays pure and cheap to load, and a pack
-// installed with its own copy of the library would defeat `instanceof`): the error is recognised
-// by its shape, which a test checks against the real class.
-import { UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL, isUnknownSentinel } from "../contract/keys";
+// This module does not import @pulumi/policy (the cost engine stays pure and cheap to load, and a
+// pack installed with its own copy of the library would defeat `instanceof`): the error is
+// recognised by its shape, which a test checks against the real class.
 
-export { UNKNOWN_SENTINELS, isUnknownSentinel };
+import { UNKNOWN_STRING_SENTINEL, isUnknownSentinel } from "../contract/keys";
 
 export type PathKey = string | number;
 
-export type FieldRead =
-    | { readonly state: "known"; readonly value: unknown; readonly field: string }
+/** The outcome of reading one field: its value, absent (undefined/null on the way), or unknown. */
+export type Read<T = unknown> =
+    | { readonly state: "known"; readonly value: T; readonly field: string }
     | { readonly state: "absent"; readonly field: string }
     | { readonly state: "unknown"; readonly field: string };
+
+/** A read of any value (the cost engine's name for it). */
+export type FieldRead = Read<unknown>;
+
+/** A read narrowed to a type; `invalid` means a value of the wrong type (reported like unknown). */
+export type Typed<T> = Read<T> | { readonly state: "invalid"; readonly field: string; readonly expected: string };
 
 // Pulumi's wire signature for a secret, in case a caller hands us serialized props.
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -44,8 +52,9 @@ export function fieldName(path: ReadonlyArray<PathKey>, prefix = ""): string {
 /** Reads one property of an object, catching the preview proxy's exception. */
 function readProperty(obj: object, key: PathKey): { unknown: true } | { unknown: false; value: unknown } {
     try {
-        const value: unknown = (obj as Record<PathKey, unknown>)[key];
-        return isUnknownSentinel(value) ? { unknown: true } : { unknown: false, value: unwrapSecret(value) };
+        // Unwrapped first: a secret whose value is unknown unwraps to the sentinel, and is unknown.
+        const value = unwrapSecret((obj as Record<PathKey, unknown>)[key]);
+        return isUnknownSentinel(value) ? { unknown: true } : { unknown: false, value };
     } catch (e) {
         if (isUnknownValueError(e)) return { unknown: true };
         throw e;
@@ -67,30 +76,83 @@ function unwrapSecret(value: unknown): unknown {
 }
 
 /**
- * Reads `path` below `root`. `prefix` names `root` in messages (e.g. `agentPoolProfiles[1]`).
- * Absent means undefined or null somewhere on the way; a non-object on the way is absent too.
+ * Walks `path` below `root`. On the way out, `stop` is how many keys were walked when the walk
+ * ended (at the absent or unknown step, or the whole path).
  */
-export function readField(root: unknown, path: ReadonlyArray<PathKey>, prefix = ""): FieldRead {
-    const field = fieldName(path, prefix);
-    if (isUnknownSentinel(root)) return { state: "unknown", field };
-    let current: unknown = unwrapSecret(root);
-    for (const k of path) {
+function walk(root: unknown, path: ReadonlyArray<PathKey>, rootMayBeUnknown: boolean): { state: "known" | "absent" | "unknown"; value?: unknown; stop: number } {
+    let current: unknown = root;
+    if (rootMayBeUnknown) {
+        current = unwrapSecret(root);
+        if (isUnknownSentinel(current)) return { state: "unknown", stop: 0 };
+    }
+    for (let i = 0; i < path.length; i++) {
         if (current === null || current === undefined || typeof current !== "object") {
-            return { state: "absent", field };
+            return { state: "absent", stop: i + 1 };
         }
-        const next = readProperty(current, k);
-        if (next.unknown) return { state: "unknown", field };
+        const next = readProperty(current, path[i]);
+        if (next.unknown) return { state: "unknown", stop: i + 1 };
         current = next.value;
     }
-    return current === null || current === undefined ? { state: "absent", field } : { state: "known", value: current, field };
+    return current === null || current === undefined ? { state: "absent", stop: path.length } : { state: "known", value: current, stop: path.length };
 }
 
-/** A read narrowed to a type; `invalid` means a value of the wrong type (reported like unknown). */
-export type Typed<T> =
-    | { readonly state: "known"; readonly value: T; readonly field: string }
-    | { readonly state: "absent"; readonly field: string }
-    | { readonly state: "unknown"; readonly field: string }
-    | { readonly state: "invalid"; readonly field: string; readonly expected: string };
+/**
+ * Reads `path` below `base`; `prefix` names `base` in messages (the path already walked). The
+ * field named is where the walk stopped: `spec.limits` when `spec.limits` itself is unknown.
+ */
+export function readAt(base: unknown, path: ReadonlyArray<PathKey>, prefix = ""): Read {
+    // `base` is props or a value an earlier read found known, never a sentinel itself.
+    const r = walk(base, path, false);
+    const field = fieldName(path.slice(0, r.stop), prefix);
+    return r.state === "known" ? { state: "known", value: r.value, field } : { state: r.state, field };
+}
+
+/**
+ * Reads `path` below `root`; `prefix` names `root` in messages (e.g. `agentPoolProfiles[1]`). The
+ * field named is always the whole path, whatever part of it was absent or unknown.
+ */
+export function readField(root: unknown, path: ReadonlyArray<PathKey>, prefix = ""): FieldRead {
+    const r = walk(root, path, true);
+    const field = fieldName(path, prefix);
+    return r.state === "known" ? { state: "known", value: r.value, field } : { state: r.state, field };
+}
+
+/**
+ * Reads an array field and then each of its elements, so an unknown element is reported with its
+ * index. Returns the unknown/absent read of the array itself when there is no array to walk.
+ */
+export function readElements(base: unknown, path: ReadonlyArray<PathKey>, prefix = ""): Read | Read[] {
+    const list = readAt(base, path, prefix);
+    if (list.state !== "known") {
+        return list;
+    }
+    if (!Array.isArray(list.value)) {
+        return { state: "absent", field: list.field };
+    }
+    const elements: Read[] = [];
+    const length = list.value.length;
+    for (let i = 0; i < length; i++) {
+        elements.push(readAt(list.value, [i], list.field));
+    }
+    return elements;
+}
+
+/** Narrows a read to a string, treating any other known type as absent. */
+export function asString(read: Read): Read<string> {
+    if (read.state === "known") {
+        return typeof read.value === "string" ? { state: "known", value: read.value, field: read.field } : { state: "absent", field: read.field };
+    }
+    return read;
+}
+
+/** Narrows a read to a finite number (numeric strings accepted, as YAML config may give them). */
+export function asNumber(read: Read): Read<number> {
+    if (read.state !== "known") {
+        return read;
+    }
+    const n = typeof read.value === "number" ? read.value : typeof read.value === "string" ? Number(read.value) : NaN;
+    return Number.isFinite(n) ? { state: "known", value: n, field: read.field } : { state: "absent", field: read.field };
+}
 
 function narrow<T>(r: FieldRead, expected: string, guard: (v: unknown) => T | undefined): Typed<T> {
     if (r.state !== "known") return r;

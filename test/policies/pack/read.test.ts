@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { UNKNOWN_SENTINELS, isUnknownValueError, readArray, readField, readNumber, readString } from "../../../policies/cost/values";
-import { UNKNOWN, UnknownValueError, unknownCheckingProxy } from "./fixtures";
+import { UNKNOWN_SENTINELS } from "../../../policies/contract/keys";
+import { isUnknownValueError, readArray, readAt, readField, readNumber, readString } from "../../../policies/model/read";
+import { UNKNOWN, UnknownValueError, unknownCheckingProxy } from "../cost/fixtures";
 
-describe("cost/values: reading props without letting unknowns escape", () => {
+describe("model/read: the pack's one reader, never letting unknowns escape", () => {
     it("recognises the real UnknownValueError thrown by @pulumi/policy's proxy", () => {
         const props = unknownCheckingProxy({ machineType: UNKNOWN });
         let thrown: unknown;
@@ -56,5 +57,31 @@ describe("cost/values: reading props without letting unknowns escape", () => {
     it("rethrows errors that are not about unknown values", () => {
         const hostile = new Proxy({}, { get: () => { throw new TypeError("boom"); } });
         assert.throws(() => readField(hostile, ["x"]), TypeError);
+    });
+
+    it("names the field where the walk stopped (readAt, for the rules) or the whole path (readField, for the engine)", () => {
+        const props = unknownCheckingProxy({ a: UNKNOWN, b: null });
+        assert.deepEqual(readAt(props, ["a", "x"]), { state: "unknown", field: "a" });
+        assert.deepEqual(readField(props, ["a", "x"]), { state: "unknown", field: "a.x" });
+        assert.deepEqual(readAt(props, ["b", "x", "y"]), { state: "absent", field: "b.x" });
+        assert.deepEqual(readField(props, ["b", "x", "y"]), { state: "absent", field: "b.x.y" });
+    });
+
+    it("unwraps a serialized Pulumi secret on both entry points; a secret whose value is unknown is unknown", () => {
+        const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+        const props = { machineType: secret("g2-standard-4"), later: secret(UNKNOWN) };
+        assert.deepEqual(readAt(props, ["machineType"]), { state: "known", value: "g2-standard-4", field: "machineType" });
+        assert.deepEqual(readString(props, ["machineType"]), { state: "known", value: "g2-standard-4", field: "machineType" });
+        assert.equal(readAt(props, ["later"]).state, "unknown");
+        assert.equal(readString(props, ["later"]).state, "unknown");
+        assert.equal(readField(secret(UNKNOWN), []).state, "unknown");
+        // Negative control: an object that only looks like a secret (wrong signature) is left alone.
+        const lookalike = { "4dabf18193072939515e22adb298388d": "not-the-signature", value: "x" };
+        assert.deepEqual(readAt({ v: lookalike }, ["v"]), { state: "known", value: lookalike, field: "v" });
+    });
+
+    it("accepts numeric strings where asked (typed reads) and where config may give them (asNumber)", () => {
+        assert.deepEqual(readNumber({ n: "3" }, ["n"], "", { numericString: true }), { state: "known", value: 3, field: "n" });
+        assert.equal(readNumber({ n: "3" }, ["n"]).state, "invalid");
     });
 });
