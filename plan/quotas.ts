@@ -28,6 +28,7 @@
 //   as such.
 import { CATALOG, CatalogEntry } from "../policies/cost/catalog";
 import type { CostLine } from "../policies/cost/estimate";
+import { GCP_PLATFORM } from "../policies/model/gcp/platform";
 import type { PlannedResource } from "./mocks";
 
 export type QuotaCloud = "gcp" | "aws" | "azure";
@@ -52,7 +53,8 @@ export interface QuotaNeed {
     readonly basis: string;
 }
 
-export const CONSUMER_QUOTA_OVERRIDE = "gcp:serviceusage/consumerQuotaOverride:ConsumerQuotaOverride";
+/** The pack's model owns the type token (policies/model/gcp/platform.ts). */
+export const CONSUMER_QUOTA_OVERRIDE = GCP_PLATFORM.consumerQuotaOverride;
 
 /** GCP's regional GPU metrics per accelerator kind of the catalog (standard, preemptible). */
 const GCP_GPU_METRICS: Readonly<Record<string, { standard: string; preemptible: string }>> = {
