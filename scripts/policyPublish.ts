@@ -7,10 +7,12 @@
 // pulumi_policy_publish and pulumi_policy_enable):
 //   pulumi policy publish [org-name]                       (run in the pack's directory)
 //   pulumi policy enable <org-name>/<policy-pack-name> <latest|version> --policy-group <group> --config <file>
-// The version enabled is the one just published: the pack's package.json version, which is what
-// `pulumi policy publish` reads for a Node.js pack. The service refuses to publish a version twice,
-// so a change to the pack needs a version bump in policies/package.json.
+// The version enabled is the one just published: the version `pulumi policy publish` reports
+// ("Published as version <v>", as Pulumi's publish tutorial shows its output), else the pack's
+// package.json version. The service refuses to publish a version twice, so a change to the pack
+// needs a version bump in policies/package.json.
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
@@ -92,6 +94,11 @@ export function publishPlan(opts: { org: string; env: string; policyGroup?: stri
     };
 }
 
+/** The SHA-256 of the config's bytes: the plan's --json `policyConfig.sha256` of the same file. */
+export function configDigest(file: string): string {
+    return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
 /** A policy config the pack itself refuses is refused before anything is published. */
 async function checkConfig(file: string): Promise<void> {
     let config: Record<string, unknown>;
@@ -112,10 +119,18 @@ async function checkConfig(file: string): Promise<void> {
     }
 }
 
-export type Runner = (args: readonly string[], cwd: string) => SpawnSyncReturns<Buffer>;
+export type Runner = (args: readonly string[], cwd: string) => SpawnSyncReturns<string>;
 
-/** Runs `pulumi` from PATH with the terminal attached (it may prompt for a login). */
-export const runPulumi: Runner = (args, cwd) => spawnSync("pulumi", args, { cwd, stdio: "inherit" });
+/**
+ * Runs `pulumi` from PATH with stdin and stderr attached (it may prompt for a login); stdout is
+ * read to learn the published version, then passed on.
+ */
+export const runPulumi: Runner = (args, cwd) => spawnSync("pulumi", args, { cwd, stdio: ["inherit", "pipe", "inherit"], encoding: "utf8" });
+
+/** The version `pulumi policy publish` says it published, if it says. */
+export function publishedVersion(stdout: string): string | undefined {
+    return /Published as version (\S+)/.exec(stdout)?.[1];
+}
 
 /** The script; returns the exit code and writes to the given streams. */
 export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, run: Runner = runPulumi): Promise<number> {
@@ -147,10 +162,14 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         throw e;
     }
     const shown = (args: readonly string[]) => ["pulumi", ...args].map((a) => path.isAbsolute(a) ? path.relative(PROJECT_DIR, a) : a).join(" ");
+    let version = plan.version;
     for (const c of plan.commands) {
-        out(`$ ${c.cwd === POLICIES_DIR ? "(cd policies && " : ""}${shown(c.args)}${c.cwd === POLICIES_DIR ? ")" : ""}\n`);
+        // The enable step names the version the publish step reported.
+        const args = c.args[1] === "enable" ? c.args.map((a, i) => (i === 3 ? version : a)) : c.args;
+        out(`$ ${c.cwd === POLICIES_DIR ? "(cd policies && " : ""}${shown(args)}${c.cwd === POLICIES_DIR ? ")" : ""}\n`);
         if (opts.dryRun) continue;
-        const result = run(c.args, c.cwd);
+        const result = run(args, c.cwd);
+        if (typeof result.stdout === "string" && result.stdout !== "") out(result.stdout);
         if (result.error) {
             const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
             err(`error: ${missing ? "the pulumi CLI is not on PATH (https://www.pulumi.com/docs/install/)" : `could not run pulumi: ${result.error.message}`}\n`);
@@ -159,14 +178,15 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         if (result.status !== 0) {
             // Nothing after a failed step runs: enabling a version that was not published would
             // leave the group on whatever it had, while this script claimed success.
-            err(`error: \`${shown(c.args)}\` failed (exit ${result.status ?? `signal ${result.signal}`}); nothing after it was run\n`);
+            err(`error: \`${shown(args)}\` failed (exit ${result.status ?? `signal ${result.signal}`}); nothing after it was run\n`);
             return EXIT.failed;
         }
+        if (args[1] === "publish") version = publishedVersion(result.stdout ?? "") ?? version;
     }
     out(
         opts.dryRun
             ? `dry run: nothing was run\n`
-            : `${plan.pack} ${plan.version} is enabled in policy group ${plan.group} of ${plan.org} with ${path.relative(PROJECT_DIR, plan.configFile)}\n`,
+            : `${plan.pack} ${version} is enabled in policy group ${plan.group} of ${plan.org} with ${path.relative(PROJECT_DIR, plan.configFile)} (sha256 ${configDigest(plan.configFile)})\n`,
     );
     return EXIT.ok;
 }

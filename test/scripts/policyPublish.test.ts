@@ -18,17 +18,19 @@ interface Call {
 describe("policy:publish (stub pulumi on PATH)", () => {
     let dir: string;
     let log: string;
-    const saved = { PATH: process.env.PATH, LOG: process.env.PULUMI_STUB_LOG, FAIL: process.env.PULUMI_STUB_FAIL };
+    const saved = { PATH: process.env.PATH, LOG: process.env.PULUMI_STUB_LOG, FAIL: process.env.PULUMI_STUB_FAIL, VERSION: process.env.PULUMI_STUB_VERSION };
 
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "publish-stub-"));
         log = path.join(dir, "calls.jsonl");
         // One JSON line per call: the directory and every argument, exactly as received. Exits 1
-        // when its second argument (publish, enable) is the one named in PULUMI_STUB_FAIL.
+        // when its second argument (publish, enable) is the one named in PULUMI_STUB_FAIL; a
+        // publish prints the version in PULUMI_STUB_VERSION as the CLI reports it.
         const stub = [
             "#!/bin/sh",
             'node -e \'const fs=require("fs");fs.appendFileSync(process.env.PULUMI_STUB_LOG, JSON.stringify({cwd: process.cwd(), args: process.argv.slice(1)}) + "\\n")\' -- "$@"',
             '[ -n "$PULUMI_STUB_FAIL" ] && [ "$2" = "$PULUMI_STUB_FAIL" ] && exit 1',
+            '[ "$2" = publish ] && [ -n "$PULUMI_STUB_VERSION" ] && echo "Published as version $PULUMI_STUB_VERSION"',
             "exit 0",
         ].join("\n");
         fs.writeFileSync(path.join(dir, "pulumi"), stub + "\n", { mode: 0o755 });
@@ -38,10 +40,11 @@ describe("policy:publish (stub pulumi on PATH)", () => {
         process.env.PATH = `${dir}${path.delimiter}${saved.PATH}`;
         process.env.PULUMI_STUB_LOG = log;
         delete process.env.PULUMI_STUB_FAIL;
+        delete process.env.PULUMI_STUB_VERSION;
     });
     afterEach(() => {
         process.env.PATH = saved.PATH;
-        for (const [k, v] of [["PULUMI_STUB_LOG", saved.LOG], ["PULUMI_STUB_FAIL", saved.FAIL]] as const) {
+        for (const [k, v] of [["PULUMI_STUB_LOG", saved.LOG], ["PULUMI_STUB_FAIL", saved.FAIL], ["PULUMI_STUB_VERSION", saved.VERSION]] as const) {
             if (v === undefined) delete process.env[k];
             else process.env[k] = v;
         }
@@ -67,7 +70,15 @@ describe("policy:publish (stub pulumi on PATH)", () => {
                 args: ["policy", "enable", `acme/${PACK_NAME}`, version, "--policy-group", "prod", "--config", path.join(PROJECT_DIR, "policies", "config", "prod.json")],
             },
         ]);
-        assert.match(stdout, /enabled in policy group prod of acme with policies\/config\/prod\.json/);
+        assert.match(stdout, /enabled in policy group prod of acme with policies\/config\/prod\.json \(sha256 [0-9a-f]{64}\)/);
+    });
+
+    it("enables the version the publish reported, when it reports one", async () => {
+        process.env.PULUMI_STUB_VERSION = "7";
+        const { code, stdout } = await publish("--org", "acme", "--env", "dev");
+        assert.equal(code, EXIT.ok);
+        assert.deepEqual(calls()[1].args.slice(2, 4), [`acme/${PACK_NAME}`, "7"]);
+        assert.match(stdout, /Published as version 7\n[\s\S]*llm-serving-guardrails 7 is enabled/);
     });
 
     it("--policy-group names another group; the config is still the env's file", async () => {
