@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deployTargets } from "./components/targets";
-import { loadStackConfig } from "./config";
-import { guardCostCap } from "./stack/guard";
+import { deployTargets, guardCostCap, loadStackConfig } from "./stack";
 
 // Validates the whole stack config before any resource is registered.
 const config = loadStackConfig();
