@@ -179,8 +179,8 @@ describe("plan: accelerator quotas at the bounds", () => {
 
         it("dev: (2 + 3 surge) spot L4s, one spot NC4as_T4_v3 (4 vCPUs), (1 + 1 overshoot + 1 replacement) spot inf2.8xlarge x 32 vCPUs", () => {
             assert.deepEqual(plans.get("dev")!.quotas.map(brief), [
-                ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 5, "reported", undefined],
-                ["gcp", "NVIDIA_L4_GPUS", "us-central1", 5, "reported", undefined],
+                ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 5, "set", 5],
+                ["gcp", "NVIDIA_L4_GPUS", "us-central1", 5, "set", 5],
                 ["azure", "lowPriorityCores", "eastus", 4, "reported", undefined],
                 ["aws", "L-B5D1601B", "us-west-2", 96, "reported", undefined],
             ]);
@@ -188,8 +188,8 @@ describe("plan: accelerator quotas at the bounds", () => {
 
         it("prod: (8 + 3 surge) spot L4s, (2 + 1 upgrade surge) spot NC24ads_A100_v4 x 24 vCPUs, 3 Azure ML NC8as_T4_v3 x 8 vCPUs", () => {
             assert.deepEqual(plans.get("prod")!.quotas.map(brief), [
-                ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 11, "reported", undefined],
-                ["gcp", "NVIDIA_L4_GPUS", "us-central1", 11, "reported", undefined],
+                ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 11, "set", 11],
+                ["gcp", "NVIDIA_L4_GPUS", "us-central1", 11, "set", 11],
                 ["azure", "lowPriorityCores", "eastus", 72, "reported", undefined],
                 ["azure", null, "eastus", 24, "reported", undefined],
             ]);
@@ -197,7 +197,7 @@ describe("plan: accelerator quotas at the bounds", () => {
 
         it("the text and Markdown plans show the table; --json names the policy config with its digest", async () => {
             const text = (await runPlan("--stack", "dev")).stdout;
-            assert.match(text, /Accelerator quotas at the bounds[\s\S]*gcp\s+PREEMPTIBLE_NVIDIA_L4_GPUS\s+Preemptible NVIDIA L4 GPUs\s+us-central1\s+5 GPUs\s+reported \(no override registered\)/);
+            assert.match(text, /Accelerator quotas at the bounds[\s\S]*gcp\s+PREEMPTIBLE_NVIDIA_L4_GPUS\s+Preemptible NVIDIA L4 GPUs\s+us-central1\s+5 GPUs\s+set to 5 \(consumer quota override\)/);
             assert.match(text, /aws\s+L-B5D1601B\s+All Inf Spot Instance Requests\s+us-west-2\s+96 vCPUs\s+reported \(raise-only, by Service Quotas request\)/);
             const md = (await runPlan("--stack", "prod", "--markdown")).stdout;
             assert.match(md, /\| azure \| lowPriorityCores \| Spot vCPUs, all families \| eastus \| 72 vCPUs \| reported \(by quota request\) \| aks-gpu-gpu-pool: \(2 \+ 1 upgrade surge\) x Standard_NC24ads_A100_v4 \(24 vCPUs each\) \|/);
