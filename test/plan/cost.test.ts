@@ -166,7 +166,12 @@ describe("plan --compare", () => {
         assert.equal(diff.totals.baselineDelta, 0);
         assert.deepEqual(diff.added, []);
         assert.deepEqual(diff.removed, []);
-        assert.deepEqual(diff.changed.map((c) => [c.name, c.fields]), [["gcp-spot-l4-autoscaler", ["autoscalingPolicy"]]]);
+        // The GPU quota overrides follow the maximum ((3 + 3 surge) -> (10 + 3 surge) L4s).
+        assert.deepEqual(diff.changed.map((c) => [c.name, c.fields]), [
+            ["gcp-spot-l4-gpu-quota-preemptible", ["overrideValue"]],
+            ["gcp-spot-l4-gpu-quota-standard", ["overrideValue"]],
+            ["gcp-spot-l4-autoscaler", ["autoscalingPolicy"]],
+        ]);
     });
 
     it("lists added and removed resources (HTTP front end swapped for HTTPS)", async () => {
