@@ -47,7 +47,7 @@ export interface QuotaNeed {
     /** What the stack's groups use at their maxima plus surge, summed over the region. */
     readonly needed: number;
     readonly enforcement: QuotaEnforcement;
-    /** The value the program sets (GCP override), when it sets one. */
+    /** The value of the one override the program registers for this quota, if any ("set" only when it equals `needed`). */
     readonly setTo?: number;
     /** How the figure was made: machines x per-machine count, per group. */
     readonly basis: string;
@@ -186,8 +186,16 @@ export function quotaNeeds(
     return [...rows.values()].map((r) => {
         const set = r.cloud === "gcp" && r.quota !== null ? overrides.get(`${gcpServiceUsageMetric(r.quota)}|${r.region}`) : undefined;
         // Two overrides of one metric and region (two targets in one project) would fight: the
-        // later one wins. Reported with both values, never as "set".
+        // later one wins. Reported with both values, never as "set". One override at another
+        // value than the need (a group the override does not count) is reported too: below the
+        // need it stalls the stack before its bound, above it admits more than the cap assumed.
         const setTo = set && set.length === 1 ? set[0] : undefined;
+        const problem =
+            set && set.length > 1
+                ? `; ${set.length} overrides of this quota (${set.join(", ")}): only one can hold`
+                : setTo !== undefined && setTo !== r.amount
+                  ? `; the override holds ${setTo}, not the ${r.amount} needed`
+                  : "";
         return {
             cloud: r.cloud,
             quota: r.quota,
@@ -195,16 +203,17 @@ export function quotaNeeds(
             region: r.region,
             unit: r.unit,
             needed: r.amount,
-            enforcement: setTo !== undefined ? "set" : "reported",
+            enforcement: setTo === r.amount ? "set" : "reported",
             ...(setTo !== undefined ? { setTo } : {}),
-            basis: r.bases.join("; ") + (set && set.length > 1 ? `; ${set.length} overrides of this quota (${set.join(", ")}): only one can hold` : ""),
+            basis: r.bases.join("; ") + problem,
         };
     });
 }
 
 /** How each cloud's row is enforced, in words for the plan. */
 export function enforcementText(q: QuotaNeed): string {
-    if (q.enforcement === "set") return `set to ${q.setTo} (consumer quota override)${q.setTo !== q.needed ? " ≠ needed" : ""}`;
+    if (q.enforcement === "set") return `set to ${q.setTo} (consumer quota override)`;
+    if (q.setTo !== undefined) return `reported: the override holds ${q.setTo}, not ${q.needed}`;
     if (q.quota === null) return "reported (quota id not sourced)";
     if (q.cloud === "aws") return "reported (raise-only, by Service Quotas request)";
     if (q.cloud === "azure") return "reported (by quota request)";

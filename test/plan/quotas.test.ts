@@ -98,7 +98,10 @@ describe("plan: accelerator quotas at the bounds", () => {
                 ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "r1", 2, "set", 2],
                 ["gcp", "NVIDIA_L4_GPUS", "r1", 2, "set", 2],
             ]);
-            // Negative controls: another region, and two overrides that would fight.
+            // Negative controls: another region, an override at another value, and two overrides that would fight.
+            const off = quotaNeeds(lines, [override("compute.googleapis.com/preemptible_nvidia_l4_gpus", "r1", 1)], CATALOG)[0];
+            assert.deepEqual(brief(off), ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "r1", 2, "reported", 1]);
+            assert.match(off.basis, /the override holds 1, not the 2 needed/);
             assert.equal(quotaNeeds(lines, [override("compute.googleapis.com/preemptible_nvidia_l4_gpus", "r9", 2)], CATALOG)[0].enforcement, "reported");
             const fight = quotaNeeds(lines, [override("compute.googleapis.com/preemptible_nvidia_l4_gpus", "r1", 2), override("compute.googleapis.com/preemptible_nvidia_l4_gpus", "r1", 1)], CATALOG)[0];
             assert.equal(fight.enforcement, "reported");
