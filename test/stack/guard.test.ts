@@ -51,6 +51,33 @@ describe("the program's cost check (stack/guard.ts)", () => {
             assert.deepEqual(resources, []);
         });
 
+        it("a secret in the engine's config never reaches the child's file or the message (the SDK's secret keys are read)", async () => {
+            const SECRET = "hf_guardEndToEndNeverWritten0123456789";
+            const stack = overBudget();
+            const withSecret = { ...stack, config: { ...stack.config, "llm-serving:hfToken": SECRET }, secretKeys: [...stack.secretKeys, "llm-serving:hfToken"] };
+            const written: string[] = [];
+            const fsModule = require("node:fs") as typeof fs;
+            const original = fsModule.writeFileSync;
+            fsModule.writeFileSync = ((file: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, options?: fs.WriteFileOptions) => {
+                if (typeof file === "string" && file.includes("llm-serving-guard-")) written.push(String(data));
+                return original(file, data, options);
+            }) as typeof fs.writeFileSync;
+            let result;
+            try {
+                result = await runAsEngine(withSecret, false);
+            } finally {
+                fsModule.writeFileSync = original;
+            }
+            assert.equal(written.length, 1, "the guard wrote one stack file");
+            assert.ok(!written[0].includes(SECRET));
+            assert.match(written[0], /llm-serving:hfToken:\n\s+secure: /);
+            assert.ok(result.thrown instanceof CostGuardError);
+            assert.ok(!result.thrown.message.includes(SECRET));
+            // 5,327.55 = 5,327.49 + $0.06 for the Secret Manager version that holds the HF token:
+            // the child planned the token as a secret it cannot read, not as a missing one.
+            assert.match(result.thrown.message, /worst case \$5,327\.55\/month passes the cap/);
+        });
+
         it("negative control: the committed dev stack, applied, passes the check and registers its resources", async () => {
             const { resources, thrown } = await runAsEngine(loadStack(PROJECT_DIR, "dev"), false);
             assert.equal(thrown, undefined);
