@@ -60,7 +60,7 @@ const QUOTA_INTRO =
     "set = the program holds the limit at this value, reported = the cloud only raises it by request: keep it at or near this)";
 
 function quotaRows(quotas: readonly QuotaNeed[]): string[][] {
-    return quotas.map((q) => [q.cloud, q.quota ?? "(not sourced)", q.name, q.region, `${q.needed} ${q.unit}`, enforcementText(q)]);
+    return quotas.map((q) => [q.cloud, q.quota ?? "(not sourced)", q.name, q.project ? `${q.region} (${q.project})` : q.region, `${q.needed} ${q.unit}`, enforcementText(q)]);
 }
 
 function renderQuotasText(quotas: readonly QuotaNeed[]): string {

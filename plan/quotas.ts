@@ -43,8 +43,10 @@ export interface QuotaNeed {
     /** What the cloud calls it. */
     readonly name: string;
     readonly region: string;
+    /** GCP: the project whose regional quota it is (quotas are per project and region). */
+    readonly project?: string;
     readonly unit: "GPUs" | "vCPUs";
-    /** What the stack's groups use at their maxima plus surge, summed over the region. */
+    /** What the stack's groups use at their maxima plus surge, summed over the region (and project). */
     readonly needed: number;
     readonly enforcement: QuotaEnforcement;
     /** The value of the one override the program registers for this quota, if any ("set" only when it equals `needed`). */
@@ -89,6 +91,7 @@ interface Use {
     quota: string | null;
     name: string;
     region: string;
+    project?: string;
     unit: QuotaNeed["unit"];
     amount: number;
     basis: string;
@@ -102,7 +105,7 @@ function machinesAtBound(line: CostLine, lines: readonly CostLine[]): { machines
     return { machines: line.countMax + extraCount, how };
 }
 
-function usesOf(line: CostLine, lines: readonly CostLine[], entry: CatalogEntry): Use[] {
+function usesOf(line: CostLine, lines: readonly CostLine[], entry: CatalogEntry, project: string | undefined): Use[] {
     const { machines, how } = machinesAtBound(line, lines);
     const spot = line.pricing === "spot";
     const group = line.urn.slice(line.urn.lastIndexOf("::") + 2);
@@ -111,8 +114,9 @@ function usesOf(line: CostLine, lines: readonly CostLine[], entry: CatalogEntry)
         const metrics = GCP_GPU_METRICS[entry.accelerators!.kind];
         const basis = `${group}: ${how} x ${line.sku} (${gpus} ${entry.accelerators!.kind} each)`;
         const amount = machines * gpus;
-        if (!metrics) return [{ cloud: "gcp", quota: null, name: `${entry.accelerators!.kind} GPUs (quota metric not sourced)`, region: line.region, unit: "GPUs", amount, basis }];
-        const standard: Use = { cloud: "gcp", quota: metrics.standard, name: `${entry.accelerators!.kind} GPUs`, region: line.region, unit: "GPUs", amount, basis };
+        const where = { region: line.region, ...(project !== undefined ? { project } : {}) };
+        if (!metrics) return [{ cloud: "gcp", quota: null, name: `${entry.accelerators!.kind} GPUs (quota metric not sourced)`, ...where, unit: "GPUs", amount, basis }];
+        const standard: Use = { cloud: "gcp", quota: metrics.standard, name: `${entry.accelerators!.kind} GPUs`, ...where, unit: "GPUs", amount, basis };
         if (!spot) return [standard];
         return [
             { ...standard, quota: metrics.preemptible, name: `Preemptible ${entry.accelerators!.kind} GPUs` },
@@ -136,8 +140,8 @@ function usesOf(line: CostLine, lines: readonly CostLine[], entry: CatalogEntry)
     return [{ cloud: "azure", quota: family.quota, name: family.name, region: line.region, unit: "vCPUs", amount: vcpus, basis }];
 }
 
-/** The GCP overrides the program registered: metric (as the Compute quota name) and region -> value. */
-function overridesOf(resources: readonly Pick<PlannedResource, "type" | "inputs">[]): Map<string, number[]> {
+/** The GCP overrides the program registered: Service Usage metric, project and region -> values. */
+function overridesOf(resources: readonly QuotaResource[]): Map<string, number[]> {
     const found = new Map<string, number[]>();
     for (const r of resources) {
         if (r.type !== CONSUMER_QUOTA_OVERRIDE) continue;
@@ -145,7 +149,7 @@ function overridesOf(resources: readonly Pick<PlannedResource, "type" | "inputs"
         const dims = r.inputs.dimensions as Record<string, unknown> | undefined;
         const region = typeof dims?.region === "string" ? dims.region : "";
         const value = Number(r.inputs.overrideValue);
-        const key = `${metric}|${region}`;
+        const key = `${metric}|${projectOf(r) ?? ""}|${region}`;
         found.set(key, [...(found.get(key) ?? []), value]);
     }
     return found;
@@ -157,22 +161,30 @@ function acceleratedEntry(line: CostLine, catalog: ReadonlyArray<CatalogEntry>):
     return entry?.accelerators ? entry : undefined;
 }
 
+/** What the quota table reads of a planned resource. */
+export type QuotaResource = Pick<PlannedResource, "type" | "inputs"> & { readonly urn?: string };
+
+/** A GCP resource's project, when its inputs name one (a string, not an unknown). */
+function projectOf(r: QuotaResource | undefined): string | undefined {
+    const p = r?.inputs.project;
+    return typeof p === "string" && /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(p) ? p : undefined;
+}
+
 /**
- * The accelerator quotas the stack needs at its bounds, one row per cloud, quota and region
- * (summed over groups), in the order the groups appear in the cost lines.
+ * The accelerator quotas the stack needs at its bounds, one row per cloud, quota and region (and
+ * GCP project: its quotas are per project), summed over groups, in the order the groups appear in
+ * the cost lines.
  */
-export function quotaNeeds(
-    lines: readonly CostLine[],
-    resources: readonly Pick<PlannedResource, "type" | "inputs">[],
-    catalog: ReadonlyArray<CatalogEntry> = CATALOG,
-): QuotaNeed[] {
+export function quotaNeeds(lines: readonly CostLine[], resources: readonly QuotaResource[], catalog: ReadonlyArray<CatalogEntry> = CATALOG): QuotaNeed[] {
+    const byUrn = new Map(resources.filter((r) => r.urn !== undefined).map((r) => [r.urn!, r]));
     const rows = new Map<string, Use & { bases: string[] }>();
     for (const line of lines) {
         if (line.kind !== "capacity") continue;
         const entry = acceleratedEntry(line, catalog);
         if (!entry) continue;
-        for (const use of usesOf(line, lines, entry)) {
-            const key = `${use.cloud}|${use.quota ?? use.name}|${use.region}`;
+        const project = entry.cloud === "gcp" ? projectOf(byUrn.get(line.urn)) : undefined;
+        for (const use of usesOf(line, lines, entry, project)) {
+            const key = `${use.cloud}|${use.quota ?? use.name}|${use.project ?? ""}|${use.region}`;
             const row = rows.get(key);
             if (row) {
                 row.amount += use.amount;
@@ -184,7 +196,7 @@ export function quotaNeeds(
     }
     const overrides = overridesOf(resources);
     return [...rows.values()].map((r) => {
-        const set = r.cloud === "gcp" && r.quota !== null ? overrides.get(`${gcpServiceUsageMetric(r.quota)}|${r.region}`) : undefined;
+        const set = r.cloud === "gcp" && r.quota !== null ? overrides.get(`${gcpServiceUsageMetric(r.quota)}|${r.project ?? ""}|${r.region}`) : undefined;
         // Two overrides of one metric and region (two targets in one project) would fight: the
         // later one wins. Reported with both values, never as "set". One override at another
         // value than the need (a group the override does not count) is reported too: below the
@@ -201,6 +213,7 @@ export function quotaNeeds(
             quota: r.quota,
             name: r.name,
             region: r.region,
+            ...(r.project !== undefined ? { project: r.project } : {}),
             unit: r.unit,
             needed: r.amount,
             enforcement: setTo === r.amount ? "set" : "reported",

@@ -108,6 +108,16 @@ describe("plan: accelerator quotas at the bounds", () => {
             assert.match(fight.basis, /2 overrides of this quota \(2, 1\): only one can hold/);
         });
 
+        it("GCP quotas are per project: groups in two projects are two rows, and an override counts only in its own project", () => {
+            const mig = (urn: string, project: string) => ({ urn, type: "gcp:compute/regionInstanceGroupManager:RegionInstanceGroupManager", inputs: { project } });
+            const lines = [line({ urn: "a", sku: "g2-standard-4", countMax: 2 }), line({ urn: "b", sku: "g2-standard-4", countMax: 3 })];
+            const inProject = (o: ReturnType<typeof override>, project: string) => ({ ...o, inputs: { ...o.inputs, project } });
+            const rows = quotaNeeds(lines, [mig("a", "proj-aaaaaa"), mig("b", "proj-bbbbbb"), inProject(override("compute.googleapis.com/nvidia_l4_gpus", "r1", 2), "proj-aaaaaa")], CATALOG);
+            assert.deepEqual(rows.map((q) => [q.project, q.needed, q.enforcement]), [["proj-aaaaaa", 2, "set"], ["proj-bbbbbb", 3, "reported"]]);
+            // Negative control: the same groups in one project are one row of 5.
+            assert.deepEqual(quotaNeeds(lines, [mig("a", "proj-aaaaaa"), mig("b", "proj-aaaaaa")], CATALOG).map((q) => [q.project, q.needed]), [["proj-aaaaaa", 5]]);
+        });
+
         it("a GPU kind whose quota metric is not sourced is reported as such, never named", () => {
             const [q] = quotaNeeds([line({ sku: "a3-highgpu-1g", countMax: 1 })], [], CATALOG);
             assert.deepEqual(brief(q), ["gcp", null, "r1", 1, "reported", undefined]);
@@ -180,6 +190,11 @@ describe("plan: accelerator quotas at the bounds", () => {
             }
         });
 
+        it("GCP rows name the stack's project", () => {
+            assert.deepEqual(plans.get("dev")!.quotas.filter((q) => q.cloud === "gcp").map((q) => q.project), ["acme-llm-dev", "acme-llm-dev"]);
+            assert.deepEqual(plans.get("prod")!.quotas.filter((q) => q.cloud === "gcp").map((q) => q.project), ["acme-llm-prod", "acme-llm-prod"]);
+        });
+
         it("dev: (2 + 3 surge) spot L4s, one spot NC4as_T4_v3 (4 vCPUs), (1 + 1 overshoot + 1 replacement) spot inf2.8xlarge x 32 vCPUs", () => {
             assert.deepEqual(plans.get("dev")!.quotas.map(brief), [
                 ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 5, "set", 5],
@@ -200,7 +215,7 @@ describe("plan: accelerator quotas at the bounds", () => {
 
         it("the text and Markdown plans show the table; --json names the policy config with its digest", async () => {
             const text = (await runPlan("--stack", "dev")).stdout;
-            assert.match(text, /Accelerator quotas at the bounds[\s\S]*gcp\s+PREEMPTIBLE_NVIDIA_L4_GPUS\s+Preemptible NVIDIA L4 GPUs\s+us-central1\s+5 GPUs\s+set to 5 \(consumer quota override\)/);
+            assert.match(text, /Accelerator quotas at the bounds[\s\S]*gcp\s+PREEMPTIBLE_NVIDIA_L4_GPUS\s+Preemptible NVIDIA L4 GPUs\s+us-central1 \(acme-llm-dev\)\s+5 GPUs\s+set to 5 \(consumer quota override\)/);
             assert.match(text, /aws\s+L-B5D1601B\s+All Inf Spot Instance Requests\s+us-west-2\s+96 vCPUs\s+reported \(raise-only, by Service Quotas request\)/);
             const md = (await runPlan("--stack", "prod", "--markdown")).stdout;
             assert.match(md, /\| azure \| lowPriorityCores \| Spot vCPUs, all families \| eastus \| 72 vCPUs \| reported \(by quota request\) \| aks-gpu-gpu-pool: \(2 \+ 1 upgrade surge\) x Standard_NC24ads_A100_v4 \(24 vCPUs each\) \|/);
