@@ -133,7 +133,13 @@ export function publishedVersion(stdout: string): string | undefined {
 }
 
 /** The script; returns the exit code and writes to the given streams. */
-export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, run: Runner = runPulumi): Promise<number> {
+export async function main(
+    argv: readonly string[],
+    out: (s: string) => void,
+    err: (s: string) => void,
+    run: Runner = runPulumi,
+    policiesDir: string = POLICIES_DIR,
+): Promise<number> {
     const program = new Command("policy:publish")
         .description("Publish the policy pack to Pulumi Cloud and enable it in a policy group with the repo's policies/config/<env>.json.")
         .requiredOption("--org <org>", "Pulumi Cloud organization")
@@ -152,7 +158,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     }
     let plan: PublishPlan;
     try {
-        plan = publishPlan(opts);
+        plan = publishPlan(opts, policiesDir);
         await checkConfig(plan.configFile);
     } catch (e) {
         if (e instanceof UsageError) {
@@ -166,7 +172,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     for (const c of plan.commands) {
         // The enable step names the version the publish step reported.
         const args = c.args[1] === "enable" ? c.args.map((a, i) => (i === 3 ? version : a)) : c.args;
-        out(`$ ${c.cwd === POLICIES_DIR ? "(cd policies && " : ""}${shown(args)}${c.cwd === POLICIES_DIR ? ")" : ""}\n`);
+        out(`$ ${c.cwd === policiesDir ? "(cd policies && " : ""}${shown(args)}${c.cwd === policiesDir ? ")" : ""}\n`);
         if (opts.dryRun) continue;
         const result = run(args, c.cwd);
         if (typeof result.stdout === "string" && result.stdout !== "") out(result.stdout);

@@ -129,6 +129,24 @@ describe("policy:publish (stub pulumi on PATH)", () => {
         });
     }
 
+    it("exit 2 with nothing run: a policy config the pack itself refuses (checked before publishing)", async () => {
+        const policies = fs.mkdtempSync(path.join(os.tmpdir(), "publish-policies-"));
+        fs.mkdirSync(path.join(policies, "config"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "policies", "package.json"), path.join(policies, "package.json"));
+        const dev = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policies", "config", "dev.json"), "utf8")) as Record<string, Record<string, unknown>>;
+        fs.writeFileSync(path.join(policies, "config", "ok.json"), JSON.stringify(dev));
+        fs.writeFileSync(path.join(policies, "config", "bad.json"), JSON.stringify({ ...dev, "monthly-cost-cap": { ...dev["monthly-cost-cap"], maxMonthlyUsd: "lots" } }));
+        let stderr = "";
+        const code = await main(["--org", "acme", "--env", "bad"], () => undefined, (s) => (stderr += s), runPulumi, policies);
+        assert.equal(code, EXIT.usage);
+        assert.match(stderr, /monthly-cost-cap/);
+        assert.deepEqual(calls(), []);
+        // Negative control: the same copy with the valid config publishes (from that directory).
+        assert.equal(await main(["--org", "acme", "--env", "ok"], () => undefined, () => undefined, runPulumi, policies), EXIT.ok);
+        assert.deepEqual(calls().map((c) => [c.cwd, c.args[1]]), [[fs.realpathSync(policies), "publish"], [fs.realpathSync(PROJECT_DIR), "enable"]]);
+        fs.rmSync(policies, { recursive: true, force: true });
+    });
+
     it("--dry-run prints both commands and runs none", async () => {
         const { code, stdout } = await publish("--org", "acme", "--env", "dev", "--dry-run");
         assert.equal(code, EXIT.ok);
