@@ -62,7 +62,8 @@ export const CONSUMER_QUOTA_OVERRIDE = GCP_PLATFORM.consumerQuotaOverride;
 const GCP_GPU_METRICS: Readonly<Record<string, { standard: string; preemptible: string }>> = {
     "NVIDIA L4": { standard: "NVIDIA_L4_GPUS", preemptible: "PREEMPTIBLE_NVIDIA_L4_GPUS" },
     "NVIDIA T4": { standard: "NVIDIA_T4_GPUS", preemptible: "PREEMPTIBLE_NVIDIA_T4_GPUS" },
-    "NVIDIA A100": { standard: "NVIDIA_A100_GPUS", preemptible: "PREEMPTIBLE_NVIDIA_A100_GPUS" },
+    // The catalog names the A2 machines' 40 GB A100 this way; the 80 GB part has quotas of its own (NVIDIA_A100_80GB_GPUS), not listed.
+    "NVIDIA A100 40GB": { standard: "NVIDIA_A100_GPUS", preemptible: "PREEMPTIBLE_NVIDIA_A100_GPUS" },
 };
 
 /** The Service Usage metric of a Compute Engine quota metric (NVIDIA_L4_GPUS -> compute.googleapis.com/nvidia_l4_gpus). */

@@ -6,7 +6,7 @@ import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { EXIT, main } from "../../plan/cli";
 import { CONSUMER_QUOTA_OVERRIDE, QuotaNeed, quotaNeeds } from "../../plan/quotas";
 import { PlanReport } from "../../plan/report";
-import type { CatalogEntry } from "../../policies/cost/catalog";
+import { CATALOG as REAL_CATALOG, CatalogEntry } from "../../policies/cost/catalog";
 import type { CostLine } from "../../policies/cost/estimate";
 
 async function runPlan(...argv: string[]): Promise<{ code: number; stdout: string }> {
@@ -118,10 +118,15 @@ describe("plan: accelerator quotas at the bounds", () => {
             assert.deepEqual(quotaNeeds(lines, [mig("a", "proj-aaaaaa"), mig("b", "proj-aaaaaa")], CATALOG).map((q) => [q.project, q.needed]), [["proj-aaaaaa", 5]]);
         });
 
-        it("a GPU kind whose quota metric is not sourced is reported as such, never named", () => {
+        it("a GPU kind whose quota metric is not sourced is reported as such, never named; the catalog's GCP kinds are all named", () => {
             const [q] = quotaNeeds([line({ sku: "a3-highgpu-1g", countMax: 1 })], [], CATALOG);
             assert.deepEqual(brief(q), ["gcp", null, "r1", 1, "reported", undefined]);
             assert.match(q.name, /not sourced/);
+            // Every GPU machine the real catalog prices on GCP maps to a sourced metric.
+            for (const e of REAL_CATALOG.filter((c) => c.cloud === "gcp" && c.accelerators)) {
+                const rows = quotaNeeds([line({ sku: e.sku, region: e.region, countMax: 1 })], [], REAL_CATALOG);
+                assert.ok(rows.length > 0 && rows.every((r) => r.quota !== null), `${e.sku}: ${rows.map((r) => r.name).join(", ")}`);
+            }
         });
 
         it("AWS: vCPUs of the class, on-demand and spot codes; a class without a sourced code is reported as such; CPU-only SKUs are not accelerator quotas", () => {
