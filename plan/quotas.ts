@@ -25,7 +25,9 @@
 //   standardNCSv3Family for NC*s_v3, the names `az vm list-usage` and the Microsoft.Quota API use);
 //   a Spot VM against the regional spot quota lowPriorityCores. Azure ML managed online
 //   deployments draw on Azure ML's own per-family quota, whose id is not sourced here: reported
-//   as such.
+//   as such, at ceil(1.2 x instances) x vCPUs, since "Azure Machine Learning reserves 20% of your
+//   compute resources for performing upgrades on some VM SKUs" (Azure ML docs, "Virtual machine
+//   quota allocation for deployment"; the SKUs exempted are those of AZURE_ML_NO_RESERVE).
 import { CATALOG, CatalogEntry } from "../policies/cost/catalog";
 import type { CostLine } from "../policies/cost/estimate";
 import { GCP_PLATFORM } from "../policies/model/gcp/platform";
@@ -85,6 +87,15 @@ const AZURE_FAMILIES: ReadonlyArray<{ size: RegExp; quota: string; name: string 
 ];
 const AZURE_SPOT = { quota: "lowPriorityCores", name: "Spot vCPUs, all families" };
 const AZURE_ML_DEPLOYMENT = "azure-native:machinelearningservices:OnlineDeployment";
+/** Managed online endpoint SKUs Azure ML exempts from its 20% upgrade reservation (Azure ML's managed online endpoints SKU list). */
+const AZURE_ML_NO_RESERVE: ReadonlySet<string> = new Set([
+    "Standard_NC24ads_A100_v4",
+    "Standard_NC48ads_A100_v4",
+    "Standard_NC96ads_A100_v4",
+    "Standard_ND96asr_v4",
+    "Standard_ND96amsr_A100_v4",
+    "Standard_ND40rs_v2",
+]);
 
 /** One accelerated group at its bound, before rows are summed per quota and region. */
 interface Use {
@@ -133,7 +144,13 @@ function usesOf(line: CostLine, lines: readonly CostLine[], entry: CatalogEntry,
         return [{ cloud: "aws", quota, name, region: line.region, unit: "vCPUs", amount: vcpus, basis }];
     }
     if (line.resourceType === AZURE_ML_DEPLOYMENT) {
-        return [{ cloud: "azure", quota: null, name: `Azure ML dedicated vCPUs of ${line.sku}'s family (quota id not sourced)`, region: line.region, unit: "vCPUs", amount: vcpus, basis }];
+        const name = `Azure ML dedicated vCPUs of ${line.sku}'s family (quota id not sourced)`;
+        if (AZURE_ML_NO_RESERVE.has(line.sku)) return [{ cloud: "azure", quota: null, name, region: line.region, unit: "vCPUs", amount: vcpus, basis }];
+        const reserved = Math.ceil(1.2 * machines);
+        return [{
+            cloud: "azure", quota: null, name, region: line.region, unit: "vCPUs", amount: reserved * entry.vcpu,
+            basis: `${group}: ceil(1.2 x ${how}) = ${reserved} x ${line.sku} (${entry.vcpu} vCPUs each; Azure ML reserves 20% for upgrades)`,
+        }];
     }
     if (spot) return [{ cloud: "azure", quota: AZURE_SPOT.quota, name: AZURE_SPOT.name, region: line.region, unit: "vCPUs", amount: vcpus, basis }];
     const family = AZURE_FAMILIES.find((f) => f.size.test(line.sku));

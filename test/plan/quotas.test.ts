@@ -6,6 +6,8 @@ import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { EXIT, main } from "../../plan/cli";
 import { CONSUMER_QUOTA_OVERRIDE, QuotaNeed, quotaNeeds } from "../../plan/quotas";
 import { PlanReport } from "../../plan/report";
+import { committedStacks } from "../../plan/stackFiles";
+import { PROJECT_DIR } from "../helpers/program";
 import { CATALOG as REAL_CATALOG, CatalogEntry } from "../../policies/cost/catalog";
 import type { CostLine } from "../../policies/cost/estimate";
 
@@ -152,11 +154,15 @@ describe("plan: accelerator quotas at the bounds", () => {
                 line({ urn: "b", sku: "Standard_NC4as_T4_v3", countMax: 1, pricing: "spot" }),
                 line({ urn: "c", sku: "Standard_NC24ads_A100_v4", countMax: 1, pricing: "spot" }),
                 line({ urn: "d", sku: "Standard_NC4as_T4_v3", countMax: 3, resourceType: "azure-native:machinelearningservices:OnlineDeployment" }),
+                line({ urn: "e", sku: "Standard_NC24ads_A100_v4", countMax: 3, resourceType: "azure-native:machinelearningservices:OnlineDeployment" }),
             ];
             assert.deepEqual(quotaNeeds(lines, [], CATALOG).map(brief), [
                 ["azure", "standardNCADSA100v4Family", "r1", 48, "reported", undefined],
                 ["azure", "lowPriorityCores", "r1", 28, "reported", undefined], // 4 + 24
-                ["azure", null, "r1", 12, "reported", undefined],
+                // Azure ML (its own quota, id not sourced), one row per family: ceil(1.2 x 3) = 4 x 4 vCPUs =
+                // 16, and 3 x 24 = 72 for an A100 SKU that Azure ML exempts from its 20% reservation.
+                ["azure", null, "r1", 16, "reported", undefined],
+                ["azure", null, "r1", 72, "reported", undefined],
             ]);
         });
     });
@@ -188,11 +194,23 @@ describe("plan: accelerator quotas at the bounds", () => {
     describe("committed stacks (hand-computed from their bounds)", () => {
         const plans = new Map<string, PlanReport>();
         before(async () => {
-            for (const stack of ["dev", "prod"]) {
+            for (const stack of ["dev", "prod", "staging"]) {
                 const { code, stdout } = await runPlan("--stack", stack, "--json");
                 assert.equal(code, EXIT.ok);
                 plans.set(stack, JSON.parse(stdout) as PlanReport);
             }
+        });
+
+        it("staging: the GKE pool's (3 + 1 x 2 zones upgrade surge) spot g2-standard-4 nodes x 1 L4", () => {
+            assert.deepEqual(plans.get("staging")!.quotas.map(brief), [
+                ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 5, "set", 5],
+                ["gcp", "NVIDIA_L4_GPUS", "us-central1", 5, "set", 5],
+            ]);
+            assert.match(plans.get("staging")!.quotas[0].basis, /^gke-l4-gpu-pool: \(3 \+ 2 surge\) x g2-standard-4 \(1 NVIDIA L4 each\)$/);
+        });
+
+        it("every committed stack is planned here (a new one needs its quota figures above)", () => {
+            assert.deepEqual(committedStacks(PROJECT_DIR), [...plans.keys()].sort());
         });
 
         it("GCP rows name the stack's project", () => {
@@ -209,12 +227,12 @@ describe("plan: accelerator quotas at the bounds", () => {
             ]);
         });
 
-        it("prod: (8 + 3 surge) spot L4s, (2 + 1 upgrade surge) spot NC24ads_A100_v4 x 24 vCPUs, 3 Azure ML NC8as_T4_v3 x 8 vCPUs", () => {
+        it("prod: (8 + 3 surge) spot L4s, (2 + 1 upgrade surge) spot NC24ads_A100_v4 x 24 vCPUs, ceil(1.2 x 3) Azure ML NC8as_T4_v3 x 8 vCPUs", () => {
             assert.deepEqual(plans.get("prod")!.quotas.map(brief), [
                 ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 11, "set", 11],
                 ["gcp", "NVIDIA_L4_GPUS", "us-central1", 11, "set", 11],
                 ["azure", "lowPriorityCores", "eastus", 72, "reported", undefined],
-                ["azure", null, "eastus", 24, "reported", undefined],
+                ["azure", null, "eastus", 32, "reported", undefined],
             ]);
         });
 
