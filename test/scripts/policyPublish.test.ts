@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EXIT, main, packIdentity, runPulumi } from "../../scripts/policyPublish";
+import { EXIT, main, packIdentity, policyEnvironments, runPulumi } from "../../scripts/policyPublish";
 import { PACK_NAME } from "../../policies/evaluate";
 import { PROJECT_DIR } from "../helpers/program";
 
@@ -87,6 +87,12 @@ describe("policy:publish (stub pulumi on PATH)", () => {
         assert.deepEqual(enable.slice(4), ["--policy-group", "dev-stacks", "--config", path.join(PROJECT_DIR, "policies", "config", "dev.json")]);
     });
 
+    it("the environments are the policy configs in the repo (dev and prod at least)", () => {
+        const envs = policyEnvironments();
+        assert.ok(envs.includes("dev") && envs.includes("prod"), envs.join(", "));
+        assert.deepEqual(envs, fs.readdirSync(path.join(PROJECT_DIR, "policies", "config")).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort());
+    });
+
     it("the pack name is the one the pack registers (policies/package.json agrees with PACK_NAME)", () => {
         assert.equal(packIdentity().name, PACK_NAME);
     });
@@ -114,7 +120,7 @@ describe("policy:publish (stub pulumi on PATH)", () => {
     });
 
     for (const [why, argv, message] of [
-        ["an env without a policy config", ["--org", "acme", "--env", "staging"], /--env: got "staging"; allowed: dev, prod/],
+        ["an env without a policy config", ["--org", "acme", "--env", "qa-nowhere"], new RegExp(`--env: got "qa-nowhere"; allowed: ${policyEnvironments().join(", ")} \\(one per policies/config/<env>\\.json\\)`)],
         ["an org that would read as a flag", ["--org", "-rf", "--env", "dev"], /--org: got "-rf"; allowed: 1-100 letters/],
         ["a group with a space", ["--org", "acme", "--env", "dev", "--policy-group", "a b"], /--policy-group: got "a b"/],
         ["a path as env", ["--org", "acme", "--env", "../dev"], /--env: got "\.\.\/dev"/],

@@ -168,8 +168,8 @@ describe("the program's cost check (stack/guard.ts)", () => {
         it("a stack without policies/config/<stack>.json is refused (no cap is no deploy), without running the plan", () => {
             let ran = false;
             assert.throws(
-                () => checkCostCap({ stack: "staging", config, isSecret, run: () => ((ran = true), child(0, verdict(1, 1))()) }),
-                /refusing to deploy stack staging: there is no policies\/config\/staging\.json/,
+                () => checkCostCap({ stack: "qa-nowhere", config, isSecret, run: () => ((ran = true), child(0, verdict(1, 1))()) }),
+                /refusing to deploy stack qa-nowhere: there is no policies\/config\/qa-nowhere\.json/,
             );
             assert.equal(ran, false);
         });
