@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { CostKind, DEFAULT_SPOT_MARGIN, Estimate, KindTotals, estimateCosts } from "../policies/cost/estimate";
 import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
+import { planCapacity, PlanCapacity } from "./capacity";
 import { PlannedResource } from "./mocks";
 import { planDocument } from "./render";
 import { PlanUsageError, readJsonObject } from "./stackFiles";
@@ -39,6 +40,11 @@ export interface PlanReport {
         /** The stack's `monthly-cost-cap`, or null when that policy is disabled. */
         readonly capMonthlyUsd: number | null;
     };
+    /**
+     * Per serving target: output tokens/s at its baseline and at its bounds, and dollars per
+     * million output tokens at full use for each (null where no sourced figure applies).
+     */
+    readonly capacity: PlanCapacity[];
     readonly policies: {
         readonly pack: typeof PACK_NAME;
         readonly violations: Array<{ policy: string; enforcementLevel: "mandatory" | "advisory"; urn: string | null; message: string }>;
@@ -86,9 +92,10 @@ export async function buildReport(
     const capSettings = asRecord(policy.config["monthly-cost-cap"]);
     const spotMargin = typeof capSettings.spotMargin === "number" ? capSettings.spotMargin : DEFAULT_SPOT_MARGIN;
     let estimate: Estimate;
+    const costInputs = resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies }));
     try {
         estimate = estimateCosts(
-            resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+            costInputs,
             { spotMargin, transientHoursPerMonth: asRecord(capSettings.transientHoursPerMonth), usage: asRecord(capSettings.usage) },
         );
     } catch (e) {
@@ -118,6 +125,7 @@ export async function buildReport(
             byKind: estimate.byKind,
             capMonthlyUsd: !capDisabled && typeof capSettings.maxMonthlyUsd === "number" ? capSettings.maxMonthlyUsd : null,
         },
+        capacity: planCapacity(costInputs, estimate).rows,
         policies: {
             pack: evaluation.pack,
             violations: evaluation.violations.map((v) => ({
