@@ -53,6 +53,28 @@ function capSentence(details: PlanDetails): string {
         : `OVER the cap of ${usd(cost.capMonthlyUsd)} by ${usd(-room)}`;
 }
 
+const CAPACITY_HEAD = ["target", "tokens/s baseline", "tokens/s max", "baseline $/M tokens", "worst case $/M tokens"];
+
+function capacityRows(details: PlanDetails): string[][] {
+    const n = (x: number | null) => (x === null ? "unknown" : x.toLocaleString("en-US", { maximumFractionDigits: 1 }));
+    const m = (x: number | null) => (x === null ? "unknown" : usd(x));
+    return details.report.capacity.map((c) => [c.target, n(c.tokensPerSecondBaseline), n(c.tokensPerSecondMax), m(c.usdPerMillionTokensBaseline), m(c.usdPerMillionTokensWorst)]);
+}
+
+const CAPACITY_TITLE =
+    "Capacity (output tokens/s at full use, from sourced per-replica figures; $/M tokens = the target's monthly cost from the lines above / tokens a month at that rate)";
+
+function renderCapacityText(details: PlanDetails): string {
+    const { capacity } = details.report;
+    if (capacity.length === 0) return `${CAPACITY_TITLE}\n  no serving targets`;
+    return (
+        `${CAPACITY_TITLE}\n` +
+        table(CAPACITY_HEAD, capacityRows(details), new Set([1, 2, 3, 4])) +
+        `\n` +
+        capacity.map((c) => `  ${c.target}: ${c.basis}`).join("\n")
+    );
+}
+
 /** The text plan: tree, cost table, totals against the cap, every violation, outputs. */
 export function renderText(details: PlanDetails, resources: readonly PlannedResource[], diff?: PlanDiff): string {
     const { report } = details;
@@ -66,6 +88,7 @@ export function renderText(details: PlanDetails, resources: readonly PlannedReso
             table(["kind", "baseline $/mo", "worst case $/mo"], kindRows(details), new Set([1, 2])) +
             `\n\nBaseline ${usd(report.cost.baselineMonthlyUsd)}/month · worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month · ${capSentence(details)}` +
             ` · expected at spot ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month`,
+        renderCapacityText(details),
         renderViolationsText(details),
     ];
     if (diff) parts.push(renderDiffText(diff));
@@ -174,6 +197,13 @@ export function renderMarkdown(details: PlanDetails, resources: readonly Planned
     out.push("", `Expected at spot prices (catalog spot x spotMargin, never capped): ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month.`, "");
     out.push(`#### Cost`, "", `| ${COST_HEAD.join(" | ")} |`, `|---|---|---|---:|---:|---:|---:|---:|`);
     for (const row of costRows(details)) out.push(`| ${row.map(mdCell).join(" | ")} |`);
+    out.push("", `#### Capacity`, "", `${CAPACITY_TITLE}.`, "");
+    if (report.capacity.length === 0) {
+        out.push("No serving targets.");
+    } else {
+        out.push(`| ${CAPACITY_HEAD.join(" | ")} | basis |`, `|---|---:|---:|---:|---:|---|`);
+        capacityRows(details).forEach((row, i) => out.push(`| ${row.map(mdCell).join(" | ")} | ${mdCell(report.capacity[i].basis)} |`));
+    }
     out.push(
         "",
         `<details><summary>${resources.length} resources</summary>`,

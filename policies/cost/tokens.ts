@@ -161,7 +161,8 @@ export function targetCapacities(resources: ReadonlyArray<CostInputResource>, es
             replicasMax = Math.min(replicasMax, bounds.reduce((s, b) => s + b.max, 0));
             workloadNote = ` (capped by ${bounds.map((b) => b.source).join(", ")})`;
         }
-        const machines = `${line.countMin === line.countMax ? line.countMax : `${line.countMin}–${line.countMax}`} x ${line.sku}${perMachine !== 1 ? ` at ${perMachine} replicas each` : ""}`;
+        const range = (a: number, b: number) => (a === b ? String(a) : `${a}–${b}`);
+        const machines = `${range(line.countMin, line.countMax)} x ${line.sku}${perMachine !== 1 ? ` at ${perMachine} replicas each` : ""}`;
 
         const known = throughputFor(configuration);
         if (!known?.figure) {
@@ -179,9 +180,9 @@ export function targetCapacities(resources: ReadonlyArray<CostInputResource>, es
             usdPerMillionTokensBaseline: tpsBase > 0 ? usdPerMillionTokens(baselineMonthlyUsd, tpsBase) : null,
             usdPerMillionTokensWorst: tpsMax > 0 ? usdPerMillionTokens(worstCaseMonthlyUsd, tpsMax) : null,
             basis:
-                `${replicasBaseline}–${replicasMax} replicas (${machines}${workloadNote}) x ${f.outputTokensPerSecond} tokens/s each: ` +
+                `${range(replicasBaseline, replicasMax)} replicas (${machines}${workloadNote}) x ${f.outputTokensPerSecond} tokens/s each: ` +
                 `${configurationKey(configuration)}, ${f.match === "equivalent" ? `equivalent figure measured with ${f.measuredModel}` : `measured with ${f.measuredModel}`} ` +
-                `at ${f.concurrency}, ${f.source} (${f.sourceDate})`,
+                `(concurrency: ${f.concurrency}), ${f.source} (${f.sourceDate})`,
         };
     });
 }

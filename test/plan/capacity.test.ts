@@ -1,0 +1,118 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { main } from "../../plan/cli";
+import type { PlanReport } from "../../plan/report";
+
+/**
+ * The committed stacks' capacity and dollars per million output tokens, computed here by hand from
+ * the throughput catalog (policies/cost/throughput.data.json, each figure with its source) and the
+ * plan's own cost lines (whose arithmetic test/plan/committedStacks.test.ts checks), then compared
+ * with the plan. Tokens a month at r tokens/s = r x 730 h x 3600 s = r x 2,628,000.
+ */
+const MONTH_S = 730 * 3600;
+const perMillion = (usd: number, tps: number) => Math.round((usd / ((tps * MONTH_S) / 1e6)) * 1e4) / 1e4;
+
+async function plan(args: string[]): Promise<{ code: number; report: PlanReport }> {
+    let out = "";
+    const code = await main([...args, "--json"], (s) => (out += s), () => undefined);
+    return { code, report: JSON.parse(out) as PlanReport };
+}
+
+describe("capacity in the plan (issue 17)", function () {
+    this.timeout(240000);
+    let dev: PlanReport;
+    let prod: PlanReport;
+    before(async () => {
+        dev = (await plan(["--stack", "dev"])).report;
+        prod = (await plan(["--stack", "prod"])).report;
+    });
+
+    it("carries exactly the issue's fields, one row per serving target, in the JSON plan", () => {
+        for (const r of [dev, prod]) {
+            for (const c of r.capacity) {
+                assert.deepEqual(Object.keys(c), ["target", "tokensPerSecondBaseline", "tokensPerSecondMax", "usdPerMillionTokensBaseline", "usdPerMillionTokensWorst", "basis"]);
+            }
+        }
+        assert.deepEqual(dev.capacity.map((c) => c.target), ["gcpSpotL4", "eksInf2", "gpuVm"]);
+        assert.deepEqual(prod.capacity.map((c) => c.target), ["gcpSpotL4", "aksGpu", "azureMl"]);
+    });
+
+    it("dev gcpSpotL4: 2 L4 replicas x 513 tokens/s (vLLM, L4, bf16; equivalent figure for Llama-3.1-8B)", () => {
+        const c = dev.capacity.find((x) => x.target === "gcpSpotL4")!;
+        // Its lines: 1031.97 capacity + 20 disks + 18.25 rule + 2.04 NAT + 3.65 NAT IP + 9 NAT data
+        // + 3.65 IP + 0.40 LB data + 6 egress + 5 + 2 Cloud Armor + 0.75 requests + 0.06 secret = 1102.77;
+        // worst case adds the 8.65 of surge = 1111.42.
+        assert.equal(c.tokensPerSecondBaseline, 1026);
+        assert.equal(c.tokensPerSecondMax, 1026);
+        assert.equal(c.usdPerMillionTokensBaseline, 0.409); // 1102.77 / (1026 x 2.628) = 0.40899
+        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1102.77, 1026));
+        assert.equal(c.usdPerMillionTokensWorst, 0.4122); // 1111.42 / 2696.328 = 0.41220
+        assert.match(c.basis, /equivalent figure measured with meta-llama\/Llama-3\.1-8B/);
+        assert.match(c.basis, /arc53\/llm-price-compass/);
+    });
+
+    it("prod gcpSpotL4: 3-8 replicas, and aksGpu: 2 A100 replicas x 430 tokens/s", () => {
+        const g = prod.capacity.find((x) => x.target === "gcpSpotL4")!;
+        // Lines: baseline 1547.96 + 30 + 18.25 + 3.07 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 = 1708.64;
+        // worst 4127.89 + 80 + 8.65 + 18.25 + 8.18 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 = 4352.33.
+        assert.equal(g.tokensPerSecondBaseline, 3 * 513);
+        assert.equal(g.tokensPerSecondMax, 8 * 513);
+        assert.equal(g.usdPerMillionTokensBaseline, perMillion(1708.64, 1539)); // 0.4225
+        assert.equal(g.usdPerMillionTokensBaseline, 0.4225);
+        assert.equal(g.usdPerMillionTokensWorst, perMillion(4352.33, 4104)); // 0.4035
+        assert.equal(g.usdPerMillionTokensWorst, 0.4035);
+
+        const a = prod.capacity.find((x) => x.target === "aksGpu")!;
+        // Two A100 nodes, one server each, as many as the Deployment's 2 replicas. Lines: 73 tier + 18.25 LB
+        // + 3.65 IP + 140.16 system node + 19.71 its disk + 1460 GPU nodes + 76.04 their disks + 3.65 Service IP
+        // + 2.5 LB data + 43.5 egress = 1840.46; worst adds 2.19 + 10.52 of upgrade surge = 1853.17.
+        assert.equal(a.tokensPerSecondBaseline, 860);
+        assert.equal(a.tokensPerSecondMax, 860);
+        assert.equal(a.usdPerMillionTokensBaseline, perMillion(1840.46, 860)); // 0.8143
+        assert.equal(a.usdPerMillionTokensWorst, perMillion(1853.17, 860)); // 0.8200
+        assert.match(a.basis, /Meta-Llama-3-8B/);
+    });
+
+    it("says unknown, never a number, where no figure meets the equivalence rule (T4 AWQ, Inferentia2)", () => {
+        for (const c of [dev.capacity.find((x) => x.target === "gpuVm")!, dev.capacity.find((x) => x.target === "eksInf2")!, prod.capacity.find((x) => x.target === "azureMl")!]) {
+            assert.equal(c.tokensPerSecondBaseline, null);
+            assert.equal(c.tokensPerSecondMax, null);
+            assert.equal(c.usdPerMillionTokensBaseline, null);
+            assert.equal(c.usdPerMillionTokensWorst, null);
+            assert.match(c.basis, /^unknown: .*nearest published: .*not used: /);
+        }
+    });
+
+    it("a model outside the Mistral-7B class gets no figure (negative control: same stack, other model)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+        const file = path.join(dir, "Pulumi.dev.yaml");
+        // The dev stack's gcpSpotL4 alone (the other dev targets need a quantized build Qwen lacks).
+        const stack = (model: string) => `config:
+  gcp:project: acme-llm-dev
+  llm-serving:model: { id: ${model}, servedName: mistral-7b, maxModelLen: 8192 }
+  llm-serving:tags: { owner: ml-platform, costCenter: cc-1234 }
+  llm-serving:targets:
+    gcpSpotL4: { project: acme-llm-dev, region: us-central1, machineType: g2-standard-4, replicas: { min: 2, max: 2 }, domain: llm-dev.example.com }
+`;
+        fs.writeFileSync(file, stack("HuggingFaceH4/zephyr-7b-beta"));
+        const control = (await plan(["--stack", "dev", "--stack-file", file])).report;
+        assert.equal(control.capacity[0].tokensPerSecondMax, 1026);
+        fs.writeFileSync(file, stack("Qwen/Qwen2.5-7B-Instruct"));
+        const { report } = await plan(["--stack", "dev", "--stack-file", file]);
+        const g = report.capacity.find((x) => x.target === "gcpSpotL4")!;
+        assert.equal(g.tokensPerSecondMax, null);
+        assert.match(g.basis, /not a Mistral-7B-class model/);
+    });
+
+    it("prints the capacity table in text and Markdown", async () => {
+        let text = "";
+        await main(["--stack", "prod"], (s) => (text += s), () => undefined);
+        assert.match(text, /\ngcpSpotL4 +1,539 +4,104 +\$0\.42 +\$0\.40\n/);
+        assert.match(text, /\nazureMl +unknown +unknown +unknown +unknown\n/);
+        let md = "";
+        await main(["--stack", "prod", "--markdown"], (s) => (md += s), () => undefined);
+        assert.match(md, /\| aksGpu \| 860 \| 860 \| \$0\.81 \| \$0\.82 \| /);
+    });
+});
