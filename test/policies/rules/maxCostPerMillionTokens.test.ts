@@ -1,0 +1,57 @@
+import * as assert from "node:assert/strict";
+import { MODEL_ACCESS_INPUT } from "../../../policies/contract/modelAccess";
+import { maxCostPerMillionTokens } from "../../../policies/rules/maxCostPerMillionTokens";
+import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
+import { gcpStack, planned, STACK_URN_PREFIX } from "../../helpers/policyFixtures";
+import type { PlannedResource } from "../../../plan/mocks";
+
+const COMPONENT = "llm-serving:gcp:GcpSpotL4Replicas";
+
+/**
+ * The GCP fixture stack (2..3 spot g2-standard-4 behind a forwarding rule) as children of a serving
+ * component that carries the model-access marker, as the program registers them.
+ */
+function servingStack(modelId = "HuggingFaceH4/zephyr-7b-beta", stack: PlannedResource[] = gcpStack()): PlannedResource[] {
+    const rename = (urn: string) => urn.replace(STACK_URN_PREFIX, `${STACK_URN_PREFIX}${COMPONENT}$`);
+    const component = planned(COMPONENT, "gcp-spot-l4", { [MODEL_ACCESS_INPUT]: { modelId, gated: false, hfToken: false } });
+    const children = stack.map((r) => ({
+        ...r,
+        urn: rename(r.urn),
+        parent: component.urn,
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map(rename)])),
+    }));
+    return [component, ...children];
+}
+
+// Worst case of the fixture (test/policies/rules/monthlyCostCap.test.ts): 3 x 0.70683 x 730 = 1547.96,
+// + 18.25 forwarding rule + 8.48 surge = $1,574.69 a month. At its bound, 3 replicas x 513 tokens/s
+// (vLLM on one L4, bf16: the catalog's equivalent figure) = 1,539 tokens/s, x 2,628,000 s a month
+// = 4,044.492 million tokens: 1574.69 / 4044.492 = $0.3893 per million.
+const WORST_PER_MILLION = 0.3893;
+
+describe("policy max-cost-per-million-tokens", () => {
+    it("passes a target whose worst case per million tokens is under the threshold", async () => {
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, servingStack(), { maxUsdPerMillionTokens: 0.39 }));
+    });
+
+    it("flags the same target under a threshold just below its hand-computed figure, on the component", async () => {
+        const stack = servingStack();
+        const reported = await runStackPolicy(maxCostPerMillionTokens, stack, { maxUsdPerMillionTokens: 0.389 });
+        assertOneViolation(reported, ["gcp-spot-l4", `$${WORST_PER_MILLION.toFixed(2)}`, "$0.39", "$1574.69", "1539 tokens/s", "Llama-3.1-8B", "maxUsdPerMillionTokens"], stack[0].urn);
+    });
+
+    it("does not judge a target with no sourced figure (a model outside the Mistral-7B class)", async () => {
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, servingStack("Qwen/Qwen2.5-7B-Instruct"), { maxUsdPerMillionTokens: 0.01 }));
+        // Negative control: the same threshold flags the Mistral-class model.
+        assert.equal((await runStackPolicy(maxCostPerMillionTokens, servingStack(), { maxUsdPerMillionTokens: 0.01 })).length, 1);
+    });
+
+    it("ignores machines that belong to no serving component", async () => {
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, gcpStack(), { maxUsdPerMillionTokens: 0.01 }));
+    });
+
+    it("is advisory by default, and its config requires the threshold (the pack refuses a config without it)", async () => {
+        assert.equal(maxCostPerMillionTokens.enforcementLevel, "advisory");
+        await assert.rejects(runStackPolicy(maxCostPerMillionTokens, servingStack(), {}), /maxUsdPerMillionTokens is required/);
+    });
+});
