@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deployTargets } from "./components/targets";
-import { loadStackConfig } from "./config";
+import { deployTargets, loadStackConfig } from "./stack";
 
 // Validates the whole stack config before any resource is registered.
 const deployed = deployTargets(loadStackConfig());

@@ -156,17 +156,3 @@ export function checkPlaintextWithDomain(cfg: { readonly domain?: string; readon
         });
     }
 }
-
-/**
- * Why a public endpoint is neither HTTPS (`domain`) nor explicitly plain HTTP (`plaintextHttp:
- * true`), or undefined. `howTls` says how this target gets its certificate. Checked across the
- * stack (config/index.ts), after the schema: the rule is about what faces the internet.
- */
-export function publicPlaintextProblem(
-    cfg: { readonly domain?: string; readonly plaintextHttp: boolean },
-    isPublic: boolean,
-    howTls: string,
-): string | undefined {
-    if (cfg.domain !== undefined || !isPublic || cfg.plaintextHttp) return undefined;
-    return `must be set for a public endpoint, which receives the API key as a bearer token: serve HTTPS under this name (${howTls}), or opt in to plain HTTP with plaintextHttp: true (development only; the endpoint-tls policy refuses it in prod)`;
-}

@@ -1,7 +1,7 @@
 /**
  * Quantized GGUF builds that the CPU tier (llama.cpp) serves in place of a model's full weights,
  * keyed by the Hugging Face id of the original model. Q4_K_M: ~4.4 GB, the usual quality/speed
- * balance on CPUs (prices.md: 3.64 tokens/s on 4 vCPUs).
+ * balance on CPUs (3.64 tokens/s on a 4-vCPU D4s_v3 in the edge-cpu-inference benchmarks).
  */
 export const GGUF_BUILDS: Readonly<Record<string, { readonly repo: string; readonly file: string }>> = {
     "mistralai/Mistral-7B-Instruct-v0.2": {
@@ -18,7 +18,7 @@ export const GGUF_BUILDS: Readonly<Record<string, { readonly repo: string; reado
 /**
  * 4-bit AWQ builds that vLLM serves on 16 GB GPUs (T4, single V100): Mistral-7B in float16 needs
  * ~13.5 GiB for weights alone, leaving no room for a KV cache; the AWQ build needs ~4 GiB
- * (prices.md: T4 + AutoAWQ Mistral-7B, 33-35 tokens/s per request).
+ * (AutoAWQ reports 33-35 tokens/s per request for Mistral-7B on a T4).
  */
 export const AWQ_BUILDS: Readonly<Record<string, string>> = {
     "mistralai/Mistral-7B-Instruct-v0.2": "TheBloke/Mistral-7B-Instruct-v0.2-AWQ",

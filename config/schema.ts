@@ -1,12 +1,5 @@
 import { z } from "zod";
 import { int, labelValue } from "./fields";
-import { gcpSpotL4Schema } from "./targets/gcpSpotL4";
-import { eksInf2Schema } from "./targets/eksInf2";
-import { aksGpuSchema } from "./targets/aksGpu";
-import { azureMlSchema } from "./targets/azureMl";
-import { gpuVmSchema } from "./targets/gpuVm";
-import { isGpuSize, needsAwq } from "./targets/azure";
-import { AWQ_BUILDS, GGUF_BUILDS } from "./gguf";
 import { UNGATED_DEFAULT_MODEL } from "./models";
 
 /** The one config namespace of this program (the Pulumi project name). */
@@ -57,59 +50,5 @@ export const tagsSchema = z.strictObject(
     { error: "must be an object { owner, costCenter }" },
 );
 
-/** Each key present selects that target; its value configures it. */
-export const targetsSchema = z
-    .strictObject(
-        {
-            gcpSpotL4: gcpSpotL4Schema.optional(),
-            eksInf2: eksInf2Schema.optional(),
-            aksGpu: aksGpuSchema.optional(),
-            azureMl: azureMlSchema.optional(),
-            gpuVm: gpuVmSchema.optional(),
-        },
-        { error: "must be an object whose keys name targets" },
-    )
-    .refine((t) => Object.values(t).some((v) => v !== undefined), {
-        error: "must name at least one target",
-    });
-
-export const stackConfigSchema = z
-    .strictObject({
-        model: modelSchema,
-        tags: tagsSchema,
-        targets: targetsSchema,
-    })
-    .superRefine((cfg, ctx) => {
-        // A CPU-only gpuVm runs llama.cpp, which needs a quantized GGUF build of the model.
-        const vm = cfg.targets.gpuVm;
-        if (vm && !isGpuSize(vm.vmSize) && !(cfg.model.id in GGUF_BUILDS)) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["targets", "gpuVm", "vmSize"],
-                input: vm.vmSize,
-                message: `must be a GPU size for model ${cfg.model.id}: CPU sizes run llama.cpp, which has a GGUF build only of ${Object.keys(GGUF_BUILDS).join(", ")}`,
-            });
-        }
-        // 16 GB GPUs serve a 4-bit AWQ build: float16 weights of a 7B model leave no room for a KV cache.
-        const sized: Array<[string, string, string | undefined]> = [
-            ["aksGpu", "vmSize", cfg.targets.aksGpu?.vmSize],
-            ["azureMl", "instanceType", cfg.targets.azureMl?.instanceType],
-            ["gpuVm", "vmSize", vm?.vmSize],
-        ];
-        for (const [target, key, size] of sized) {
-            if (size && needsAwq(size) && !(cfg.model.id in AWQ_BUILDS)) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["targets", target, key],
-                    input: size,
-                    message: `must have at least 24 GB of GPU memory for model ${cfg.model.id}: 16 GB sizes serve a 4-bit AWQ build, which exists only for ${Object.keys(AWQ_BUILDS).join(", ")}`,
-                });
-            }
-        }
-    });
-
 export type ModelConfig = z.output<typeof modelSchema>;
 export type TagsConfig = z.output<typeof tagsSchema>;
-export type TargetsConfig = z.output<typeof targetsSchema>;
-export type TargetName = keyof TargetsConfig;
-export const TARGET_NAMES = Object.keys(targetsSchema.shape) as TargetName[];

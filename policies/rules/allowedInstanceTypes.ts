@@ -34,7 +34,7 @@ export const allowedInstanceTypes: ResourceValidationPolicy = {
             if (carried.length > 0 && !understandsCapacity(args.type)) {
                 // Fail closed: a type this policy has no reader for must not pass for want of one.
                 reportViolation(
-                    `${args.name} [${args.type}]: this resource type carries compute (a ${carried.map((k) => (k === "size" ? "machine size" : "node count")).join(" and a ")}) that this policy does not read, so it is refused as not understood. Use a resource type the pack checks, or teach policies/resources.ts to read this one.`,
+                    `${args.name} [${args.type}]: this resource type carries compute (a ${carried.map((k) => (k === "size" ? "machine size" : "node count")).join(" and a ")}) that this policy does not read, so it is refused as not understood. Use a resource type the pack checks, or add a kind for it to the pack's resource model (policies/model/).`,
                     args.urn,
                 );
             }

@@ -70,7 +70,7 @@ export const costAllocationTags: ResourceValidationPolicy = {
             return value === undefined || value.state === "absent" || (value.state === "known" && String(value.value).trim() === "");
         });
         if (missing.length > 0) {
-            report(`${path} lacks ${missing.join(", ")}. Set ${keys.join(", ")} (components get them from costLabels in components/targets.ts).`);
+            report(`${path} lacks ${missing.join(", ")}. Set ${keys.join(", ")} (components get them from costLabels in components/costLabels.ts).`);
         }
     },
 };

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { azureDnsClusterIssuer, CERT_MANAGER_CHART, endpointCertificate } from "../../components/k8s/certManager";
-import { DNS_ZONE_CONTRIBUTOR_ROLE } from "../../components/azure/acme";
+import { DNS_ZONE_CONTRIBUTOR_ROLE } from "../../targets/aksGpu/acme";
 import { committedStacks } from "../../plan/stackFiles";
 import { configProblems, one, plan, PROJECT_DIR, stackFrom, TEST_TAGS } from "../helpers/program";
 import { AKS } from "./azure/fixtures";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parseStackConfig } from "../../config";
+import { ConfigError, parseStackConfig } from "../../stack";
 import { AKS, AML, VM } from "../components/azure/fixtures";
 
 /** One Azure target per config; each row changes one field and names the message it must give. */

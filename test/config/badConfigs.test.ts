@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { ConfigError, parseStackConfig, UNDECRYPTED_SECRET } from "../../config";
+import { UNDECRYPTED_SECRET } from "../../config";
+import { ConfigError, parseStackConfig } from "../../stack";
 
 /** A valid dev-like config, as full keys to raw strings; each row changes one thing. */
 const GOOD_GCP = { project: "acme-llm-dev", region: "us-central1", replicas: { min: 2, max: 3 }, plaintextHttp: true };

@@ -1,9 +1,9 @@
 // Cloud-side limits, field by field (config/limits.ts): each names a real schema key and the schema
 // refuses the listed just-past-the-limit value at that key.
 import * as assert from "node:assert/strict";
-import { stackConfigSchema } from "../../config";
+import { stackConfigSchema } from "../../stack";
 import { FIELD_LIMITS } from "../../config/limits";
-import { describeIssue } from "../../config";
+import { describeIssue } from "../../stack";
 
 const VALID = {
     tags: { owner: "ml-platform", costCenter: "cc-1234" },

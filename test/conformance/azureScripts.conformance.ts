@@ -3,9 +3,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { trafficCommands } from "../../components/azure/aml";
+import { trafficCommands } from "../../targets/azureMl/aml";
 import { PURGE_DELETED_VAULT } from "../../components/azure/names";
-import { AML_DEPLOYMENT_NAME } from "../../components/AzureMlEndpoint";
+import { AML_DEPLOYMENT_NAME } from "../../targets/azureMl/AzureMlEndpoint";
 import { resourcesOfType } from "./plans";
 import { requireTool, runTool } from "./tools";
 

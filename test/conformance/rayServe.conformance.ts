@@ -5,7 +5,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { APP_MODULE, RAY_VERSION } from "../../components/aws/rayService";
+import { APP_MODULE, RAY_VERSION } from "../../targets/eksInf2/rayService";
 import { conformancePlans } from "./plans";
 import { PROJECT_DIR } from "./upstream";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { rolloutProblems } from "../../components/gcp/rollout";
+import { rolloutProblems } from "../../targets/gcpSpotL4/rollout";
 import { resourcesOfType } from "./plans";
 
 /** The cert-manager models ship as ESM only; their validate() is not in the CJS-resolved types. */

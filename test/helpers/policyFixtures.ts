@@ -27,7 +27,7 @@ export function planned(type: string, name: string, inputs: Record<string, unkno
     return { urn: urnOf(type, name), type, name, parent: null, inputs, propertyDependencies };
 }
 
-/** Cost-allocation labels, as components/targets.ts costLabels builds them (cost-allocation-tags). */
+/** Cost-allocation labels, as costLabels (components/costLabels.ts) builds them (cost-allocation-tags). */
 export const COST_LABELS = { owner: "ml-platform", "cost-center": "cc-1234", environment: "dev" };
 
 /** The dev GCP stack: SPOT template, regional MIG, autoscaler 2..3, one global forwarding rule. */

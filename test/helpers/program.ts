@@ -1,4 +1,4 @@
-import { ConfigError, parseStackConfig } from "../../config";
+import { ConfigError, parseStackConfig } from "../../stack";
 import { MockRun, PlannedResource } from "../../plan/mocks";
 import { runProgram } from "../../plan/run";
 import { loadStack, LoadedStack } from "../../plan/stackFiles";

@@ -4,7 +4,8 @@
 // committed stacks' configs (a value replaced, a key dropped, a key added) at random paths.
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { ConfigError, NAMESPACE, parseStackConfig, SECRET_KEYS } from "../../config";
+import { NAMESPACE } from "../../config";
+import { ConfigError, parseStackConfig, SECRET_KEYS } from "../../stack";
 import { committedStack } from "../helpers/program";
 
 const RUNS = 400;

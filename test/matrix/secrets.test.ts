@@ -4,7 +4,8 @@
 // JSON-escaped or base64-encoded), the recorded resource inputs must not either, and every stack
 // output that holds a secret must be marked secret.
 import * as assert from "node:assert/strict";
-import { SECRET_KEYS, NAMESPACE } from "../../config";
+import { NAMESPACE } from "../../config";
+import { SECRET_KEYS } from "../../stack";
 import { renderMarkdown, renderText } from "../../plan/format";
 import { buildReport, loadPolicyConfig } from "../../plan/report";
 import { committedStacks, LoadedStack } from "../../plan/stackFiles";

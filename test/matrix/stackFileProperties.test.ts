@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { ConfigError, parseStackConfig } from "../../config";
+import { ConfigError, parseStackConfig } from "../../stack";
 import { loadStack, PlanUsageError } from "../../plan/stackFiles";
 import { PROJECT_DIR } from "../helpers/program";
 

@@ -31,10 +31,10 @@ function matches(manager: RegexManager, files: readonly string[]): Array<Record<
 }
 
 describe("Renovate keeps every pinned version in view", () => {
-    const files = [...filesUnder("components"), ...filesUnder("scripts")];
+    const files = [...filesUnder("components"), ...filesUnder("targets"), ...filesUnder("scripts")];
     const all = renovate.customManagers.flatMap((m) => matches(m, files));
 
-    it("every container image constant (repo:tag) in components/ is found by a regex manager", () => {
+    it("every container image constant (repo:tag) in components/ and targets/ is found by a regex manager", () => {
         const pinned = files
             .filter((f) => f.endsWith(".ts"))
             .flatMap((f) => [...fs.readFileSync(path.join(PROJECT_DIR, f), "utf8").matchAll(/_IMAGE = "([^"]+:[^"]+)"/g)].map((m) => m[1]));
@@ -44,7 +44,7 @@ describe("Renovate keeps every pinned version in view", () => {
         }
     });
 
-    it("every pinned Helm chart in components/ is found by a regex manager", () => {
+    it("every pinned Helm chart in components/ and targets/ is found by a regex manager", () => {
         const charts = files
             .filter((f) => f.endsWith(".ts"))
             .flatMap((f) => [...fs.readFileSync(path.join(PROJECT_DIR, f), "utf8").matchAll(/chart: "([^"]+)",\s*version: "([^"]+)"/g)]);

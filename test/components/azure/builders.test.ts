@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { amlProbes, autoscaleProfile, connectionSecretRef, inferenceConfig, servingDockerfile } from "../../../components/azure/aml";
-import { clusterSecurity, gpuPoolSpec, gpuTolerations, parseClusterId, systemPoolProfile } from "../../../components/azure/aks";
+import { amlProbes, autoscaleProfile, connectionSecretRef, inferenceConfig, servingDockerfile } from "../../../targets/azureMl/aml";
+import { clusterSecurity, gpuPoolSpec, gpuTolerations, parseClusterId, systemPoolProfile } from "../../../targets/aksGpu/aks";
 import { azureVllmServer } from "../../../components/azure/server";
-import { buildCloudInit, nsgRules } from "../../../components/azure/vm";
+import { buildCloudInit, nsgRules } from "../../../targets/gpuVm/vm";
 import {
     MODEL_PORT_NAME,
     modelNamespace,
@@ -14,7 +14,9 @@ import {
 } from "../../../components/k8s/modelServer";
 import { routeGuardConf } from "../../../components/k8s/routeGuard";
 import { llamaCppServer, vllmServer } from "../../../components/serving";
-import { aksGpuSchema, AWQ_BUILDS, azureMlSchema, GGUF_BUILDS, modelSchema } from "../../../config";
+import { AWQ_BUILDS, GGUF_BUILDS, modelSchema } from "../../../config";
+import { aksGpuSchema } from "../../../targets/aksGpu/config";
+import { azureMlSchema } from "../../../targets/azureMl/config";
 import { AKS, AML } from "./fixtures";
 import { containerRegistryName, keyVaultName, storageAccountName } from "../../../components/azure/names";
 import { deployerPrincipalType } from "../../../components/azure/roles";

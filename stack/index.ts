@@ -1,0 +1,5 @@
+// The whole stack: its config, validated against the target table, and its deployment.
+export * from "./config";
+export * from "./schema";
+export { deployTargets } from "./deploy";
+export { ConfigError } from "../config/errors";

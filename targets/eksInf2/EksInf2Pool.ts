@@ -1,0 +1,292 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as elasticache from "@pulumi/aws/elasticache";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import { Deployment, DeploymentArgs } from "@pulumi/kubernetes/apps/v1";
+import { ConfigMap, Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
+import { Release } from "@pulumi/kubernetes/helm/v3";
+import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
+import { Provider } from "@pulumi/kubernetes/provider";
+import * as random from "@pulumi/random";
+import { ModelConfig, TlsCertificate } from "../../config";
+import { EksInf2Config } from "./config";
+import { KUBERAY_CHART, kubeRayValues, NEURON_CHART, neuronValues } from "./addons";
+import { createCluster } from "./cluster";
+import { createFrontDoor } from "./frontDoor";
+import { buildNodeClass, buildNodePool, KARPENTER_CHART, KARPENTER_SERVICE_ACCOUNT, karpenterValues } from "./karpenter";
+import { createKarpenterInfra } from "./karpenterInfra";
+import { INF2_POOL, SERVING_NAMESPACE } from "./labels";
+import { createNetwork } from "./network";
+import { buildProxyDeployment, buildProxyService, proxyConfig } from "./proxy";
+import { ROUTE_GUARD_TEMPLATE_FILE } from "../../components/k8s/routeGuard";
+import { APP_MODULE, buildRayService, buildRayWorkerPdb, SERVE_PORT, serveAppSource, serveServiceName } from "./rayService";
+import { neuronServer, openAiBaseUrl } from "../../components/serving";
+import { modelAccessOf } from "../../components/modelAccess";
+
+export interface EksInf2PoolArgs {
+    /** Validated `targets.eksInf2` config. */
+    readonly config: EksInf2Config;
+    readonly model: ModelConfig;
+    /** AWS tags for every taggable child (owner, cost-center, environment). */
+    readonly tags: Readonly<Record<string, string>>;
+    /** Bearer token clients must send. @default a generated 48-character key */
+    readonly apiKey?: pulumi.Input<string>;
+    /** Hugging Face token, for gated models. */
+    readonly hfToken?: pulumi.Input<string>;
+    /** The stack's certificate, for `config.domain` without `acmCertificateArn` (the NLB then terminates TLS on 443). */
+    readonly tls?: TlsCertificate;
+}
+
+/** Name of the model's RayService inside the cluster (its Serve Service is `<this>-serve-svc`). */
+export const RAY_SERVICE_NAME = "llm";
+
+/**
+ * Mistral-7B-class serving on Inferentia2, after the ai-on-eks blueprint with its defects fixed:
+ * an EKS cluster with a small system node group; Karpenter launching inf2 nodes from a NodePool
+ * bounded by `limits`; the Neuron device plugin and KubeRay from pinned charts; a RayService
+ * running the Neuron vLLM OpenAI server under Ray Serve autoscaling; an explicit NLB in front of
+ * a proxy that exposes only the authenticated `/v1/` routes to the allowed CIDRs.
+ */
+export class EksInf2Pool extends pulumi.ComponentResource {
+    /** OpenAI-compatible base URL (`https://<domain>/v1`, or `http://<nlb>/v1` without a domain). */
+    public readonly endpoint: pulumi.Output<string>;
+    /** Bearer token for the endpoint (secret). */
+    public readonly apiKey: pulumi.Output<string>;
+    /** Kubeconfig for the cluster, using `aws eks get-token` (secret). */
+    public readonly kubeconfig: pulumi.Output<string>;
+
+    constructor(name: string, args: EksInf2PoolArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:aws:EksInf2Pool", name, modelAccessOf(args.model, args.hfToken), opts);
+        const childOpts = { parent: this };
+        const { config } = args;
+        const region = config.region;
+        // Cluster names must be unique per account and region: one per stack.
+        const clusterName = `${name}-${pulumi.getStack()}`;
+        const tags = { ...args.tags };
+        if (config.domain && !args.tls && !config.acmCertificateArn) {
+            // The config schema refuses this; a backstop for direct use of the component.
+            throw new Error(`${name}: domain ${config.domain} needs acmCertificateArn or the stack's TLS certificate`);
+        }
+        // An ACM certificate by ARN when configured (no secret in the stack), else the stack's certificate.
+        const tls = config.domain ? (config.acmCertificateArn ? { certificateArn: config.acmCertificateArn } : args.tls) : undefined;
+
+        const apiKey = pulumi.secret(
+            args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
+        );
+
+        const network = createNetwork(name, { config, clusterName, tags }, childOpts);
+        const eks = createCluster(name, { config, clusterName, network, tags }, childOpts);
+        // Karpenter discovers the security group for its nodes by tag.
+        new ec2.Tag(`${name}-sg-discovery`, { region, resourceId: eks.securityGroupId, key: "karpenter.sh/discovery", value: clusterName }, childOpts);
+        const karpenter = createKarpenterInfra(
+            name,
+            {
+                region,
+                clusterName: eks.cluster.name,
+                clusterArn: eks.cluster.arn,
+                tags,
+                spotServiceLinkedRole: config.capacityType === "spot" ? config.spotServiceLinkedRole : undefined,
+            },
+            childOpts,
+        );
+
+        const provider = new Provider(`${name}-k8s`, { kubeconfig: eks.kubeconfig, enableServerSideApply: true }, { ...childOpts, dependsOn: [eks.systemNodes] });
+        const k8sOpts = { parent: this, provider };
+
+        // Add-ons from pinned charts. Objects that cost money or carry security settings are NOT in them.
+        const karpenterChart = new Release(
+            `${name}-karpenter`,
+            {
+                chart: KARPENTER_CHART.chart,
+                version: KARPENTER_CHART.version,
+                namespace: KARPENTER_SERVICE_ACCOUNT.namespace,
+                values: karpenterValues({ clusterName: eks.cluster.name, queueName: karpenter.queue.name }),
+            },
+            { ...k8sOpts, dependsOn: [karpenter.podIdentity, karpenter.nodeAccess] },
+        );
+        new Release(
+            `${name}-neuron`,
+            { chart: NEURON_CHART.chart, version: NEURON_CHART.version, namespace: "kube-system", values: neuronValues() },
+            k8sOpts,
+        );
+        const kuberay = new Release(
+            `${name}-kuberay`,
+            {
+                chart: KUBERAY_CHART.chart,
+                version: KUBERAY_CHART.version,
+                repositoryOpts: { repo: KUBERAY_CHART.repo },
+                namespace: "kuberay-system",
+                createNamespace: true,
+                values: kubeRayValues(),
+            },
+            k8sOpts,
+        );
+
+        const nodeClass = buildNodeClass({
+            name: INF2_POOL,
+            clusterName,
+            nodeRoleName: "__NODE_ROLE__",
+            volumeGib: config.nodeVolumeGib,
+            tags,
+        });
+        new CustomResource(
+            `${name}-nodeclass`,
+            { ...nodeClass, spec: { ...nodeClass.spec, role: karpenter.nodeRole.name } },
+            { ...k8sOpts, dependsOn: [karpenterChart] },
+        );
+        new CustomResource(
+            `${name}-nodepool`,
+            buildNodePool({
+                name: INF2_POOL,
+                nodeClassName: INF2_POOL,
+                region,
+                instanceTypes: config.instanceTypes,
+                capacityType: config.capacityType,
+                maxNodes: config.maxNodes,
+            }),
+            // Spot launches need the account's EC2 Spot service-linked role first.
+            { ...k8sOpts, dependsOn: [karpenterChart, ...(karpenter.spotRole ? [karpenter.spotRole] : [])] },
+        );
+
+        // The model: namespace, secrets by reference, the Serve app, the RayService.
+        const ns = new Namespace(`${name}-ns`, { metadata: { name: SERVING_NAMESPACE } }, k8sOpts);
+        const nsOpts = { ...k8sOpts, dependsOn: [ns] };
+        const apiKeySecret = new Secret(
+            `${name}-api-key`,
+            { metadata: { name: "llm-api-key", namespace: SERVING_NAMESPACE }, stringData: { key: apiKey } },
+            nsOpts,
+        );
+        const hfSecret = args.hfToken
+            ? new Secret(
+                  `${name}-hf-token`,
+                  { metadata: { name: "hf-token", namespace: SERVING_NAMESPACE }, stringData: { token: pulumi.secret(args.hfToken) } },
+                  nsOpts,
+              )
+            : undefined;
+        const server = neuronServer(args.model, { devices: 1, image: config.image });
+        const app = new ConfigMap(
+            `${name}-serve-app`,
+            { metadata: { name: "llm-serve-app", namespace: SERVING_NAMESPACE }, data: { [`${APP_MODULE}.py`]: serveAppSource(server.healthPath) } },
+            nsOpts,
+        );
+        const gcs = config.gcsFaultTolerance ? this.redis(name, config, network, eks.securityGroupId, tags, nsOpts) : undefined;
+        const rayService = buildRayService({
+            name: RAY_SERVICE_NAME,
+            server,
+            devicesPerReplica: 1,
+            instanceTypes: config.instanceTypes,
+            replicas: config.replicas,
+            apiKeySecret: { name: "llm-api-key", key: "key" },
+            hfTokenSecret: hfSecret ? { name: "hf-token", key: "token" } : undefined,
+            gcs: gcs ? { redisAddress: "__REDIS__", password: { name: "redis-password", key: "password" } } : undefined,
+            appConfigMap: "llm-serve-app",
+        });
+        const gcsOptions = rayService.spec.rayClusterConfig.gcsFaultToleranceOptions;
+        new CustomResource(
+            `${name}-rayservice`,
+            {
+                ...rayService,
+                spec: {
+                    ...rayService.spec,
+                    rayClusterConfig: {
+                        ...rayService.spec.rayClusterConfig,
+                        ...(gcs && gcsOptions ? { gcsFaultToleranceOptions: { ...gcsOptions, redisAddress: gcs.address } } : {}),
+                    },
+                },
+            },
+            { ...k8sOpts, dependsOn: [kuberay, apiKeySecret, app, ...(hfSecret ? [hfSecret] : []), ...(gcs ? [gcs.secret] : [])] },
+        );
+
+        const workerPdb = buildRayWorkerPdb(`${RAY_SERVICE_NAME}-workers`);
+        new PodDisruptionBudget(`${name}-worker-pdb`, { metadata: workerPdb.metadata, spec: workerPdb.spec }, nsOpts);
+
+        // Front door: proxy (only /v1/), NodePort, explicit NLB.
+        const proxyConf = new ConfigMap(
+            `${name}-front-conf`,
+            {
+                metadata: { name: "llm-front-conf", namespace: SERVING_NAMESPACE },
+                data: { [ROUTE_GUARD_TEMPLATE_FILE]: proxyConfig(`${serveServiceName(RAY_SERVICE_NAME)}.${SERVING_NAMESPACE}.svc.cluster.local`, SERVE_PORT) },
+            },
+            nsOpts,
+        );
+        // The builder is typed by kubernetes-models (and schema-validated in tests); its IntOrString unions differ from the SDK's.
+        new Deployment(`${name}-front`, buildProxyDeployment("llm-front", "llm-front-conf", { name: "llm-api-key", key: "key" }) as DeploymentArgs, {
+            ...k8sOpts,
+            dependsOn: [ns, proxyConf, apiKeySecret],
+        });
+        new Service(`${name}-front`, buildProxyService("llm-front"), nsOpts);
+        const nlb = createFrontDoor(
+            name,
+            {
+                region,
+                vpcId: network.vpcId,
+                publicSubnetIds: network.publicSubnetIds,
+                nodeSecurityGroupId: eks.securityGroupId,
+                systemNodes: eks.systemNodes,
+                allowedCidrs: config.allowedCidrs,
+                tags,
+                tls,
+            },
+            childOpts,
+        );
+
+        // With a domain, point it (CNAME or alias) at the NLB's DNS name.
+        this.endpoint = config.domain
+            ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))
+            : nlb.dnsName.apply((dns) => openAiBaseUrl(`http://${dns}`));
+        this.apiKey = apiKey;
+        this.kubeconfig = eks.kubeconfig;
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
+    }
+
+    /** One-node ElastiCache Redis for GCS fault tolerance: TLS in transit, encrypted at rest, password a secret. */
+    private redis(
+        name: string,
+        config: EksInf2Config,
+        network: { privateSubnetIds: pulumi.Output<string>[]; vpcId: pulumi.Output<string> },
+        nodeSecurityGroupId: pulumi.Output<string>,
+        tags: Record<string, string>,
+        nsOpts: pulumi.CustomResourceOptions,
+    ): { address: pulumi.Output<string>; secret: Secret } {
+        const childOpts = { parent: this };
+        const region = config.region;
+        const password = new random.RandomPassword(`${name}-redis-password`, { length: 40, special: false }, childOpts).result;
+        const sg = new ec2.SecurityGroup(
+            `${name}-redis`,
+            {
+                region,
+                vpcId: network.vpcId,
+                description: "Redis for Ray GCS: nodes only",
+                ingress: [{ protocol: "tcp", fromPort: 6379, toPort: 6379, securityGroups: [nodeSecurityGroupId], description: "cluster nodes" }],
+                tags,
+            },
+            childOpts,
+        );
+        const subnets = new elasticache.SubnetGroup(`${name}-redis`, { region, subnetIds: network.privateSubnetIds, tags }, childOpts);
+        const group = new elasticache.ReplicationGroup(
+            `${name}-redis`,
+            {
+                region,
+                description: "Ray GCS fault tolerance",
+                engine: "redis",
+                nodeType: "cache.t4g.small",
+                numCacheClusters: 1,
+                port: 6379,
+                subnetGroupName: subnets.name,
+                securityGroupIds: [sg.id],
+                transitEncryptionEnabled: true,
+                atRestEncryptionEnabled: true,
+                authToken: pulumi.secret(password),
+                tags,
+            },
+            childOpts,
+        );
+        const secret = new Secret(
+            `${name}-redis-password`,
+            { metadata: { name: "redis-password", namespace: SERVING_NAMESPACE }, stringData: { password: pulumi.secret(password) } },
+            nsOpts,
+        );
+        return { address: pulumi.interpolate`rediss://${group.primaryEndpointAddress}:6379`, secret };
+    }
+}

@@ -1,0 +1,320 @@
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
+import { stringify } from "yaml";
+import { INF2_CAPACITY, Inf2InstanceType } from "./config";
+import { ModelServerSpec, NEURON_CORES_PER_DEVICE } from "../../components/serving";
+import { INF2_POOL, NEURON_RESOURCE, NEURON_TAINT, POOL_LABEL, SERVING_NAMESPACE, SYSTEM_POOL } from "./labels";
+
+/**
+ * The RayService that serves the model on Inferentia2 under Ray Serve, as a pure builder. Each
+ * Serve replica runs the Neuron vLLM OpenAI server (the spec from components/serving.ts) on one
+ * device; the Ray autoscaler adds a worker pod per replica and Karpenter a node when no node has
+ * room.
+ */
+
+/** Ray release the image carries; the head and workers must run the same one. */
+export const RAY_VERSION = "2.46.0";
+/** Port Ray Serve's HTTP proxy listens on in every Ray pod (Serve default; also vLLM's port). */
+export const SERVE_PORT = 8000;
+/** Where the Serve application's Python module is mounted (from a ConfigMap). */
+export const APP_DIR = "/home/ray/llm_serving";
+export const APP_MODULE = "neuron_serve";
+/** Resource name Ray schedules Serve replicas on: NeuronCores the worker advertises. */
+export const RAY_NEURON_RESOURCE = "neuron_cores";
+
+export interface SecretRef {
+    readonly name: string;
+    readonly key: string;
+}
+
+export interface RayServiceInput {
+    readonly name: string;
+    readonly server: ModelServerSpec;
+    /** Inferentia2 devices per Serve replica (and per worker pod). */
+    readonly devicesPerReplica: number;
+    readonly instanceTypes: readonly Inf2InstanceType[];
+    readonly replicas: { readonly min: number; readonly max: number };
+    readonly apiKeySecret: SecretRef;
+    readonly hfTokenSecret?: SecretRef;
+    /** GCS fault tolerance: Redis address (`rediss://host:port`) and its password Secret. */
+    readonly gcs?: { readonly redisAddress: string; readonly password: SecretRef };
+    /** ConfigMap holding `${APP_MODULE}.py`. */
+    readonly appConfigMap: string;
+}
+
+export interface RayServiceObject {
+    readonly apiVersion: "ray.io/v1";
+    readonly kind: "RayService";
+    readonly metadata: { readonly name: string; readonly namespace: string };
+    readonly spec: {
+        readonly upgradeStrategy: { readonly type: "NewCluster" | "None" };
+        readonly serveConfigV2: string;
+        readonly rayClusterConfig: {
+            readonly rayVersion: string;
+            readonly enableInTreeAutoscaling: boolean;
+            readonly autoscalerOptions: { readonly upscalingMode: string; readonly idleTimeoutSeconds: number };
+            readonly gcsFaultToleranceOptions?: {
+                readonly redisAddress: string;
+                readonly redisPassword: { readonly valueFrom: { readonly secretKeyRef: SecretRef } };
+            };
+            readonly headGroupSpec: { readonly rayStartParams: Record<string, string>; readonly template: IPodTemplateSpec };
+            readonly workerGroupSpecs: readonly {
+                readonly groupName: string;
+                readonly replicas: number;
+                readonly minReplicas: number;
+                readonly maxReplicas: number;
+                readonly rayStartParams: Record<string, string>;
+                readonly template: IPodTemplateSpec;
+            }[];
+        };
+    };
+}
+
+/** Labels on every Ray worker pod of the model; the PodDisruptionBudget selects them. */
+export const RAY_WORKER_LABELS = { "app.kubernetes.io/name": "llm-ray-worker", "app.kubernetes.io/part-of": "llm-serving" } as const;
+
+/**
+ * `rayStartParams.resources` as KubeRay 1.4 reads it: a JSON object in single quotes. KubeRay trims
+ * the quotes and JSON-decodes the rest (to merge accelerator resources), then writes
+ * `--resources=<value>` into the pod's bash command line, where the quotes keep the JSON one word.
+ * A JSON-encoded string (`"{\"a\":1}"`) fails KubeRay's decode and bash strips its escapes.
+ */
+export function rayResourcesParam(resources: Readonly<Record<string, number>>): string {
+    return `'${JSON.stringify(resources)}'`;
+}
+
+/**
+ * The Ray workers' PodDisruptionBudget: a node drain (Karpenter drift or consolidation, a manual
+ * drain) evicts one model worker at a time, never all of them; it always allows one, so drains
+ * never hang. Spot interruptions and node repair are forceful and ignore it.
+ */
+export function buildRayWorkerPdb(name: string): IPodDisruptionBudget & { metadata: { name: string; namespace: string } } {
+    return {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name, namespace: SERVING_NAMESPACE, labels: { "app.kubernetes.io/part-of": "llm-serving" } },
+        spec: { maxUnavailable: 1, selector: { matchLabels: { ...RAY_WORKER_LABELS } } },
+    };
+}
+
+/** The Kubernetes Service KubeRay creates in front of the Serve proxies (`<name>-serve-svc`, port 8000). */
+export function serveServiceName(rayServiceName: string): string {
+    return `${rayServiceName}-serve-svc`;
+}
+
+/**
+ * CPU and memory a worker requests: what the smallest allowed type can give after system
+ * daemons (about 15% of CPU and 20% of memory), so a worker fits every type the pool may pick.
+ */
+export function workerRequests(types: readonly Inf2InstanceType[], devices: number): Record<string, string> {
+    const cpu = Math.min(...types.map((t) => INF2_CAPACITY[t].vcpu));
+    const mem = Math.min(...types.map((t) => INF2_CAPACITY[t].memoryGib));
+    return { cpu: String(Math.max(1, Math.floor(cpu * 0.85))), memory: `${Math.floor(mem * 0.8)}Gi`, [NEURON_RESOURCE]: String(devices) };
+}
+
+export function buildRayService(input: RayServiceInput): RayServiceObject {
+    const { server } = input;
+    const secretEnv = [
+        { name: server.secretEnv.apiKey, valueFrom: { secretKeyRef: { ...input.apiKeySecret } } },
+        ...(input.hfTokenSecret ? [{ name: server.secretEnv.hfToken, valueFrom: { secretKeyRef: { ...input.hfTokenSecret } } }] : []),
+    ];
+    const appVolume = { name: "app", configMap: { name: input.appConfigMap } };
+    const appMount = { name: "app", mountPath: APP_DIR, readOnly: true };
+    const pythonPath = { name: "PYTHONPATH", value: APP_DIR };
+    const requests = workerRequests(input.instanceTypes, input.devicesPerReplica);
+    const cores = input.devicesPerReplica * NEURON_CORES_PER_DEVICE;
+
+    const head: IPodTemplateSpec = {
+        spec: {
+            // The head schedules no model work (num-cpus 0) and stays on the cheap system nodes.
+            nodeSelector: { [POOL_LABEL]: SYSTEM_POOL },
+            containers: [
+                {
+                    name: "ray-head",
+                    image: server.image,
+                    env: [pythonPath],
+                    ports: [
+                        { name: "gcs", containerPort: 6379 },
+                        { name: "dashboard", containerPort: 8265 },
+                        { name: "client", containerPort: 10001 },
+                        { name: "serve", containerPort: SERVE_PORT },
+                    ],
+                    resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "3Gi" } },
+                    volumeMounts: [appMount],
+                },
+            ],
+            volumes: [appVolume],
+        },
+    };
+    const worker: IPodTemplateSpec = {
+        metadata: { labels: { ...RAY_WORKER_LABELS } },
+        spec: {
+            // Both come from labels.ts, as do the NodePool's label and taint; consistency.ts checks them.
+            nodeSelector: { [POOL_LABEL]: INF2_POOL },
+            tolerations: [{ key: NEURON_TAINT.key, operator: "Exists", effect: NEURON_TAINT.effect }],
+            containers: [
+                {
+                    name: "ray-worker",
+                    image: server.image,
+                    env: [pythonPath, ...secretEnv],
+                    ports: [{ name: "serve", containerPort: SERVE_PORT }],
+                    resources: { requests, limits: { memory: requests.memory, [NEURON_RESOURCE]: requests[NEURON_RESOURCE] } },
+                    volumeMounts: [appMount, { name: "dshm", mountPath: "/dev/shm" }],
+                },
+            ],
+            volumes: [appVolume, { name: "dshm", emptyDir: { medium: "Memory" } }],
+        },
+    };
+
+    return {
+        apiVersion: "ray.io/v1",
+        kind: "RayService",
+        metadata: { name: input.name, namespace: SERVING_NAMESPACE },
+        spec: {
+            // "None": a changed rayClusterConfig is NOT rolled out as a second, full-size cluster.
+            // The default (NewCluster) runs 200% of the inf2 nodes during an upgrade (KubeRay docs),
+            // which the NodePool limits would block anyway, leaving the upgrade pending. Serve config
+            // changes still apply in place; a cluster change is rolled by recreating the RayService.
+            upgradeStrategy: { type: "None" },
+            serveConfigV2: serveConfig(input, cores),
+            rayClusterConfig: {
+                rayVersion: RAY_VERSION,
+                enableInTreeAutoscaling: true,
+                // Scale-down waits 10 minutes: a new Neuron worker takes far longer than that to load.
+                autoscalerOptions: { upscalingMode: "Default", idleTimeoutSeconds: 600 },
+                ...(input.gcs
+                    ? {
+                          gcsFaultToleranceOptions: {
+                              redisAddress: input.gcs.redisAddress,
+                              redisPassword: { valueFrom: { secretKeyRef: { ...input.gcs.password } } },
+                          },
+                      }
+                    : {}),
+                headGroupSpec: { rayStartParams: { "num-cpus": "0", "dashboard-host": "0.0.0.0" }, template: head },
+                workerGroupSpecs: [
+                    {
+                        groupName: INF2_POOL,
+                        replicas: input.replicas.min,
+                        minReplicas: input.replicas.min,
+                        maxReplicas: input.replicas.max,
+                        // Advertise the worker's NeuronCores to Ray so replicas are placed by them.
+                        rayStartParams: { resources: rayResourcesParam({ [RAY_NEURON_RESOURCE]: cores }) },
+                        template: worker,
+                    },
+                ],
+            },
+        },
+    };
+}
+
+/** serveConfigV2: one application whose replicas autoscale between the configured bounds. */
+export function serveConfig(input: RayServiceInput, cores: number): string {
+    return stringify({
+        applications: [
+            {
+                name: "llm",
+                route_prefix: "/",
+                import_path: `${APP_MODULE}:app`,
+                args: { vllm_args: [...input.server.args], port: input.server.port + 1, load_seconds: input.server.loadSeconds },
+                deployments: [
+                    {
+                        name: "VllmNeuron",
+                        max_ongoing_requests: 32,
+                        autoscaling_config: {
+                            min_replicas: input.replicas.min,
+                            max_replicas: input.replicas.max,
+                            target_ongoing_requests: 8,
+                        },
+                        // Weights download and Neuron compilation: allow the replica a long start.
+                        health_check_period_s: 30,
+                        health_check_timeout_s: 60,
+                        graceful_shutdown_timeout_s: 120,
+                        ray_actor_options: { num_cpus: 1, resources: { [RAY_NEURON_RESOURCE]: cores } },
+                    },
+                ],
+            },
+        ],
+    });
+}
+
+/**
+ * The Serve application: each replica starts vLLM's OpenAI server (the Neuron build, arguments
+ * from components/serving.ts) on localhost and relays requests to it, streaming. vLLM checks the
+ * API key itself (VLLM_API_KEY, from the Secret) on `/v1` routes.
+ *
+ * Health means the engine answers. The constructor waits until vLLM's health route returns 200
+ * (weights downloaded, graphs compiled for Neuron), so a replica that is still loading is not
+ * RUNNING: Serve routes no request to it and the application is not ready, so KubeRay does not
+ * create or switch the Serve Service early. It fails if vLLM exits or misses `load_seconds`, and
+ * Serve starts a new replica. Once running, `check_health` fails whenever vLLM does not answer 200.
+ */
+export function serveAppSource(healthPath: string): string {
+    return `# Generated by llm-serving (eksInf2 target, Ray Serve application). Do not edit in the cluster.
+import asyncio
+import subprocess
+import sys
+import time
+
+import httpx
+from ray import serve
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import StreamingResponse
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length"}
+HEALTH_PATH = "${healthPath}"
+POLL_SECONDS = 5.0
+
+
+@serve.deployment
+class VllmNeuron:
+    async def __init__(self, vllm_args, port, load_seconds):
+        self.base = f"http://127.0.0.1:{port}"
+        args = list(vllm_args)
+        args[args.index("--port") + 1] = str(port)
+        args[args.index("--host") + 1] = "127.0.0.1"
+        self.proc = subprocess.Popen([sys.executable, "-m", "vllm.entrypoints.openai.api_server", *args])
+        self.client = httpx.AsyncClient(base_url=self.base, timeout=httpx.Timeout(600.0, connect=5.0))
+        await self._wait_until_ready(float(load_seconds))
+
+    async def _engine_healthy(self):
+        try:
+            r = await self.client.get(HEALTH_PATH, timeout=10.0)
+        except httpx.TransportError:
+            return False
+        return r.status_code == 200
+
+    async def _wait_until_ready(self, load_seconds):
+        deadline = time.monotonic() + load_seconds
+        while not await self._engine_healthy():
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"vLLM exited with {self.proc.returncode} before it was ready")
+            if time.monotonic() > deadline:
+                self.proc.terminate()
+                raise RuntimeError(f"vLLM was not ready within {load_seconds:.0f}s")
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def check_health(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"vLLM exited with {self.proc.returncode}")
+        if not await self._engine_healthy():
+            raise RuntimeError("vLLM does not answer its health check")
+
+    async def __call__(self, request: Request):
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        upstream = self.client.build_request(
+            request.method, request.url.path, params=request.query_params, headers=headers, content=await request.body()
+        )
+        r = await self.client.send(upstream, stream=True)
+        out = {k: v for k, v in r.headers.items() if k.lower() not in HOP_BY_HOP}
+        return StreamingResponse(r.aiter_raw(), status_code=r.status_code, headers=out, background=BackgroundTask(r.aclose))
+
+    def __del__(self):
+        if getattr(self, "proc", None) and self.proc.poll() is None:
+            self.proc.terminate()
+
+
+def app(args):
+    return VllmNeuron.bind(args["vllm_args"], int(args["port"]), int(args["load_seconds"]))
+`;
+}

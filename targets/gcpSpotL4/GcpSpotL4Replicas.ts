@@ -1,0 +1,361 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/gcp/compute";
+import * as projects from "@pulumi/gcp/projects";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import * as random from "@pulumi/random";
+import { ModelConfig, TlsCertificate } from "../../config";
+import { GcpSpotL4Config, L4_COUNT } from "./config";
+import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "../../components/gcp/names";
+import { buildStartupScript } from "./startupScript";
+import { apiResourceName, GCP_APIS, GcpApi } from "../../components/gcp/project";
+import { rollingUpdatePolicy } from "./rollout";
+import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "../../components/serving";
+import { modelAccessOf } from "../../components/modelAccess";
+
+export interface GcpSpotL4ReplicasArgs {
+    /** Validated `targets.gcpSpotL4` config. */
+    readonly config: GcpSpotL4Config;
+    readonly model: ModelConfig;
+    /** GCP labels for every labelable child (owner, cost-center, environment). */
+    readonly labels: Readonly<Record<string, string>>;
+    /** Bearer token clients must send. @default a generated 48-character key */
+    readonly apiKey?: pulumi.Input<string>;
+    /** Hugging Face token, for gated models. */
+    readonly hfToken?: pulumi.Input<string>;
+    /**
+     * The stack's certificate for `config.domain` (a self-managed SSL certificate).
+     * @default a Google-managed certificate for the domain
+     */
+    readonly tls?: TlsCertificate;
+}
+
+/** OAuth scopes of the replicas: logs, metrics, and `iam` to mint a token for reading its secrets. */
+export const REPLICA_SCOPES = [
+    "https://www.googleapis.com/auth/logging.write",
+    "https://www.googleapis.com/auth/monitoring.write",
+    "https://www.googleapis.com/auth/iam",
+] as const;
+
+/** Container-Optimized OS: Docker included, NVIDIA driver installed at boot by cos-extensions. */
+export const REPLICA_IMAGE = "projects/cos-cloud/global/images/family/cos-stable";
+const SUBNET_RANGE = "10.20.0.0/20";
+
+/**
+ * Spot L4 replicas behind a global external Application Load Balancer, in the spirit of
+ * SkyPilot serve: a regional managed instance group of g2 spot VMs running vLLM, autohealed on
+ * `/health`, scaled between `replicas.min` and `replicas.max`, reachable only through the load
+ * balancer, whose Cloud Armor policy admits only OpenAI `/v1/` routes from the allowed CIDRs.
+ */
+export class GcpSpotL4Replicas extends pulumi.ComponentResource {
+    /** OpenAI-compatible base URL (`.../v1`). */
+    public readonly endpoint: pulumi.Output<string>;
+    /** Bearer token for the endpoint (secret). */
+    public readonly apiKey: pulumi.Output<string>;
+
+    constructor(name: string, args: GcpSpotL4ReplicasArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:gcp:GcpSpotL4Replicas", name, modelAccessOf(args.model, args.hfToken), opts);
+        const childOpts = { parent: this };
+        const { config, labels } = args;
+        const { project, region } = config;
+        const gpuCount = L4_COUNT[config.machineType];
+        const server = vllmServer(args.model, { accelerator: "nvidia-l4", tensorParallelSize: gpuCount });
+
+        const apiKey = pulumi.secret(
+            args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
+        );
+
+        // The APIs this target calls, enabled here (a fresh project has few on); never disabled on
+        // destroy, since other workloads of the project may use them too. Each resource below
+        // depends on the APIs it calls.
+        const apis = Object.fromEntries(
+            (Object.keys(GCP_APIS) as GcpApi[]).map((api) => [
+                api,
+                new projects.Service(
+                    apiResourceName(name, api),
+                    { project, service: GCP_APIS[api], disableOnDestroy: false, disableDependentServices: false },
+                    childOpts,
+                ),
+            ]),
+        ) as Record<GcpApi, projects.Service>;
+        const needs = (...used: GcpApi[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: used.map((api) => apis[api]) });
+        const computeOpts = needs("compute");
+
+        // Identity: a dedicated account that may only write telemetry and read its own secrets.
+        const accountId = serviceAccountId(name);
+        const account = new serviceaccount.Account(
+            `${name}-sa`,
+            { project, accountId, displayName: `llm-serving replicas (${name})` },
+            needs("iam"),
+        );
+        new serviceaccount.IAMMember(
+            `${name}-sa-self-token`,
+            { serviceAccountId: account.name, role: "roles/iam.serviceAccountTokenCreator", member: account.member },
+            needs("iam"),
+        );
+        const telemetryRoles = { "log-writer": "roles/logging.logWriter", "metric-writer": "roles/monitoring.metricWriter" };
+        for (const [roleName, role] of Object.entries(telemetryRoles)) {
+            new projects.IAMMember(`${name}-${roleName}`, { project, role, member: account.member }, needs("resourceManager", "iam"));
+        }
+        const apiKeySecretId = `${name}-api-key`;
+        const hfTokenSecretId = `${name}-hf-token`;
+        // Replicas read these at boot: the template waits for them (and for the right to read them).
+        const secretsReady = [
+            ...this.secret(apiKeySecretId, project, labels, apiKey, account.member, needs("secretManager")),
+            ...(args.hfToken ? this.secret(hfTokenSecretId, project, labels, pulumi.secret(args.hfToken), account.member, needs("secretManager")) : []),
+        ];
+
+        // Network: private replicas; Cloud NAT for image and weight downloads.
+        const network = new compute.Network(`${name}-network`, { project, autoCreateSubnetworks: false }, computeOpts);
+        const subnet = new compute.Subnetwork(
+            `${name}-subnet`,
+            { project, region, network: network.id, ipCidrRange: SUBNET_RANGE, privateIpGoogleAccess: true },
+            computeOpts,
+        );
+        const router = new compute.Router(`${name}-router`, { project, region, network: network.id }, computeOpts);
+        new compute.RouterNat(
+            `${name}-nat`,
+            {
+                project,
+                region,
+                router: router.name,
+                natIpAllocateOption: "AUTO_ONLY",
+                sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+            },
+            computeOpts,
+        );
+        new compute.Firewall(
+            `${name}-allow-lb`,
+            {
+                project,
+                network: network.id,
+                direction: "INGRESS",
+                description: "Only Google health checkers and load balancer front ends reach the model port.",
+                sourceRanges: [...GOOGLE_FRONT_END_RANGES],
+                allows: [{ protocol: "tcp", ports: [String(server.port)] }],
+                targetServiceAccounts: [account.email],
+            },
+            computeOpts,
+        );
+
+        const template = new compute.InstanceTemplate(
+            `${name}-template`,
+            {
+                project,
+                region,
+                namePrefix: `${name}-`,
+                machineType: config.machineType,
+                description: `Spot ${config.machineType} (${gpuCount}x L4) serving ${args.model.id}`,
+                labels,
+                disks: [
+                    {
+                        boot: true,
+                        autoDelete: true,
+                        sourceImage: REPLICA_IMAGE,
+                        diskSizeGb: config.bootDiskGb,
+                        diskType: "pd-balanced",
+                    },
+                ],
+                // No accessConfigs: no external IP; traffic arrives through the load balancer only.
+                networkInterfaces: [{ subnetwork: subnet.id }],
+                serviceAccount: { email: account.email, scopes: [...REPLICA_SCOPES] },
+                scheduling: {
+                    provisioningModel: "SPOT",
+                    preemptible: true,
+                    automaticRestart: false,
+                    onHostMaintenance: "TERMINATE",
+                    // The group recreates a preempted replica; a stopped one would keep its disk billed.
+                    instanceTerminationAction: "DELETE",
+                },
+                shieldedInstanceConfig: { enableVtpm: true, enableIntegrityMonitoring: true },
+                metadata: {
+                    "block-project-ssh-keys": "true",
+                    "enable-oslogin": "true",
+                    "serial-port-enable": "false",
+                    "google-logging-enabled": "true",
+                    // Built from names fixed up front, not from outputs: a script computed from
+                    // outputs is unknown at a new stack's first preview, where the pack must read it.
+                    "startup-script": buildStartupScript({
+                        server,
+                        apiKeySecret: secretResourceName(project, apiKeySecretId),
+                        hfTokenSecret: args.hfToken ? secretResourceName(project, hfTokenSecretId) : undefined,
+                        serviceAccountEmail: serviceAccountEmail(project, accountId),
+                        gpuCount,
+                    }),
+                },
+            },
+            { parent: this, dependsOn: [...secretsReady, apis.compute, apis.iamCredentials, apis.logging, apis.monitoring] },
+        );
+
+        const health = new compute.HealthCheck(
+            `${name}-health`,
+            {
+                project,
+                checkIntervalSec: 10,
+                timeoutSec: 5,
+                healthyThreshold: 2,
+                unhealthyThreshold: 3,
+                httpHealthCheck: { port: server.port, requestPath: server.healthPath },
+            },
+            computeOpts,
+        );
+        const group = new compute.RegionInstanceGroupManager(
+            `${name}-mig`,
+            {
+                project,
+                region,
+                baseInstanceName: name,
+                distributionPolicyZones: config.zones,
+                versions: [{ name: "primary", instanceTemplate: template.selfLinkUnique }],
+                namedPorts: [{ name: "http", port: server.port }],
+                autoHealingPolicies: { healthCheck: health.id, initialDelaySec: config.initialDelaySec },
+                // Keep serving during an update: new replicas come up (one per zone) before old ones go.
+                updatePolicy: rollingUpdatePolicy(config.zones.length),
+            },
+            computeOpts,
+        );
+        new compute.RegionAutoscaler(
+            `${name}-autoscaler`,
+            {
+                project,
+                region,
+                target: group.id,
+                autoscalingPolicy: {
+                    minReplicas: config.replicas.min,
+                    maxReplicas: config.replicas.max,
+                    cooldownPeriod: Math.max(60, config.initialDelaySec),
+                    loadBalancingUtilization: { target: 0.8 },
+                },
+            },
+            computeOpts,
+        );
+
+        // Front door: Cloud Armor admits only /v1/ routes (vLLM's key guards nothing else) from allowed CIDRs.
+        const armor = new compute.SecurityPolicy(
+            `${name}-armor`,
+            { project, description: "OpenAI routes only, from allowed client ranges", labels, rules: armorRules(config.allowedCidrs) },
+            computeOpts,
+        );
+        const backend = new compute.BackendService(
+            `${name}-backend`,
+            {
+                project,
+                loadBalancingScheme: "EXTERNAL_MANAGED",
+                protocol: "HTTP",
+                portName: "http",
+                // Generations stream for minutes; the default 30 s would cut them off.
+                timeoutSec: 600,
+                healthChecks: health.id,
+                securityPolicy: armor.selfLink,
+                backends: [
+                    {
+                        group: group.instanceGroup,
+                        balancingMode: "RATE",
+                        maxRatePerInstance: config.targetRpsPerReplica,
+                        capacityScaler: 1,
+                    },
+                ],
+                logConfig: { enable: true, sampleRate: 0.1 },
+            },
+            computeOpts,
+        );
+        const urlMap = new compute.URLMap(`${name}-urlmap`, { project, defaultService: backend.id }, computeOpts);
+        const address = new compute.GlobalAddress(`${name}-ip`, { project, labels }, computeOpts);
+        const certificate = config.domain
+            ? args.tls
+                ? new compute.SSLCertificate(
+                      `${name}-tls-cert`,
+                      {
+                          project,
+                          // A certificate cannot change in place: a new one (new name) replaces it first.
+                          namePrefix: `${name}-`,
+                          certificate: pulumi.secret(args.tls.certificate),
+                          privateKey: pulumi.secret(args.tls.privateKey),
+                      },
+                      { ...computeOpts, additionalSecretOutputs: ["certificate", "privateKey"] },
+                  )
+                : new compute.ManagedSslCertificate(`${name}-cert`, { project, managed: { domains: [config.domain] } }, computeOpts)
+            : undefined;
+        const proxy = certificate
+            ? new compute.TargetHttpsProxy(
+                  `${name}-https-proxy`,
+                  { project, urlMap: urlMap.id, sslCertificates: [certificate.id] },
+                  computeOpts,
+              )
+            : new compute.TargetHttpProxy(`${name}-http-proxy`, { project, urlMap: urlMap.id }, computeOpts);
+        new compute.GlobalForwardingRule(
+            `${name}-forwarding`,
+            {
+                project,
+                target: proxy.id,
+                ipAddress: address.address,
+                ipProtocol: "TCP",
+                portRange: config.domain ? "443" : "80",
+                loadBalancingScheme: "EXTERNAL_MANAGED",
+                labels,
+            },
+            computeOpts,
+        );
+
+        this.endpoint = config.domain
+            ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))
+            : pulumi.interpolate`${address.address}`.apply((ip) => openAiBaseUrl(`http://${ip}`));
+        this.apiKey = apiKey;
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey });
+    }
+
+    /**
+     * A Secret Manager secret `secretId` holding `value`, readable by the replicas' account only.
+     * Returns the version and the grant: what a replica needs before it boots.
+     */
+    private secret(
+        secretId: string,
+        project: string,
+        labels: Readonly<Record<string, string>>,
+        value: pulumi.Output<string>,
+        member: pulumi.Output<string>,
+        childOpts: pulumi.CustomResourceOptions,
+    ): pulumi.Resource[] {
+        const secret = new secretmanager.Secret(
+            secretId,
+            { project, secretId, labels, replication: { auto: {} } },
+            childOpts,
+        );
+        const version = new secretmanager.SecretVersion(`${secretId}-version`, { secret: secret.id, secretData: value }, childOpts);
+        const reader = new secretmanager.SecretIamMember(
+            `${secretId}-reader`,
+            { project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
+            childOpts,
+        );
+        return [version, reader];
+    }
+}
+
+/** Cloud Armor rules: deny non-OpenAI paths first, then admit allowed CIDRs (or anyone, when none are set). */
+export function armorRules(allowedCidrs: readonly string[]): compute.SecurityPolicyArgs["rules"] {
+    const openRoutesOnly = {
+        priority: 1000,
+        action: "deny(403)",
+        description: `Only ${OPENAI_ROUTE_PREFIX} routes are authenticated by the model server`,
+        match: { expr: { expression: `!request.path.startsWith('${OPENAI_ROUTE_PREFIX}')` } },
+    };
+    const allowListed =
+        allowedCidrs.length > 0
+            ? [
+                  {
+                      priority: 2000,
+                      action: "allow",
+                      description: "Allowed client ranges",
+                      match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: [...allowedCidrs] } },
+                  },
+              ]
+            : [];
+    const fallthrough = {
+        priority: 2147483647,
+        action: allowedCidrs.length > 0 ? "deny(403)" : "allow",
+        description: allowedCidrs.length > 0 ? "Everyone else" : "Any client; the API key still applies",
+        match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } },
+    };
+    return [openRoutesOnly, ...allowListed, fallthrough];
+}

@@ -1,0 +1,33 @@
+import { costLabels } from "../../components/costLabels";
+import { publicPlaintextProblems, stackCertificateKeys } from "../../config/endpointTls";
+import { defineTarget } from "../definition";
+import { gcpSpotL4Schema } from "./config";
+import { GcpSpotL4Replicas } from "./GcpSpotL4Replicas";
+
+/** Part of every child's URN: renaming it would replace everything this target has deployed. */
+const COMPONENT_NAME = "gcp-spot-l4";
+
+/** Spot L4 replicas on GCP: a regional managed instance group behind a global load balancer. */
+export const gcpSpotL4 = defineTarget({
+    key: "gcpSpotL4",
+    componentName: COMPONENT_NAME,
+    readme: {
+        cloud: "GCP",
+        serves: "spot L4 replicas (g2) in a regional managed instance group, autohealed and autoscaled, behind a global external Application Load Balancer with Cloud Armor",
+        server: "vLLM",
+    },
+    schema: gcpSpotL4Schema,
+    checkPlaintext: (target) => publicPlaintextProblems(target, true, "a Google-managed certificate needs only the domain, at no cost"),
+    checkWithoutStackCertificate: (target) =>
+        target.certificate === "stack" ? [{ key: "certificate", message: `"stack" needs ${stackCertificateKeys()}, or use "google-managed"` }] : [],
+    deploy: (target, stack) =>
+        new GcpSpotL4Replicas(COMPONENT_NAME, {
+            config: target,
+            model: stack.model,
+            labels: costLabels(stack),
+            apiKey: stack.apiKey,
+            hfToken: stack.hfToken,
+            // "google-managed" keeps Google's certificate even when the stack has one for other targets.
+            tls: target.certificate === "google-managed" ? undefined : stack.tls,
+        }),
+});
