@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import { azureVllmServer } from "../../../components/azure/server";
 import { vllmServer } from "../../../components/serving";
-import { AZURE_CPU_SIZE_NAMES, AZURE_GPU_SIZE_NAMES, G2_MACHINE_TYPES, INF2_INSTANCE_TYPES, L4_COUNT, MIN_FP16_GPU_MEMORY_GB as PROGRAM_MIN_FP16 } from "../../../config";
+import { AZURE_CPU_SIZE_NAMES, AZURE_GPU_SIZE_NAMES, MIN_FP16_GPU_MEMORY_GB as PROGRAM_MIN_FP16 } from "../../../config";
+import { INF2_INSTANCE_TYPES } from "../../../targets/eksInf2/config";
+import { G2_MACHINE_TYPES, L4_COUNT } from "../../../targets/gcpSpotL4/config";
 import { findPrice } from "../../../policies/cost/catalog";
 import { usdPerMillionTokens } from "../../../policies/cost/tokens";
 import {

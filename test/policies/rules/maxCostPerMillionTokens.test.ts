@@ -3,7 +3,7 @@ import { MODEL_ACCESS_INPUT } from "../../../policies/contract/modelAccess";
 import { maxCostPerMillionTokens } from "../../../policies/rules/maxCostPerMillionTokens";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
 import { gcpStack, planned, STACK_URN_PREFIX } from "../../helpers/policyFixtures";
-import type { PlannedResource } from "../../../plan/mocks";
+import type { PlannedResource } from "../../../policies/evaluate";
 
 const COMPONENT = "llm-serving:gcp:GcpSpotL4Replicas";
 
