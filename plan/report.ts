@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { CostKind, DEFAULT_SPOT_MARGIN, Estimate, KindTotals, estimateCosts } from "../policies/cost/estimate";
 import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
+import type { TargetCapacity } from "../policies/cost/tokens";
 import { planCapacity, PlanCapacity } from "./capacity";
 import { PlannedResource } from "./mocks";
 import { planDocument } from "./render";
@@ -58,6 +59,8 @@ export interface PlanDetails {
     readonly hourly: number[];
     readonly outputs: Record<string, unknown>;
     readonly policyConfigFile: string;
+    /** Per serving target: the capacity rows' inputs (replicas, configuration, monthly sums), for `npm run size`. */
+    readonly capacityDetails: TargetCapacity[];
 }
 
 /** `policies/config/<stack>.json`, or the file given with --policy-config. */
@@ -102,6 +105,7 @@ export async function buildReport(
         if (e instanceof RangeError) throw new PlanUsageError(`${policy.file}: monthly-cost-cap: ${e.message}`);
         throw e;
     }
+    const capacity = planCapacity(costInputs, estimate);
     const capDisabled = capSettings.enforcementLevel === "disabled" || policy.config["monthly-cost-cap"] === "disabled";
     const report: PlanReport = {
         ...planDocument(project, stack, resources),
@@ -125,7 +129,7 @@ export async function buildReport(
             byKind: estimate.byKind,
             capMonthlyUsd: !capDisabled && typeof capSettings.maxMonthlyUsd === "number" ? capSettings.maxMonthlyUsd : null,
         },
-        capacity: planCapacity(costInputs, estimate).rows,
+        capacity: capacity.rows,
         policies: {
             pack: evaluation.pack,
             violations: evaluation.violations.map((v) => ({
@@ -136,7 +140,7 @@ export async function buildReport(
             })),
         },
     };
-    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs, policyConfigFile: displayPath(policy.file) };
+    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs, policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
 }
 
 export function hasMandatoryViolation(report: PlanReport): boolean {
