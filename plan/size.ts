@@ -14,6 +14,7 @@ import { INF2_INSTANCE_TYPES, INF2_CAPACITY } from "../targets/eksInf2/config";
 import { buildReport, loadPolicyConfig } from "./report";
 import { runProgram } from "./run";
 import { LoadedStack, loadStack, PlanUsageError } from "./stackFiles";
+import { targetKeyOfComponent as keyOf } from "./targetKeys";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 export const ENVIRONMENTS = ["dev", "prod"] as const;
@@ -36,7 +37,14 @@ export interface Sizer {
     apply(block: Block, sku: string, replicas: number, min?: number): Block;
     /** The bounds a reader sets from this block: "replicas 3", "nodes 2 (2 replicas)". */
     describe(sku: string, replicas: number): string;
+    /** The block's current bounds in the same unit as `apply`'s count (undefined: one fixed machine). */
+    current(block: Block): { min: number; max: number } | undefined;
 }
+
+const bounds = (v: unknown): { min: number; max: number } | undefined => {
+    const r = v as { min?: unknown; max?: unknown } | undefined;
+    return typeof r?.min === "number" && typeof r.max === "number" ? { min: r.min, max: r.max } : undefined;
+};
 
 const minMax = (n: number, min = n) => ({ min: Math.min(min, n), max: n });
 
@@ -51,6 +59,7 @@ export const SIZERS: readonly Sizer[] = [
         maxReplicas: () => 20,
         apply: (b, sku, n, min) => ({ ...b, machineType: sku, replicas: minMax(n, min) }),
         describe: (sku, n) => `machineType ${sku}, replicas ${n}`,
+        current: (b) => bounds(b.replicas),
     },
     {
         key: "aksGpu", cloud: "azure", region: (b) => String(b.location), skus: AZURE_GPU_SIZE_NAMES,
@@ -58,12 +67,14 @@ export const SIZERS: readonly Sizer[] = [
         maxReplicas: () => 10,
         apply: (b, sku, n, min) => ({ ...b, vmSize: sku, nodes: minMax(n, min), replicas: n }),
         describe: (sku, n) => `vmSize ${sku}, nodes ${n}, replicas ${n}`,
+        current: (b) => bounds(b.nodes),
     },
     {
         key: "azureMl", cloud: "azure", region: (b) => String(b.location), skus: AML_INSTANCE_TYPES,
         maxReplicas: () => 20,
         apply: (b, sku, n, min) => ({ ...b, instanceType: sku, instances: minMax(n, min) }),
         describe: (sku, n) => `instanceType ${sku}, instances ${n}`,
+        current: (b) => bounds(b.instances),
     },
     {
         key: "gpuVm", cloud: "azure", region: (b) => String(b.location), skus: GPU_VM_SIZES,
@@ -71,12 +82,14 @@ export const SIZERS: readonly Sizer[] = [
         // A spot max price set for another size would misstate this one: -1 bounds it at on-demand.
         apply: (b, sku) => ({ ...b, vmSize: sku, ...(b.spot === true ? { spotMaxPrice: -1 } : {}) }),
         describe: (sku) => `vmSize ${sku} (one VM)`,
+        current: () => undefined,
     },
     {
         key: "eksInf2", cloud: "aws", region: (b) => String(b.region), skus: INF2_INSTANCE_TYPES,
         maxReplicas: (sku) => Math.min(40, 20 * INF2_CAPACITY[sku as keyof typeof INF2_CAPACITY].neuron),
         apply: (b, sku, n, min) => ({ ...b, instanceTypes: [sku], replicas: minMax(n, min), maxNodes: Math.ceil(n / INF2_CAPACITY[sku as keyof typeof INF2_CAPACITY].neuron) }),
         describe: (sku, n) => `instanceTypes [${sku}], replicas ${n}, maxNodes ${Math.ceil(n / INF2_CAPACITY[sku as keyof typeof INF2_CAPACITY].neuron)}`,
+        current: (b) => bounds(b.replicas),
     },
 ];
 
@@ -298,4 +311,93 @@ export async function sizeForBudget(budget: number, env: Environment, clouds: re
         rows.push({ target: sizer.key, fit, next, ...(fit ? {} : { why: `even one replica on ${sku} costs ${next ? next.worstCaseMonthlyUsd.toFixed(2) : "more"} USD a month at worst` }) });
     }
     return rows;
+}
+
+export interface StackStep {
+    readonly target: string;
+    readonly max: number;
+    readonly worstCaseMonthlyUsd: number;
+}
+
+export interface StackBudget {
+    readonly stack: string;
+    /** Targets in the order steps are taken: cheapest worst-case $/M tokens first (unknown last). */
+    readonly order: string[];
+    readonly start: { readonly worstCaseMonthlyUsd: number; readonly maxima: Record<string, number> };
+    /** The maxima after scaling, the stack's planned worst case and tokens/s at them. */
+    readonly maxima: Record<string, number>;
+    readonly worstCaseMonthlyUsd: number;
+    readonly tokensPerSecondMax: number | null;
+    readonly fits: boolean;
+    /** Each step tried, in turn: kept when it fit (or, scaling down, until the stack fit). */
+    readonly steps: StackStep[];
+    readonly targets: Record<string, Block>;
+    /** Targets held where they are: one fixed machine, or no sizing rule. */
+    readonly fixed: string[];
+}
+
+/**
+ * The stack's current targets together: scales every scalable target's maximum by whole steps in
+ * turn (cheapest worst-case $/M tokens first; down from the dearest when over budget) and replans
+ * the whole stack after each step, until the stack fits and one more step up would not.
+ */
+export async function sizeStackForBudget(budget: number, env: Environment): Promise<StackBudget> {
+    const base = loadStack(PROJECT_DIR, env);
+    const targets = JSON.parse(base.config["llm-serving:targets"] ?? "{}") as Record<string, Block>;
+    const scalable = SIZERS.filter((s) => targets[s.key] && s.current(targets[s.key]) && templateSku(s, targets[s.key]));
+    const fixed = Object.keys(targets).filter((k) => !scalable.some((s) => s.key === k));
+    const maxima: Record<string, number> = Object.fromEntries(scalable.map((s) => [s.key, s.current(targets[s.key])!.max]));
+    const mins: Record<string, number> = Object.fromEntries(scalable.map((s) => [s.key, s.current(targets[s.key])!.min]));
+    const build = (m: Record<string, number>): Record<string, Block> => ({
+        ...targets,
+        ...Object.fromEntries(scalable.map((s) => [s.key, s.apply(targets[s.key], templateSku(s, targets[s.key])!, m[s.key], mins[s.key])])),
+    });
+    const plan = (m: Record<string, number>) => planStack(stackWith(base, build(m)), env);
+
+    let current = await plan(maxima);
+    const start = { worstCaseMonthlyUsd: current.worstCaseMonthlyUsd, maxima: { ...maxima } };
+    const perM = (key: string) => current.capacity.find((c) => keyOf(c.component) === key)?.usdPerMillionTokensWorst ?? Infinity;
+    const order = scalable.map((s) => s.key).sort((a, b) => perM(a) - perM(b) || a.localeCompare(b));
+    const steps: StackStep[] = [];
+
+    // Over budget: one step down per target in turn, dearest first, until the stack fits.
+    let progress = true;
+    while (current.worstCaseMonthlyUsd > budget && progress) {
+        progress = false;
+        for (const key of [...order].reverse()) {
+            if (current.worstCaseMonthlyUsd <= budget) break;
+            if (maxima[key] - 1 < Math.max(mins[key], 1)) continue;
+            maxima[key] -= 1;
+            current = await plan(maxima);
+            steps.push({ target: key, max: maxima[key], worstCaseMonthlyUsd: current.worstCaseMonthlyUsd });
+            progress = true;
+        }
+    }
+    // Within budget: one step up per target in turn, cheapest first, while the stack still fits.
+    if (current.worstCaseMonthlyUsd <= budget) {
+        const done = new Set<string>();
+        while (done.size < order.length) {
+            for (const key of order) {
+                if (done.has(key)) continue;
+                const sizer = scalable.find((s) => s.key === key)!;
+                if (maxima[key] + 1 > sizer.maxReplicas(templateSku(sizer, targets[key])!)) {
+                    done.add(key);
+                    continue;
+                }
+                const tried = await plan({ ...maxima, [key]: maxima[key] + 1 });
+                steps.push({ target: key, max: maxima[key] + 1, worstCaseMonthlyUsd: tried.worstCaseMonthlyUsd });
+                if (tried.worstCaseMonthlyUsd <= budget) {
+                    maxima[key] += 1;
+                    current = tried;
+                } else {
+                    done.add(key);
+                }
+            }
+        }
+    }
+    const tps = current.capacity.every((c) => c.tokensPerSecondMax !== null) ? current.capacity.reduce((sum, c) => sum + c.tokensPerSecondMax!, 0) : null;
+    return {
+        stack: env, order, start, maxima: { ...maxima }, worstCaseMonthlyUsd: current.worstCaseMonthlyUsd, tokensPerSecondMax: tps,
+        fits: current.worstCaseMonthlyUsd <= budget, steps, targets: build(maxima), fixed,
+    };
 }

@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import { ConfigError } from "../config";
 import { usd } from "../plan/format";
 import {
-    BudgetRow, Candidate, CLOUD_NAMES, CloudName, ENVIRONMENTS, Environment, GoalError, sizeForBudget, sizeForTokens, SizeResult,
+    BudgetRow, Candidate, CLOUD_NAMES, CloudName, ENVIRONMENTS, Environment, GoalError, sizeForBudget, sizeForTokens, SizeResult, sizeStackForBudget, StackBudget,
 } from "../plan/size";
 import { PlanUsageError } from "../plan/stackFiles";
 
@@ -108,6 +108,24 @@ export function renderBudget(budget: number, env: Environment, rows: readonly Bu
     return out.join("\n") + "\n";
 }
 
+export function renderStackBudget(budget: number, s: StackBudget): string {
+    const maxima = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(", ");
+    const out = [
+        `Pulumi.${s.stack}.yaml's targets together, stepping maxima in turn (cheapest worst-case $/M tokens first: ${s.order.join(", ")}` +
+            `${s.fixed.length > 0 ? `; held: ${s.fixed.join(", ")}` : ""}):`,
+        `  from maxima ${maxima(s.start.maxima)} at ${usd(s.start.worstCaseMonthlyUsd)} to ${maxima(s.maxima)} at ${usd(s.worstCaseMonthlyUsd)} ` +
+            `(${s.fits ? "fits" : "does NOT fit even at the minima"} ${usd(budget)}; ${s.tokensPerSecondMax === null ? "tokens/s unknown for some target" : `${s.tokensPerSecondMax.toLocaleString("en-US")} tokens/s at the maxima`})`,
+        ...s.steps.map((st) => `  step ${st.target} max ${st.max}: ${usd(st.worstCaseMonthlyUsd)}${st.worstCaseMonthlyUsd > budget ? " (over)" : ""}`),
+        "",
+        configBlockAll(s.targets).trimEnd(),
+    ];
+    return out.join("\n") + "\n";
+}
+
+function configBlockAll(targets: Record<string, Record<string, unknown>>): string {
+    return stringify({ "llm-serving:targets": targets }, { lineWidth: 0 });
+}
+
 export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
     const program = new Command("size")
         .description("Size targets from a throughput goal or a monthly budget, from planned configs.")
@@ -138,7 +156,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
             }
             const env = parseEnv(opts.env, "dev");
             const rows = await sizeForBudget(budget, env, clouds);
-            out(opts.json ? JSON.stringify({ budget, env, rows }, null, 2) + "\n" : renderBudget(budget, env, rows));
+            const stack = await sizeStackForBudget(budget, env);
+            out(opts.json ? JSON.stringify({ budget, env, rows, stack }, null, 2) + "\n" : renderBudget(budget, env, rows) + "\n" + renderStackBudget(budget, stack));
             return EXIT.ok;
         }
         const direct = positive("--tokens-per-second", opts.tokensPerSecond);

@@ -2,11 +2,11 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { main as plan } from "../../plan/cli";
 import type { PlanReport } from "../../plan/report";
 import { ConfigError } from "../../config";
-import { planStack, SIZERS, stackWith, templates, templateSku } from "../../plan/size";
+import { planStack, SIZERS, sizeStackForBudget, stackWith, templates, templateSku } from "../../plan/size";
 import type { BudgetRow, SizeResult } from "../../plan/size";
 import { main as size } from "../../scripts/size";
 
@@ -82,6 +82,29 @@ describe("npm run size (issue 17)", function () {
         assert.equal(planned.code, 0);
         assert.equal(planned.report.cost.worstCaseMonthlyUsd, g.fit.worstCaseMonthlyUsd);
         assert.ok(planned.report.cost.worstCaseMonthlyUsd <= budget);
+    });
+
+    it("with --budget, scales the stack's targets together: up in turn while it fits, cheapest $/M first; down from the dearest when over", async () => {
+        const up = await sizeStackForBudget(9000, "prod");
+        // prod today: gcpSpotL4 max 8, aksGpu 2 nodes, azureMl 3, worst case $7,995.46 (README cost table).
+        assert.equal(up.start.worstCaseMonthlyUsd, 7995.46);
+        assert.deepEqual(up.order, ["gcpSpotL4", "aksGpu", "azureMl"]); // $0.40, $0.82, unknown
+        assert.ok(up.fits && up.worstCaseMonthlyUsd <= 9000);
+        // For every target, its last step tried is one past the final maximum, and it did not fit.
+        for (const key of up.order) {
+            const last = up.steps.filter((st) => st.target === key).at(-1)!;
+            assert.equal(last.max, up.maxima[key] + 1, key);
+            assert.ok(last.worstCaseMonthlyUsd > 9000, key);
+        }
+        // The printed targets, planned as the prod stack, cost what the tool found.
+        const planned = await planPasted(stringify({ "llm-serving:targets": up.targets }));
+        assert.equal(planned.report.cost.worstCaseMonthlyUsd, up.worstCaseMonthlyUsd);
+
+        const down = await sizeStackForBudget(7000, "prod");
+        assert.ok(down.fits && down.worstCaseMonthlyUsd <= 7000);
+        // The dearest per million tokens (azureMl: unknown, so last in the order) gives up capacity first.
+        assert.equal(down.steps[0].target, "azureMl");
+        assert.ok(down.maxima.gcpSpotL4 <= 8 && down.maxima.azureMl < 3);
     });
 
     const bad: Array<[string[], RegExp]> = [
