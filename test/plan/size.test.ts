@@ -77,11 +77,13 @@ describe("npm run size (issue 17)", function () {
 
         // The printed block, pasted and planned, costs what the tool said and fits the budget.
         const text = await run(["--budget", String(budget), "--env", "prod", "--clouds", "gcp"]);
-        const block = text.out.slice(text.out.indexOf("llm-serving:targets:"));
+        // The per-target block comes first; the stack's targets together follow it.
+        const block = text.out.slice(text.out.indexOf("llm-serving:targets:"), text.out.indexOf("\nPulumi.prod.yaml's targets together"));
         const planned = await planPasted(block);
         assert.equal(planned.code, 0);
         assert.equal(planned.report.cost.worstCaseMonthlyUsd, g.fit.worstCaseMonthlyUsd);
         assert.ok(planned.report.cost.worstCaseMonthlyUsd <= budget);
+        assert.match(text.out, /\nPulumi\.prod\.yaml's targets together, stepping maxima in turn/);
     });
 
     it("with --budget, scales the stack's targets together: up in turn while it fits, cheapest $/M first; down from the dearest when over", async () => {

@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { MODEL_ACCESS_INPUT } from "../../../policies/contract/modelAccess";
 import { maxCostPerMillionTokens } from "../../../policies/rules/maxCostPerMillionTokens";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
@@ -54,4 +56,17 @@ describe("policy max-cost-per-million-tokens", () => {
         assert.equal(maxCostPerMillionTokens.enforcementLevel, "advisory");
         await assert.rejects(runStackPolicy(maxCostPerMillionTokens, servingStack(), {}), /maxUsdPerMillionTokens is required/);
     });
+});
+
+describe("max-cost-per-million-tokens in the committed policy configs", () => {
+    for (const env of ["dev", "prod"]) {
+        it(`${env}: is advisory, and prices with the same settings as monthly-cost-cap (the same lines as the cap)`, () => {
+            const config = JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../../policies/config/${env}.json`), "utf8")) as Record<string, Record<string, unknown>>;
+            const mine = config["max-cost-per-million-tokens"];
+            const cap = config["monthly-cost-cap"];
+            assert.equal(mine.enforcementLevel, "advisory");
+            assert.equal(typeof mine.maxUsdPerMillionTokens, "number");
+            for (const k of ["spotMargin", "transientHoursPerMonth", "usage"]) assert.deepEqual(mine[k], cap[k], k);
+        });
+    }
 });
