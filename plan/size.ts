@@ -165,13 +165,13 @@ export async function planCandidate(env: Environment, base: LoadedStack, sizer: 
 }
 
 /** Output tokens/s of one replica of `sizer` on `sku` in `region`, or why it is unknown. */
-export function perReplica(sizer: Sizer, region: string, sku: string): { tokensPerSecond: number; ttftMs: number | null } | { why: string } {
+export function perReplica(sizer: Sizer, region: string, sku: string): { tokensPerSecond: number; medianTtftMs: number | null } | { why: string } {
     const entry = findPrice(sizer.cloud, region, sku);
     if (!entry) return { why: `${sku} has no price in ${region}` };
     const config = servingConfigurationOf(entry);
     const known = throughputFor(config);
     if (!known?.figure) return { why: `no sourced throughput for ${config.server} on ${config.devicesPerReplica} x ${config.accelerator} (${config.build})` };
-    return { tokensPerSecond: known.figure.outputTokensPerSecond, ttftMs: known.figure.timeToFirstTokenMs };
+    return { tokensPerSecond: known.figure.outputTokensPerSecond, medianTtftMs: known.figure.medianTimeToFirstTokenMs };
 }
 
 /** The environment's floor on replicas where min-replicas is mandatory there, else 1. */
@@ -227,8 +227,16 @@ export async function sizeForTokens(goal: TokenGoal): Promise<SizeResult> {
                 whys.add(per.why);
                 continue;
             }
-            if (goal.p95TtftMs !== undefined && (per.ttftMs === null || per.ttftMs > goal.p95TtftMs)) {
-                whys.add(per.ttftMs === null ? `${sku}: no published time to first token, so a p95 TTFT goal cannot be shown to be met` : `${sku}: time to first token ${per.ttftMs} ms`);
+            if (goal.p95TtftMs !== undefined) {
+                // Sources publish a median at one concurrency at best: a median over the goal shows
+                // the p95 misses it too; a median under it shows nothing about the p95.
+                whys.add(
+                    per.medianTtftMs === null
+                        ? `${sku}: no published time to first token, so a p95 goal cannot be shown to be met`
+                        : per.medianTtftMs > goal.p95TtftMs
+                          ? `${sku}: its median time to first token (${per.medianTtftMs} ms) is already over the p95 goal`
+                          : `${sku}: only a median time to first token (${per.medianTtftMs} ms) is published, so a p95 goal cannot be shown to be met`,
+                );
                 continue;
             }
             const need = Math.max(Math.ceil(goal.tokensPerSecond / per.tokensPerSecond - 1e-9), sizer.maxReplicas(sku) >= floor ? floor : 1);

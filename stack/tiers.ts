@@ -26,12 +26,12 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     growth: {
         users: "50–1,000",
         targets: { azureMl: { location: "eastus", instanceType: "Standard_NC24ads_A100_v4", instances: { min: 2, max: 3 } } },
-        why: "two to three A100 80GB instances (bf16): 860 to 1,290 output tokens/s at the catalog's equivalent figure",
+        why: "two to three A100 80GB instances (bf16): 865 to 1,298 output tokens/s at the catalog's equivalent figure",
     },
     scale: {
         users: "1,000+",
         targets: { azureMl: { location: "eastus", instanceType: "Standard_NC24ads_A100_v4", instances: { min: 3, max: 8 } } },
-        why: "three to eight A100 80GB instances: 1,290 to 3,440 output tokens/s; its worst case needs a cap of its own",
+        why: "three to eight A100 80GB instances: 1,298 to 3,461 output tokens/s; its worst case needs a cap of its own",
     },
 };
 

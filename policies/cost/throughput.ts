@@ -34,8 +34,8 @@ export interface ThroughputFigure {
     /** Output tokens per second of one replica at `concurrency`. */
     readonly outputTokensPerSecond: number;
     readonly concurrency: string;
-    /** Time to first token where the source publishes it, else null. */
-    readonly timeToFirstTokenMs: number | null;
+    /** Median time to first token at that concurrency where the source publishes it, else null. */
+    readonly medianTimeToFirstTokenMs: number | null;
     readonly match: "measured" | "equivalent";
     /** The model the figure was measured with (the original, for an equivalent figure). */
     readonly measuredModel: string;
@@ -83,7 +83,7 @@ export function parseThroughputData(data: unknown): ThroughputEntry[] {
         for (const k of ["concurrency", "measuredModel", "source", "sourceDate"] as const) if (typeof f[k] !== "string" || f[k] === "") fail(`${k} must be a non-empty string`);
         if (!/^\d{4}-\d{2}(-\d{2})?$/.test(f.sourceDate)) fail("sourceDate must be YYYY-MM or YYYY-MM-DD");
         if (f.match !== "measured" && f.match !== "equivalent") fail("match must be measured or equivalent");
-        if (f.timeToFirstTokenMs !== null && !(typeof f.timeToFirstTokenMs === "number" && f.timeToFirstTokenMs > 0)) fail("timeToFirstTokenMs must be null or a number above 0");
+        if (f.medianTimeToFirstTokenMs !== null && !(typeof f.medianTimeToFirstTokenMs === "number" && f.medianTimeToFirstTokenMs > 0)) fail("medianTimeToFirstTokenMs must be null or a number above 0");
         return e;
     });
 }

@@ -170,8 +170,9 @@ export function targetCapacities(resources: ReadonlyArray<CostInputResource>, es
             return unknown(`unknown: ${configurationKey(configuration)}${nearest}`, { configuration, replicasBaseline, replicasMax });
         }
         const f = known.figure;
-        const tpsBase = replicasBaseline * f.outputTokensPerSecond;
-        const tpsMax = replicasMax * f.outputTokensPerSecond;
+        // Tenths of a token per second: the figures carry one decimal.
+        const tpsBase = Math.round(replicasBaseline * f.outputTokensPerSecond * 10) / 10;
+        const tpsMax = Math.round(replicasMax * f.outputTokensPerSecond * 10) / 10;
         return {
             component: c.name, componentType: type, baselineMonthlyUsd, worstCaseMonthlyUsd,
             replicasBaseline, replicasMax, configuration, figure: f,

@@ -39,39 +39,41 @@ describe("capacity in the plan (issue 17)", function () {
         assert.deepEqual(prod.capacity.map((c) => c.target), ["gcpSpotL4", "aksGpu", "azureMl"]);
     });
 
-    it("dev gcpSpotL4: 2 L4 replicas x 513 tokens/s (vLLM, L4, bf16; equivalent figure for Llama-3.1-8B)", () => {
+    it("dev gcpSpotL4: 2 L4 replicas x 513.2 tokens/s (vLLM, L4, bf16; equivalent figure for Llama-3.1-8B)", () => {
         const c = dev.capacity.find((x) => x.target === "gcpSpotL4")!;
         // Its lines: 1031.97 capacity + 20 disks + 18.25 rule + 2.04 NAT + 3.65 NAT IP + 9 NAT data
         // + 3.65 IP + 0.40 LB data + 6 egress + 5 + 2 Cloud Armor + 0.75 requests + 0.06 secret = 1102.77;
         // worst case adds the 8.65 of surge = 1111.42.
-        assert.equal(c.tokensPerSecondBaseline, 1026);
-        assert.equal(c.tokensPerSecondMax, 1026);
-        assert.equal(c.usdPerMillionTokensBaseline, 0.409); // 1102.77 / (1026 x 2.628) = 0.40899
-        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1102.77, 1026));
-        assert.equal(c.usdPerMillionTokensWorst, 0.4122); // 1111.42 / 2696.328 = 0.41220
-        assert.match(c.basis, /equivalent figure measured with meta-llama\/Llama-3\.1-8B/);
+        assert.equal(c.tokensPerSecondBaseline, 1026.4);
+        assert.equal(c.tokensPerSecondMax, 1026.4);
+        assert.equal(c.usdPerMillionTokensBaseline, 0.4088); // 1102.77 / (1026.4 x 2.628) = 1102.77 / 2697.3792 = 0.40883
+        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1102.77, 1026.4));
+        assert.equal(c.usdPerMillionTokensWorst, 0.412); // 1111.42 / 2697.3792 = 0.41204
+        assert.match(c.basis, /equivalent figure measured with meta-llama\/Meta-Llama-3\.1-8B-Instruct/);
         assert.match(c.basis, /arc53\/llm-price-compass/);
     });
 
-    it("prod gcpSpotL4: 3-8 replicas, and aksGpu: 2 A100 replicas x 430 tokens/s", () => {
+    it("prod gcpSpotL4: 3-8 replicas, and aksGpu: 2 A100 replicas x 432.6 tokens/s", () => {
         const g = prod.capacity.find((x) => x.target === "gcpSpotL4")!;
         // Lines: baseline 1547.96 + 30 + 18.25 + 3.07 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 = 1708.64;
         // worst 4127.89 + 80 + 8.65 + 18.25 + 8.18 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 = 4352.33.
-        assert.equal(g.tokensPerSecondBaseline, 3 * 513);
-        assert.equal(g.tokensPerSecondMax, 8 * 513);
-        assert.equal(g.usdPerMillionTokensBaseline, perMillion(1708.64, 1539)); // 0.4225
-        assert.equal(g.usdPerMillionTokensBaseline, 0.4225);
-        assert.equal(g.usdPerMillionTokensWorst, perMillion(4352.33, 4104)); // 0.4035
-        assert.equal(g.usdPerMillionTokensWorst, 0.4035);
+        assert.equal(g.tokensPerSecondBaseline, 1539.6); // 3 x 513.2
+        assert.equal(g.tokensPerSecondMax, 4105.6); // 8 x 513.2
+        assert.equal(g.usdPerMillionTokensBaseline, perMillion(1708.64, 1539.6)); // 1708.64 / 4046.0688 = 0.42229
+        assert.equal(g.usdPerMillionTokensBaseline, 0.4223);
+        assert.equal(g.usdPerMillionTokensWorst, perMillion(4352.33, 4105.6)); // 4352.33 / 10789.5168 = 0.40339
+        assert.equal(g.usdPerMillionTokensWorst, 0.4034);
 
         const a = prod.capacity.find((x) => x.target === "aksGpu")!;
         // Two A100 nodes, one server each, as many as the Deployment's 2 replicas. Lines: 73 tier + 18.25 LB
         // + 3.65 IP + 140.16 system node + 19.71 its disk + 1460 GPU nodes + 76.04 their disks + 3.65 Service IP
         // + 2.5 LB data + 43.5 egress = 1840.46; worst adds 2.19 + 10.52 of upgrade surge = 1853.17.
-        assert.equal(a.tokensPerSecondBaseline, 860);
-        assert.equal(a.tokensPerSecondMax, 860);
-        assert.equal(a.usdPerMillionTokensBaseline, perMillion(1840.46, 860)); // 0.8143
-        assert.equal(a.usdPerMillionTokensWorst, perMillion(1853.17, 860)); // 0.8200
+        assert.equal(a.tokensPerSecondBaseline, 865.2); // 2 x 432.6
+        assert.equal(a.tokensPerSecondMax, 865.2);
+        assert.equal(a.usdPerMillionTokensBaseline, perMillion(1840.46, 865.2)); // 1840.46 / 2273.7456 = 0.80944
+        assert.equal(a.usdPerMillionTokensBaseline, 0.8094);
+        assert.equal(a.usdPerMillionTokensWorst, perMillion(1853.17, 865.2)); // 0.81503
+        assert.equal(a.usdPerMillionTokensWorst, 0.815);
         assert.match(a.basis, /Meta-Llama-3-8B/);
     });
 
@@ -98,7 +100,7 @@ describe("capacity in the plan (issue 17)", function () {
 `;
         fs.writeFileSync(file, stack("HuggingFaceH4/zephyr-7b-beta"));
         const control = (await plan(["--stack", "dev", "--stack-file", file])).report;
-        assert.equal(control.capacity[0].tokensPerSecondMax, 1026);
+        assert.equal(control.capacity[0].tokensPerSecondMax, 1026.4);
         fs.writeFileSync(file, stack("Qwen/Qwen2.5-7B-Instruct"));
         const { report } = await plan(["--stack", "dev", "--stack-file", file]);
         const g = report.capacity.find((x) => x.target === "gcpSpotL4")!;
@@ -109,10 +111,10 @@ describe("capacity in the plan (issue 17)", function () {
     it("prints the capacity table in text and Markdown", async () => {
         let text = "";
         await main(["--stack", "prod"], (s) => (text += s), () => undefined);
-        assert.match(text, /\ngcpSpotL4 +1,539 +4,104 +\$0\.42 +\$0\.40\n/);
+        assert.match(text, /\ngcpSpotL4 +1,539\.6 +4,105\.6 +\$0\.42 +\$0\.40\n/);
         assert.match(text, /\nazureMl +unknown +unknown +unknown +unknown\n/);
         let md = "";
         await main(["--stack", "prod", "--markdown"], (s) => (md += s), () => undefined);
-        assert.match(md, /\| aksGpu \| 860 \| 860 \| \$0\.81 \| \$0\.82 \| /);
+        assert.match(md, /\| aksGpu \| 865\.2 \| 865\.2 \| \$0\.81 \| \$0\.82 \| /);
     });
 });

@@ -54,7 +54,7 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         const growth = rows.find((r) => r.tier === "growth")!;
         assert.equal(growth.baselineMonthlyUsd, 5505.66);
         assert.equal(growth.worstCaseMonthlyUsd, 8186.95);
-        assert.equal(growth.tokensPerSecond, "860–1,290");
+        assert.equal(growth.tokensPerSecond, "865.2–1,297.8");
         for (const r of rows) assert.ok(table.includes(`| \`${r.tier}\` | ${r.users} | ${SOURCE_COST} |`));
         // Negative control: a changed figure no longer matches.
         assert.notEqual(currentTierTable(readme), table.replace("$5,505.66", "$5,505.67"));

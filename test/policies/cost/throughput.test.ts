@@ -44,7 +44,7 @@ describe("throughput catalog (policies/cost/throughput.data.json)", () => {
 
     it("marks every figure that was not measured on the model itself as equivalent, naming the original model", () => {
         const known = THROUGHPUT.filter((e) => e.figure !== null);
-        assert.deepEqual(known.map((e) => `${e.accelerator}:${e.figure!.outputTokensPerSecond}`), ["NVIDIA L4:513", "NVIDIA A100 80GB:430"]);
+        assert.deepEqual(known.map((e) => `${e.accelerator}:${e.figure!.outputTokensPerSecond}`), ["NVIDIA L4:513.2", "NVIDIA A100 80GB:432.6"]);
         for (const e of known) {
             assert.equal(e.figure!.match, "equivalent");
             assert.match(e.figure!.measuredModel, /Llama-3(\.1)?-8B/);
@@ -70,7 +70,7 @@ describe("throughput catalog (policies/cost/throughput.data.json)", () => {
         assert.equal(parseThroughputData({ entries: [ok] }).length, 1);
         assert.throws(() => parseThroughputData({ entries: [{ ...ok, why: undefined }] }), /nearest figure and why/);
         assert.throws(() => parseThroughputData({ entries: [ok, ok] }), /listed twice/);
-        const figure = { outputTokensPerSecond: 1, concurrency: "1", timeToFirstTokenMs: null, match: "equivalent", measuredModel: "m", maxModelLen: null, source: "s", sourceDate: "2024-08" };
+        const figure = { outputTokensPerSecond: 1, concurrency: "1", medianTimeToFirstTokenMs: null, match: "equivalent", measuredModel: "m", maxModelLen: null, source: "s", sourceDate: "2024-08" };
         assert.equal(parseThroughputData({ entries: [{ ...ok, figure }] }).length, 1);
         assert.throws(() => parseThroughputData({ entries: [{ ...ok, figure: { ...figure, source: "" } }] }), /source must be/);
         assert.throws(() => parseThroughputData({ entries: [{ ...ok, figure: { ...figure, sourceDate: "recently" } }] }), /sourceDate/);

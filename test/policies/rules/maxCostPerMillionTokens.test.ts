@@ -26,10 +26,10 @@ function servingStack(modelId = "HuggingFaceH4/zephyr-7b-beta", stack: PlannedRe
 }
 
 // Worst case of the fixture (test/policies/rules/monthlyCostCap.test.ts): 3 x 0.70683 x 730 = 1547.96,
-// + 18.25 forwarding rule + 8.48 surge = $1,574.69 a month. At its bound, 3 replicas x 513 tokens/s
-// (vLLM on one L4, bf16: the catalog's equivalent figure) = 1,539 tokens/s, x 2,628,000 s a month
-// = 4,044.492 million tokens: 1574.69 / 4044.492 = $0.3893 per million.
-const WORST_PER_MILLION = 0.3893;
+// + 18.25 forwarding rule + 8.48 surge = $1,574.69 a month. At its bound, 3 replicas x 513.2 tokens/s
+// (vLLM on one L4, bf16: the catalog's equivalent figure) = 1,539.6 tokens/s, x 2,628,000 s a month
+// = 4,046.0688 million tokens: 1574.69 / 4046.0688 = $0.3892 per million.
+const WORST_PER_MILLION = 0.3892;
 
 describe("policy max-cost-per-million-tokens", () => {
     it("passes a target whose worst case per million tokens is under the threshold", async () => {
@@ -39,7 +39,7 @@ describe("policy max-cost-per-million-tokens", () => {
     it("flags the same target under a threshold just below its hand-computed figure, on the component", async () => {
         const stack = servingStack();
         const reported = await runStackPolicy(maxCostPerMillionTokens, stack, { maxUsdPerMillionTokens: 0.389 });
-        assertOneViolation(reported, ["gcp-spot-l4", `$${WORST_PER_MILLION.toFixed(2)}`, "$0.39", "$1574.69", "1539 tokens/s", "Llama-3.1-8B", "maxUsdPerMillionTokens"], stack[0].urn);
+        assertOneViolation(reported, ["gcp-spot-l4", `$${WORST_PER_MILLION.toFixed(2)}`, "$0.39", "$1574.69", "1539.6 tokens/s", "Llama-3.1-8B", "maxUsdPerMillionTokens"], stack[0].urn);
     });
 
     it("does not judge a target with no sourced figure (a model outside the Mistral-7B class)", async () => {
