@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, parseStackConfig } from "../../stack";
 import { TIERS } from "../../stack/tiers";
-import { currentTierTable, SOURCE_COST, tierRows, tierTable } from "../../scripts/readmeTiers";
+import { CAPACITY_BEGIN, CAPACITY_END, capacityTable, currentTable, SOURCE_COST, tierRows, tierTable } from "../../scripts/readmeTokens";
 
 const BASE = {
     "llm-serving:model": JSON.stringify({ id: "HuggingFaceH4/zephyr-7b-beta", servedName: "mistral-7b", maxModelLen: 8192 }),
@@ -45,11 +45,11 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         assert.match(configError({ "llm-serving:tier": "enterprise" }), /llm-serving:tier: got "enterprise"; must be one of starter, growth, scale/);
     });
 
-    it("the README's tier table is the plan's figures for each preset (npm run readme:tiers)", async () => {
+    it("the README's tier table is the plan's figures for each preset (npm run readme:tokens)", async () => {
         const rows = await tierRows();
         const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
         const table = tierTable(rows);
-        assert.equal(currentTierTable(readme), table, "README tier table is stale: run npm run readme:tiers");
+        assert.equal(currentTable(readme), table, "README tier table is stale: run npm run readme:tokens");
         // growth: 2-3 x $3.673/h x 730 = 5,362.58-8,043.87 + ACR $5.08 + 50 GB logs x $2.76 = $138: 5,505.66-8,186.95.
         const growth = rows.find((r) => r.tier === "growth")!;
         assert.equal(growth.baselineMonthlyUsd, 5505.66);
@@ -57,6 +57,13 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         assert.equal(growth.tokensPerSecond, "865.2–1,297.8");
         for (const r of rows) assert.ok(table.includes(`| \`${r.tier}\` | ${r.users} | ${SOURCE_COST} |`));
         // Negative control: a changed figure no longer matches.
-        assert.notEqual(currentTierTable(readme), table.replace("$5,505.66", "$5,505.67"));
+        assert.notEqual(currentTable(readme), table.replace("$5,505.66", "$5,505.67"));
+    });
+
+    it("the README's capacity table is the committed stacks' plans (npm run readme:tokens)", async () => {
+        const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+        const table = await capacityTable();
+        assert.equal(currentTable(readme, CAPACITY_BEGIN, CAPACITY_END), table, "README capacity table is stale: run npm run readme:tokens");
+        assert.match(table, /\| prod \| `aksGpu` \| 865\.2 \| 865\.2 \| \$0\.81 \| \$0\.82 \|/);
     });
 });
