@@ -156,6 +156,13 @@ export const GCP_NAME_RULES: Readonly<Record<string, NameRule | null>> = {
     "gcp:projects/iAMMember:IAMMember": null,
     "gcp:serviceaccount/iAMMember:IAMMember": null,
     "gcp:projects/service:Service": null,
+    // GKE cluster names: up to 40 lowercase letters, digits and hyphens, starting with a letter and
+    // ending with a letter or digit (container API, Cluster.name:
+    // https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters).
+    "gcp:container/cluster:Cluster": { field: "name", min: 1, max: 40, pattern: GCP_RFC1035, unique: "parent", autoname: "tfbridge", source: "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters" },
+    // The REST reference states no rule for NodePool.name; pools are held to the cluster's, the stricter reading.
+    "gcp:container/nodePool:NodePool": { field: "name", min: 1, max: 40, pattern: GCP_RFC1035, unique: "parent", autoname: "tfbridge", source: "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters.nodePools" },
+    "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember": null,
 };
 
 /** Extra GCP names inside resources. */

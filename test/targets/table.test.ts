@@ -23,7 +23,7 @@ describe("the target table", () => {
 
     it("lists each key once, in deploy order, and the schema accepts exactly those keys in that order", () => {
         const keys = ALL_TARGETS.map((t) => t.key);
-        assert.deepEqual(keys, ["gcpSpotL4", "eksInf2", "aksGpu", "azureMl", "gpuVm"]);
+        assert.deepEqual(keys, ["gcpSpotL4", "eksInf2", "aksGpu", "azureMl", "gpuVm", "gkeL4"]);
         assert.equal(new Set(keys).size, keys.length);
         assert.deepEqual(TARGET_NAMES, keys);
         assert.deepEqual(Object.keys(targetsSchema.shape), keys);
@@ -36,6 +36,7 @@ describe("the target table", () => {
             aksGpu: "aks-gpu",
             azureMl: "azure-ml",
             gpuVm: "gpu-vm",
+            gkeL4: "gke-l4",
         });
     });
 

@@ -14,7 +14,8 @@ import { GUARDED_PROVIDERS, guardedTypesFromSdk } from "../../helpers/policyGuar
 
 /** The kinds that say how their API server is exposed are checked; AKS and EKS at least. */
 const CHECKED_API_SERVERS = KINDS.filter((k) => k.apiServer !== undefined).flatMap((k) => k.types);
-const CHECKED_GCP_MACHINES = ["gcp:compute/instanceTemplate:InstanceTemplate", "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", "gcp:compute/instance:Instance"];
+/** The GCP kinds that say which account their machines run as are checked; templates and VMs at least. */
+const CHECKED_GCP_MACHINES = KINDS.filter((k) => k.gcpIdentity !== undefined).flatMap((k) => k.types);
 
 function resource(type: string, props: Record<string, unknown> = {}) {
     const name = "probe";
@@ -80,7 +81,9 @@ describe("policies fail closed on resource types they do not read (SDK scan)", f
         assert.ok(types.includes("gcp:container/nodePool:NodePool"), types.join(", "));
         for (const type of types) {
             if (CHECKED_GCP_MACHINES.includes(type)) {
-                const { violations } = await evaluatePolicies([resource(type, { serviceAccount: { email: "1-compute@developer.gserviceaccount.com" } })], devConfig);
+                // The default account where templates and VMs name it (serviceAccount) and where GKE does (nodeConfig).
+                const defaultAccount = "1-compute@developer.gserviceaccount.com";
+                const { violations } = await evaluatePolicies([resource(type, { serviceAccount: { email: defaultAccount }, nodeConfig: { serviceAccount: defaultAccount } })], devConfig);
                 assert.ok(violations.some((v) => v.policy === "gcp-no-default-service-account" && v.message.includes("default compute service account")), type);
             } else {
                 const { refused } = await outcome(type);

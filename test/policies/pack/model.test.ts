@@ -45,7 +45,6 @@ describe("the pack's resource model", () => {
             "azure-native:machinelearningservices:ServerlessEndpoint",
             "gcp:compute/instanceFromMachineImage:InstanceFromMachineImage",
             "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
-            "gcp:container/nodePool:NodePool",
         ]);
     });
 
@@ -61,17 +60,19 @@ describe("the pack's resource model", () => {
     });
 
     it("derives the capacity kinds config names, in the order the spot-required schema lists them", () => {
-        assert.deepEqual(CAPACITY_KINDS, ["gcp-instance-template", "gcp-instance", "azure-vm", "aks-agent-pool", "azure-ml-deployment", "eks-node-group", "ec2-instance", "ec2-launch-template", "karpenter-node-pool"]);
+        assert.deepEqual(CAPACITY_KINDS, ["gcp-instance-template", "gcp-instance", "gke-node-pool", "azure-vm", "aks-agent-pool", "azure-ml-deployment", "eks-node-group", "ec2-instance", "ec2-launch-template", "karpenter-node-pool"]);
         assert.deepEqual(SPOT_CAPABLE_KINDS, CAPACITY_KINDS.filter((k) => k !== "azure-ml-deployment"));
     });
 
-    it("has a GKE module that owns the cluster and the node pool, the pool still unpriced and unread", () => {
+    it("has a GKE module that owns the cluster and the node pool, and reads and prices the pool", () => {
         assert.equal(kindOf(GKE.cluster)?.name, "gke-cluster");
         assert.equal(kindOf(GKE.nodePool)?.name, "gke-node-pool");
-        assert.equal(kindOf(GKE.nodePool)?.compute, "unpriced");
-        assert.equal(understandsCapacity(GKE.nodePool), false);
+        assert.equal(kindOf(GKE.nodePool)?.compute, "priced");
+        assert.equal(understandsCapacity(GKE.nodePool), true);
+        // A bare pool names no machine type: reported unpriced, never $0.
         const est = estimateCosts([{ urn: "urn:pool", type: GKE.nodePool, name: "pool", props: {}, propertyDependencies: {} }]);
         assert.deepEqual(est.issues.map((i) => i.kind), ["unpriced"]);
+        assert.deepEqual(est.lines, []);
     });
 
     it("refuses a kind it does not know (SKU allow-list and cost cap) and passes a known one", async () => {

@@ -1,0 +1,340 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/gcp/compute";
+import * as container from "@pulumi/gcp/container";
+import * as dns from "@pulumi/gcp/dns";
+import * as organizations from "@pulumi/gcp/organizations";
+import * as projects from "@pulumi/gcp/projects";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import * as appsv1 from "@pulumi/kubernetes/apps/v1";
+import * as corev1 from "@pulumi/kubernetes/core/v1";
+import * as helm from "@pulumi/kubernetes/helm/v3";
+import * as policyv1 from "@pulumi/kubernetes/policy/v1";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
+import * as random from "@pulumi/random";
+import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../../policies/contract/keys";
+import { ModelConfig, TlsCertificate } from "../../config";
+import { CERT_MANAGER_CHART, CERT_MANAGER_SERVICE_ACCOUNT, certManagerValues, endpointCertificate } from "../../components/k8s/certManager";
+import {
+    asPulumi,
+    modelNamespace,
+    modelServerDeployment,
+    modelServerPdb,
+    modelServerService,
+    routeGuardConfigMap,
+} from "../../components/k8s/modelServer";
+import { openAiBaseUrl, vllmServer } from "../../components/serving";
+import { modelAccessOf } from "../../components/modelAccess";
+import { G2_L4_COUNT, GkeL4Config } from "./config";
+import {
+    accountId,
+    apiResourceName,
+    cloudDnsClusterIssuer,
+    clusterArgs,
+    GKE_ACCELERATOR_LABEL,
+    GKE_APIS,
+    GKE_SERVICE_ACCOUNT_ANNOTATION,
+    GKE_SPOT_LABEL,
+    GkeApi,
+    gkeKubeconfig,
+    kubernetesPrincipal,
+    GPU_RESOURCE,
+    GPU_TOLERATIONS,
+    L4_ACCELERATOR,
+    NETWORK_RANGES,
+    NODE_ACCOUNT_ROLE,
+    nodePoolArgs,
+    REPLICA_RESOURCES,
+    secretProviderClass,
+    secretSync,
+    syncedSecrets,
+    workloadIdentityMember,
+} from "./builders";
+
+export interface GkeL4ClusterArgs {
+    /** Validated `targets.gkeL4` config. */
+    readonly config: GkeL4Config;
+    readonly model: ModelConfig;
+    /** GCP labels (and Kubernetes labels) for every labelable child (owner, cost-center, environment). */
+    readonly labels: Readonly<Record<string, string>>;
+    /** Bearer token clients must send. @default a generated 48-character key */
+    readonly apiKey?: pulumi.Input<string>;
+    /** Hugging Face token, for gated models. */
+    readonly hfToken?: pulumi.Input<string>;
+    /** The stack's certificate for `config.domain`, when `config.acme` is not set. */
+    readonly tls?: TlsCertificate;
+}
+
+/** App name of the model server's Kubernetes objects. */
+const APP = "model-server";
+/** The Kubernetes Secret GKE's secret sync writes (API key, HF token): the Deployment reads it by reference. */
+const SECRET_NAME = `${APP}-secrets`;
+/** Kubernetes service account the secret sync reads Secret Manager as (Workload Identity). */
+const SECRET_READER_KSA = `${APP}-secret-reader`;
+/** The `kubernetes.io/tls` Secret the route guard mounts: from the stack's certificate, or written by cert-manager. */
+const TLS_SECRET_NAME = `${APP}-tls`;
+
+/**
+ * vLLM on a GKE Standard cluster with a spot L4 (g2) node pool: private nodes behind Cloud NAT,
+ * Workload Identity, a release channel, no default compute service account anywhere (the default
+ * pool is removed; the GPU pool and the cluster's transient default pool run as a dedicated
+ * account), the control plane reachable only from `masterAuthorizedCidrs`.
+ *
+ * The API key lives in Secret Manager, as on gcpSpotL4: GKE's secret sync copies it into the
+ * namespace's Secret, reading as a Kubernetes service account that Workload Identity makes an IAM
+ * principal, granted these secrets only. The Deployment, PodDisruptionBudget, route
+ * guard and Service are the shared Kubernetes builders (components/k8s/), as on AKS and EKS.
+ *
+ * Exposure: a LoadBalancer Service (GKE's external passthrough Network Load Balancer, one
+ * forwarding rule) in front of the route guard, which terminates TLS itself with the stack's
+ * certificate or cert-manager's Let's Encrypt certificate. Chosen over a Gateway with a
+ * Google-managed certificate: the same contract and the same guard as the other clusters, the
+ * client's address reaches `loadBalancerSourceRanges` (`allowedCidrs`) and the guard unchanged,
+ * and no second, L7, load balancer to pay for.
+ */
+export class GkeL4Cluster extends pulumi.ComponentResource {
+    /** OpenAI-compatible base URL (`.../v1`). */
+    public readonly endpoint: pulumi.Output<string>;
+    /** Bearer token for the endpoint (secret). */
+    public readonly apiKey: pulumi.Output<string>;
+    /** Kubeconfig signing in through gke-gcloud-auth-plugin (holds no credential; secret anyway, as on the other clusters). */
+    public readonly kubeconfig: pulumi.Output<string>;
+
+    constructor(name: string, args: GkeL4ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Which model this target downloads and whether it holds a token for it (the model-access policy).
+        super("llm-serving:gcp:GkeL4Cluster", name, modelAccessOf(args.model, args.hfToken), opts);
+        const childOpts = { parent: this };
+        const { config, labels } = args;
+        const { project, region } = config;
+        if (config.domain && !config.acme && !args.tls) {
+            // The config refuses this; a backstop for direct use of the component.
+            throw new Error(`${name}: domain ${config.domain} needs acme or the stack's TLS certificate`);
+        }
+        const acme = config.domain ? config.acme : undefined;
+        const tls = config.domain && !acme ? args.tls : undefined;
+        const gpus = G2_L4_COUNT[config.machineType];
+        const server = vllmServer(args.model, { accelerator: "nvidia-l4", tensorParallelSize: gpus });
+
+        const apiKey = pulumi.secret(
+            args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
+        );
+
+        // APIs, enabled here and kept on destroy (other workloads of the project may use them).
+        const apis = Object.fromEntries(
+            (Object.keys(GKE_APIS) as GkeApi[]).map((api) => [
+                api,
+                new projects.Service(apiResourceName(name, api), { project, service: GKE_APIS[api], disableOnDestroy: false, disableDependentServices: false }, childOpts),
+            ]),
+        ) as Record<GkeApi, projects.Service>;
+        const needs = (...used: GkeApi[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn: used.map((api) => apis[api]) });
+
+        // The nodes run as an account of their own, with GKE's node role only.
+        const nodeAccountId = accountId(name, "nodes");
+        const nodeAccount = new serviceaccount.Account(`${name}-nodes-sa`, { project, accountId: nodeAccountId, displayName: `llm-serving GKE nodes (${name})` }, needs("iam"));
+        new projects.IAMMember(`${name}-nodes-role`, { project, role: NODE_ACCOUNT_ROLE, member: nodeAccount.member }, needs("resourceManager", "iam"));
+        const nodeAccountEmail = `${nodeAccountId}@${project}.iam.gserviceaccount.com`;
+
+        // The secret sync reads as SECRET_READER_KSA, granted on each secret directly as a
+        // Workload Identity principal (the form GKE's secret sync documents); the principal names
+        // the project by number, which the project lookup gives.
+        const projectNumber = organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
+        const reader = projectNumber.apply((n) => kubernetesPrincipal(n, project, config.namespace, SECRET_READER_KSA));
+        const secrets = syncedSecrets(name, args.hfToken !== undefined);
+        const secretGrants: pulumi.Resource[] = [];
+        for (const s of secrets) {
+            const value = s.key === "api-key" ? apiKey : pulumi.secret(pulumi.output(args.hfToken!));
+            const secret = new secretmanager.Secret(s.secretId, { project, secretId: s.secretId, labels, replication: { auto: {} } }, needs("secretManager"));
+            secretGrants.push(new secretmanager.SecretVersion(`${s.secretId}-version`, { secret: secret.id, secretData: value }, needs("secretManager")));
+            secretGrants.push(
+                new secretmanager.SecretIamMember(`${s.secretId}-reader`, { project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member: reader }, needs("secretManager")),
+            );
+        }
+
+        // Network: private nodes; Cloud NAT for the images and weights they download.
+        const computeOpts = needs("compute");
+        const network = new compute.Network(`${name}-network`, { project, autoCreateSubnetworks: false }, computeOpts);
+        const subnet = new compute.Subnetwork(
+            `${name}-subnet`,
+            {
+                project,
+                region,
+                network: network.id,
+                ipCidrRange: NETWORK_RANGES.nodes,
+                privateIpGoogleAccess: true,
+                secondaryIpRanges: [
+                    { rangeName: NETWORK_RANGES.pods.name, ipCidrRange: NETWORK_RANGES.pods.range },
+                    { rangeName: NETWORK_RANGES.services.name, ipCidrRange: NETWORK_RANGES.services.range },
+                ],
+            },
+            computeOpts,
+        );
+        const router = new compute.Router(`${name}-router`, { project, region, network: network.id }, computeOpts);
+        const nat = new compute.RouterNat(
+            `${name}-nat`,
+            { project, region, router: router.name, natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES" },
+            computeOpts,
+        );
+
+        const cluster = new container.Cluster(
+            `${name}-cluster`,
+            clusterArgs(config, { network: network.id, subnetwork: subnet.id, nodeServiceAccount: nodeAccountEmail, labels }),
+            // The nodeConfig serves only the default pool, removed at creation: once it is gone the
+            // API reports none, and a diff on it would replace the cluster.
+            { parent: this, dependsOn: [apis.container, apis.compute, nodeAccount], ignoreChanges: ["nodeConfig", "initialNodeCount"] },
+        );
+        const pool = new container.NodePool(
+            `${name}-gpu-pool`,
+            nodePoolArgs(config, { cluster: cluster.name, nodeServiceAccount: nodeAccountEmail, labels }),
+            // Node counts move with the autoscaler; Pulumi must not fight it.
+            { parent: this, dependsOn: [nodeAccount, nat], ignoreChanges: ["nodeCount"] },
+        );
+
+        this.kubeconfig = pulumi.secret(
+            pulumi.all([cluster.endpoint, cluster.masterAuth, cluster.name]).apply(([endpoint, auth, clusterName]) =>
+                gkeKubeconfig(endpoint, auth.clusterCaCertificate, clusterName),
+            ),
+        );
+        const k8s = new KubernetesProvider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
+            { ...childOpts, dependsOn: [pool] },
+        );
+        const k8sOpts = { parent: this, provider: k8s };
+
+        const ns = modelNamespace(config.namespace, labels);
+        const namespace = new corev1.Namespace(`${name}-namespace`, { metadata: ns.metadata }, k8sOpts);
+        const inNamespace = { ...k8sOpts, dependsOn: [namespace] };
+
+        // Secret Manager -> the namespace's Secret, read as SECRET_READER_KSA (Workload Identity).
+        const ksa = new corev1.ServiceAccount(
+            `${name}-secret-reader`,
+            {
+                metadata: { name: SECRET_READER_KSA, namespace: config.namespace, labels },
+                automountServiceAccountToken: false,
+            },
+            inNamespace,
+        );
+        const spc = secretProviderClass({ name: `${APP}-secrets`, namespace: config.namespace, project, secrets, labels });
+        const providerClass = new CustomResource(`${name}-secret-provider`, spc, inNamespace);
+        const sync = new CustomResource(
+            `${name}-secret-sync`,
+            secretSync({ secretName: SECRET_NAME, namespace: config.namespace, serviceAccountName: SECRET_READER_KSA, providerClass: spc.metadata.name, secrets, labels }),
+            { ...k8sOpts, dependsOn: [namespace, ksa, providerClass, ...secretGrants] },
+        );
+
+        const certificate = acme ? this.acmeCertificate(name, { config, acme, labels, k8sOpts, namespace, needs }) : undefined;
+        const tlsSecret = tls
+            ? new corev1.Secret(
+                  `${name}-tls`,
+                  {
+                      metadata: { name: TLS_SECRET_NAME, namespace: config.namespace, labels },
+                      type: "kubernetes.io/tls",
+                      stringData: pulumi.secret(pulumi.all([tls.certificate, tls.privateKey]).apply(([crt, key]) => ({ "tls.crt": crt, "tls.key": key }))),
+                  },
+                  { ...inNamespace, additionalSecretOutputs: ["data", "stringData"] },
+              )
+            : undefined;
+
+        const workload = {
+            name: APP,
+            namespace: config.namespace,
+            labels,
+            server,
+            replicas: config.replicas,
+            accelerator: { resource: GPU_RESOURCE, count: gpus },
+            resources: REPLICA_RESOURCES[config.machineType],
+            tolerations: [...GPU_TOLERATIONS],
+            nodeSelector: { [GKE_ACCELERATOR_LABEL]: L4_ACCELERATOR, [GKE_SPOT_LABEL]: "true" },
+            secretName: SECRET_NAME,
+            hfToken: args.hfToken !== undefined,
+            cacheSize: `${Math.floor(config.bootDiskGb / 2)}Gi`,
+            ...(tlsSecret || certificate ? { tlsSecretName: TLS_SECRET_NAME } : {}),
+        };
+        const guardConf = routeGuardConfigMap(workload);
+        const configMap = new corev1.ConfigMap(`${name}-route-guard`, { metadata: guardConf.metadata, data: guardConf.data }, inNamespace);
+        const deployment = modelServerDeployment(workload);
+        new appsv1.Deployment(
+            `${name}-deployment`,
+            { metadata: deployment.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(deployment.spec) },
+            { ...k8sOpts, dependsOn: [namespace, sync, configMap, ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] },
+        );
+        const pdb = modelServerPdb(workload);
+        new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, inNamespace);
+        // GKE creates a forwarding rule for the Service at run time; the annotations let the pack price it.
+        const svc = modelServerService(workload, {
+            allowedCidrs: config.allowedCidrs,
+            tls: tlsSecret !== undefined || certificate !== undefined,
+            annotations: { [CLOUD_ANNOTATION]: "gcp", [REGION_ANNOTATION]: region },
+        });
+        const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, inNamespace);
+
+        this.endpoint = config.domain
+            ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))
+            : service.status.loadBalancer.ingress.apply((ingress) => openAiBaseUrl(`http://${ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? "pending"}`));
+        this.apiKey = apiKey;
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
+    }
+
+    /**
+     * cert-manager with a Let's Encrypt ClusterIssuer solving DNS-01 in the domain's Cloud DNS
+     * zone: cert-manager's Kubernetes service account acts, through Workload Identity, as an IAM
+     * account that is DNS Administrator of that zone only; the endpoint's Certificate writes the
+     * `kubernetes.io/tls` Secret the route guard mounts. No key passes through the stack.
+     */
+    private acmeCertificate(
+        name: string,
+        a: {
+            config: GkeL4Config;
+            acme: NonNullable<GkeL4Config["acme"]>;
+            labels: Readonly<Record<string, string>>;
+            k8sOpts: pulumi.CustomResourceOptions;
+            namespace: corev1.Namespace;
+            needs: (...used: GkeApi[]) => pulumi.CustomResourceOptions;
+        },
+    ): CustomResource {
+        const { project } = a.config;
+        const zoneProject = a.acme.cloudDnsZone.project ?? project;
+        const id = accountId(name, "cert-manager");
+        const account = new serviceaccount.Account(`${name}-cert-manager-sa`, { project, accountId: id, displayName: `llm-serving cert-manager (${name})` }, a.needs("iam"));
+        const federation = new serviceaccount.IAMMember(
+            `${name}-cert-manager-wi`,
+            {
+                serviceAccountId: account.name,
+                role: "roles/iam.workloadIdentityUser",
+                member: workloadIdentityMember(project, CERT_MANAGER_SERVICE_ACCOUNT.namespace, CERT_MANAGER_SERVICE_ACCOUNT.name),
+            },
+            a.needs("iam"),
+        );
+        const dnsWriter = new dns.DnsManagedZoneIamMember(
+            `${name}-cert-manager-dns`,
+            { project: zoneProject, managedZone: a.acme.cloudDnsZone.name, role: "roles/dns.admin", member: account.member },
+            { parent: this },
+        );
+        const values = certManagerValues({ tolerations: [...GPU_TOLERATIONS], azureWorkloadIdentity: false });
+        const chart = new helm.Release(
+            `${name}-cert-manager`,
+            {
+                name: CERT_MANAGER_CHART.chart,
+                chart: CERT_MANAGER_CHART.chart,
+                version: CERT_MANAGER_CHART.version,
+                repositoryOpts: { repo: CERT_MANAGER_CHART.repo },
+                namespace: CERT_MANAGER_CHART.namespace,
+                createNamespace: true,
+                values: {
+                    ...values,
+                    serviceAccount: {
+                        ...(values.serviceAccount as Record<string, unknown>),
+                        annotations: { [GKE_SERVICE_ACCOUNT_ANNOTATION]: `${id}@${project}.iam.gserviceaccount.com` },
+                    },
+                },
+            },
+            { ...a.k8sOpts, dependsOn: [federation, dnsWriter] },
+        );
+        const issuerName = `${name}-letsencrypt`;
+        const issuer = cloudDnsClusterIssuer({ name: issuerName, email: a.acme.email, staging: a.acme.staging, project: zoneProject, zoneName: a.acme.cloudDnsZone.name, dnsName: a.acme.cloudDnsZone.dnsName });
+        const clusterIssuer = new CustomResource(`${name}-cluster-issuer`, { ...issuer }, { ...a.k8sOpts, dependsOn: [chart] });
+        const cert = endpointCertificate({ name: APP, namespace: a.config.namespace, secretName: TLS_SECRET_NAME, domain: a.config.domain!, issuerName, labels: a.labels });
+        return new CustomResource(`${name}-certificate`, { ...cert }, { ...a.k8sOpts, dependsOn: [a.namespace, clusterIssuer] });
+    }
+}
