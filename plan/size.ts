@@ -11,9 +11,10 @@ import { AML_INSTANCE_TYPES } from "../targets/azureMl/config";
 import { GPU_VM_SIZES } from "../targets/gpuVm/config";
 import { G2_MACHINE_TYPES } from "../targets/gcpSpotL4/config";
 import { INF2_INSTANCE_TYPES, INF2_CAPACITY } from "../targets/eksInf2/config";
+import { MAX_GPU_NODES } from "../targets/gkeL4/config";
 import { buildReport, loadPolicyConfig } from "./report";
 import { runProgram } from "./run";
-import { LoadedStack, loadStack, PlanUsageError } from "./stackFiles";
+import { committedStacks, LoadedStack, loadStack, PlanUsageError } from "./stackFiles";
 import { targetKeyOfComponent as keyOf } from "./targetKeys";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -70,6 +71,14 @@ export const SIZERS: readonly Sizer[] = [
         current: (b) => bounds(b.nodes),
     },
     {
+        key: "gkeL4", cloud: "gcp", region: (b) => String(b.region), skus: G2_MACHINE_TYPES,
+        // nodes.max and replicas share the schema's bound; one model server per L4 node.
+        maxReplicas: () => MAX_GPU_NODES,
+        apply: (b, sku, n, min) => ({ ...b, machineType: sku, nodes: minMax(n, min), replicas: n }),
+        describe: (sku, n) => `machineType ${sku}, nodes ${n}, replicas ${n}`,
+        current: (b) => bounds(b.nodes),
+    },
+    {
         key: "azureMl", cloud: "azure", region: (b) => String(b.location), skus: AML_INSTANCE_TYPES,
         maxReplicas: () => 20,
         apply: (b, sku, n, min) => ({ ...b, instanceType: sku, instances: minMax(n, min) }),
@@ -116,9 +125,9 @@ export interface NotSized {
     readonly why: string;
 }
 
-/** The committed stacks' config as templates: the environment's stack first, then the other. */
+/** The committed stacks' target blocks as templates: the environment's stack first, then the others. */
 export function templates(env: Environment): { base: LoadedStack; blocks: Record<string, Block> } {
-    const order = [env, ...ENVIRONMENTS.filter((e) => e !== env)];
+    const order = [env, ...committedStacks(PROJECT_DIR).filter((e) => e !== env)];
     const blocks: Record<string, Block> = {};
     for (const e of [...order].reverse()) {
         const s = loadStack(PROJECT_DIR, e);

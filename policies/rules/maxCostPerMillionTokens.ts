@@ -4,8 +4,15 @@ import { toCostInput } from "../resources";
 import { SpotMarginConfig, estimateStack, spotMarginSchema, transientHoursSchema, usageSchema, usd } from "../stackCost";
 
 export interface MaxCostPerMillionTokensConfig extends SpotMarginConfig {
-    maxUsdPerMillionTokens: number;
+    maxUsdPerMillionTokens?: number;
 }
+
+/**
+ * HF's SageMaker benchmark (2023-09) priced Llama-2-7B GPTQ on ml.g5.2xlarge at 5 concurrent
+ * requests at $3.50 per million output tokens: a target dearer than that at full use costs more
+ * than a managed endpoint did. A default, so a policy config written before this policy still loads.
+ */
+export const DEFAULT_MAX_USD_PER_MILLION_TOKENS = 3.5;
 
 /**
  * Flags a serving target whose worst-case dollars per million output tokens at full use exceed the
@@ -25,20 +32,16 @@ export const maxCostPerMillionTokens: StackValidationPolicy = {
             maxUsdPerMillionTokens: {
                 type: "number",
                 exclusiveMinimum: 0,
+                default: DEFAULT_MAX_USD_PER_MILLION_TOKENS,
                 description: "Threshold, in USD per million output tokens, on each target's worst-case cost at full use.",
             },
             spotMargin: spotMarginSchema,
             transientHoursPerMonth: transientHoursSchema,
             usage: usageSchema,
         },
-        required: ["maxUsdPerMillionTokens"],
     },
     validateStack: (args, reportViolation) => {
-        const { maxUsdPerMillionTokens } = args.getConfig<MaxCostPerMillionTokensConfig>();
-        if (typeof maxUsdPerMillionTokens !== "number") {
-            reportViolation("No threshold is configured: set maxUsdPerMillionTokens for max-cost-per-million-tokens in policies/config/<stack>.json.");
-            return;
-        }
+        const maxUsdPerMillionTokens = args.getConfig<MaxCostPerMillionTokensConfig>().maxUsdPerMillionTokens ?? DEFAULT_MAX_USD_PER_MILLION_TOKENS;
         const result = estimateStack(args);
         // An unknown cost field is cost-known-at-preview's to report; nothing to judge here.
         if (!result.ok) return;

@@ -77,8 +77,9 @@ describe("npm run size (issue 17)", function () {
 
         // The printed block, pasted and planned, costs what the tool said and fits the budget.
         const text = await run(["--budget", String(budget), "--env", "prod", "--clouds", "gcp"]);
-        // The per-target block comes first; the stack's targets together follow it.
-        const block = text.out.slice(text.out.indexOf("llm-serving:targets:"), text.out.indexOf("\nPulumi.prod.yaml's targets together"));
+        // gcpSpotL4's block comes first, up to the blank line before the next target's.
+        const start = text.out.indexOf("gcpSpotL4:\nllm-serving:targets:") + "gcpSpotL4:\n".length;
+        const block = text.out.slice(start, text.out.indexOf("\n\n", start));
         const planned = await planPasted(block);
         assert.equal(planned.code, 0);
         assert.equal(planned.report.cost.worstCaseMonthlyUsd, g.fit.worstCaseMonthlyUsd);

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MODEL_ACCESS_INPUT } from "../../../policies/contract/modelAccess";
-import { maxCostPerMillionTokens } from "../../../policies/rules/maxCostPerMillionTokens";
+import { DEFAULT_MAX_USD_PER_MILLION_TOKENS, maxCostPerMillionTokens } from "../../../policies/rules/maxCostPerMillionTokens";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
 import { gcpStack, planned, STACK_URN_PREFIX } from "../../helpers/policyFixtures";
 import type { PlannedResource } from "../../../policies/evaluate";
@@ -52,14 +52,17 @@ describe("policy max-cost-per-million-tokens", () => {
         assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, gcpStack(), { maxUsdPerMillionTokens: 0.01 }));
     });
 
-    it("is advisory by default, and its config requires the threshold (the pack refuses a config without it)", async () => {
+    it("is advisory by default, with a $3.50 threshold when the config names none (older policy configs still load)", async () => {
         assert.equal(maxCostPerMillionTokens.enforcementLevel, "advisory");
-        await assert.rejects(runStackPolicy(maxCostPerMillionTokens, servingStack(), {}), /maxUsdPerMillionTokens is required/);
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, servingStack(), {}));
+        // Negative control: the default is a threshold, not "off": a dear enough target is flagged.
+        assert.equal(DEFAULT_MAX_USD_PER_MILLION_TOKENS, 3.5);
+        assert.equal((await runStackPolicy(maxCostPerMillionTokens, servingStack(), { maxUsdPerMillionTokens: 0.3 })).length, 1);
     });
 });
 
 describe("max-cost-per-million-tokens in the committed policy configs", () => {
-    for (const env of ["dev", "prod"]) {
+    for (const env of ["dev", "prod", "staging"]) {
         it(`${env}: is advisory, and prices with the same settings as monthly-cost-cap (the same lines as the cap)`, () => {
             const config = JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../../policies/config/${env}.json`), "utf8")) as Record<string, Record<string, unknown>>;
             const mine = config["max-cost-per-million-tokens"];
