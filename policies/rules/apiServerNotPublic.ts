@@ -7,12 +7,14 @@ import { Read } from "../model/read";
 
 /**
  * Kubernetes API servers are private or limited to named CIDRs (origin: CKV_AZURE_6,
- * CKV_AZURE_115, AVD-AZU-0041, AVD-AZU-0065 for AKS; CKV_AWS_38, CKV_AWS_39 for EKS). An EKS
- * endpoint with public access on and no publicAccessCidrs is open to 0.0.0.0/0 (AWS's default).
+ * CKV_AZURE_115, AVD-AZU-0041, AVD-AZU-0065 for AKS; CKV_AWS_38, CKV_AWS_39 for EKS; CKV_GCP_20
+ * for GKE master authorized networks). An EKS endpoint with public access on and no
+ * publicAccessCidrs is open to 0.0.0.0/0 (AWS's default). Which fields say so is each cluster
+ * kind's `apiServer` reader in policies/model/.
  */
 export const apiServerNotPublic: ResourceValidationPolicy = {
     name: "api-server-not-public",
-    description: "AKS and EKS API servers must be private or restricted to named CIDRs, never 0.0.0.0/0 (CKV_AZURE_6/115, AVD-AZU-0041/0065, CKV_AWS_38/39).",
+    description: "AKS, EKS and GKE API servers must be private or restricted to named CIDRs, never 0.0.0.0/0 (CKV_AZURE_6/115, AVD-AZU-0041/0065, CKV_AWS_38/39, CKV_GCP_20).",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         const report = (message: string) => reportViolation(`${args.name} [${args.type}]: ${message}`, args.urn);
@@ -25,8 +27,8 @@ export const apiServerNotPublic: ResourceValidationPolicy = {
                 checkRanges(access.ranges, report, access.fix);
             }
         } else if (guardedKinds(args.type).includes("api-endpoint")) {
-            // Fail closed: another kind of cluster (GKE, an AKS fleet...) may expose its API server.
-            report("this resource type carries a Kubernetes API endpoint that this policy does not read, so it is refused as not understood. Use AKS (ManagedCluster) or EKS (Cluster), or teach the policy this type.");
+            // Fail closed: another kind of cluster (an AKS fleet, EKS Anywhere...) may expose its API server.
+            report("this resource type carries a Kubernetes API endpoint that this policy does not read, so it is refused as not understood. Use AKS (ManagedCluster), EKS (Cluster) or GKE (Cluster), or add an apiServer reader to its kind in policies/model/.");
         }
     },
 };

@@ -25,7 +25,7 @@ export const gcpNoDefaultServiceAccount: StackValidationPolicy = {
         for (const resource of args.resources.filter((r) => !identityOf(r.type) && runsAsAccount(r.type))) {
             // Fail closed: GKE node pools, Dataproc, notebooks... run machines as an account this policy does not read.
             reportViolation(
-                `${urnName(resource.urn)} [${resource.type}]: this resource type runs GCP machines as a service account that this policy does not read, so it is refused as not understood. Use an instance template or VM, or teach the policy this type.`,
+                `${urnName(resource.urn)} [${resource.type}]: this resource type runs GCP machines as a service account that this policy does not read, so it is refused as not understood. Use an instance template, VM or GKE node pool, or add a gcpIdentity reader to its kind in policies/model/.`,
                 resource.urn,
             );
         }

@@ -171,10 +171,10 @@ describe("GitHub Actions workflows", () => {
         assert.deepEqual([up(wf.jobs.dev).command, up(wf.jobs.prod).command], ["up", "up"]);
     });
 
-    it("preview: a dev/prod matrix; plan with --compare against the base's --json, --markdown, one sticky comment per stack, then pulumi preview", () => {
+    it("preview: every committed stack planned with --compare against the base's --json, --markdown, one sticky comment per stack, then pulumi preview of dev and prod", () => {
         const source = read("preview.yml");
         const wf = parse(source) as Workflow;
-        assert.deepEqual(wf.jobs.plan.strategy?.matrix?.stack, ["dev", "prod"]);
+        assert.deepEqual([...(wf.jobs.plan.strategy?.matrix?.stack ?? [])].sort(), committedStacks(ROOT).sort());
         assert.deepEqual(wf.jobs["pulumi-preview"].strategy?.matrix?.stack, ["dev", "prod"]);
         const runs = wf.jobs.plan.steps!.map((s) => s.run ?? "").join("\n");
         for (const cmd of ["npm ci", "npm run typecheck", "npm run test:unit"]) assert.ok(runs.includes(cmd), cmd);
