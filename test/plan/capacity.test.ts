@@ -108,6 +108,21 @@ describe("capacity in the plan (issue 17)", function () {
         assert.match(g.basis, /not a Mistral-7B-class model/);
     });
 
+    it("counts the model servers that run, not the machines: an AKS Deployment of 1 replica on up to 2 nodes serves 432.6 tokens/s", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        const text = fs.readFileSync(path.resolve(__dirname, "../../Pulumi.prod.yaml"), "utf8");
+        assert.ok(text.includes("      replicas: 2\n      spot: true"));
+        fs.writeFileSync(file, text.replace("      replicas: 2\n      spot: true", "      replicas: 1\n      spot: true"));
+        const { report } = await plan(["--stack", "prod", "--stack-file", file]);
+        const a = report.capacity.find((x) => x.target === "aksGpu")!;
+        // Nodes 1..2 are still priced at 2 at worst, but one server runs: the worst case per token doubles.
+        assert.equal(a.tokensPerSecondMax, 432.6);
+        assert.match(a.basis, /capped by aks-gpu-deployment replicas 1/);
+        const cost = report.cost.lines.filter((l) => l.urn.includes("AksGpuNodePool")).reduce((s, l) => s + l.worstCaseMonthlyUsd, 0);
+        assert.equal(a.usdPerMillionTokensWorst, perMillion(Math.round(cost * 100) / 100, 432.6));
+    });
+
     it("prints the capacity table in text and Markdown", async () => {
         let text = "";
         await main(["--stack", "prod"], (s) => (text += s), () => undefined);
