@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deployTargets, loadStackConfig } from "./stack";
+import { deployTargets, guardCostCap, loadStackConfig } from "./stack";
 
 // Validates the whole stack config before any resource is registered.
-const deployed = deployTargets(loadStackConfig());
+const config = loadStackConfig();
+// When changes are applied without the policy pack, refuse an over-cap stack before registering anything.
+guardCostCap();
+const deployed = deployTargets(config);
 const targets = Object.entries(deployed);
 
 /** OpenAI-compatible base URL of each target, keyed by its config key. */

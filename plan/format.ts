@@ -2,6 +2,7 @@ import { COST_KINDS } from "../policies/cost/estimate";
 import { PlanDiff } from "./compare";
 import { PlannedResource } from "./mocks";
 import { renderTree } from "./render";
+import { enforcementText, QuotaNeed } from "./quotas";
 import { hasMandatoryViolation, PlanDetails } from "./report";
 
 /** "$1,234.56"; negative as "-$12.00". */
@@ -75,7 +76,23 @@ function renderCapacityText(details: PlanDetails): string {
     );
 }
 
-/** The text plan: tree, cost table, totals against the cap, every violation, outputs. */
+const QUOTA_HEAD = ["cloud", "quota", "what", "region", "needed at the bound", "enforced"];
+const QUOTA_INTRO =
+    "Accelerator quotas at the bounds (each group's maximum plus its surge, summed per quota and region; " +
+    "set = the program holds the limit at this value, reported = the cloud only raises it by request: keep it at or near this)";
+
+function quotaRows(quotas: readonly QuotaNeed[]): string[][] {
+    return quotas.map((q) => [q.cloud, q.quota ?? "(not sourced)", q.name, q.project ? `${q.region} (${q.project})` : q.region, `${q.needed} ${q.unit}`, enforcementText(q)]);
+}
+
+function renderQuotasText(quotas: readonly QuotaNeed[]): string {
+    if (quotas.length === 0) return `${QUOTA_INTRO}
+  (no accelerated capacity)`;
+    return `${QUOTA_INTRO}
+${table(QUOTA_HEAD, quotaRows(quotas), new Set([4]))}`;
+}
+
+/** The text plan: tree, cost table, totals against the cap, capacity, quotas, every violation, outputs. */
 export function renderText(details: PlanDetails, resources: readonly PlannedResource[], diff?: PlanDiff): string {
     const { report } = details;
     const parts = [
@@ -89,6 +106,7 @@ export function renderText(details: PlanDetails, resources: readonly PlannedReso
             `\n\nBaseline ${usd(report.cost.baselineMonthlyUsd)}/month · worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month · ${capSentence(details)}` +
             ` · expected at spot ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month`,
         renderCapacityText(details),
+        renderQuotasText(report.quotas),
         renderViolationsText(details),
     ];
     if (diff) parts.push(renderDiffText(diff));
@@ -182,7 +200,7 @@ export function renderMarkdown(details: PlanDetails, resources: readonly Planned
         if (changes.length > 0) out.push("", ...changes);
         out.push("");
     }
-    out.push(`#### Policies (${report.policies.pack})`, "");
+    out.push(`#### Policies (${report.policies.pack})`, "", `Policy config: \`${report.policyConfig.file}\` (sha256 \`${report.policyConfig.sha256.slice(0, 12)}\`).`, "");
     if (report.policies.violations.length === 0) {
         out.push("No violations.", "");
     } else {
@@ -203,6 +221,13 @@ export function renderMarkdown(details: PlanDetails, resources: readonly Planned
     } else {
         out.push(`| ${CAPACITY_HEAD.join(" | ")} | basis |`, `|---|---:|---:|---:|---:|---|`);
         capacityRows(details).forEach((row, i) => out.push(`| ${row.map(mdCell).join(" | ")} | ${mdCell(report.capacity[i].basis)} |`));
+    }
+    out.push("", `#### Accelerator quotas at the bounds`, "", `${QUOTA_INTRO}.`, "");
+    if (report.quotas.length === 0) {
+        out.push("No accelerated capacity.");
+    } else {
+        out.push(`| ${[...QUOTA_HEAD, "how"].join(" | ")} |`, `|---|---|---|---|---:|---|---|`);
+        quotaRows(report.quotas).forEach((row, i) => out.push(`| ${[...row, report.quotas[i].basis].map(mdCell).join(" | ")} |`));
     }
     out.push(
         "",

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CostKind, DEFAULT_SPOT_MARGIN, Estimate, KindTotals, estimateCosts } from "../policies/cost/estimate";
@@ -6,6 +7,7 @@ import { PolicyConfigError } from "../policies/packConfig";
 import type { TargetCapacity } from "../policies/cost/tokens";
 import { planCapacity, PlanCapacity } from "./capacity";
 import { PlannedResource } from "./mocks";
+import { QuotaNeed, quotaNeeds } from "./quotas";
 import { planDocument } from "./render";
 import { PlanUsageError, readJsonObject } from "./stackFiles";
 
@@ -50,6 +52,14 @@ export interface PlanReport {
         readonly pack: typeof PACK_NAME;
         readonly violations: Array<{ policy: string; enforcementLevel: "mandatory" | "advisory"; urn: string | null; message: string }>;
     };
+    /**
+     * The policy config the verdicts and the cap came from: its path (relative to the project when
+     * inside it) and the SHA-256 of its bytes, so a reviewer can tell which file a plan used and
+     * compare it with what `npm run policy:publish` enabled.
+     */
+    readonly policyConfig: { readonly file: string; readonly sha256: string };
+    /** The accelerator quotas the stack needs at its bounds, per cloud, quota and region (plan/quotas.ts). */
+    readonly quotas: QuotaNeed[];
 }
 
 /** What the text and Markdown renderers need beyond the JSON document. */
@@ -139,6 +149,8 @@ export async function buildReport(
                 message: v.message,
             })),
         },
+        policyConfig: { file: displayPath(policy.file), sha256: createHash("sha256").update(fs.readFileSync(policy.file)).digest("hex") },
+        quotas: quotaNeeds(estimate.lines, resources),
     };
     return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs, policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
 }

@@ -2,4 +2,5 @@
 export * from "./config";
 export * from "./schema";
 export { deployTargets } from "./deploy";
+export { guardCostCap } from "./guard";
 export { ConfigError } from "../config/errors";

@@ -16,6 +16,7 @@ import { GCE_KINDS } from "./gcp/compute";
 import { GKE_KINDS } from "./gcp/gke";
 import { GCP_NET_KINDS } from "./gcp/network";
 import { GCP_IAM_KINDS } from "./gcp/iam";
+import { GCP_PLATFORM_KINDS } from "./gcp/platform";
 import { AZURE_COMPUTE_KINDS } from "./azure/compute";
 import { AKS_KINDS } from "./azure/aks";
 import { AZURE_ML_KINDS } from "./azure/ml";
@@ -36,6 +37,7 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...GKE_KINDS,
     ...GCP_NET_KINDS,
     ...GCP_IAM_KINDS,
+    ...GCP_PLATFORM_KINDS,
     ...AZURE_COMPUTE_KINDS,
     ...AKS_KINDS,
     ...AZURE_ML_KINDS,

@@ -3,12 +3,14 @@ import * as compute from "@pulumi/gcp/compute";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import * as serviceusage from "@pulumi/gcp/serviceusage";
 import * as random from "@pulumi/random";
 import { ModelConfig, TlsCertificate } from "../../config";
 import { GcpSpotL4Config, L4_COUNT } from "./config";
 import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "../../components/gcp/names";
 import { buildStartupScript } from "./startupScript";
 import { apiResourceName, GCP_APIS, GcpApi } from "../../components/gcp/project";
+import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { rollingUpdatePolicy } from "./rollout";
 import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
@@ -230,6 +232,14 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
             },
             computeOpts,
         );
+        // The project's regional L4 quota held at this group's bound: the autoscaler's maximum plus
+        // the rolling-update surge, each replica with its L4s. A group grown past its bound outside
+        // review (console, gcloud, an update without the pack) then gets no GPUs (README, "Where
+        // the cap holds"). Spot replicas: both the preemptible and the standard quota.
+        const surge = rollingUpdatePolicy(config.zones.length).maxSurgeFixed ?? 0;
+        for (const quota of gpuQuotaOverrides({ project, region, gpu: "l4", gpus: (config.replicas.max + surge) * gpuCount, spot: true })) {
+            new serviceusage.ConsumerQuotaOverride(`${name}-gpu-quota-${quota.role}`, quota.args, computeOpts);
+        }
 
         // Front door: Cloud Armor admits only /v1/ routes (vLLM's key guards nothing else) from allowed CIDRs.
         const armor = new compute.SecurityPolicy(

@@ -6,6 +6,7 @@ import * as organizations from "@pulumi/gcp/organizations";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import * as serviceusage from "@pulumi/gcp/serviceusage";
 import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
 import * as helm from "@pulumi/kubernetes/helm/v3";
@@ -26,6 +27,7 @@ import {
 } from "../../components/k8s/modelServer";
 import { openAiBaseUrl, vllmServer } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
+import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { G2_L4_COUNT, GkeL4Config } from "./config";
 import {
     accountId,
@@ -45,6 +47,7 @@ import {
     NETWORK_RANGES,
     NODE_ACCOUNT_ROLE,
     nodePoolArgs,
+    POOL_UPGRADE,
     REPLICA_RESOURCES,
     secretProviderClass,
     secretSync,
@@ -189,6 +192,15 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
             // Node counts move with the autoscaler; Pulumi must not fight it.
             { parent: this, dependsOn: [nodeAccount, nat], ignoreChanges: ["nodeCount"] },
         );
+        // The project's regional L4 quota held at the pool's bound: its total maximum plus the
+        // upgrade surge (maxSurge nodes per zone, each zone being a managed instance group), each
+        // node with its L4s, spot: both the preemptible and the standard quota (README, "Where the
+        // cap holds"). One override per metric, project and region: a stack that also runs
+        // gcpSpotL4 in this project and region would hold two (the plan's quota table says so).
+        const gpuBound = (config.nodes.max + POOL_UPGRADE.maxSurge * config.zones.length) * gpus;
+        for (const quota of gpuQuotaOverrides({ project, region, gpu: "l4", gpus: gpuBound, spot: true })) {
+            new serviceusage.ConsumerQuotaOverride(`${name}-gpu-quota-${quota.role}`, quota.args, computeOpts);
+        }
 
         this.kubeconfig = pulumi.secret(
             pulumi.all([cluster.endpoint, cluster.masterAuth, cluster.name]).apply(([endpoint, auth, clusterName]) =>

@@ -70,7 +70,7 @@ describe("plan: cost and policy verdicts", () => {
     });
 
     it("--json carries cost, capacity and policies beside resources, in the documented shape", () => {
-        assert.deepEqual(Object.keys(gcpOnly), ["project", "stack", "resources", "cost", "capacity", "policies"]);
+        assert.deepEqual(Object.keys(gcpOnly), ["project", "stack", "resources", "cost", "capacity", "policies", "policyConfig", "quotas"]);
         assert.deepEqual(Object.keys(gcpOnly.cost), ["currency", "lines", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "expectedWorstCaseMonthlyUsd", "byKind", "capMonthlyUsd"]);
         assert.equal(gcpOnly.cost.currency, "USD");
         assert.equal(gcpOnly.cost.capMonthlyUsd, 3500);
@@ -166,7 +166,12 @@ describe("plan --compare", () => {
         assert.equal(diff.totals.baselineDelta, 0);
         assert.deepEqual(diff.added, []);
         assert.deepEqual(diff.removed, []);
-        assert.deepEqual(diff.changed.map((c) => [c.name, c.fields]), [["gcp-spot-l4-autoscaler", ["autoscalingPolicy"]]]);
+        // The GPU quota overrides follow the maximum ((3 + 3 surge) -> (10 + 3 surge) L4s).
+        assert.deepEqual(diff.changed.map((c) => [c.name, c.fields]), [
+            ["gcp-spot-l4-gpu-quota-preemptible", ["overrideValue"]],
+            ["gcp-spot-l4-gpu-quota-standard", ["overrideValue"]],
+            ["gcp-spot-l4-autoscaler", ["autoscalingPolicy"]],
+        ]);
     });
 
     it("lists added and removed resources (HTTP front end swapped for HTTPS)", async () => {

@@ -1,0 +1,54 @@
+// GCP GPU quota held at the stack's bound (issue 15): a consumer quota override LOWERS a project's
+// regional GPU limit to what the stack's groups need at their maxima plus rolling-update surge, so
+// a group edited past its bound outside review (console, gcloud, a laptop's `pulumi up` without the
+// pack) cannot get the GPUs. A consumer override "cannot be used to grant more quota than would be
+// allowed by admin overrides, producer overrides, or the default limit" (the provider's
+// ConsumerQuotaOverride docs): a project whose limit is below the bound still needs a quota
+// increase request first (README, "Where the cap holds").
+import type * as serviceusage from "@pulumi/gcp/serviceusage";
+
+/** The regional GPU metrics of Compute Engine's quota (Quota.Metric), per GPU kind the program deploys. */
+export const GCP_GPU_METRICS = {
+    l4: { standard: "NVIDIA_L4_GPUS", preemptible: "PREEMPTIBLE_NVIDIA_L4_GPUS" },
+} as const;
+
+export type GcpGpuKind = keyof typeof GCP_GPU_METRICS;
+
+export interface GpuQuotaBound {
+    readonly project: string;
+    readonly region: string;
+    readonly gpu: GcpGpuKind;
+    /** GPUs the stack's groups use at their bound in this project and region. */
+    readonly gpus: number;
+    /** Spot (preemptible) capacity: it draws on the preemptible quota, or the standard one where the project has none. */
+    readonly spot: boolean;
+}
+
+/**
+ * The overrides for one bound, keyed by a stable role ("preemptible", "standard"; part of the
+ * child's logical name). Spot VMs consume standard GPU quota unless the project holds preemptible
+ * quota (Compute Engine's Spot VM guide), so spot capacity holds both at the bound.
+ *
+ * Service Usage names a Compute metric `compute.googleapis.com/<metric in lower case>` and the
+ * regional limit `/project/region`; the API takes both URL-encoded, as the provider's regional
+ * example shows (compute.googleapis.com%2Fn2_cpus, %2Fproject%2Fregion). `force` lets the override
+ * lower a limit by more than 10% (the API's safety check), which holding it at a bound below the
+ * default always does.
+ */
+export function gpuQuotaOverrides(bound: GpuQuotaBound): Array<{ role: "preemptible" | "standard"; args: serviceusage.ConsumerQuotaOverrideArgs }> {
+    if (!Number.isInteger(bound.gpus) || bound.gpus < 1) throw new RangeError(`GPU quota bound must be a whole number of GPUs >= 1, got ${bound.gpus}`);
+    const metrics = GCP_GPU_METRICS[bound.gpu];
+    const roles = bound.spot ? (["preemptible", "standard"] as const) : (["standard"] as const);
+    return roles.map((role) => ({
+        role,
+        args: {
+            project: bound.project,
+            service: "compute.googleapis.com",
+            metric: encodeURIComponent(`compute.googleapis.com/${metrics[role].toLowerCase()}`),
+            limit: encodeURIComponent("/project/region"),
+            dimensions: { region: bound.region },
+            overrideValue: String(bound.gpus),
+            force: true,
+        },
+    }));
+}

@@ -1,0 +1,153 @@
+// The program's own cost check (issue 15): when the engine APPLIES changes and the policy pack was
+// not attached (a `pulumi up` from a laptop, or a workflow written without --policy-pack), the
+// program prices its own validated config with the same cost model and refuses to register
+// anything when the worst case passes the cap in policies/config/<stack>.json.
+//
+// Why it stays silent elsewhere: an attached pack has already stopped an over-cap update at its
+// preview, so in previews (pulumi.runtime.isDryRun()) and in the offline plan (OFFLINE_PLAN_MARKER)
+// the pack's verdicts are the only ones shown. What it does not stop: whoever runs the program can
+// change the program too; this catches forgetting, not intent (README, "Where the cap holds").
+//
+// How: the program may not import the pack (test/architecture.test.ts), so the offline plan runs
+// in a child process, over a temporary stack file written from the engine's config in which every
+// secret is replaced by a `secure:` stand-in (the plan never decrypts; no secret is written to
+// disk or reaches a message), and only its --json figures and verdicts are read. A child also
+// keeps the plan's mocks away from the live Pulumi runtime of this process.
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+
+/**
+ * Set (to true) on globalThis by the offline plan while it runs the program under mocks: the plan
+ * shows the pack's verdicts itself, and must not start a plan of the plan.
+ */
+export const OFFLINE_PLAN_MARKER = Symbol.for("llm-serving.offline-plan");
+
+/** The pack's policies whose mandatory verdicts mean the worst case is over the cap or not known. */
+export const COST_POLICIES: ReadonlyArray<string> = ["monthly-cost-cap", "priced-resources-only", "bounded-scaling", "cost-known-at-preview"];
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** Refusal from the guard; a RunError, so the CLI prints the message without a stack trace. */
+export class CostGuardError extends pulumi.RunError {}
+
+export interface GuardInput {
+    readonly projectDir?: string;
+    readonly stack: string;
+    /** Full config keys to raw values, as the engine hands them to the program. */
+    readonly config: Readonly<Record<string, string>>;
+    /** Keys whose values are secrets: never written, replaced by a `secure:` stand-in. */
+    readonly isSecret: (key: string) => boolean;
+    /** Runs the child; tests may replace it. */
+    readonly run?: (args: readonly string[], cwd: string) => SpawnSyncReturns<string>;
+}
+
+/** What the plan's --json says, as far as the guard reads it. */
+interface PlanVerdict {
+    cost: { worstCaseMonthlyUsd: number; capMonthlyUsd: number | null };
+    policies: { violations: Array<{ policy: string; enforcementLevel: string; message: string }> };
+}
+
+/** Whether the guard runs at all: only when changes are applied, never in the offline plan. */
+export function guardApplies(): boolean {
+    if ((globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] === true) return false;
+    return !pulumi.runtime.isDryRun();
+}
+
+/** The stack file the child plans: the config with every secret replaced by a stand-in. */
+export function guardStackFile(config: Readonly<Record<string, string>>, isSecret: (key: string) => boolean): string {
+    const values: Record<string, unknown> = {};
+    for (const key of Object.keys(config).sort()) {
+        // The plan reads a `secure:` value as "a secret it cannot decrypt", exactly as for a
+        // committed stack file; the ciphertext slot carries no data.
+        values[key] = isSecret(key) ? { secure: "(not written by the program's cost check)" } : config[key];
+    }
+    return stringify({ config: values });
+}
+
+const usd = (x: number) => `$${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** Node and tsx run the plan as `npm run plan` does; the child inherits no Pulumi or cloud env. */
+function defaultRun(args: readonly string[], cwd: string): SpawnSyncReturns<string> {
+    const env: Record<string, string> = {};
+    for (const k of ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+    return spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), ...args], {
+        cwd,
+        env,
+        encoding: "utf8",
+        maxBuffer: 256 * 1024 * 1024,
+        timeout: 10 * 60 * 1000,
+    });
+}
+
+/**
+ * Plans `input` in a child process and throws CostGuardError when the worst case passes the cap
+ * (or cannot be known). Returns the figures when the stack is within it.
+ */
+export function checkCostCap(input: GuardInput): { worstCaseMonthlyUsd: number; capMonthlyUsd: number | null; policyConfig: string } {
+    const projectDir = input.projectDir ?? PROJECT_DIR;
+    const policyRel = path.join("policies", "config", `${input.stack}.json`);
+    const policyFile = path.join(projectDir, policyRel);
+    const refuse = (why: string) =>
+        new CostGuardError(
+            `llm-serving cost check: refusing to deploy stack ${input.stack}: ${why}\n` +
+                `This update ran without the llm-serving-guardrails policy pack (its preview would have stopped it). ` +
+                `Run \`pulumi up --policy-pack policies --policy-pack-config ${policyRel}\` to see every verdict, lower the stack's bounds, ` +
+                `or change the cap in ${policyRel} through review.`,
+        );
+    if (!fs.existsSync(policyFile)) {
+        throw refuse(`there is no ${policyRel}, so the stack has no cap; create it (see policies/config/dev.json) before deploying`);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llm-serving-guard-"));
+    const stackFile = path.join(dir, `Pulumi.${input.stack}.yaml`);
+    let result: SpawnSyncReturns<string>;
+    try {
+        fs.writeFileSync(stackFile, guardStackFile(input.config, input.isSecret), { mode: 0o600 });
+        const args = [path.join(projectDir, "plan", "cli.ts"), "--stack", input.stack, "--stack-file", stackFile, "--policy-config", policyFile, "--json"];
+        result = (input.run ?? defaultRun)(args, projectDir);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+    if (result.error || (result.status !== 0 && result.status !== 1)) {
+        // The plan's own errors never print a secret (plan/stackFiles.ts, plan/cli.ts); the stand-in
+        // path of the temporary file means nothing to the reader, so it is cut.
+        const detail = (result.stderr ?? "").split(stackFile).join(`Pulumi.${input.stack}.yaml (the stack's config)`).trim().slice(0, 2000);
+        throw refuse(`the cost of its config could not be computed (${result.error ? result.error.message : `plan exited ${result.status ?? result.signal}`})${detail ? `:\n${detail}` : ""}`);
+    }
+    let verdict: PlanVerdict;
+    try {
+        verdict = JSON.parse(result.stdout) as PlanVerdict;
+    } catch {
+        throw refuse("the plan of its config printed no readable result");
+    }
+    const { worstCaseMonthlyUsd: worst, capMonthlyUsd: cap } = verdict.cost;
+    const blocking = verdict.policies.violations.filter((v) => v.enforcementLevel === "mandatory" && COST_POLICIES.includes(v.policy));
+    if (cap !== null && worst > cap) {
+        throw refuse(`worst case ${usd(worst)}/month passes the cap of ${usd(cap)}/month in ${policyRel} (monthly-cost-cap) by ${usd(worst - cap)}`);
+    }
+    if (blocking.length > 0) {
+        // An unpriced SKU or an unbounded group: the worst case is not known, so it is not under the cap.
+        const lines = blocking.map((v) => `  [${v.policy}] ${v.message.split("\n").slice(-1)[0]}`).join("\n");
+        throw refuse(`its worst case is not known (the cap in ${policyRel} cannot be checked):\n${lines}`);
+    }
+    return { worstCaseMonthlyUsd: worst, capMonthlyUsd: cap, policyConfig: policyRel };
+}
+
+/**
+ * The check as index.ts calls it, before any resource is registered: the engine's config and
+ * secret keys, the stack's name. Does nothing in a preview or under the offline plan.
+ */
+export function guardCostCap(): void {
+    if (!guardApplies()) return;
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+    // Which keys hold secrets is told by the SDK's runtime (set from PULUMI_CONFIG_SECRET_KEYS);
+    // without it no key could be written safely, so the check fails closed.
+    if (typeof runtime.isConfigSecret !== "function") {
+        throw new CostGuardError("llm-serving cost check: this @pulumi/pulumi does not say which config keys are secrets; the program cannot check its cost safely");
+    }
+    const isConfigSecret = runtime.isConfigSecret;
+    checkCostCap({ stack: pulumi.getStack(), config: pulumi.runtime.allConfig(), isSecret: (k) => isConfigSecret(k) });
+}
