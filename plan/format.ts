@@ -54,6 +54,28 @@ function capSentence(details: PlanDetails): string {
         : `OVER the cap of ${usd(cost.capMonthlyUsd)} by ${usd(-room)}`;
 }
 
+const CAPACITY_HEAD = ["target", "tokens/s baseline", "tokens/s max", "baseline $/M tokens", "worst case $/M tokens"];
+
+function capacityRows(details: PlanDetails): string[][] {
+    const n = (x: number | null) => (x === null ? "unknown" : x.toLocaleString("en-US", { maximumFractionDigits: 1 }));
+    const m = (x: number | null) => (x === null ? "unknown" : usd(x));
+    return details.report.capacity.map((c) => [c.target, n(c.tokensPerSecondBaseline), n(c.tokensPerSecondMax), m(c.usdPerMillionTokensBaseline), m(c.usdPerMillionTokensWorst)]);
+}
+
+const CAPACITY_TITLE =
+    "Capacity (output tokens/s at full use, from sourced per-replica figures; $/M tokens = the target's monthly cost from the lines above / tokens a month at that rate)";
+
+function renderCapacityText(details: PlanDetails): string {
+    const { capacity } = details.report;
+    if (capacity.length === 0) return `${CAPACITY_TITLE}\n  no serving targets`;
+    return (
+        `${CAPACITY_TITLE}\n` +
+        table(CAPACITY_HEAD, capacityRows(details), new Set([1, 2, 3, 4])) +
+        `\n` +
+        capacity.map((c) => `  ${c.target}: ${c.basis}`).join("\n")
+    );
+}
+
 const QUOTA_HEAD = ["cloud", "quota", "what", "region", "needed at the bound", "enforced"];
 const QUOTA_INTRO =
     "Accelerator quotas at the bounds (each group's maximum plus its surge, summed per quota and region; " +
@@ -70,7 +92,7 @@ function renderQuotasText(quotas: readonly QuotaNeed[]): string {
 ${table(QUOTA_HEAD, quotaRows(quotas), new Set([4]))}`;
 }
 
-/** The text plan: tree, cost table, totals against the cap, quotas, every violation, outputs. */
+/** The text plan: tree, cost table, totals against the cap, capacity, quotas, every violation, outputs. */
 export function renderText(details: PlanDetails, resources: readonly PlannedResource[], diff?: PlanDiff): string {
     const { report } = details;
     const parts = [
@@ -83,6 +105,7 @@ export function renderText(details: PlanDetails, resources: readonly PlannedReso
             table(["kind", "baseline $/mo", "worst case $/mo"], kindRows(details), new Set([1, 2])) +
             `\n\nBaseline ${usd(report.cost.baselineMonthlyUsd)}/month · worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month · ${capSentence(details)}` +
             ` · expected at spot ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month`,
+        renderCapacityText(details),
         renderQuotasText(report.quotas),
         renderViolationsText(details),
     ];
@@ -192,6 +215,13 @@ export function renderMarkdown(details: PlanDetails, resources: readonly Planned
     out.push("", `Expected at spot prices (catalog spot x spotMargin, never capped): ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month.`, "");
     out.push(`#### Cost`, "", `| ${COST_HEAD.join(" | ")} |`, `|---|---|---|---:|---:|---:|---:|---:|`);
     for (const row of costRows(details)) out.push(`| ${row.map(mdCell).join(" | ")} |`);
+    out.push("", `#### Capacity`, "", `${CAPACITY_TITLE}.`, "");
+    if (report.capacity.length === 0) {
+        out.push("No serving targets.");
+    } else {
+        out.push(`| ${CAPACITY_HEAD.join(" | ")} | basis |`, `|---|---:|---:|---:|---:|---|`);
+        capacityRows(details).forEach((row, i) => out.push(`| ${row.map(mdCell).join(" | ")} | ${mdCell(report.capacity[i].basis)} |`));
+    }
     out.push("", `#### Accelerator quotas at the bounds`, "", `${QUOTA_INTRO}.`, "");
     if (report.quotas.length === 0) {
         out.push("No accelerated capacity.");

@@ -4,6 +4,8 @@ import * as path from "node:path";
 import { CostKind, DEFAULT_SPOT_MARGIN, Estimate, KindTotals, estimateCosts } from "../policies/cost/estimate";
 import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
+import type { TargetCapacity } from "../policies/cost/tokens";
+import { planCapacity, PlanCapacity } from "./capacity";
 import { PlannedResource } from "./mocks";
 import { QuotaNeed, quotaNeeds } from "./quotas";
 import { planDocument } from "./render";
@@ -41,6 +43,11 @@ export interface PlanReport {
         /** The stack's `monthly-cost-cap`, or null when that policy is disabled. */
         readonly capMonthlyUsd: number | null;
     };
+    /**
+     * Per serving target: output tokens/s at its baseline and at its bounds, and dollars per
+     * million output tokens at full use for each (null where no sourced figure applies).
+     */
+    readonly capacity: PlanCapacity[];
     readonly policies: {
         readonly pack: typeof PACK_NAME;
         readonly violations: Array<{ policy: string; enforcementLevel: "mandatory" | "advisory"; urn: string | null; message: string }>;
@@ -62,6 +69,8 @@ export interface PlanDetails {
     readonly hourly: number[];
     readonly outputs: Record<string, unknown>;
     readonly policyConfigFile: string;
+    /** Per serving target: the capacity rows' inputs (replicas, configuration, monthly sums), for `npm run size`. */
+    readonly capacityDetails: TargetCapacity[];
 }
 
 /** `policies/config/<stack>.json`, or the file given with --policy-config. */
@@ -96,15 +105,17 @@ export async function buildReport(
     const capSettings = asRecord(policy.config["monthly-cost-cap"]);
     const spotMargin = typeof capSettings.spotMargin === "number" ? capSettings.spotMargin : DEFAULT_SPOT_MARGIN;
     let estimate: Estimate;
+    const costInputs = resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies }));
     try {
         estimate = estimateCosts(
-            resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+            costInputs,
             { spotMargin, transientHoursPerMonth: asRecord(capSettings.transientHoursPerMonth), usage: asRecord(capSettings.usage) },
         );
     } catch (e) {
         if (e instanceof RangeError) throw new PlanUsageError(`${policy.file}: monthly-cost-cap: ${e.message}`);
         throw e;
     }
+    const capacity = planCapacity(costInputs, estimate);
     const capDisabled = capSettings.enforcementLevel === "disabled" || policy.config["monthly-cost-cap"] === "disabled";
     const report: PlanReport = {
         ...planDocument(project, stack, resources),
@@ -128,6 +139,7 @@ export async function buildReport(
             byKind: estimate.byKind,
             capMonthlyUsd: !capDisabled && typeof capSettings.maxMonthlyUsd === "number" ? capSettings.maxMonthlyUsd : null,
         },
+        capacity: capacity.rows,
         policies: {
             pack: evaluation.pack,
             violations: evaluation.violations.map((v) => ({
@@ -140,7 +152,7 @@ export async function buildReport(
         policyConfig: { file: displayPath(policy.file), sha256: createHash("sha256").update(fs.readFileSync(policy.file)).digest("hex") },
         quotas: quotaNeeds(estimate.lines, resources),
     };
-    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs, policyConfigFile: displayPath(policy.file) };
+    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs, policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
 }
 
 export function hasMandatoryViolation(report: PlanReport): boolean {

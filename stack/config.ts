@@ -8,16 +8,21 @@ import { escapeInvisible, quote, showKey } from "../config/display";
 import { TLS_KEYS } from "../config/endpointTls";
 import { ALL_TARGETS } from "../targets";
 import { stackConfigSchema, TargetsConfig } from "./schema";
+import { isTierName, TIER_NAMES, TierName, TIERS } from "./tiers";
 
 /** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */
 export const SECRET_KEYS = ["hfToken", "apiKey", "tlsCertificate", "tlsPrivateKey"] as const;
 /** Object-valued keys, validated by the schema. */
 const OBJECT_KEYS = ["model", "tags", "targets"] as const;
-const KNOWN_KEYS: readonly string[] = [...OBJECT_KEYS, ...SECRET_KEYS];
+/** A named preset that expands to targets (stack/tiers.ts); a stack sets it or `targets`, never both. */
+const TIER_KEY = "tier";
+const KNOWN_KEYS: readonly string[] = [...OBJECT_KEYS, TIER_KEY, ...SECRET_KEYS];
 
 /** The stack's configuration, parsed and validated once: the shared settings and each target's block. */
 export interface StackConfig extends SharedStackConfig {
     readonly targets: TargetsConfig;
+    /** The tier preset the targets came from, when the stack set one. */
+    readonly tier?: TierName;
 }
 
 /** Config as the Pulumi runtime holds it: full keys ("llm-serving:model") to raw strings. */
@@ -65,11 +70,23 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
                             : undefined;
                 if (problem) problems.push(`${fullKey}: ${problem} (value not shown)`);
             }
+        } else if (key === TIER_KEY) {
+            if (!isTierName(value)) problems.push(`${fullKey}: got ${quote(value)}; must be one of ${TIER_NAMES.join(", ")}`);
+            else own[key] = value;
         } else {
             own[key] = parseStructured(fullKey, value, problems);
         }
     }
+    const tierKey = `${NAMESPACE}:${TIER_KEY}`;
+    if (raw.values[tierKey] !== undefined && raw.values[`${NAMESPACE}:targets`] !== undefined) {
+        problems.push(`${tierKey} and ${NAMESPACE}:targets: set one or the other; a tier expands to targets of its own (${TIER_NAMES.join(", ")}: see the README's tier table)`);
+    }
     if (problems.length > 0) throw new ConfigError(problems);
+    const tier = own[TIER_KEY] as TierName | undefined;
+    if (tier !== undefined) {
+        delete own[TIER_KEY];
+        own.targets = structuredClone(TIERS[tier].targets);
+    }
 
     const result = stackConfigSchema.safeParse(own, { reportInput: true });
     if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
@@ -88,6 +105,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         model: result.data.model,
         tags: { ...result.data.tags, environment: stack },
         targets: result.data.targets,
+        ...(tier !== undefined ? { tier } : {}),
         hfToken: secret("hfToken"),
         apiKey: secret("apiKey"),
         tls:

@@ -32,7 +32,7 @@ export function readSelector(root: unknown, path: PathKey[]): Record<string, str
 }
 
 /** Sum of the containers' requests (limits stand in where a device has no request). */
-function readRequests(root: unknown, specPath: PathKey[]): Record<string, number> {
+export function readRequests(root: unknown, specPath: PathKey[]): Record<string, number> {
     const containers = readArray(root, [...specPath, "containers"]);
     const total: Record<string, number> = {};
     if (containers.state !== "known") return total;

@@ -24,6 +24,7 @@ import { pinnedImages } from "./pinnedImages";
 import { vmPasswordAuthDisabled } from "./vmPasswordAuthDisabled";
 import { catalogFreshness } from "./catalogFreshness";
 import { modelAccess } from "./modelAccess";
+import { maxCostPerMillionTokens } from "./maxCostPerMillionTokens";
 
 export const allPolicies: Policies = [
     monthlyCostCap,
@@ -50,4 +51,5 @@ export const allPolicies: Policies = [
     costAllocationTags,
     catalogFreshness,
     modelAccess,
+    maxCostPerMillionTokens,
 ];

@@ -69,8 +69,8 @@ describe("plan: cost and policy verdicts", () => {
         );
     });
 
-    it("--json carries cost and policies beside resources, in the documented shape", () => {
-        assert.deepEqual(Object.keys(gcpOnly), ["project", "stack", "resources", "cost", "policies", "policyConfig", "quotas"]);
+    it("--json carries cost, capacity and policies beside resources, in the documented shape", () => {
+        assert.deepEqual(Object.keys(gcpOnly), ["project", "stack", "resources", "cost", "capacity", "policies", "policyConfig", "quotas"]);
         assert.deepEqual(Object.keys(gcpOnly.cost), ["currency", "lines", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "expectedWorstCaseMonthlyUsd", "byKind", "capMonthlyUsd"]);
         assert.equal(gcpOnly.cost.currency, "USD");
         assert.equal(gcpOnly.cost.capMonthlyUsd, 3500);

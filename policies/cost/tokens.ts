@@ -1,0 +1,189 @@
+// Capacity and dollars per million output tokens, per serving target, from the cost engine's own
+// lines: the monthly figures are the sums of the lines under each target's component, so the plan,
+// the policy and the sizing tool price tokens with the same numbers as the cap (no second pricing).
+//
+// A serving target is a component that carries the model-access marker (every serving component
+// registers it on itself). Its replicas are read from the machines the engine priced for it (the
+// capacity line whose SKU carries accelerators, or the only capacity line of a CPU-only target),
+// times the replicas one machine holds, and no more than the model-server workloads ask for (a
+// Deployment's replicas, a Ray worker group's bounds) where the target runs on Kubernetes.
+import { MODEL_ACCESS_INPUT } from "../contract/modelAccess";
+import { RAY_V1_TYPES, REPLICATED_WORKLOADS } from "../model/kubernetes/workloads";
+import { PathKey, readArray, readCount, readString } from "../model/read";
+import { CatalogEntry, Cloud, findPrice } from "./catalog";
+import { nodeCapacity, podsPerNode, readRequests } from "./floors";
+import { configurationKey, MISTRAL_7B_CLASS, ServingConfiguration, servingConfigurationOf, throughputFor, ThroughputFigure } from "./throughput";
+import { CostInputResource, CostLine, Estimate, HOURS_PER_MONTH } from "./types";
+
+/** Seconds in the engine's month (730 h): tokens per month = tokens/s x this. */
+export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+
+/** Dollars per million tokens when `tokensPerSecond` are produced all month for `monthlyUsd`. */
+export function usdPerMillionTokens(monthlyUsd: number, tokensPerSecond: number): number {
+    return round4(monthlyUsd / ((tokensPerSecond * SECONDS_PER_MONTH) / 1e6));
+}
+
+export interface TargetCapacity {
+    /** The target component's logical name (e.g. "gcp-spot-l4") and type token. */
+    readonly component: string;
+    readonly componentType: string;
+    /** Sums of the engine's lines under the component. */
+    readonly baselineMonthlyUsd: number;
+    readonly worstCaseMonthlyUsd: number;
+    /** Model servers running at the baseline and at the bounds (null: not determined). */
+    readonly replicasBaseline: number | null;
+    readonly replicasMax: number | null;
+    readonly configuration: ServingConfiguration | null;
+    readonly figure: ThroughputFigure | null;
+    /** Output tokens/s at full use (null: no sourced figure, or no replica). */
+    readonly tokensPerSecondBaseline: number | null;
+    readonly tokensPerSecondMax: number | null;
+    readonly usdPerMillionTokensBaseline: number | null;
+    readonly usdPerMillionTokensWorst: number | null;
+    /** One sentence: configuration, figure and its source, replicas; or why the figures are unknown. */
+    readonly basis: string;
+}
+
+const CLOUDS: readonly Cloud[] = ["gcp", "azure", "aws"];
+
+/** The outermost type of a URN's type chain: the top-level component a child belongs to. */
+export function topType(urn: string): string {
+    const parts = urn.split("::");
+    const chain = parts.length >= 4 ? parts[parts.length - 2] : "";
+    return chain.split("$")[0];
+}
+
+function entryOf(line: CostLine): CatalogEntry | undefined {
+    for (const cloud of CLOUDS) {
+        const e = findPrice(cloud, line.region, line.sku);
+        if (e) return e;
+    }
+    return undefined;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+function round4(x: number): number {
+    return Math.round(x * 1e4) / 1e4;
+}
+
+/** Pods of a model-server workload under the target that ask for `device`: baseline and maximum. */
+interface WorkloadBound {
+    readonly min: number;
+    readonly max: number;
+    readonly requests: Readonly<Record<string, number>>;
+    readonly source: string;
+}
+
+function workloadBounds(resources: ReadonlyArray<CostInputResource>, device: string): WorkloadBound[] | undefined {
+    const out: WorkloadBound[] = [];
+    for (const r of resources) {
+        if (REPLICATED_WORKLOADS.includes(r.type)) {
+            const spec: PathKey[] = ["spec", "template", "spec"];
+            const requests = readRequests(r.props, spec);
+            if (!(requests[device] > 0)) continue;
+            const n = readCount(r.props, ["spec", "replicas"]);
+            if (n.state !== "known") return undefined;
+            out.push({ min: n.value, max: n.value, requests, source: `${r.name} replicas ${n.value}` });
+        } else if (RAY_V1_TYPES.includes(r.type)) {
+            const base: PathKey[] = r.type.endsWith(":RayService") ? ["spec", "rayClusterConfig"] : ["spec"];
+            const groups = readArray(r.props, [...base, "workerGroupSpecs"]);
+            if (groups.state !== "known") continue;
+            for (let i = 0; i < groups.value.length; i++) {
+                const g = [...base, "workerGroupSpecs", i];
+                const requests = readRequests(r.props, [...g, "template", "spec"]);
+                if (!(requests[device] > 0)) continue;
+                const min = readCount(r.props, [...g, "minReplicas"]);
+                const max = readCount(r.props, [...g, "maxReplicas"]);
+                if (min.state !== "known" || max.state !== "known") return undefined;
+                out.push({ min: min.value, max: max.value, requests, source: `${r.name} workers ${min.value}–${max.value}` });
+            }
+        }
+    }
+    return out;
+}
+
+/** The Kubernetes resource a model-server pod asks for on this accelerator, if any. */
+function deviceResource(entry: CatalogEntry): string | undefined {
+    const kind = entry.accelerators?.kind;
+    if (!kind) return undefined;
+    return kind === "AWS Inferentia2" ? "aws.amazon.com/neuron" : kind.startsWith("NVIDIA") ? "nvidia.com/gpu" : undefined;
+}
+
+/**
+ * Capacity and $/M tokens of every serving target in the stack, in the order their components
+ * were registered. `resources` are what the engine priced (`estimate` came from them).
+ */
+export function targetCapacities(resources: ReadonlyArray<CostInputResource>, estimate: Estimate): TargetCapacity[] {
+    const components = resources.filter((r) => r.props !== null && typeof r.props === "object" && MODEL_ACCESS_INPUT in r.props);
+    return components.map((c) => {
+        const type = topType(c.urn);
+        const lines = estimate.lines.filter((l) => topType(l.urn) === type);
+        const members = resources.filter((r) => topType(r.urn) === type);
+        const baselineMonthlyUsd = round2(lines.reduce((s, l) => s + l.baselineMonthlyUsd, 0));
+        const worstCaseMonthlyUsd = round2(lines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0));
+        const unknown = (basis: string, more: Partial<TargetCapacity> = {}): TargetCapacity => ({
+            component: c.name, componentType: type, baselineMonthlyUsd, worstCaseMonthlyUsd,
+            replicasBaseline: null, replicasMax: null, configuration: null, figure: null,
+            tokensPerSecondBaseline: null, tokensPerSecondMax: null, usdPerMillionTokensBaseline: null, usdPerMillionTokensWorst: null,
+            ...more, basis,
+        });
+
+        const model = readString(c.props, [MODEL_ACCESS_INPUT, "modelId"]);
+        if (model.state !== "known") return unknown("unknown: the model is not known at preview");
+        if (!MISTRAL_7B_CLASS.has(model.value)) {
+            return unknown(`unknown: ${model.value} is not a Mistral-7B-class model, for which alone the throughput catalog has figures`);
+        }
+
+        const capacity = lines.filter((l) => l.kind === "capacity").map((l) => ({ line: l, entry: entryOf(l) }));
+        const accelerated = capacity.filter((x) => x.entry?.accelerators);
+        const serving = accelerated.length > 0 ? accelerated : capacity;
+        if (serving.length !== 1 || !serving[0].entry) {
+            return unknown(serving.length === 0 ? "unknown: no priced machine serves this target" : "unknown: more than one machine type serves this target");
+        }
+        const { line, entry } = serving[0];
+        const configuration = servingConfigurationOf(entry);
+
+        // Replicas one machine holds: one server per NVIDIA or CPU machine (it spans every GPU);
+        // on Inferentia2, as many worker pods as fit its devices, CPU and memory.
+        const device = deviceResource(entry);
+        const bounds = device ? workloadBounds(members, device) : [];
+        if (bounds === undefined) return unknown("unknown: a model-server workload's replicas are unknown at preview", { configuration });
+        let perMachine = 1;
+        if (configuration.server === "vllm-neuron") {
+            const fit = bounds.length > 0 ? Math.min(...bounds.map((b) => podsPerNode(b.requests, nodeCapacity(entry)))) : entry.accelerators!.count;
+            perMachine = Math.max(fit, 0);
+        }
+        let replicasBaseline = line.countMin * perMachine;
+        let replicasMax = line.countMax * perMachine;
+        let workloadNote = "";
+        if (bounds.length > 0) {
+            replicasBaseline = Math.min(replicasBaseline, bounds.reduce((s, b) => s + b.min, 0));
+            replicasMax = Math.min(replicasMax, bounds.reduce((s, b) => s + b.max, 0));
+            workloadNote = ` (capped by ${bounds.map((b) => b.source).join(", ")})`;
+        }
+        const range = (a: number, b: number) => (a === b ? String(a) : `${a}–${b}`);
+        const machines = `${range(line.countMin, line.countMax)} x ${line.sku}${perMachine !== 1 ? ` at ${perMachine} replicas each` : ""}`;
+
+        const known = throughputFor(configuration);
+        if (!known?.figure) {
+            const nearest = known ? `; nearest published: ${known.nearest}, not used: ${known.why}` : "; the throughput catalog does not list it";
+            return unknown(`unknown: ${configurationKey(configuration)}${nearest}`, { configuration, replicasBaseline, replicasMax });
+        }
+        const f = known.figure;
+        // Tenths of a token per second: the figures carry one decimal.
+        const tpsBase = Math.round(replicasBaseline * f.outputTokensPerSecond * 10) / 10;
+        const tpsMax = Math.round(replicasMax * f.outputTokensPerSecond * 10) / 10;
+        return {
+            component: c.name, componentType: type, baselineMonthlyUsd, worstCaseMonthlyUsd,
+            replicasBaseline, replicasMax, configuration, figure: f,
+            tokensPerSecondBaseline: tpsBase,
+            tokensPerSecondMax: tpsMax,
+            usdPerMillionTokensBaseline: tpsBase > 0 ? usdPerMillionTokens(baselineMonthlyUsd, tpsBase) : null,
+            usdPerMillionTokensWorst: tpsMax > 0 ? usdPerMillionTokens(worstCaseMonthlyUsd, tpsMax) : null,
+            basis:
+                `${range(replicasBaseline, replicasMax)} replicas (${machines}${workloadNote}) x ${f.outputTokensPerSecond} tokens/s each: ` +
+                `${configurationKey(configuration)}, ${f.match === "equivalent" ? `equivalent figure measured with ${f.measuredModel}` : `measured with ${f.measuredModel}`} ` +
+                `(concurrency: ${f.concurrency}), ${f.source} (${f.sourceDate})`,
+        };
+    });
+}

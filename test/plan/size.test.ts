@@ -1,0 +1,156 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { main as plan } from "../../plan/cli";
+import type { PlanReport } from "../../plan/report";
+import { ConfigError } from "../../config";
+import { planStack, SIZERS, sizeStackForBudget, stackWith, templates, templateSku } from "../../plan/size";
+import type { BudgetRow, SizeResult } from "../../plan/size";
+import { main as size } from "../../scripts/size";
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await size(args, (s) => (out += s), (s) => (err += s));
+    return { code, out, err };
+}
+
+/** Plans the prod stack's model and tags with only the pasted block, as a user would after pasting it. */
+async function planPasted(block: string, stack = "prod"): Promise<{ code: number; report: PlanReport }> {
+    const committed = parse(fs.readFileSync(path.resolve(__dirname, `../../Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const config = { ...committed.config, ...(parse(block) as Record<string, unknown>) };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "size-"));
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, JSON.stringify({ config }));
+    let out = "";
+    const code = await plan(["--stack", stack, "--stack-file", file, "--json"], (s) => (out += s), () => undefined);
+    return { code, report: JSON.parse(out) as PlanReport };
+}
+
+describe("npm run size (issue 17)", function () {
+    this.timeout(300000);
+
+    it("lists the targets that meet a goal cheapest worst case first, each planned, and prints a config that plans clean", async () => {
+        const { code, out } = await run(["--tokens-per-second", "500", "--json"]);
+        assert.equal(code, 0);
+        const r = JSON.parse(out) as SizeResult;
+        const worst = r.candidates.map((c) => c.worstCaseMonthlyUsd);
+        assert.deepEqual(worst, [...worst].sort((a, b) => a - b));
+        assert.ok(r.candidates.length >= 3);
+        for (const c of r.candidates) assert.ok(c.tokensPerSecond! >= 500 && c.refusedBy.length === 0, c.bounds);
+        // 500 / 513.2 per L4 replica -> 1, raised to prod's mandatory floor of 2 replicas (min-replicas).
+        assert.equal(r.candidates[0].target, "gcpSpotL4");
+        assert.equal(r.candidates[0].bounds, "machineType g2-standard-4, replicas 2");
+        // Targets with no sourced figure are said to be unsized, not sized by a guess.
+        assert.ok(r.notSized.some((n) => n.target === "eksInf2" && /no sourced throughput/.test(n.why)));
+
+        const text = await run(["--tokens-per-second", "500", "--clouds", "gcp"]);
+        const block = text.out.slice(text.out.indexOf("llm-serving:targets:"));
+        const planned = await planPasted(block);
+        assert.equal(planned.code, 0, "the pasted config must plan without a mandatory violation");
+        assert.equal(planned.report.capacity[0].tokensPerSecondMax, 1026.4);
+        assert.equal(planned.report.cost.worstCaseMonthlyUsd, r.candidates[0].worstCaseMonthlyUsd);
+    });
+
+    it("sizes from users: 600 users x 100 tokens a minute = 1,000 tokens/s -> 2 L4 replicas; 1,100 tokens/s -> 3", async () => {
+        const a = JSON.parse((await run(["--users", "600", "--tokens-per-user-per-minute", "100", "--clouds", "gcp", "--json"])).out) as SizeResult;
+        assert.equal(a.goal.tokensPerSecond, 1000);
+        assert.equal(a.candidates[0].replicas, 2);
+        const b = JSON.parse((await run(["--tokens-per-second", "1100", "--clouds", "gcp", "--json"])).out) as SizeResult;
+        assert.equal(b.candidates[0].replicas, 3);
+    });
+
+    it("with --budget, prints per target the largest bounds that fit: one more replica or node would not", async () => {
+        const budget = 3000;
+        const { code, out } = await run(["--budget", String(budget), "--env", "prod", "--clouds", "gcp,azure", "--json"]);
+        assert.equal(code, 0);
+        const rows = (JSON.parse(out) as { rows: BudgetRow[] }).rows;
+        const g = rows.find((r) => r.target === "gcpSpotL4")!;
+        assert.ok(g.fit && g.next);
+        assert.ok(g.fit.worstCaseMonthlyUsd <= budget);
+        assert.ok(g.next.worstCaseMonthlyUsd > budget);
+        assert.equal(g.next.replicas, g.fit.replicas + 1);
+        const a = rows.find((r) => r.target === "aksGpu")!;
+        assert.ok(a.fit!.worstCaseMonthlyUsd <= budget && a.next!.worstCaseMonthlyUsd > budget && a.next!.replicas === a.fit!.replicas + 1);
+
+        // The printed block, pasted and planned, costs what the tool said and fits the budget.
+        const text = await run(["--budget", String(budget), "--env", "prod", "--clouds", "gcp"]);
+        // gcpSpotL4's block comes first, up to the blank line before the next target's.
+        const start = text.out.indexOf("gcpSpotL4:\nllm-serving:targets:") + "gcpSpotL4:\n".length;
+        const block = text.out.slice(start, text.out.indexOf("\n\n", start));
+        const planned = await planPasted(block);
+        assert.equal(planned.code, 0);
+        assert.equal(planned.report.cost.worstCaseMonthlyUsd, g.fit.worstCaseMonthlyUsd);
+        assert.ok(planned.report.cost.worstCaseMonthlyUsd <= budget);
+        assert.match(text.out, /\nPulumi\.prod\.yaml's targets together, stepping maxima in turn/);
+    });
+
+    it("with --budget, scales the stack's targets together: up in turn while it fits, cheapest $/M first; down from the dearest when over", async () => {
+        const up = await sizeStackForBudget(9000, "prod");
+        // prod today: gcpSpotL4 max 8, aksGpu 2 nodes, azureMl 3, worst case $7,995.46 (README cost table).
+        assert.equal(up.start.worstCaseMonthlyUsd, 7995.46);
+        assert.deepEqual(up.order, ["gcpSpotL4", "aksGpu", "azureMl"]); // $0.40, $0.82, unknown
+        assert.ok(up.fits && up.worstCaseMonthlyUsd <= 9000);
+        // For every target, its last step tried is one past the final maximum, and it did not fit.
+        for (const key of up.order) {
+            const last = up.steps.filter((st) => st.target === key).at(-1)!;
+            assert.equal(last.max, up.maxima[key] + 1, key);
+            assert.ok(last.worstCaseMonthlyUsd > 9000, key);
+        }
+        // The printed targets, planned as the prod stack, cost what the tool found.
+        const planned = await planPasted(stringify({ "llm-serving:targets": up.targets }));
+        assert.equal(planned.report.cost.worstCaseMonthlyUsd, up.worstCaseMonthlyUsd);
+
+        const down = await sizeStackForBudget(7000, "prod");
+        assert.ok(down.fits && down.worstCaseMonthlyUsd <= 7000);
+        // The dearest per million tokens (azureMl: unknown, so last in the order) gives up capacity first.
+        assert.equal(down.steps[0].target, "azureMl");
+        assert.ok(down.maxima.gcpSpotL4 <= 8 && down.maxima.azureMl < 3);
+    });
+
+    const bad: Array<[string[], RegExp]> = [
+        [["--tokens-per-second", "-5"], /--tokens-per-second: got "-5"; must be a number greater than 0/],
+        [["--tokens-per-second", "0"], /--tokens-per-second: got "0"; must be a number greater than 0/],
+        [["--tokens-per-second", "lots"], /--tokens-per-second: got "lots"/],
+        [["--tokens-per-second", "100000000", "--clouds", "gcp"], /no target can serve 100000000 output tokens\/s .*gcpSpotL4: at most 20 replica\(s\) on g2-standard-4 x 513\.2 = 10264 tokens\/s/],
+        [["--tokens-per-second", "100", "--p95-ttft-ms", "500", "--clouds", "gcp"], /no published time to first token/],
+        [["--tokens-per-second", "100", "--p95-ttft-ms", "5000", "--clouds", "azure"], /only a median time to first token \(663 ms\) is published/],
+        [["--users", "10"], /--users and --tokens-per-user-per-minute: give both/],
+        [["--tokens-per-second", "100", "--clouds", "gcp,oracle"], /--clouds: got "gcp,oracle"; must be a comma-separated list of gcp, azure, aws/],
+        [["--budget", "1000", "--env", "staging"], /--env: got "staging"; must be one of dev, prod/],
+        [["--budget", "0"], /--budget: got "0"/],
+        [[], /a goal is required/],
+    ];
+    for (const [args, message] of bad) {
+        it(`exits 2 with a message, no stack trace: ${args.join(" ") || "(no goal)"}`, async () => {
+            const { code, err, out } = await run(args);
+            assert.equal(code, 2);
+            assert.equal(out, "");
+            assert.match(err, message);
+            assert.doesNotMatch(err, /\n\s+at /);
+        });
+    }
+
+    it("a goal just within the bound is sized (negative control for the unreachable case), and the cap still applies", async () => {
+        const { code, out } = await run(["--tokens-per-second", "10260", "--clouds", "gcp", "--json"]);
+        assert.equal(code, 0);
+        const r = JSON.parse(out) as SizeResult;
+        // 20 g2-standard-4 replicas serve 10,264 tokens/s, but cost ~$10,900 a month at worst: over prod's cap.
+        assert.equal(r.candidates.length, 0);
+        assert.equal(r.refused[0].replicas, 20);
+        assert.ok(r.refused[0].refusedBy.includes("monthly-cost-cap"));
+    });
+
+    it("the bounds the sizer assumes are the schema's: accepted at the bound, a config error one past it", async () => {
+        const { base, blocks } = templates("prod");
+        for (const sizer of SIZERS.filter((s) => s.key !== "gpuVm")) {
+            const sku = templateSku(sizer, blocks[sizer.key])!;
+            const n = sizer.maxReplicas(sku);
+            // At the bound the schema accepts it (a bound set too high would fail here).
+            await planStack(stackWith(base, { [sizer.key]: sizer.apply(blocks[sizer.key], sku, n) }), "prod");
+            await assert.rejects(planStack(stackWith(base, { [sizer.key]: sizer.apply(blocks[sizer.key], sku, n + 1) }), "prod"), ConfigError, sizer.key);
+        }
+    });
+});

@@ -1,0 +1,75 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { MODEL_ACCESS_INPUT } from "../../../policies/contract/modelAccess";
+import { DEFAULT_MAX_USD_PER_MILLION_TOKENS, maxCostPerMillionTokens } from "../../../policies/rules/maxCostPerMillionTokens";
+import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
+import { gcpStack, planned, STACK_URN_PREFIX } from "../../helpers/policyFixtures";
+import type { PlannedResource } from "../../../policies/evaluate";
+
+const COMPONENT = "llm-serving:gcp:GcpSpotL4Replicas";
+
+/**
+ * The GCP fixture stack (2..3 spot g2-standard-4 behind a forwarding rule) as children of a serving
+ * component that carries the model-access marker, as the program registers them.
+ */
+function servingStack(modelId = "HuggingFaceH4/zephyr-7b-beta", stack: PlannedResource[] = gcpStack()): PlannedResource[] {
+    const rename = (urn: string) => urn.replace(STACK_URN_PREFIX, `${STACK_URN_PREFIX}${COMPONENT}$`);
+    const component = planned(COMPONENT, "gcp-spot-l4", { [MODEL_ACCESS_INPUT]: { modelId, gated: false, hfToken: false } });
+    const children = stack.map((r) => ({
+        ...r,
+        urn: rename(r.urn),
+        parent: component.urn,
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.map(rename)])),
+    }));
+    return [component, ...children];
+}
+
+// Worst case of the fixture (test/policies/rules/monthlyCostCap.test.ts): 3 x 0.70683 x 730 = 1547.96,
+// + 18.25 forwarding rule + 8.48 surge = $1,574.69 a month. At its bound, 3 replicas x 513.2 tokens/s
+// (vLLM on one L4, bf16: the catalog's equivalent figure) = 1,539.6 tokens/s, x 2,628,000 s a month
+// = 4,046.0688 million tokens: 1574.69 / 4046.0688 = $0.3892 per million.
+const WORST_PER_MILLION = 0.3892;
+
+describe("policy max-cost-per-million-tokens", () => {
+    it("passes a target whose worst case per million tokens is under the threshold", async () => {
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, servingStack(), { maxUsdPerMillionTokens: 0.39 }));
+    });
+
+    it("flags the same target under a threshold just below its hand-computed figure, on the component", async () => {
+        const stack = servingStack();
+        const reported = await runStackPolicy(maxCostPerMillionTokens, stack, { maxUsdPerMillionTokens: 0.389 });
+        assertOneViolation(reported, ["gcp-spot-l4", `$${WORST_PER_MILLION.toFixed(2)}`, "$0.39", "$1574.69", "1539.6 tokens/s", "Llama-3.1-8B", "maxUsdPerMillionTokens"], stack[0].urn);
+    });
+
+    it("does not judge a target with no sourced figure (a model outside the Mistral-7B class)", async () => {
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, servingStack("Qwen/Qwen2.5-7B-Instruct"), { maxUsdPerMillionTokens: 0.01 }));
+        // Negative control: the same threshold flags the Mistral-class model.
+        assert.equal((await runStackPolicy(maxCostPerMillionTokens, servingStack(), { maxUsdPerMillionTokens: 0.01 })).length, 1);
+    });
+
+    it("ignores machines that belong to no serving component", async () => {
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, gcpStack(), { maxUsdPerMillionTokens: 0.01 }));
+    });
+
+    it("is advisory by default, with a $3.50 threshold when the config names none (older policy configs still load)", async () => {
+        assert.equal(maxCostPerMillionTokens.enforcementLevel, "advisory");
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, servingStack(), {}));
+        // Negative control: the default is a threshold, not "off": a dear enough target is flagged.
+        assert.equal(DEFAULT_MAX_USD_PER_MILLION_TOKENS, 3.5);
+        assert.equal((await runStackPolicy(maxCostPerMillionTokens, servingStack(), { maxUsdPerMillionTokens: 0.3 })).length, 1);
+    });
+});
+
+describe("max-cost-per-million-tokens in the committed policy configs", () => {
+    for (const env of ["dev", "prod", "staging"]) {
+        it(`${env}: is advisory, and prices with the same settings as monthly-cost-cap (the same lines as the cap)`, () => {
+            const config = JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../../policies/config/${env}.json`), "utf8")) as Record<string, Record<string, unknown>>;
+            const mine = config["max-cost-per-million-tokens"];
+            const cap = config["monthly-cost-cap"];
+            assert.equal(mine.enforcementLevel, "advisory");
+            assert.equal(typeof mine.maxUsdPerMillionTokens, "number");
+            for (const k of ["spotMargin", "transientHoursPerMonth", "usage"]) assert.deepEqual(mine[k], cap[k], k);
+        });
+    }
+});
