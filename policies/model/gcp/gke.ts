@@ -25,6 +25,8 @@ import { PathKey, Read, Typed, asNumber, fieldName, asString, readAt, readArray,
 export const GKE = {
     cluster: "gcp:container/cluster:Cluster",
     nodePool: "gcp:container/nodePool:NodePool",
+    /** GKE's ComputeClass custom resource (a Kubernetes object the stack may apply to the cluster). */
+    computeClass: "kubernetes:cloud.google.com/v1:ComputeClass",
 } as const;
 
 const POOL = "gke-node-pool";
@@ -376,6 +378,26 @@ function reportAutoProvisioning(cluster: CostInputResource, sink: Sink): void {
     );
 }
 
+/**
+ * A ComputeClass with `spec.nodePoolAutoCreation.enabled` lets GKE create node pools for the pods
+ * that select it, even on a cluster without node auto-provisioning
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/node-auto-provisioning): the same run-time
+ * capacity as auto-provisioning, so the same verdict (unpriced; unknown at preview is unknown). A
+ * ComputeClass that only ranks existing pools creates nothing and costs nothing.
+ */
+function reportComputeClassAutoCreation(computeClass: CostInputResource, sink: Sink): void {
+    const enabled = readAt(computeClass.props, ["spec", "nodePoolAutoCreation", "enabled"]);
+    if (sink.unusable(computeClass, enabled, "node pool auto-creation")) return;
+    if (enabled.state === "known" && enabled.value === true) {
+        sink.issue(
+            computeClass,
+            "unpriced",
+            "this ComputeClass lets GKE create node pools of machine types it picks (spec.nodePoolAutoCreation.enabled), which the catalog cannot price as machines; set it to false and declare each pool as a gcp.container.NodePool, which the pack prices",
+            "spec.nodePoolAutoCreation.enabled",
+        );
+    }
+}
+
 function priceCluster(cluster: CostInputResource, sink: Sink): void {
     const f = fee("gke-cluster");
     sink.line(cluster, { kind: "fixed", sku: f.name, region: "-", countMin: 1, countMax: 1, hourlyUsd: f.hourlyUsd, pricing: "fee", basis: `GKE cluster management fee $${f.hourlyUsd}/h (the free-tier credit is not counted)` });
@@ -419,6 +441,15 @@ export const GKE_KINDS: ReadonlyArray<Kind> = [
         gcpIdentity: nodeIdentity,
         price: (index, sink, context) => {
             for (const pool of index.ofType(GKE.nodePool)) pricePool(pool, index, sink, context);
+        },
+    },
+    {
+        // Not compute itself, but may make GKE create pools at run time: reported when it does.
+        name: "gke-compute-class",
+        provider: "gcp",
+        types: [GKE.computeClass],
+        price: (index, sink) => {
+            for (const computeClass of index.ofType(GKE.computeClass)) reportComputeClassAutoCreation(computeClass, sink);
         },
     },
 ];

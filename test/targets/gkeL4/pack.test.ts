@@ -176,5 +176,39 @@ describe("gkeL4 and the pack (the committed staging stack)", function () {
             assert.deepEqual(await mandatory(none), []);
             assert.deepEqual(issuesOf(none), []);
         });
+
+        /** The plan plus one GKE ComputeClass custom resource applied to the cluster. */
+        const withComputeClass = (autoCreation: unknown): PlannedResource[] => [
+            ...resources,
+            {
+                urn: "urn:pulumi:staging::llm-serving::kubernetes:cloud.google.com/v1:ComputeClass::l4-spot-first",
+                type: "kubernetes:cloud.google.com/v1:ComputeClass",
+                name: "l4-spot-first",
+                parent: null,
+                inputs: {
+                    apiVersion: "cloud.google.com/v1",
+                    kind: "ComputeClass",
+                    metadata: { name: "l4-spot-first" },
+                    spec: { priorities: [{ machineFamily: "g2", spot: true }], nodePoolAutoCreation: { enabled: autoCreation } },
+                },
+                propertyDependencies: {},
+            } as PlannedResource,
+        ];
+
+        it("passes a ComputeClass that only ranks existing pools (nodePoolAutoCreation off)", async () => {
+            assert.deepEqual(await mandatory(withComputeClass(false)), []);
+            assert.deepEqual(issuesOf(withComputeClass(false)), []);
+        });
+
+        it("blocks a ComputeClass that lets GKE create node pools (nodePoolAutoCreation.enabled) as unpriced", async () => {
+            const v = await mandatory(withComputeClass(true));
+            assert.ok(v.some((x) => x.policy === "priced-resources-only" && /l4-spot-first/.test(x.message) && /nodePoolAutoCreation/.test(x.message)), JSON.stringify(v, null, 1));
+            assert.deepEqual(issuesOf(withComputeClass(true)).map((i) => [i.kind, i.field]), [["unpriced", "spec.nodePoolAutoCreation.enabled"]]);
+        });
+
+        it("blocks a ComputeClass whose auto-creation is unknown at preview", async () => {
+            const v = await mandatory(withComputeClass(UNKNOWN_STRING_SENTINEL), { preview: true });
+            assert.ok(v.some((x) => x.policy === "cost-known-at-preview" && /nodePoolAutoCreation/.test(x.message)), JSON.stringify(v, null, 1));
+        });
     });
 });
