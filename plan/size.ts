@@ -12,6 +12,7 @@ import { GPU_VM_SIZES } from "../targets/gpuVm/config";
 import { G2_MACHINE_TYPES } from "../targets/gcpSpotL4/config";
 import { INF2_INSTANCE_TYPES, INF2_CAPACITY } from "../targets/eksInf2/config";
 import { MAX_GPU_NODES } from "../targets/gkeL4/config";
+import { usd } from "./format";
 import { buildReport, loadPolicyConfig } from "./report";
 import { runProgram } from "./run";
 import { committedStacks, LoadedStack, loadStack, PlanUsageError } from "./stackFiles";
@@ -125,16 +126,22 @@ export interface NotSized {
     readonly why: string;
 }
 
-/** The committed stacks' target blocks as templates: the environment's stack first, then the others. */
-export function templates(env: Environment): { base: LoadedStack; blocks: Record<string, Block> } {
+/**
+ * The committed stacks' target blocks as templates: the environment's stack first, then the others
+ * (so gkeL4, which only staging configures, is sized from staging's block). `from` names the stack
+ * each template came from, which the tool prints beside the block.
+ */
+export function templates(env: Environment): { base: LoadedStack; blocks: Record<string, Block>; from: Record<string, string> } {
     const order = [env, ...committedStacks(PROJECT_DIR).filter((e) => e !== env)];
     const blocks: Record<string, Block> = {};
+    const from: Record<string, string> = {};
     for (const e of [...order].reverse()) {
         const s = loadStack(PROJECT_DIR, e);
         const targets = JSON.parse(s.config["llm-serving:targets"] ?? "{}") as Record<string, Block>;
         Object.assign(blocks, targets);
+        for (const k of Object.keys(targets)) from[k] = e;
     }
-    return { base: loadStack(PROJECT_DIR, env), blocks };
+    return { base: loadStack(PROJECT_DIR, env), blocks, from };
 }
 
 /** A stack holding `base`'s model, tags and provider settings and only `targets`. */
@@ -282,20 +289,43 @@ export function templateSku(sizer: Sizer, block: Block): string | undefined {
 
 export interface BudgetRow {
     readonly target: string;
-    /** The largest bounds whose worst case fits, planned; undefined when even one replica does not fit. */
+    /** The committed stack whose block for this target is the template. */
+    readonly template?: string;
+    /** The largest bounds that fit (within the budget and refused by no mandatory policy), planned; undefined when none does. */
     readonly fit?: Candidate;
-    /** The same target one step larger (it does not fit, or the schema's bound was reached). */
+    /** The same target one step larger (over the budget, refused, or past the schema's bound when undefined). */
     readonly next?: Candidate;
+    /** Set when no bounds fit because a mandatory policy refuses even the smallest: that plan. */
+    readonly refused?: Candidate;
     readonly why?: string;
 }
 
 /**
+ * Whether a planned config fits: within the budget AND refused by none of the environment's
+ * mandatory policies (its own monthly-cost-cap, allowed-instance-types, ...). A config the
+ * environment refuses cannot be deployed there, whatever the budget says.
+ */
+export function fitsBudget(c: { worstCaseMonthlyUsd: number; refusedBy?: readonly string[]; mandatory?: readonly string[] }, budget: number): boolean {
+    return c.worstCaseMonthlyUsd <= budget && (c.refusedBy ?? c.mandatory ?? []).length === 0;
+}
+
+/** Why a planned config does not fit, in a few words: "over" and/or the refusing policies. */
+export function whyNot(c: Candidate, budget: number): string {
+    const parts = [];
+    if (c.worstCaseMonthlyUsd > budget) parts.push("over");
+    if (c.refusedBy.length > 0) parts.push(`refused by ${c.refusedBy.join(", ")}`);
+    return parts.join("; ");
+}
+
+/**
  * Per target on its own, on the SKU its committed config uses: the most replicas (nodes, NodePool
- * limits) whose planned worst case is within `budget`, found by bisection over planned configs.
- * The minimum is the environment's replica floor (or the maximum, when that is lower).
+ * limits) whose planned worst case is within `budget` and that no mandatory policy of the
+ * environment refuses, found by bisection over planned configs. The smallest size tried is the
+ * environment's replica floor (or the schema's maximum, when that is lower): below the floor
+ * min-replicas refuses anyway.
  */
 export async function sizeForBudget(budget: number, env: Environment, clouds: readonly CloudName[]): Promise<BudgetRow[]> {
-    const { base, blocks } = templates(env);
+    const { base, blocks, from } = templates(env);
     const floor = replicaFloor(env);
     const rows: BudgetRow[] = [];
     for (const sizer of SIZERS) {
@@ -307,15 +337,16 @@ export async function sizeForBudget(budget: number, env: Environment, clouds: re
             continue;
         }
         const plan = (n: number) => planCandidate(env, base, sizer, template, sku, n, floor);
-        let lo = 0;
+        const smallest = Math.min(floor, sizer.maxReplicas(sku));
+        let lo = smallest - 1;
         let fit: Candidate | undefined;
         let hi = sizer.maxReplicas(sku) + 1;
         let next: Candidate | undefined;
-        // Invariant: lo fits (0 = nothing), hi does not fit or is past the schema's bound.
+        // Invariant: lo fits (smallest - 1 = nothing yet), hi does not fit or is past the schema's bound.
         while (hi - lo > 1) {
             const mid = Math.floor((lo + hi) / 2);
             const c = await plan(mid);
-            if (c.worstCaseMonthlyUsd <= budget) {
+            if (fitsBudget(c, budget)) {
                 lo = mid;
                 fit = c;
             } else {
@@ -325,7 +356,16 @@ export async function sizeForBudget(budget: number, env: Environment, clouds: re
         }
         if (next && next.replicas !== hi) next = await plan(hi);
         if (!next && hi <= sizer.maxReplicas(sku)) next = await plan(hi);
-        rows.push({ target: sizer.key, fit, next, ...(fit ? {} : { why: `even one replica on ${sku} costs ${next ? next.worstCaseMonthlyUsd.toFixed(2) : "more"} USD a month at worst` }) });
+        if (fit) {
+            rows.push({ target: sizer.key, template: from[sizer.key], fit, next });
+            continue;
+        }
+        const least = next && next.replicas === smallest ? next : await plan(smallest);
+        rows.push(
+            least.refusedBy.length > 0
+                ? { target: sizer.key, refused: least, why: `${env}'s mandatory policies refuse even ${least.bounds} (${least.refusedBy.join(", ")}; worst case ${usd(least.worstCaseMonthlyUsd)}/month)` }
+                : { target: sizer.key, next: least, why: `even ${least.bounds} costs ${usd(least.worstCaseMonthlyUsd)}/month at worst` },
+        );
     }
     return rows;
 }
@@ -334,6 +374,8 @@ export interface StackStep {
     readonly target: string;
     readonly max: number;
     readonly worstCaseMonthlyUsd: number;
+    /** Mandatory policies that refuse the stack after this step. */
+    readonly refusedBy: readonly string[];
 }
 
 export interface StackBudget {
@@ -345,7 +387,10 @@ export interface StackBudget {
     readonly maxima: Record<string, number>;
     readonly worstCaseMonthlyUsd: number;
     readonly tokensPerSecondMax: number | null;
+    /** Within the budget and refused by no mandatory policy (false: no block to print). */
     readonly fits: boolean;
+    /** Mandatory policies that refuse the final maxima (empty when it fits or is only over the budget). */
+    readonly refusedBy: string[];
     /** Each step tried, in turn: kept when it fit (or, scaling down, until the stack fit). */
     readonly steps: StackStep[];
     readonly targets: Record<string, Block>;
@@ -377,21 +422,30 @@ export async function sizeStackForBudget(budget: number, env: Environment): Prom
     const order = scalable.map((s) => s.key).sort((a, b) => perM(a) - perM(b) || a.localeCompare(b));
     const steps: StackStep[] = [];
 
-    // Over budget: one step down per target in turn, dearest first, until the stack fits.
+    const ok = (p: PlannedStack) => fitsBudget(p, budget);
+    // A maximum never goes below the target's minimum nor the environment's replica floor (below
+    // it min-replicas refuses the stack whatever it costs).
+    const floor = replicaFloor(env);
+    const lowest = (key: string) => {
+        const sizer = scalable.find((s) => s.key === key)!;
+        return Math.max(mins[key], Math.min(floor, sizer.maxReplicas(templateSku(sizer, targets[key])!)), 1);
+    };
+    // Over budget or refused (monthly-cost-cap is one of the mandatory policies): one step down per
+    // target in turn, dearest first, until the stack fits or every target is at its minimum.
     let progress = true;
-    while (current.worstCaseMonthlyUsd > budget && progress) {
+    while (!ok(current) && progress) {
         progress = false;
         for (const key of [...order].reverse()) {
-            if (current.worstCaseMonthlyUsd <= budget) break;
-            if (maxima[key] - 1 < Math.max(mins[key], 1)) continue;
+            if (ok(current)) break;
+            if (maxima[key] - 1 < lowest(key)) continue;
             maxima[key] -= 1;
             current = await plan(maxima);
-            steps.push({ target: key, max: maxima[key], worstCaseMonthlyUsd: current.worstCaseMonthlyUsd });
+            steps.push({ target: key, max: maxima[key], worstCaseMonthlyUsd: current.worstCaseMonthlyUsd, refusedBy: current.mandatory });
             progress = true;
         }
     }
-    // Within budget: one step up per target in turn, cheapest first, while the stack still fits.
-    if (current.worstCaseMonthlyUsd <= budget) {
+    // Fits: one step up per target in turn, cheapest first, while the stack still fits.
+    if (ok(current)) {
         const done = new Set<string>();
         while (done.size < order.length) {
             for (const key of order) {
@@ -402,8 +456,8 @@ export async function sizeStackForBudget(budget: number, env: Environment): Prom
                     continue;
                 }
                 const tried = await plan({ ...maxima, [key]: maxima[key] + 1 });
-                steps.push({ target: key, max: maxima[key] + 1, worstCaseMonthlyUsd: tried.worstCaseMonthlyUsd });
-                if (tried.worstCaseMonthlyUsd <= budget) {
+                steps.push({ target: key, max: maxima[key] + 1, worstCaseMonthlyUsd: tried.worstCaseMonthlyUsd, refusedBy: tried.mandatory });
+                if (ok(tried)) {
                     maxima[key] += 1;
                     current = tried;
                 } else {
@@ -415,6 +469,6 @@ export async function sizeStackForBudget(budget: number, env: Environment): Prom
     const tps = current.capacity.every((c) => c.tokensPerSecondMax !== null) ? current.capacity.reduce((sum, c) => sum + c.tokensPerSecondMax!, 0) : null;
     return {
         stack: env, order, start, maxima: { ...maxima }, worstCaseMonthlyUsd: current.worstCaseMonthlyUsd, tokensPerSecondMax: tps,
-        fits: current.worstCaseMonthlyUsd <= budget, steps, targets: build(maxima), fixed,
+        fits: ok(current), refusedBy: current.mandatory, steps, targets: build(maxima), fixed,
     };
 }

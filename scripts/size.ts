@@ -5,7 +5,7 @@ import { stringify } from "yaml";
 import { ConfigError } from "../config";
 import { usd } from "../plan/format";
 import {
-    BudgetRow, Candidate, CLOUD_NAMES, CloudName, ENVIRONMENTS, Environment, GoalError, sizeForBudget, sizeForTokens, SizeResult, sizeStackForBudget, StackBudget,
+    BudgetRow, Candidate, whyNot, CLOUD_NAMES, CloudName, ENVIRONMENTS, Environment, GoalError, sizeForBudget, sizeForTokens, SizeResult, sizeStackForBudget, StackBudget,
 } from "../plan/size";
 import { PlanUsageError } from "../plan/stackFiles";
 
@@ -56,7 +56,8 @@ function table(head: string[], rows: string[][], right: ReadonlySet<number>): st
     return [fmt(head), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(fmt)].join("\n");
 }
 
-const tps = (x: number | null) => (x === null ? "unknown" : x.toLocaleString("en-US"));
+/** Tokens/s with one decimal, as the catalog's figures carry: "2,566.0", never "2,566" beside "3,079.2". */
+const tps = (x: number | null) => (x === null ? "unknown" : x.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
 
 /** The block a user pastes under `config:` of a stack file. */
 export function configBlock(target: string, block: Record<string, unknown>): string {
@@ -92,20 +93,42 @@ export function renderTokens(r: SizeResult): string {
 }
 
 export function renderBudget(budget: number, env: Environment, rows: readonly BudgetRow[]): string {
-    const out = [`Budget: ${usd(budget)} a month at worst (env ${env}: its policy config's usage and transient hours). Each target on its own, on its committed SKU:`, ""];
+    const out = [
+        `Budget: ${usd(budget)} a month at worst (env ${env}: its policy config's usage and transient hours; a config its mandatory policies refuse does not fit).`,
+        "Each target on its own, on its committed SKU:",
+        "",
+    ];
     const fits = rows.filter((r) => r.fit);
     if (fits.length > 0) {
+        const step = (r: BudgetRow) => (r.next ? `${usd(r.next.worstCaseMonthlyUsd)} (${whyNot(r.next, budget)})` : "schema bound reached");
         out.push(
             table(
                 ["target", "largest bounds that fit", "tokens/s", "worst case $/mo", "one step more"],
-                fits.map((r) => [r.target, r.fit!.bounds, tps(r.fit!.tokensPerSecond), usd(r.fit!.worstCaseMonthlyUsd), r.next ? `${usd(r.next.worstCaseMonthlyUsd)} (over)` : "schema bound reached"]),
+                fits.map((r) => [r.target, r.fit!.bounds, tps(r.fit!.tokensPerSecond), usd(r.fit!.worstCaseMonthlyUsd), step(r)]),
                 new Set([2, 3]),
             ),
         );
     }
-    for (const r of rows.filter((x) => !x.fit)) out.push(`  ${r.target}: ${r.why}`);
-    for (const r of fits) out.push("", `${r.target}:`, configBlock(r.target, r.fit!.block).trimEnd());
+    const refused = rows.filter((r) => !r.fit && r.refused);
+    if (refused.length > 0) {
+        out.push("", `Refused by ${env}'s mandatory policies at every size:`);
+        for (const r of refused) out.push(`  ${r.target}: ${r.why}`);
+    }
+    const over = rows.filter((r) => !r.fit && !r.refused);
+    if (over.length > 0) {
+        out.push("", "Does not fit:");
+        for (const r of over) out.push(`  ${r.target}: ${r.why}`);
+    }
+    for (const r of fits) out.push("", `${r.target} (from Pulumi.${r.template}.yaml's ${r.target} block, resized):`, configBlock(r.target, r.fit!.block).trimEnd());
     return out.join("\n") + "\n";
+}
+
+/** Why the stack's targets together do not fit, at the smallest maxima the tool could reach. */
+export function stackMisfit(budget: number, s: StackBudget): string {
+    const parts = [];
+    if (s.worstCaseMonthlyUsd > budget) parts.push(`the minima cost ${usd(s.worstCaseMonthlyUsd)}/month, over the budget of ${usd(budget)}`);
+    if (s.refusedBy.length > 0) parts.push(`${s.stack}'s mandatory policies refuse them (${s.refusedBy.join(", ")})`);
+    return `Pulumi.${s.stack}.yaml's targets together do not fit at their minima: ${parts.join("; ")}.`;
 }
 
 export function renderStackBudget(budget: number, s: StackBudget): string {
@@ -113,12 +136,24 @@ export function renderStackBudget(budget: number, s: StackBudget): string {
     const out = [
         `Pulumi.${s.stack}.yaml's targets together, stepping maxima in turn (cheapest worst-case $/M tokens first: ${s.order.join(", ")}` +
             `${s.fixed.length > 0 ? `; held: ${s.fixed.join(", ")}` : ""}):`,
-        `  from maxima ${maxima(s.start.maxima)} at ${usd(s.start.worstCaseMonthlyUsd)} to ${maxima(s.maxima)} at ${usd(s.worstCaseMonthlyUsd)} ` +
-            `(${s.fits ? "fits" : "does NOT fit even at the minima"} ${usd(budget)}; ${s.tokensPerSecondMax === null ? "tokens/s unknown for some target" : `${s.tokensPerSecondMax.toLocaleString("en-US")} tokens/s at the maxima`})`,
-        ...s.steps.map((st) => `  step ${st.target} max ${st.max}: ${usd(st.worstCaseMonthlyUsd)}${st.worstCaseMonthlyUsd > budget ? " (over)" : ""}`),
+    ];
+    out.push(
+        ...s.steps.map((st) => {
+            const why = [st.worstCaseMonthlyUsd > budget ? "over" : "", st.refusedBy.length > 0 ? `refused by ${st.refusedBy.join(", ")}` : ""].filter(Boolean).join("; ");
+            return `  step ${st.target} max ${st.max}: ${usd(st.worstCaseMonthlyUsd)}${why ? ` (${why})` : ""}`;
+        }),
+    );
+    if (!s.fits) {
+        out.push(`  ${stackMisfit(budget, s)}`, "  No targets block is printed: none of these maxima could be deployed.");
+        return out.join("\n") + "\n";
+    }
+    out.push(
+        `  from maxima ${maxima(s.start.maxima)} at ${usd(s.start.worstCaseMonthlyUsd)}`,
+        `  to maxima ${maxima(s.maxima)} at ${usd(s.worstCaseMonthlyUsd)}, within ${usd(budget)} ` +
+            `(${s.tokensPerSecondMax === null ? "tokens/s unknown for some target" : `${tps(s.tokensPerSecondMax)} tokens/s at the maxima`})`,
         "",
         configBlockAll(s.targets).trimEnd(),
-    ];
+    );
     return out.join("\n") + "\n";
 }
 
@@ -157,6 +192,12 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
             const env = parseEnv(opts.env, "dev");
             const rows = await sizeForBudget(budget, env, clouds);
             const stack = await sizeStackForBudget(budget, env);
+            if (!stack.fits && !rows.some((r) => r.fit)) {
+                // Nothing to paste: say why per target and for the stack, and exit as for a goal no target meets.
+                throw new GoalError(
+                    [`nothing fits a budget of ${usd(budget)} a month under ${env}'s policy config:`, ...rows.map((r) => `  ${r.target}: ${r.why}`), `  ${stackMisfit(budget, stack)}`].join("\n"),
+                );
+            }
             out(opts.json ? JSON.stringify({ budget, env, rows, stack }, null, 2) + "\n" : renderBudget(budget, env, rows) + "\n" + renderStackBudget(budget, stack));
             return EXIT.ok;
         }

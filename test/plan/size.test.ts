@@ -78,7 +78,9 @@ describe("npm run size (issue 17)", function () {
         // The printed block, pasted and planned, costs what the tool said and fits the budget.
         const text = await run(["--budget", String(budget), "--env", "prod", "--clouds", "gcp"]);
         // gcpSpotL4's block comes first, up to the blank line before the next target's.
-        const start = text.out.indexOf("gcpSpotL4:\nllm-serving:targets:") + "gcpSpotL4:\n".length;
+        const head = "gcpSpotL4 (from Pulumi.prod.yaml's gcpSpotL4 block, resized):\n";
+        assert.match(text.out, /\ngkeL4 \(from Pulumi\.staging\.yaml's gkeL4 block, resized\):\n/);
+        const start = text.out.indexOf(head + "llm-serving:targets:") + head.length;
         const block = text.out.slice(start, text.out.indexOf("\n\n", start));
         const planned = await planPasted(block);
         assert.equal(planned.code, 0);
@@ -94,13 +96,18 @@ describe("npm run size (issue 17)", function () {
         assert.deepEqual(up.order, ["gcpSpotL4", "aksGpu", "azureMl"]); // $0.40, $0.82, unknown
         assert.ok(up.fits && up.worstCaseMonthlyUsd <= 9000);
         // For every target, its last step tried is one past the final maximum, and it did not fit.
+        // It did not fit: over the budget or, here, refused by prod's own monthly-cost-cap ($8,500),
+        // which a $9,000 budget does not lift (gcpSpotL4 max 9 costs $8,522.46: within 9,000, over the cap).
         for (const key of up.order) {
             const last = up.steps.filter((st) => st.target === key).at(-1)!;
             assert.equal(last.max, up.maxima[key] + 1, key);
-            assert.ok(last.worstCaseMonthlyUsd > 9000, key);
+            assert.ok(last.worstCaseMonthlyUsd > 9000 || last.refusedBy.length > 0, key);
         }
-        // The printed targets, planned as the prod stack, cost what the tool found.
+        assert.ok(up.steps.some((st) => st.worstCaseMonthlyUsd <= 9000 && st.refusedBy.includes("monthly-cost-cap")));
+        assert.ok(up.worstCaseMonthlyUsd <= 8500);
+        // The printed targets, planned as the prod stack, cost what the tool found and plan clean.
         const planned = await planPasted(stringify({ "llm-serving:targets": up.targets }));
+        assert.equal(planned.code, 0);
         assert.equal(planned.report.cost.worstCaseMonthlyUsd, up.worstCaseMonthlyUsd);
 
         const down = await sizeStackForBudget(7000, "prod");
@@ -108,6 +115,45 @@ describe("npm run size (issue 17)", function () {
         // The dearest per million tokens (azureMl: unknown, so last in the order) gives up capacity first.
         assert.equal(down.steps[0].target, "azureMl");
         assert.ok(down.maxima.gcpSpotL4 <= 8 && down.maxima.azureMl < 3);
+    });
+
+    /** Every `llm-serving:targets:` block the text prints, each up to the next blank line. */
+    const printedBlocks = (text: string): string[] =>
+        text.split("\n\n").filter((chunk) => chunk.includes("llm-serving:targets:")).map((chunk) => chunk.slice(chunk.indexOf("llm-serving:targets:")));
+
+    // Budgets above the environment's own cap, or SKUs it does not allow: before the fix the tool
+    // compared the worst case with the budget alone and printed blocks the environment refuses
+    // ($8,522.46 in prod over its $8,500 cap; an A100 block in dev, where allowed-instance-types refuses it).
+    for (const [budget, env] of [["9000", "prod"], ["3000", "dev"], ["1000000000000", "dev"]] as const) {
+        it(`with --budget ${budget} --env ${env}, every block it prints plans with exit 0 under ${env}'s policy config`, async () => {
+            const { code, out } = await run(["--budget", budget, "--env", env]);
+            assert.equal(code, 0);
+            const blocks = printedBlocks(out);
+            assert.ok(blocks.length >= 2, out);
+            for (const block of blocks) {
+                const planned = await planPasted(block, env);
+                assert.equal(planned.code, 0, `refused under ${env}:\n${block}\n${planned.report.policies.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policy).join(", ")}`);
+                assert.ok(planned.report.cost.worstCaseMonthlyUsd <= Number(budget));
+            }
+            if (env === "dev") {
+                // dev's allowed-instance-types has no A100: aksGpu is listed apart, with no block.
+                assert.match(out, /Refused by dev's mandatory policies at every size:\n {2}aksGpu: .*allowed-instance-types/);
+                assert.ok(!blocks.some((b) => b.includes("Standard_NC24ads_A100_v4")));
+            }
+        });
+    }
+
+    it("a budget nothing can meet exits 2, says what the minima cost, and prints no block", async () => {
+        const { code, out, err } = await run(["--budget", "100", "--env", "dev"]);
+        assert.equal(code, 2);
+        assert.equal(out, "");
+        assert.match(err, /nothing fits a budget of \$100\.00 a month under dev's policy config/);
+        assert.match(err, /gcpSpotL4: even machineType g2-standard-4, replicas 1 costs \$\d[\d,]*\.\d\d\/month at worst/);
+        // The minima's cost, not the budget, then the budget.
+        assert.match(err, /Pulumi\.dev\.yaml's targets together do not fit at their minima: the minima cost \$3,\d{3}\.\d\d\/month, over the budget of \$100\.00\./);
+        assert.doesNotMatch(err, /llm-serving:targets/);
+        // Control: a budget the dev stack's minima meet exits 0.
+        assert.equal((await run(["--budget", "3500", "--env", "dev", "--clouds", "gcp"])).code, 0);
     });
 
     const bad: Array<[string[], RegExp]> = [
