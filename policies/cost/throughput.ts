@@ -37,8 +37,10 @@ export interface ThroughputFigure {
     /** Median time to first token at that concurrency where the source publishes it, else null. */
     readonly medianTimeToFirstTokenMs: number | null;
     readonly match: "measured" | "equivalent";
-    /** The model the figure was measured with (the original, for an equivalent figure). */
+    /** The model the figure was measured with (the original, for an equivalent figure), with notes. */
     readonly measuredModel: string;
+    /** That model's Hugging Face repository id alone: a stack serving exactly it gets `match: measured`. */
+    readonly measuredModelId: string;
     /** Context length of the benchmark, null where the source does not state it. */
     readonly maxModelLen: number | null;
     readonly source: string;
@@ -80,7 +82,7 @@ export function parseThroughputData(data: unknown): ThroughputEntry[] {
         }
         const f = e.figure;
         if (!(typeof f.outputTokensPerSecond === "number" && f.outputTokensPerSecond > 0)) fail("outputTokensPerSecond must be a number above 0");
-        for (const k of ["concurrency", "measuredModel", "source", "sourceDate"] as const) if (typeof f[k] !== "string" || f[k] === "") fail(`${k} must be a non-empty string`);
+        for (const k of ["concurrency", "measuredModel", "measuredModelId", "source", "sourceDate"] as const) if (typeof f[k] !== "string" || f[k] === "") fail(`${k} must be a non-empty string`);
         if (!/^\d{4}-\d{2}(-\d{2})?$/.test(f.sourceDate)) fail("sourceDate must be YYYY-MM or YYYY-MM-DD");
         if (f.match !== "measured" && f.match !== "equivalent") fail("match must be measured or equivalent");
         if (f.medianTimeToFirstTokenMs !== null && !(typeof f.medianTimeToFirstTokenMs === "number" && f.medianTimeToFirstTokenMs > 0)) fail("medianTimeToFirstTokenMs must be null or a number above 0");
@@ -101,17 +103,40 @@ export function throughputFor(c: ServingConfiguration, entries: ReadonlyArray<Th
 }
 
 /**
- * Models of Mistral-7B's architecture (a Llama-style decoder with grouped-query attention, 7.2B
- * parameters): the figures above stand in only for these. Zephyr-7B-beta is a fine-tune of
- * Mistral-7B-v0.1 (same weights' shape), which the committed stacks serve.
+ * The 7-8B grouped-query-attention class the figures stand in for: Llama-style decoders with 32
+ * layers, hidden size 4,096, 32 query heads over 8 key/value heads (the same KV cache per token).
+ * Mistral-7B and its fine-tunes (Zephyr-7B-beta, which the committed stacks serve; Vigostral-7B),
+ * and Meta's Llama-3-8B and Llama-3.1-8B, the models the L4 and H100 figures were measured with:
+ * a stack serving one of those must get that figure (as measured), not "unknown". Llama-3's
+ * vocabulary is 128k tokens against Mistral's 32k, so the same text is fewer Llama tokens: the
+ * README says why $/M tokens compares only roughly across the class.
  */
-export const MISTRAL_7B_CLASS: ReadonlySet<string> = new Set([
+export const GQA_7B_8B_CLASS: ReadonlySet<string> = new Set([
     "mistralai/Mistral-7B-v0.1",
     "mistralai/Mistral-7B-Instruct-v0.1",
     "mistralai/Mistral-7B-Instruct-v0.2",
     "mistralai/Mistral-7B-Instruct-v0.3",
     "HuggingFaceH4/zephyr-7b-beta",
+    "bofenghuang/vigostral-7b-chat",
+    "meta-llama/Meta-Llama-3-8B",
+    "meta-llama/Meta-Llama-3-8B-Instruct",
+    // Meta renamed the 3.1 repositories; Hugging Face serves both names.
+    "meta-llama/Meta-Llama-3.1-8B",
+    "meta-llama/Meta-Llama-3.1-8B-Instruct",
+    "meta-llama/Llama-3.1-8B",
+    "meta-llama/Llama-3.1-8B-Instruct",
 ]);
+
+/** Hugging Face's two names for a Llama 3.1 repository, as one. */
+const canonicalModel = (id: string) => id.replace(/^meta-llama\/Meta-Llama-3\.1-/, "meta-llama/Llama-3.1-");
+
+/**
+ * How `figure` relates to a stack serving `modelId`: measured when it is the model the figure was
+ * measured with, equivalent for another model of the class (the caller checks the class).
+ */
+export function matchFor(figure: ThroughputFigure, modelId: string): "measured" | "equivalent" {
+    return canonicalModel(figure.measuredModelId) === canonicalModel(modelId) ? "measured" : "equivalent";
+}
 
 /**
  * GPU memory of a whole machine below which the program serves the 4-bit AWQ build: float16

@@ -12,7 +12,7 @@ import { RAY_V1_TYPES, REPLICATED_WORKLOADS } from "../model/kubernetes/workload
 import { PathKey, readArray, readCount, readString } from "../model/read";
 import { CatalogEntry, Cloud, findPrice } from "./catalog";
 import { nodeCapacity, podsPerNode, readRequests } from "./floors";
-import { configurationKey, MISTRAL_7B_CLASS, ServingConfiguration, servingConfigurationOf, throughputFor, ThroughputFigure } from "./throughput";
+import { configurationKey, GQA_7B_8B_CLASS, matchFor, ServingConfiguration, servingConfigurationOf, throughputFor, ThroughputFigure } from "./throughput";
 import { CostInputResource, CostLine, Estimate, HOURS_PER_MONTH } from "./types";
 
 /** Seconds in the engine's month (730 h): tokens per month = tokens/s x this. */
@@ -130,8 +130,8 @@ export function targetCapacities(resources: ReadonlyArray<CostInputResource>, es
 
         const model = readString(c.props, [MODEL_ACCESS_INPUT, "modelId"]);
         if (model.state !== "known") return unknown("unknown: the model is not known at preview");
-        if (!MISTRAL_7B_CLASS.has(model.value)) {
-            return unknown(`unknown: ${model.value} is not a Mistral-7B-class model, for which alone the throughput catalog has figures`);
+        if (!GQA_7B_8B_CLASS.has(model.value)) {
+            return unknown(`unknown: ${model.value} is not in the 7-8B grouped-query-attention class (Mistral-7B, Llama-3/3.1-8B and their fine-tunes), for which alone the throughput catalog has figures`);
         }
 
         const capacity = lines.filter((l) => l.kind === "capacity").map((l) => ({ line: l, entry: entryOf(l) }));
@@ -169,7 +169,9 @@ export function targetCapacities(resources: ReadonlyArray<CostInputResource>, es
             const nearest = known ? `; nearest published: ${known.nearest}, not used: ${known.why}` : "; the throughput catalog does not list it";
             return unknown(`unknown: ${configurationKey(configuration)}${nearest}`, { configuration, replicasBaseline, replicasMax });
         }
-        const f = known.figure;
+        // The catalog's match is against the class; for the model this stack serves it is measured
+        // only when that is the benchmark's own model.
+        const f: ThroughputFigure = { ...known.figure, match: matchFor(known.figure, model.value) };
         // Tenths of a token per second: the figures carry one decimal.
         const tpsBase = Math.round(replicasBaseline * f.outputTokensPerSecond * 10) / 10;
         const tpsMax = Math.round(replicasMax * f.outputTokensPerSecond * 10) / 10;

@@ -105,7 +105,31 @@ describe("capacity in the plan (issue 17)", function () {
         const { report } = await plan(["--stack", "dev", "--stack-file", file]);
         const g = report.capacity.find((x) => x.target === "gcpSpotL4")!;
         assert.equal(g.tokensPerSecondMax, null);
-        assert.match(g.basis, /not a Mistral-7B-class model/);
+        assert.match(g.basis, /not in the 7-8B grouped-query-attention class/);
+    });
+
+    it("a stack serving Llama-3/3.1-8B, the benchmarks' own models, gets the figure: measured on its own model, equivalent on the other", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+        const file = path.join(dir, "Pulumi.dev.yaml");
+        const stack = (model: string) => `config:
+  gcp:project: acme-llm-dev
+  llm-serving:model: { id: ${model}, servedName: llama-3-8b, maxModelLen: 8192 }
+  llm-serving:tags: { owner: ml-platform, costCenter: cc-1234 }
+  llm-serving:targets:
+    gcpSpotL4: { project: acme-llm-dev, region: us-central1, machineType: g2-standard-4, replicas: { min: 2, max: 2 }, domain: llm-dev.example.com }
+`;
+        // Before the class held them, both said "unknown" although the L4 figure was measured with 3.1-8B.
+        for (const [model, basis] of [
+            ["meta-llama/Meta-Llama-3.1-8B-Instruct", /, measured with meta-llama\/Meta-Llama-3\.1-8B-Instruct /],
+            ["meta-llama/Llama-3.1-8B-Instruct", /, measured with meta-llama\/Meta-Llama-3\.1-8B-Instruct /],
+            ["meta-llama/Meta-Llama-3-8B-Instruct", /, equivalent figure measured with meta-llama\/Meta-Llama-3\.1-8B-Instruct /],
+        ] as const) {
+            fs.writeFileSync(file, stack(model));
+            const { report } = await plan(["--stack", "dev", "--stack-file", file]);
+            const g = report.capacity.find((x) => x.target === "gcpSpotL4")!;
+            assert.equal(g.tokensPerSecondMax, 1026.4, model);
+            assert.match(g.basis, basis, model);
+        }
     });
 
     it("counts the model servers that run, not the machines: an AKS Deployment of 1 replica on up to 2 nodes serves 432.6 tokens/s", async () => {

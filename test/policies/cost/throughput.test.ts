@@ -70,7 +70,7 @@ describe("throughput catalog (policies/cost/throughput.data.json)", () => {
         assert.equal(parseThroughputData({ entries: [ok] }).length, 1);
         assert.throws(() => parseThroughputData({ entries: [{ ...ok, why: undefined }] }), /nearest figure and why/);
         assert.throws(() => parseThroughputData({ entries: [ok, ok] }), /listed twice/);
-        const figure = { outputTokensPerSecond: 1, concurrency: "1", medianTimeToFirstTokenMs: null, match: "equivalent", measuredModel: "m", maxModelLen: null, source: "s", sourceDate: "2024-08" };
+        const figure = { outputTokensPerSecond: 1, concurrency: "1", medianTimeToFirstTokenMs: null, match: "equivalent", measuredModel: "m", measuredModelId: "m", maxModelLen: null, source: "s", sourceDate: "2024-08" };
         assert.equal(parseThroughputData({ entries: [{ ...ok, figure }] }).length, 1);
         assert.throws(() => parseThroughputData({ entries: [{ ...ok, figure: { ...figure, source: "" } }] }), /source must be/);
         assert.throws(() => parseThroughputData({ entries: [{ ...ok, figure: { ...figure, sourceDate: "recently" } }] }), /sourceDate/);
