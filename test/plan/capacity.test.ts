@@ -24,9 +24,11 @@ describe("capacity in the plan (issue 17)", function () {
     this.timeout(240000);
     let dev: PlanReport;
     let prod: PlanReport;
+    let staging: PlanReport;
     before(async () => {
         dev = (await plan(["--stack", "dev"])).report;
         prod = (await plan(["--stack", "prod"])).report;
+        staging = (await plan(["--stack", "staging"])).report;
     });
 
     it("carries exactly the issue's fields, one row per serving target, in the JSON plan", () => {
@@ -75,6 +77,24 @@ describe("capacity in the plan (issue 17)", function () {
         assert.equal(a.usdPerMillionTokensWorst, perMillion(1853.17, 865.2)); // 0.81503
         assert.equal(a.usdPerMillionTokensWorst, 0.815);
         assert.match(a.basis, /Meta-Llama-3-8B/);
+    });
+
+    it("staging gkeL4: 2 L4 replicas (the Deployment's 2, on 2-3 nodes) x 513.2 tokens/s", () => {
+        assert.deepEqual(staging.capacity.map((c) => c.target), ["gkeL4"]);
+        const c = staging.capacity[0];
+        // Lines: 73 cluster fee + 1031.97 (2 x g2-standard-4) + 20 disks + 2.04 NAT + 3.65 NAT IP + 13.5 NAT data
+        // + 0.06 secret + 18.25 rule + 12 egress = 1174.47; worst: 73 + 1547.96 (3 nodes) + 30 + 5.76 surge + 3.07
+        // + 3.65 + 13.5 + 0.06 + 18.25 + 12 = 1707.25. The third node adds cost, not tokens: 2 servers run.
+        const lines = staging.cost.lines;
+        assert.equal(Math.round(lines.reduce((s, l) => s + l.baselineMonthlyUsd, 0) * 100) / 100, 1174.47);
+        assert.equal(Math.round(lines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0) * 100) / 100, 1707.25);
+        assert.equal(c.tokensPerSecondBaseline, 1026.4); // 2 x 513.2
+        assert.equal(c.tokensPerSecondMax, 1026.4);
+        assert.equal(c.usdPerMillionTokensBaseline, 0.4354); // 1174.47 / (1026.4 x 2.628) = 1174.47 / 2697.3792 = 0.43541
+        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1174.47, 1026.4));
+        assert.equal(c.usdPerMillionTokensWorst, 0.6329); // 1707.25 / 2697.3792 = 0.63293
+        assert.equal(c.usdPerMillionTokensWorst, perMillion(1707.25, 1026.4));
+        assert.match(c.basis, /capped by gke-l4-deployment replicas 2/);
     });
 
     it("says unknown, never a number, where no figure meets the equivalence rule (T4 AWQ, Inferentia2)", () => {
