@@ -31,6 +31,9 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     scale: {
         users: "1,000+",
         targets: { azureMl: { location: "eastus", instanceType: "Standard_NC24ads_A100_v4", instances: { min: 3, max: 8 } } },
+        // Its worst case (~$21,600) is over prod's $8,500 cap: the cap it needs ships as an example
+        // policy config (policies/config/examples/tier-scale.json), since a maximum that fit prod's
+        // cap would be no larger than growth's.
         why: "three to eight A100 80GB instances: 1,298 to 3,461 output tokens/s; its worst case needs a cap of its own",
     },
 };

@@ -1,6 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { main as planCli } from "../../plan/cli";
+import type { PlanReport } from "../../plan/report";
 import { ConfigError, parseStackConfig } from "../../stack";
 import { TIERS } from "../../stack/tiers";
 import { CAPACITY_BEGIN, CAPACITY_END, capacityTable, currentTable, SOURCE_COST, tierRows, tierTable } from "../../scripts/readmeTokens";
@@ -43,6 +46,40 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
 
     it("refuses an unknown tier, naming the key, the value and the tiers allowed", () => {
         assert.match(configError({ "llm-serving:tier": "enterprise" }), /llm-serving:tier: got "enterprise"; must be one of starter, growth, scale/);
+    });
+
+    // Each tier planned as prod's stack (model, tags) with `llm-serving:tier` in place of its targets.
+    async function planTier(tier: string, policyConfig?: string): Promise<{ code: number; report: PlanReport }> {
+        const root = path.resolve(__dirname, "../..");
+        const text = fs.readFileSync(path.join(root, "Pulumi.prod.yaml"), "utf8");
+        const { parse: parseYaml, stringify } = await import("yaml");
+        const doc = parseYaml(text) as { config: Record<string, unknown> };
+        delete doc.config["llm-serving:targets"];
+        doc.config["llm-serving:tier"] = tier;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tier-"));
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        fs.writeFileSync(file, stringify(doc));
+        let out = "";
+        const args = ["--stack", "prod", "--stack-file", file, "--json", ...(policyConfig ? ["--policy-config", path.join(root, policyConfig)] : [])];
+        const code = await planCli(args, (s) => (out += s), () => undefined);
+        return { code, report: JSON.parse(out) as PlanReport };
+    }
+
+    it("every tier plans clean: starter and growth under prod's policy config, scale under the example config it needs (policies/config/examples/tier-scale.json)", async () => {
+        for (const tier of ["starter", "growth"]) assert.equal((await planTier(tier)).code, 0, tier);
+        const scale = await planTier("scale", "policies/config/examples/tier-scale.json");
+        assert.equal(scale.code, 0);
+        assert.equal(scale.report.cost.worstCaseMonthlyUsd, 21593.4);
+        // Negative control: under prod's own cap ($8,500) scale's worst case is refused.
+        const underProd = await planTier("scale");
+        assert.equal(underProd.code, 1);
+        assert.ok(underProd.report.policies.violations.some((v) => v.policy === "monthly-cost-cap" && v.enforcementLevel === "mandatory"));
+        // The example differs from prod's config only in the cap, so it cannot drift from prod's other settings.
+        const read = (f: string) => JSON.parse(fs.readFileSync(path.resolve(__dirname, "../..", f), "utf8")) as Record<string, Record<string, unknown>>;
+        const example = read("policies/config/examples/tier-scale.json");
+        const prod = read("policies/config/prod.json");
+        assert.equal(example["monthly-cost-cap"].maxMonthlyUsd, 22000);
+        assert.deepEqual({ ...example, "monthly-cost-cap": { ...example["monthly-cost-cap"], maxMonthlyUsd: 8500 } }, prod);
     });
 
     it("the README's tier table is the plan's figures for each preset (npm run readme:tokens)", async () => {
