@@ -18,9 +18,14 @@ export const DEFAULT_MAX_USD_PER_MILLION_TOKENS = 3.5;
  * Flags a serving target whose worst-case dollars per million output tokens at full use exceed the
  * environment's threshold: the target's worst-case monthly cost (the engine's own lines, the same
  * the cap checks) over the tokens its bounds can produce in a month at the throughput catalog's
- * sourced per-replica figure. A target with no sourced figure is not judged (the plan's capacity
- * section says unknown and why). Advisory by default: it points at poor value, not at overspend,
- * which monthly-cost-cap already blocks. Its estimate takes the same spotMargin, transient hours
+ * sourced per-replica figure. A target with no sourced figure cannot be judged, and says so in its
+ * own verdict ("not judged: no sourced throughput figure (why)") rather than pass in silence: a
+ * reader of the plan sees which targets the threshold did not cover. Advisory by default, and in
+ * every committed environment including prod: it points at poor value, not at overspend, which
+ * monthly-cost-cap already blocks, and its figures are rough equivalents (another model of the
+ * class, another vLLM version, the source's load; README, "Sizing from tokens or dollars"), not
+ * precise enough to refuse a deploy on. An environment that makes it mandatory also refuses every
+ * target it cannot judge: a target that cannot be shown under the threshold is not let through. Its estimate takes the same spotMargin, transient hours
  * and usage settings as monthly-cost-cap; set them alike so both see the same lines.
  */
 export const maxCostPerMillionTokens: StackValidationPolicy = {
@@ -48,8 +53,12 @@ export const maxCostPerMillionTokens: StackValidationPolicy = {
         const resources = args.resources.map(toCostInput);
         for (const t of targetCapacities(resources, result.estimate)) {
             const worst = t.usdPerMillionTokensWorst;
-            if (worst === null || worst <= maxUsdPerMillionTokens) continue;
             const urn = resources.find((r) => r.name === t.component && r.type === t.componentType)?.urn;
+            if (worst === null) {
+                reportViolation(`${t.component}: not judged: no sourced throughput figure (${t.basis.replace(/^unknown: /, "")}).`, urn);
+                continue;
+            }
+            if (worst <= maxUsdPerMillionTokens) continue;
             reportViolation(
                 `${t.component}: worst case ${usd(worst)} per million output tokens at full use, over the threshold of ${usd(maxUsdPerMillionTokens)} ` +
                     `(${usd(t.worstCaseMonthlyUsd)}/month for ${t.tokensPerSecondMax} tokens/s: ${t.basis}). ` +

@@ -42,10 +42,21 @@ describe("policy max-cost-per-million-tokens", () => {
         assertOneViolation(reported, ["gcp-spot-l4", `$${WORST_PER_MILLION.toFixed(2)}`, "$0.39", "$1574.69", "1539.6 tokens/s", "Llama-3.1-8B", "maxUsdPerMillionTokens"], stack[0].urn);
     });
 
-    it("does not judge a target with no sourced figure (a model outside the Mistral-7B class)", async () => {
-        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, servingStack("Qwen/Qwen2.5-7B-Instruct"), { maxUsdPerMillionTokens: 0.01 }));
-        // Negative control: the same threshold flags the Mistral-class model.
-        assert.equal((await runStackPolicy(maxCostPerMillionTokens, servingStack(), { maxUsdPerMillionTokens: 0.01 })).length, 1);
+    it("says a target with no sourced figure was not judged, and why (a model outside the class), on the component", async () => {
+        const stack = servingStack("Qwen/Qwen2.5-7B-Instruct");
+        // Even under a threshold nothing could meet, the verdict is "not judged", not a figure over it.
+        const reported = await runStackPolicy(maxCostPerMillionTokens, stack, { maxUsdPerMillionTokens: 0.01 });
+        assertOneViolation(reported, ["gcp-spot-l4: not judged: no sourced throughput figure (", "Qwen/Qwen2.5-7B-Instruct is not in the 7-8B grouped-query-attention class"], stack[0].urn);
+        assert.doesNotMatch(reported[0].message, /over the threshold/);
+        // Negative control: a class model under a generous threshold is judged and passes, with no verdict.
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, servingStack(), { maxUsdPerMillionTokens: 100 }));
+    });
+
+    it("says not judged for a configuration the catalog has no figure for (two L4s per server), naming the nearest figure and why it is not used", async () => {
+        const twoL4 = gcpStack().map((r) => (r.name === "llm-template" ? { ...r, inputs: { ...(r.inputs as Record<string, unknown>), machineType: "g2-standard-24" } } : r));
+        const stack = servingStack("HuggingFaceH4/zephyr-7b-beta", twoL4);
+        const reported = await runStackPolicy(maxCostPerMillionTokens, stack, { maxUsdPerMillionTokens: 100 });
+        assertOneViolation(reported, ["gcp-spot-l4: not judged: no sourced throughput figure (vllm on 2 x NVIDIA L4 (bf16); nearest published: ", "not used: "], stack[0].urn);
     });
 
     it("ignores machines that belong to no serving component", async () => {
