@@ -26,7 +26,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
     growth: {
         users: "50–1,000",
         targets: { azureMl: { location: "eastus", instanceType: "Standard_NC24ads_A100_v4", instances: { min: 2, max: 3 } } },
-        why: "two to three A100 80GB instances (bf16): 865 to 1,298 output tokens/s at the catalog's equivalent figure",
+        why: "two to three A100 80GB instances (bf16): 1,367 to 2,050 output tokens/s at the catalog's equivalent figure",
     },
     scale: {
         users: "1,000+",
@@ -34,7 +34,7 @@ export const TIERS: Readonly<Record<TierName, Tier>> = {
         // Its worst case (~$21,600) is over prod's $8,500 cap: the cap it needs ships as an example
         // policy config (policies/config/examples/tier-scale.json), since a maximum that fit prod's
         // cap would be no larger than growth's.
-        why: "three to eight A100 80GB instances: 1,298 to 3,461 output tokens/s; its worst case needs a cap of its own",
+        why: "three to eight A100 80GB instances: 2,050 to 5,466 output tokens/s; its worst case needs a cap of its own",
     },
 };
 

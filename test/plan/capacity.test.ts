@@ -55,7 +55,7 @@ describe("capacity in the plan (issue 17)", function () {
         assert.match(c.basis, /arc53\/llm-price-compass/);
     });
 
-    it("prod gcpSpotL4: 3-8 replicas, and aksGpu: 2 A100 replicas x 432.6 tokens/s", () => {
+    it("prod gcpSpotL4: 3-8 replicas, and aksGpu: 2 A100 replicas x 683.3 tokens/s (Vigostral-7B, Mistral's architecture, at 38 parallel)", () => {
         const g = prod.capacity.find((x) => x.target === "gcpSpotL4")!;
         // Lines: baseline 1547.96 + 30 + 18.25 + 3.07 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 = 1708.64;
         // worst 4127.89 + 80 + 8.65 + 18.25 + 8.18 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 = 4352.33.
@@ -70,13 +70,14 @@ describe("capacity in the plan (issue 17)", function () {
         // Two A100 nodes, one server each, as many as the Deployment's 2 replicas. Lines: 73 tier + 18.25 LB
         // + 3.65 IP + 140.16 system node + 19.71 its disk + 1460 GPU nodes + 76.04 their disks + 3.65 Service IP
         // + 2.5 LB data + 43.5 egress = 1840.46; worst adds 2.19 + 10.52 of upgrade surge = 1853.17.
-        assert.equal(a.tokensPerSecondBaseline, 865.2); // 2 x 432.6
-        assert.equal(a.tokensPerSecondMax, 865.2);
-        assert.equal(a.usdPerMillionTokensBaseline, perMillion(1840.46, 865.2)); // 1840.46 / 2273.7456 = 0.80944
-        assert.equal(a.usdPerMillionTokensBaseline, 0.8094);
-        assert.equal(a.usdPerMillionTokensWorst, perMillion(1853.17, 865.2)); // 0.81503
-        assert.equal(a.usdPerMillionTokensWorst, 0.815);
-        assert.match(a.basis, /Meta-Llama-3-8B/);
+        assert.equal(a.tokensPerSecondBaseline, 1366.6); // 2 x 683.3
+        assert.equal(a.tokensPerSecondMax, 1366.6);
+        assert.equal(a.usdPerMillionTokensBaseline, perMillion(1840.46, 1366.6)); // 1840.46 / (1366.6 x 2.628) = 1840.46 / 3591.4248 = 0.51246
+        assert.equal(a.usdPerMillionTokensBaseline, 0.5125);
+        assert.equal(a.usdPerMillionTokensWorst, perMillion(1853.17, 1366.6)); // 1853.17 / 3591.4248 = 0.51600
+        assert.equal(a.usdPerMillionTokensWorst, 0.516);
+        assert.match(a.basis, /equivalent figure measured with bofenghuang\/vigostral-7b-chat/);
+        assert.match(a.basis, /may be below saturation/);
     });
 
     it("staging gkeL4: 2 L4 replicas (the Deployment's 2, on 2-3 nodes) x 513.2 tokens/s", () => {
@@ -152,7 +153,7 @@ describe("capacity in the plan (issue 17)", function () {
         }
     });
 
-    it("counts the model servers that run, not the machines: an AKS Deployment of 1 replica on up to 2 nodes serves 432.6 tokens/s", async () => {
+    it("counts the model servers that run, not the machines: an AKS Deployment of 1 replica on up to 2 nodes serves 683.3 tokens/s", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
         const file = path.join(dir, "Pulumi.prod.yaml");
         const text = fs.readFileSync(path.resolve(__dirname, "../../Pulumi.prod.yaml"), "utf8");
@@ -161,10 +162,10 @@ describe("capacity in the plan (issue 17)", function () {
         const { report } = await plan(["--stack", "prod", "--stack-file", file]);
         const a = report.capacity.find((x) => x.target === "aksGpu")!;
         // Nodes 1..2 are still priced at 2 at worst, but one server runs: the worst case per token doubles.
-        assert.equal(a.tokensPerSecondMax, 432.6);
+        assert.equal(a.tokensPerSecondMax, 683.3);
         assert.match(a.basis, /capped by aks-gpu-deployment replicas 1/);
         const cost = report.cost.lines.filter((l) => l.urn.includes("AksGpuNodePool")).reduce((s, l) => s + l.worstCaseMonthlyUsd, 0);
-        assert.equal(a.usdPerMillionTokensWorst, perMillion(Math.round(cost * 100) / 100, 432.6));
+        assert.equal(a.usdPerMillionTokensWorst, perMillion(Math.round(cost * 100) / 100, 683.3));
     });
 
     it("prints the capacity table in text and Markdown", async () => {
@@ -174,6 +175,6 @@ describe("capacity in the plan (issue 17)", function () {
         assert.match(text, /\nazureMl +unknown +unknown +unknown +unknown\n/);
         let md = "";
         await main(["--stack", "prod", "--markdown"], (s) => (md += s), () => undefined);
-        assert.match(md, /\| aksGpu \| 865\.2 \| 865\.2 \| \$0\.81 \| \$0\.82 \| /);
+        assert.match(md, /\| aksGpu \| 1,366\.6 \| 1,366\.6 \| \$0\.51 \| \$0\.52 \| /);
     });
 });

@@ -91,7 +91,7 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         const growth = rows.find((r) => r.tier === "growth")!;
         assert.equal(growth.baselineMonthlyUsd, 5505.66);
         assert.equal(growth.worstCaseMonthlyUsd, 8186.95);
-        assert.equal(growth.tokensPerSecond, "865.2–1,297.8");
+        assert.equal(growth.tokensPerSecond, "1,366.6–2,049.9"); // 2-3 x 683.3
         for (const r of rows) assert.ok(table.includes(`| \`${r.tier}\` | ${r.users} | ${SOURCE_COST} |`));
         // Negative control: a changed figure no longer matches.
         assert.notEqual(currentTable(readme), table.replace("$5,505.66", "$5,505.67"));
@@ -101,6 +101,6 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
         const table = await capacityTable();
         assert.equal(currentTable(readme, CAPACITY_BEGIN, CAPACITY_END), table, "README capacity table is stale: run npm run readme:tokens");
-        assert.match(table, /\| prod \| `aksGpu` \| 865\.2 \| 865\.2 \| \$0\.81 \| \$0\.82 \|/);
+        assert.match(table, /\| prod \| `aksGpu` \| 1,366\.6 \| 1,366\.6 \| \$0\.51 \| \$0\.52 \|/);
     });
 });
