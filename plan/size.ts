@@ -237,6 +237,7 @@ export async function sizeForTokens(goal: TokenGoal): Promise<SizeResult> {
         const region = sizer.region(template);
         let sized = false;
         const whys = new Set<string>();
+        const medians: Array<string | undefined> = [];
         for (const sku of sizer.skus) {
             const per = perReplica(sizer, region, sku);
             if ("why" in per) {
@@ -244,15 +245,9 @@ export async function sizeForTokens(goal: TokenGoal): Promise<SizeResult> {
                 continue;
             }
             if (goal.p95TtftMs !== undefined) {
-                // Sources publish a median at one concurrency at best: a median over the goal shows
-                // the p95 misses it too; a median under it shows nothing about the p95.
-                whys.add(
-                    per.medianTtftMs === null
-                        ? `${sku}: no published time to first token, so a p95 goal cannot be shown to be met`
-                        : per.medianTtftMs > goal.p95TtftMs
-                          ? `${sku}: its median time to first token (${per.medianTtftMs} ms) is already over the p95 goal`
-                          : `${sku}: only a median time to first token (${per.medianTtftMs} ms) is published, so a p95 goal cannot be shown to be met`,
-                );
+                // Sources publish a median at one load at best, never a p95: a median over the goal
+                // shows the p95 misses it too; otherwise nothing can be shown either way.
+                medians.push(per.medianTtftMs === null ? undefined : `median ${per.medianTtftMs.toLocaleString("en-US")} ms on ${sku}${per.medianTtftMs > goal.p95TtftMs ? ", already over the goal" : ""}`);
                 continue;
             }
             const need = Math.max(Math.ceil(goal.tokensPerSecond / per.tokensPerSecond - 1e-9), sizer.maxReplicas(sku) >= floor ? floor : 1);
@@ -265,6 +260,12 @@ export async function sizeForTokens(goal: TokenGoal): Promise<SizeResult> {
             candidates.push(await planCandidate(goal.env, base, sizer, template, sku, need));
             sized = true;
         }
+        if (medians.length > 0) {
+            // Only the p95 reason: the SKUs with no figure at all would bury it.
+            const known = medians.filter((m): m is string => m !== undefined);
+            whys.clear();
+            whys.add(`cannot be shown: no source publishes a p95 time to first token (${known.length > 0 ? known.join("; ") : "nor a median, for these machines"})`);
+        }
         if (!sized) notSized.push({ target: sizer.key, why: [...whys].join("; ") || "no SKU meets the goal within its bounds" });
     }
     const meets = candidates.filter((c) => c.tokensPerSecond !== null && c.tokensPerSecond >= goal.tokensPerSecond);
@@ -272,7 +273,11 @@ export async function sizeForTokens(goal: TokenGoal): Promise<SizeResult> {
     const refused = meets.filter((c) => c.refusedBy.length > 0).sort(cheapestFirst);
     if (clean.length === 0 && refused.length === 0) {
         const reasons = [...ceilings, ...notSized.map((n) => `${n.target}: ${n.why}`)];
-        throw new GoalError(`no target can serve ${goal.tokensPerSecond} output tokens/s${goal.p95TtftMs !== undefined ? ` with p95 time to first token <= ${goal.p95TtftMs} ms` : ""} within its bounds (clouds ${goal.clouds.join(", ")}): ${reasons.join("; ")}`);
+        const head =
+            goal.p95TtftMs !== undefined
+                ? `no target can be shown to serve ${goal.tokensPerSecond} output tokens/s with p95 time to first token <= ${goal.p95TtftMs} ms (clouds ${goal.clouds.join(", ")}):`
+                : `no target can serve ${goal.tokensPerSecond} output tokens/s within its bounds (clouds ${goal.clouds.join(", ")}):`;
+        throw new GoalError([head, ...reasons.map((r) => `  ${r}`)].join("\n"));
     }
     return { goal, candidates: clean, refused, notSized };
 }

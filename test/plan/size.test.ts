@@ -160,9 +160,10 @@ describe("npm run size (issue 17)", function () {
         [["--tokens-per-second", "-5"], /--tokens-per-second: got "-5"; must be a number greater than 0/],
         [["--tokens-per-second", "0"], /--tokens-per-second: got "0"; must be a number greater than 0/],
         [["--tokens-per-second", "lots"], /--tokens-per-second: got "lots"/],
-        [["--tokens-per-second", "100000000", "--clouds", "gcp"], /no target can serve 100000000 output tokens\/s .*gcpSpotL4: at most 20 replica\(s\) on g2-standard-4 x 513\.2 = 10264 tokens\/s/],
-        [["--tokens-per-second", "100", "--p95-ttft-ms", "500", "--clouds", "gcp"], /no published time to first token/],
-        [["--tokens-per-second", "100", "--p95-ttft-ms", "5000", "--clouds", "azure"], /only a median time to first token \(663 ms\) is published/],
+        [["--tokens-per-second", "100000000", "--clouds", "gcp"], /no target can serve 100000000 output tokens\/s within its bounds \(clouds gcp\):\n {2}gcpSpotL4: at most 20 replica\(s\) on g2-standard-4 x 513\.2 = 10264 tokens\/s/],
+        [["--tokens-per-second", "100", "--p95-ttft-ms", "500", "--clouds", "gcp"], /\n {2}gcpSpotL4: cannot be shown: no source publishes a p95 time to first token \(nor a median, for these machines\)\n/],
+        [["--tokens-per-second", "100", "--p95-ttft-ms", "5000", "--clouds", "azure"], /\n {2}aksGpu: cannot be shown: no source publishes a p95 time to first token \(median 3,064 ms on Standard_NC24ads_A100_v4\)\n/],
+        [["--tokens-per-second", "100", "--p95-ttft-ms", "1000", "--clouds", "azure"], /median 3,064 ms on Standard_NC24ads_A100_v4, already over the goal/],
         [["--users", "10"], /--users and --tokens-per-user-per-minute: give both/],
         [["--tokens-per-second", "100", "--clouds", "gcp,oracle"], /--clouds: got "gcp,oracle"; must be a comma-separated list of gcp, azure, aws/],
         [["--budget", "1000", "--env", "staging"], /--env: got "staging"; must be one of dev, prod/],
@@ -176,6 +177,12 @@ describe("npm run size (issue 17)", function () {
             assert.equal(out, "");
             assert.match(err, message);
             assert.doesNotMatch(err, /\n\s+at /);
+            // One reason a line, not one long line (the p95 and unreachable goals list every target).
+            for (const line of err.split("\n")) assert.ok(line.length <= 400, line);
+            if (args.includes("--p95-ttft-ms")) {
+                assert.match(err, /^error: no target can be shown to serve 100 output tokens\/s with p95 time to first token <= \d+ ms/);
+                assert.doesNotMatch(err, /unreachable/);
+            }
         });
     }
 
