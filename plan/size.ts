@@ -2,6 +2,7 @@
 // second, or the largest bounds whose worst case fits a budget, and what that costs. Every figure
 // comes from planning the proposed config with the offline plan (the same engine lines, the same
 // policy config the cap uses): the per-replica throughput only picks the candidate counts.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { findPrice } from "../policies/cost/catalog";
 import { servingConfigurationOf, throughputFor } from "../policies/cost/throughput";
@@ -19,8 +20,15 @@ import { committedStacks, LoadedStack, loadStack, PlanUsageError } from "./stack
 import { targetKeyOfComponent as keyOf } from "./targetKeys";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
-export const ENVIRONMENTS = ["dev", "prod"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+/**
+ * The environments the tool sizes for: every committed stack (Pulumi.<env>.yaml) that has a policy
+ * config (policies/config/<env>.json), since both the template and the rules come from them.
+ */
+export function environments(projectDir = PROJECT_DIR): string[] {
+    return committedStacks(projectDir).filter((e) => fs.existsSync(path.join(projectDir, "policies", "config", `${e}.json`)));
+}
+export const ENVIRONMENTS: readonly string[] = environments();
+export type Environment = string;
 export type CloudName = "gcp" | "azure" | "aws";
 export const CLOUD_NAMES: readonly CloudName[] = ["gcp", "azure", "aws"];
 
@@ -117,6 +125,8 @@ export interface Candidate {
     /** Mandatory policies the planned config violates under the environment's policy config. */
     readonly refusedBy: readonly string[];
     readonly bounds: string;
+    /** The committed stack whose block for this target is the template (set by the goal sizer). */
+    readonly template?: string;
 }
 
 /** A target (or SKU) that could not be sized, and why. */
@@ -222,7 +232,7 @@ export class GoalError extends PlanUsageError {}
 
 /** For each target and SKU with a sourced figure: the replicas that meet the goal, planned. */
 export async function sizeForTokens(goal: TokenGoal): Promise<SizeResult> {
-    const { base, blocks } = templates(goal.env);
+    const { base, blocks, from } = templates(goal.env);
     const floor = replicaFloor(goal.env);
     const candidates: Candidate[] = [];
     const notSized: NotSized[] = [];
@@ -257,7 +267,7 @@ export async function sizeForTokens(goal: TokenGoal): Promise<SizeResult> {
                 whys.add(ceiling);
                 continue;
             }
-            candidates.push(await planCandidate(goal.env, base, sizer, template, sku, need));
+            candidates.push({ ...(await planCandidate(goal.env, base, sizer, template, sku, need)), template: from[sizer.key] });
             sized = true;
         }
         if (medians.length > 0) {

@@ -22,12 +22,18 @@ interface Options {
     json?: boolean;
 }
 
-/** A number above 0 from an option, or a usage error naming the option, the value and what is allowed. */
-function positive(option: string, value: string | undefined): number | undefined {
+/**
+ * A number above 0 from an option, written in plain decimals ("500", "0.5"): hex, exponents,
+ * "Infinity" and the like are refused, so what the tool sizes for is what the reader typed.
+ * `whole`: a count (users), which must be a whole number. Otherwise a usage error naming the
+ * option, the value and what is allowed.
+ */
+function positive(option: string, value: string | undefined, whole = false): number | undefined {
     if (value === undefined) return undefined;
     const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-        throw new PlanUsageError(`${option}: got ${JSON.stringify(value)}; must be a number greater than 0`);
+    const form = whole ? /^[0-9]+$/ : /^[0-9]+(\.[0-9]+)?$/;
+    if (!form.test(value.trim()) || !Number.isFinite(n) || n <= 0) {
+        throw new PlanUsageError(`${option}: got ${JSON.stringify(value.slice(0, 100))}; must be ${whole ? "a whole number" : "a decimal number"} greater than 0 (digits${whole ? "" : " and an optional decimal point"} only)`);
     }
     return n;
 }
@@ -87,7 +93,12 @@ export function renderTokens(r: SizeResult): string {
     }
     const best = r.candidates[0];
     if (best) {
-        out.push("", `Config for the cheapest (${best.target}), to paste under config: in Pulumi.<stack>.yaml:`, "", configBlock(best.target, best.block).trimEnd());
+        out.push(
+            "",
+            `Config for the cheapest (${best.target}, from Pulumi.${best.template}.yaml's ${best.target} block, resized), to paste under config: in Pulumi.<stack>.yaml:`,
+            "",
+            configBlock(best.target, best.block).trimEnd(),
+        );
     }
     return out.join("\n") + "\n";
 }
@@ -202,12 +213,15 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
             return EXIT.ok;
         }
         const direct = positive("--tokens-per-second", opts.tokensPerSecond);
-        const users = positive("--users", opts.users);
+        const users = positive("--users", opts.users, true);
         const perUser = positive("--tokens-per-user-per-minute", opts.tokensPerUserPerMinute);
         if ((users === undefined) !== (perUser === undefined)) {
             throw new PlanUsageError("--users and --tokens-per-user-per-minute: give both (the goal is users x tokens per user per minute / 60), or neither");
         }
         const fromUsers = users !== undefined && perUser !== undefined ? (users * perUser) / 60 : undefined;
+        if (fromUsers !== undefined && !Number.isFinite(fromUsers)) {
+            throw new PlanUsageError("--users x --tokens-per-user-per-minute: the product over 60 is not a finite number of tokens per second; give smaller values");
+        }
         const goal = Math.max(direct ?? 0, fromUsers ?? 0);
         if (goal === 0) throw new PlanUsageError("a goal is required: --tokens-per-second N, or --users U --tokens-per-user-per-minute T, or --budget USD");
         const result = await sizeForTokens({ tokensPerSecond: goal, p95TtftMs: positive("--p95-ttft-ms", opts.p95TtftMs), clouds, env: parseEnv(opts.env, "prod") });

@@ -47,6 +47,7 @@ describe("npm run size (issue 17)", function () {
         assert.ok(r.notSized.some((n) => n.target === "eksInf2" && /no sourced throughput/.test(n.why)));
 
         const text = await run(["--tokens-per-second", "500", "--clouds", "gcp"]);
+        assert.match(text.out, /Config for the cheapest \(gcpSpotL4, from Pulumi\.prod\.yaml's gcpSpotL4 block, resized\)/);
         const block = text.out.slice(text.out.indexOf("llm-serving:targets:"));
         const planned = await planPasted(block);
         assert.equal(planned.code, 0, "the pasted config must plan without a mandatory violation");
@@ -157,8 +158,8 @@ describe("npm run size (issue 17)", function () {
     });
 
     const bad: Array<[string[], RegExp]> = [
-        [["--tokens-per-second", "-5"], /--tokens-per-second: got "-5"; must be a number greater than 0/],
-        [["--tokens-per-second", "0"], /--tokens-per-second: got "0"; must be a number greater than 0/],
+        [["--tokens-per-second", "-5"], /--tokens-per-second: got "-5"; must be a decimal number greater than 0/],
+        [["--tokens-per-second", "0"], /--tokens-per-second: got "0"; must be a decimal number greater than 0/],
         [["--tokens-per-second", "lots"], /--tokens-per-second: got "lots"/],
         [["--tokens-per-second", "100000000", "--clouds", "gcp"], /no target can serve 100000000 output tokens\/s within its bounds \(clouds gcp\):\n {2}gcpSpotL4: at most 20 replica\(s\) on g2-standard-4 x 513\.2 = 10264 tokens\/s/],
         [["--tokens-per-second", "100", "--p95-ttft-ms", "500", "--clouds", "gcp"], /\n {2}gcpSpotL4: cannot be shown: no source publishes a p95 time to first token \(nor a median, for these machines\)\n/],
@@ -166,7 +167,15 @@ describe("npm run size (issue 17)", function () {
         [["--tokens-per-second", "100", "--p95-ttft-ms", "1000", "--clouds", "azure"], /median 3,064 ms on Standard_NC24ads_A100_v4, already over the goal/],
         [["--users", "10"], /--users and --tokens-per-user-per-minute: give both/],
         [["--tokens-per-second", "100", "--clouds", "gcp,oracle"], /--clouds: got "gcp,oracle"; must be a comma-separated list of gcp, azure, aws/],
-        [["--budget", "1000", "--env", "staging"], /--env: got "staging"; must be one of dev, prod/],
+        [["--budget", "1000", "--env", "qa"], /--env: got "qa"; must be one of dev, prod, staging/],
+        // Decimal digits only: no hex, exponent or Infinity; users are whole.
+        [["--tokens-per-second", "0x10"], /--tokens-per-second: got "0x10"; must be a decimal number greater than 0/],
+        [["--tokens-per-second", "1e-300"], /--tokens-per-second: got "1e-300"; must be a decimal number/],
+        [["--budget", "Infinity"], /--budget: got "Infinity"; must be a decimal number/],
+        [["--budget", "1e12"], /--budget: got "1e12"; must be a decimal number/],
+        [["--users", "0.5", "--tokens-per-user-per-minute", "100"], /--users: got "0\.5"; must be a whole number greater than 0/],
+        [["--users", "9".repeat(200), "--tokens-per-user-per-minute", "9".repeat(200)], /--users: got "9+"; must be a whole number|is not a finite number/],
+        [["--users", "9".repeat(400), "--tokens-per-user-per-minute", "1"], /--users: got "9+"; must be a whole number/],
         [["--budget", "0"], /--budget: got "0"/],
         [[], /a goal is required/],
     ];
@@ -185,6 +194,12 @@ describe("npm run size (issue 17)", function () {
             }
         });
     }
+
+    it("--env takes every committed stack with a policy config: staging sizes with staging's rules (control for the qa refusal)", async () => {
+        const { code, out } = await run(["--tokens-per-second", "500", "--env", "staging", "--clouds", "gcp", "--json"]);
+        assert.equal(code, 0, out);
+        assert.equal((JSON.parse(out) as SizeResult).goal.env, "staging");
+    });
 
     it("a goal just within the bound is sized (negative control for the unreachable case), and the cap still applies", async () => {
         const { code, out } = await run(["--tokens-per-second", "10260", "--clouds", "gcp", "--json"]);
