@@ -9,8 +9,10 @@
 //   pulumi policy enable <org-name>/<policy-pack-name> <latest|version> --policy-group <group> --config <file>
 // The version enabled is the pack's package.json version: it is the version the service records
 // for a publish (the CLI reads it from package.json; it has no flag to set it), so it is also the
-// version to enable. When the publish output names a version (`Publishing "<name>" - version <v>
-// to "<org>"` in current CLIs, "Published as version <v>" in older ones), that one is used.
+// version to enable. When the publish output names a version, that one is used: the CLI prints
+// `Publishing "<name>" - version <v> to "<org>"` before it sends the pack (so a refused publish
+// names it too); "Published as version <v>", the output an older Pulumi tutorial shows, is read
+// as well.
 // The service refuses to publish a version twice ("[400] Bad Request: Policy Pack: <name>,
 // Version Tag: <v> already exists"); that refusal is not a failure here: a change to the config
 // alone (the usual case: a cap edited in policies/config/<env>.json) must still reach the group, so
@@ -133,7 +135,7 @@ export type Runner = (args: readonly string[], cwd: string) => SpawnSyncReturns<
  */
 export const runPulumi: Runner = (args, cwd) => spawnSync("pulumi", args, { cwd, stdio: ["inherit", "pipe", "pipe"], encoding: "utf8" });
 
-/** The version `pulumi policy publish` says it publishes, if it says (current and older wording). */
+/** The version `pulumi policy publish` says it publishes, if it says (the CLI's wording, or the tutorial's). */
 export function publishedVersion(stdout: string): string | undefined {
     return (/Publishing "[^"]*" - version (\S+) to /.exec(stdout) ?? /Published as version (\S+)/.exec(stdout))?.[1];
 }
