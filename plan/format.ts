@@ -79,7 +79,8 @@ function renderCapacityText(details: PlanDetails): string {
 const QUOTA_HEAD = ["cloud", "quota", "what", "region", "needed at the bound", "enforced"];
 const QUOTA_INTRO =
     "Accelerator quotas at the bounds (each group's maximum plus its surge, summed per quota and region; " +
-    "set = the program holds the limit at this value, reported = the cloud only raises it by request: keep it at or near this)";
+    "set = the program holds the limit at this value (an override only lowers: the project's limit must already be at or above it, for every quota of the group), " +
+    "reported = the cloud only raises it by request: keep it at or near this)";
 
 function quotaRows(quotas: readonly QuotaNeed[]): string[][] {
     return quotas.map((q) => [q.cloud, q.quota ?? "(not sourced)", q.name, q.project ? `${q.region} (${q.project})` : q.region, `${q.needed} ${q.unit}`, enforcementText(q)]);

@@ -215,8 +215,9 @@ export function quotaNeeds(lines: readonly CostLine[], resources: readonly Quota
     const overrides = overridesOf(resources);
     return [...rows.values()].map((r) => {
         const set = r.cloud === "gcp" && r.quota !== null ? overrides.get(`${gcpServiceUsageMetric(r.quota)}|${r.project ?? ""}|${r.region}`) : undefined;
-        // Two overrides of one metric and region (two targets in one project) would fight: the
-        // later one wins. Reported with both values, never as "set". One override at another
+        // Two overrides of one metric, project and region cannot both exist: the API refuses the
+        // second with 409 ALREADY_EXISTS (the stack schema refuses the targets that would register
+        // them). Should a plan still hold two, both values are reported, never "set". One override at another
         // value than the need (a group the override does not count) is reported too: below the
         // need it stalls the stack before its bound, above it admits more than the cap assumed.
         const setTo = set && set.length === 1 ? set[0] : undefined;

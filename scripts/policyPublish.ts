@@ -7,10 +7,18 @@
 // pulumi_policy_publish and pulumi_policy_enable):
 //   pulumi policy publish [org-name]                       (run in the pack's directory)
 //   pulumi policy enable <org-name>/<policy-pack-name> <latest|version> --policy-group <group> --config <file>
-// The version enabled is the one just published: the version `pulumi policy publish` reports
-// ("Published as version <v>", as Pulumi's publish tutorial shows its output), else the pack's
-// package.json version. The service refuses to publish a version twice, so a change to the pack
-// needs a version bump in policies/package.json.
+// The version enabled is the pack's package.json version: it is the version the service records
+// for a publish (the CLI reads it from package.json; it has no flag to set it), so it is also the
+// version to enable. When the publish output names a version, that one is used: the CLI prints
+// `Publishing "<name>" - version <v> to "<org>"` before it sends the pack (so a refused publish
+// names it too); "Published as version <v>", the output an older Pulumi tutorial shows, is read
+// as well.
+// The service refuses to publish a version twice ("[400] Bad Request: Policy Pack: <name>,
+// Version Tag: <v> already exists"); that refusal is not a failure here: a change to the config
+// alone (the usual case: a cap edited in policies/config/<env>.json) must still reach the group, so
+// the script goes on to enable the already-published version with the config. A change to the
+// pack's code still needs a version bump in policies/package.json, or the group keeps running the
+// old code (the script says so when it skips the publish).
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -122,14 +130,19 @@ async function checkConfig(file: string): Promise<void> {
 export type Runner = (args: readonly string[], cwd: string) => SpawnSyncReturns<string>;
 
 /**
- * Runs `pulumi` from PATH with stdin and stderr attached (it may prompt for a login); stdout is
- * read to learn the published version, then passed on.
+ * Runs `pulumi` from PATH with stdin attached (it may prompt for a login); stdout and stderr are
+ * read (the published version; the service's "already exists" refusal), then passed on.
  */
-export const runPulumi: Runner = (args, cwd) => spawnSync("pulumi", args, { cwd, stdio: ["inherit", "pipe", "inherit"], encoding: "utf8" });
+export const runPulumi: Runner = (args, cwd) => spawnSync("pulumi", args, { cwd, stdio: ["inherit", "pipe", "pipe"], encoding: "utf8" });
 
-/** The version `pulumi policy publish` says it published, if it says. */
+/** The version `pulumi policy publish` says it publishes, if it says (the CLI's wording, or the tutorial's). */
 export function publishedVersion(stdout: string): string | undefined {
-    return /Published as version (\S+)/.exec(stdout)?.[1];
+    return (/Publishing "[^"]*" - version (\S+) to /.exec(stdout) ?? /Published as version (\S+)/.exec(stdout))?.[1];
+}
+
+/** The version the service says it already has, when it refuses a publish for that reason. */
+export function alreadyPublishedVersion(output: string): string | undefined {
+    return /Version Tag: (\S+?),? already exists/.exec(output)?.[1];
 }
 
 /** The script; returns the exit code and writes to the given streams. */
@@ -176,10 +189,19 @@ export async function main(
         if (opts.dryRun) continue;
         const result = run(args, c.cwd);
         if (typeof result.stdout === "string" && result.stdout !== "") out(result.stdout);
+        if (typeof result.stderr === "string" && result.stderr !== "") err(result.stderr);
         if (result.error) {
             const missing = (result.error as NodeJS.ErrnoException).code === "ENOENT";
             err(`error: ${missing ? "the pulumi CLI is not on PATH (https://www.pulumi.com/docs/install/)" : `could not run pulumi: ${result.error.message}`}\n`);
             return EXIT.failed;
+        }
+        const existing = args[1] === "publish" && result.status !== 0 ? alreadyPublishedVersion(`${result.stdout ?? ""}\n${result.stderr ?? ""}`) : undefined;
+        if (existing !== undefined) {
+            // A config-only change: the version is already in the service, and enabling it again
+            // with the repo's config is exactly what this run is for.
+            version = existing;
+            out(`${plan.pack} ${existing} is already published; enabling it with the config (if the pack's code changed, bump the version in policies/package.json and run this again)\n`);
+            continue;
         }
         if (result.status !== 0) {
             // Nothing after a failed step runs: enabling a version that was not published would

@@ -3,10 +3,18 @@
 // program prices its own validated config with the same cost model and refuses to register
 // anything when the worst case passes the cap in policies/config/<stack>.json.
 //
-// Why it stays silent elsewhere: an attached pack has already stopped an over-cap update at its
-// preview, so in previews (pulumi.runtime.isDryRun()) and in the offline plan (OFFLINE_PLAN_MARKER)
-// the pack's verdicts are the only ones shown. What it does not stop: whoever runs the program can
-// change the program too; this catches forgetting, not intent (README, "Where the cap holds").
+// Why it stays silent elsewhere: an attached pack stops an over-cap update at its preview, so in
+// previews (pulumi.runtime.isDryRun()) and in the offline plan (OFFLINE_PLAN_MARKER) the pack's
+// verdicts are the only ones shown. An update that skips its preview (--skip-preview, and so the
+// Automation API's `up` and pulumi/actions' `command: up`, which pass it) runs stack policies only
+// after the changes were made, so there this check speaks first even with the pack attached.
+// What it does not stop: whoever runs the program can change the program too; this catches
+// forgetting, not intent (README, "Where the cap holds").
+//
+// What it gets in the way of: `pulumi destroy` and `pulumi refresh` do not run the program, unless
+// --run-program or PULUMI_RUN_PROGRAM=true asks them to; then the program cannot tell them from an
+// update (isDryRun() is false), and an over-cap stack's check refuses them too. The refusal names
+// the ways out: --run-program=false, or SKIP_ENV=1 (an emergency opt-out that always warns).
 //
 // How: the program may not import the pack (test/architecture.test.ts), so the offline plan runs
 // in a child process, over a temporary stack file written from the engine's config in which every
@@ -25,6 +33,12 @@ import { stringify } from "yaml";
  * shows the pack's verdicts itself, and must not start a plan of the plan.
  */
 export const OFFLINE_PLAN_MARKER = Symbol.for("llm-serving.offline-plan");
+
+/**
+ * Set to "1" to skip the check (an emergency: a stack over a lowered cap that must be destroyed or
+ * refreshed with --run-program). Never silent: the program warns, naming the variable.
+ */
+export const SKIP_ENV = "LLM_SERVING_SKIP_COST_CHECK";
 
 /** The pack's policies whose mandatory verdicts mean the worst case is over the cap or not known. */
 export const COST_POLICIES: ReadonlyArray<string> = ["monthly-cost-cap", "priced-resources-only", "bounded-scaling", "cost-known-at-preview"];
@@ -70,11 +84,24 @@ export function guardStackFile(config: Readonly<Record<string, string>>, isSecre
 
 const usd = (x: number) => `$${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-/** Node and tsx run the plan as `npm run plan` does; the child inherits no Pulumi or cloud env. */
-function defaultRun(args: readonly string[], cwd: string): SpawnSyncReturns<string> {
+/**
+ * Node and tsx run the plan as `npm run plan` does; the child inherits no Pulumi or cloud env.
+ * Without tsx (a production-only install) there is no plan to run: that is returned as the
+ * child's error, so it becomes the same refusal as any plan that could not run (fails closed,
+ * no stack trace), not a raw MODULE_NOT_FOUND.
+ */
+export function defaultRun(args: readonly string[], cwd: string, resolve: (id: string) => string = require.resolve): SpawnSyncReturns<string> {
     const env: Record<string, string> = {};
     for (const k of ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-    return spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), ...args], {
+    let tsx: string;
+    try {
+        tsx = resolve("tsx/cjs");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? "error";
+        const error = new Error(`tsx, which runs the plan, cannot be loaded (${code}); run \`npm ci\` in the project, devDependencies included`);
+        return { pid: 0, status: null, signal: null, stdout: "", stderr: "", output: [null, "", ""], error };
+    }
+    return spawnSync(process.execPath, ["--require", tsx, ...args], {
         cwd,
         env,
         encoding: "utf8",
@@ -94,9 +121,11 @@ export function checkCostCap(input: GuardInput): { worstCaseMonthlyUsd: number; 
     const refuse = (why: string) =>
         new CostGuardError(
             `llm-serving cost check: refusing to deploy stack ${input.stack}: ${why}\n` +
-                `This update ran without the llm-serving-guardrails policy pack (its preview would have stopped it). ` +
-                `Run \`pulumi up --policy-pack policies --policy-pack-config ${policyRel}\` to see every verdict, lower the stack's bounds, ` +
-                `or change the cap in ${policyRel} through review.`,
+                `This update ran without the llm-serving-guardrails policy pack or without a preview (--skip-preview, the Automation API, pulumi/actions \`command: up\`); the pack's preview would have stopped it. ` +
+                `Run \`pulumi preview --policy-pack policies --policy-pack-config ${policyRel}\` to see every verdict, lower the stack's bounds, ` +
+                `or change the cap in ${policyRel} through review.\n` +
+                `Removing or refreshing the stack does not need the program: \`pulumi destroy --run-program=false\` or \`pulumi refresh --run-program=false\` (and unset PULUMI_RUN_PROGRAM). ` +
+                `In an emergency, ${SKIP_ENV}=1 skips this check (with a warning).`,
         );
     if (!fs.existsSync(policyFile)) {
         throw refuse(`there is no ${policyRel}, so the stack has no cap; create it (see policies/config/dev.json) before deploying`);
@@ -107,7 +136,7 @@ export function checkCostCap(input: GuardInput): { worstCaseMonthlyUsd: number; 
     try {
         fs.writeFileSync(stackFile, guardStackFile(input.config, input.isSecret), { mode: 0o600 });
         const args = [path.join(projectDir, "plan", "cli.ts"), "--stack", input.stack, "--stack-file", stackFile, "--policy-config", policyFile, "--json"];
-        result = (input.run ?? defaultRun)(args, projectDir);
+        result = (input.run ?? ((a, c) => defaultRun(a, c)))(args, projectDir);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -140,11 +169,21 @@ export function checkCostCap(input: GuardInput): { worstCaseMonthlyUsd: number; 
  * The check as index.ts calls it, before any resource is registered: the engine's config and
  * secret keys, the stack's name. Does nothing in a preview or under the offline plan.
  */
-export function guardCostCap(): void {
+export function guardCostCap(warn: (message: string) => void = (m) => void pulumi.log.warn(m)): void {
     if (!guardApplies()) return;
+    const skip = process.env[SKIP_ENV];
+    if (skip !== undefined && skip !== "") {
+        // Only "1" skips; any other value is refused rather than read as yes or no, so a typo
+        // neither disables the check silently nor leaves the operator guessing.
+        if (skip !== "1") throw new CostGuardError(`llm-serving cost check: ${SKIP_ENV}: got ${JSON.stringify(skip.slice(0, 20))}; allowed: 1 (skip the check) or unset`);
+        warn(`llm-serving cost check SKIPPED for stack ${pulumi.getStack()} because ${SKIP_ENV}=1: nothing stops this update from passing the cap in policies/config/${pulumi.getStack()}.json; unset ${SKIP_ENV} once the emergency is over`);
+        return;
+    }
     const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
-    // Which keys hold secrets is told by the SDK's runtime (set from PULUMI_CONFIG_SECRET_KEYS);
-    // without it no key could be written safely, so the check fails closed.
+    // Which keys hold secrets is told by the SDK's runtime (set from PULUMI_CONFIG_SECRET_KEYS).
+    // isConfigSecret is internal to @pulumi/pulumi (exported from its runtime, not documented), so
+    // an SDK upgrade may drop it; without it no key could be written safely, so the check fails
+    // closed (this refusal) rather than writing a secret or skipping the check.
     if (typeof runtime.isConfigSecret !== "function") {
         throw new CostGuardError("llm-serving cost check: this @pulumi/pulumi does not say which config keys are secrets; the program cannot check its cost safely");
     }

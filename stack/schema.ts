@@ -30,6 +30,29 @@ export const stackConfigSchema = z
                 ctx.addIssue({ code: "custom", path: ["targets", target.key, key], input, message });
             });
         }
+        // Two targets that would hold the same GCP GPU quota override: the API refuses the second
+        // (409 ALREADY_EXISTS), so such a stack could never finish its first update. Refused here,
+        // naming both targets; the later one in the table is reported.
+        const holders = new Map<string, string>();
+        for (const target of ALL_TARGETS) {
+            const value = (cfg.targets as Record<string, unknown>)[target.key];
+            if (value === undefined || !target.gcpGpuQuotaScope) continue;
+            const { project, region } = target.gcpGpuQuotaScope(value);
+            const key = `${project}|${region}`;
+            const first = holders.get(key);
+            if (first === undefined) {
+                holders.set(key, target.key);
+                continue;
+            }
+            ctx.addIssue({
+                code: "custom",
+                path: ["targets", target.key, "region"],
+                input: region,
+                message:
+                    `${first} already holds the L4 GPU quotas of project ${project} in ${region} (consumer quota overrides, one per project, ` +
+                    `quota and region: a second is refused with 409 ALREADY_EXISTS); allowed: another region or project than ${first}'s`,
+            });
+        }
     });
 
 export type TargetsConfig = z.output<typeof targetsSchema>;

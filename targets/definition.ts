@@ -37,6 +37,13 @@ export interface TargetDefinition<Key extends string = string, Schema extends z.
      */
     checkStack?(target: z.output<Schema>, stack: StackView, report: (key: string, input: unknown, message: string) => void): void;
     /**
+     * The GCP project and region whose GPU quotas this target holds with consumer quota overrides
+     * (components/gcp/quota.ts). The API keeps one override per project, metric, limit and region
+     * and answers a second with 409 ALREADY_EXISTS, so the stack schema refuses two targets that
+     * would hold the same one.
+     */
+    gcpGpuQuotaScope?(target: z.output<Schema>): { readonly project: string; readonly region: string };
+    /**
      * A public endpoint that would carry the API key over plain HTTP without the explicit opt-in,
      * checked once the whole schema passed (the rule is about what faces the internet).
      */

@@ -3,8 +3,12 @@
 // a group edited past its bound outside review (console, gcloud, a laptop's `pulumi up` without the
 // pack) cannot get the GPUs. A consumer override "cannot be used to grant more quota than would be
 // allowed by admin overrides, producer overrides, or the default limit" (the provider's
-// ConsumerQuotaOverride docs): a project whose limit is below the bound still needs a quota
-// increase request first (README, "Where the cap holds").
+// ConsumerQuotaOverride docs): an override above the project's limit is refused
+// (COMMON_QUOTA_CONSUMER_OVERRIDE_TOO_HIGH), and spot capacity holds BOTH L4 metrics, so both
+// limits must already be at or above the bound (a quota increase request first; a project with
+// no preemptible L4 quota, limit 0, cannot deploy until it gets some). The API keeps one override
+// per project, metric, limit and region: a second (another stack, the console) is refused with
+// 409 ALREADY_EXISTS and must be imported instead (README, "Where the cap holds").
 import type * as serviceusage from "@pulumi/gcp/serviceusage";
 
 /** The regional GPU metrics of Compute Engine's quota (Quota.Metric), per GPU kind the program deploys. */

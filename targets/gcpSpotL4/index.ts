@@ -17,6 +17,7 @@ export const gcpSpotL4 = defineTarget({
         server: "vLLM",
     },
     schema: gcpSpotL4Schema,
+    gcpGpuQuotaScope: (target) => ({ project: target.project, region: target.region }),
     checkPlaintext: (target) => publicPlaintextProblems(target, true, "a Google-managed certificate needs only the domain, at no cost"),
     checkWithoutStackCertificate: (target) =>
         target.certificate === "stack" ? [{ key: "certificate", message: `"stack" needs ${stackCertificateKeys()}, or use "google-managed"` }] : [],

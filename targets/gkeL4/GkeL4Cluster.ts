@@ -216,8 +216,8 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
         // The project's regional L4 quota held at the pool's bound: its total maximum plus the
         // upgrade surge (maxSurge nodes per zone, each zone being a managed instance group), each
         // node with its L4s, spot: both the preemptible and the standard quota (README, "Where the
-        // cap holds"). One override per metric, project and region: a stack that also runs
-        // gcpSpotL4 in this project and region would hold two (the plan's quota table says so).
+        // cap holds"). The API keeps one override per metric, project and region and refuses a
+        // second (409 ALREADY_EXISTS), so the stack schema refuses gcpSpotL4 in this project and region.
         const gpuBound = (config.nodes.max + POOL_UPGRADE.maxSurge * config.zones.length) * gpus;
         for (const quota of gpuQuotaOverrides({ project, region, gpu: "l4", gpus: gpuBound, spot: true })) {
             new serviceusage.ConsumerQuotaOverride(`${name}-gpu-quota-${quota.role}`, quota.args, computeOpts);

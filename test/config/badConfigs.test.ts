@@ -1,4 +1,7 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
 import { UNDECRYPTED_SECRET } from "../../config";
 import { ConfigError, parseStackConfig } from "../../stack";
 
@@ -294,6 +297,23 @@ describe("stack config: every bad value fails with its key, the value and what i
         }
         const standIn = raw({ "llm-serving:targets": { aksGpu: TLS_TARGETS.aksGpu }, [CERT_KEY]: UNDECRYPTED_SECRET, [KEY_KEY]: UNDECRYPTED_SECRET }, [CERT_KEY, KEY_KEY]);
         assert.ok(parseStackConfig(standIn, "prod").tls);
+    });
+
+    it("refuses gkeL4 and gcpSpotL4 in one project and region (one GPU quota override each; the API refuses a second); another project is fine", () => {
+        const staging = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.staging.yaml"), "utf8")) as { config: Record<string, Record<string, Record<string, unknown>>> };
+        const gke = staging.config["llm-serving:targets"].gkeL4 as { project: string; region: string };
+        const both = (spotProject: string) => raw({ "llm-serving:targets": { gcpSpotL4: { ...GOOD_GCP, project: spotProject, region: gke.region }, gkeL4: gke } });
+        assert.throws(
+            () => parseStackConfig(both(gke.project), "dev"),
+            (e: unknown) =>
+                e instanceof ConfigError &&
+                e.problems.includes(
+                    `llm-serving:targets.gkeL4.region: got "${gke.region}"; gcpSpotL4 already holds the L4 GPU quotas of project ${gke.project} in ${gke.region} ` +
+                        `(consumer quota overrides, one per project, quota and region: a second is refused with 409 ALREADY_EXISTS); allowed: another region or project than gcpSpotL4's`,
+                ),
+        );
+        // Negative control: the same two targets in different projects parse.
+        assert.ok(parseStackConfig(both("acme-llm-other"), "dev").targets.gkeL4);
     });
 
     it("lists every problem at once, not only the first", () => {

@@ -18,19 +18,23 @@ interface Call {
 describe("policy:publish (stub pulumi on PATH)", () => {
     let dir: string;
     let log: string;
-    const saved = { PATH: process.env.PATH, LOG: process.env.PULUMI_STUB_LOG, FAIL: process.env.PULUMI_STUB_FAIL, VERSION: process.env.PULUMI_STUB_VERSION };
+    const saved = { PATH: process.env.PATH, LOG: process.env.PULUMI_STUB_LOG, FAIL: process.env.PULUMI_STUB_FAIL, VERSION: process.env.PULUMI_STUB_VERSION, EXISTS: process.env.PULUMI_STUB_EXISTS, WORDING: process.env.PULUMI_STUB_WORDING };
 
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "publish-stub-"));
         log = path.join(dir, "calls.jsonl");
         // One JSON line per call: the directory and every argument, exactly as received. Exits 1
         // when its second argument (publish, enable) is the one named in PULUMI_STUB_FAIL; a
-        // publish prints the version in PULUMI_STUB_VERSION as the CLI reports it.
+        // publish prints the version in PULUMI_STUB_VERSION as the CLI reports it (current wording,
+        // or the older one with PULUMI_STUB_WORDING=old). With PULUMI_STUB_EXISTS=<v>, a publish
+        // fails on stderr as the service refuses a version it already has (pulumi/docs#2843).
         const stub = [
             "#!/bin/sh",
             'node -e \'const fs=require("fs");fs.appendFileSync(process.env.PULUMI_STUB_LOG, JSON.stringify({cwd: process.cwd(), args: process.argv.slice(1)}) + "\\n")\' -- "$@"',
             '[ -n "$PULUMI_STUB_FAIL" ] && [ "$2" = "$PULUMI_STUB_FAIL" ] && exit 1',
-            '[ "$2" = publish ] && [ -n "$PULUMI_STUB_VERSION" ] && echo "Published as version $PULUMI_STUB_VERSION"',
+            '[ "$2" = publish ] && [ -n "$PULUMI_STUB_EXISTS" ] && echo "error: Publish policy pack failed: [400] Bad Request: Policy Pack: llm-serving-guardrails, Version Tag: $PULUMI_STUB_EXISTS already exists" >&2 && exit 255',
+            '[ "$2" = publish ] && [ -n "$PULUMI_STUB_VERSION" ] && [ "$PULUMI_STUB_WORDING" = old ] && echo "Published as version $PULUMI_STUB_VERSION"',
+            '[ "$2" = publish ] && [ -n "$PULUMI_STUB_VERSION" ] && [ "$PULUMI_STUB_WORDING" != old ] && echo "Publishing \\"llm-serving-guardrails\\" - version $PULUMI_STUB_VERSION to \\"$3\\""',
             "exit 0",
         ].join("\n");
         fs.writeFileSync(path.join(dir, "pulumi"), stub + "\n", { mode: 0o755 });
@@ -41,10 +45,12 @@ describe("policy:publish (stub pulumi on PATH)", () => {
         process.env.PULUMI_STUB_LOG = log;
         delete process.env.PULUMI_STUB_FAIL;
         delete process.env.PULUMI_STUB_VERSION;
+        delete process.env.PULUMI_STUB_EXISTS;
+        delete process.env.PULUMI_STUB_WORDING;
     });
     afterEach(() => {
         process.env.PATH = saved.PATH;
-        for (const [k, v] of [["PULUMI_STUB_LOG", saved.LOG], ["PULUMI_STUB_FAIL", saved.FAIL], ["PULUMI_STUB_VERSION", saved.VERSION]] as const) {
+        for (const [k, v] of [["PULUMI_STUB_LOG", saved.LOG], ["PULUMI_STUB_FAIL", saved.FAIL], ["PULUMI_STUB_VERSION", saved.VERSION], ["PULUMI_STUB_EXISTS", saved.EXISTS], ["PULUMI_STUB_WORDING", saved.WORDING]] as const) {
             if (v === undefined) delete process.env[k];
             else process.env[k] = v;
         }
@@ -78,7 +84,26 @@ describe("policy:publish (stub pulumi on PATH)", () => {
         const { code, stdout } = await publish("--org", "acme", "--env", "dev");
         assert.equal(code, EXIT.ok);
         assert.deepEqual(calls()[1].args.slice(2, 4), [`acme/${PACK_NAME}`, "7"]);
-        assert.match(stdout, /Published as version 7\n[\s\S]*llm-serving-guardrails 7 is enabled/);
+        assert.match(stdout, /Publishing "llm-serving-guardrails" - version 7 to "acme"\n[\s\S]*llm-serving-guardrails 7 is enabled/);
+        // The older wording is read too.
+        process.env.PULUMI_STUB_WORDING = "old";
+        process.env.PULUMI_STUB_VERSION = "8";
+        fs.rmSync(log, { force: true });
+        assert.equal((await publish("--org", "acme", "--env", "dev")).code, EXIT.ok);
+        assert.equal(calls()[1].args[3], "8");
+    });
+
+    it("a version the service already has (config-only change): still enables it with the env's config, and says so", async () => {
+        const version = packIdentity().version;
+        process.env.PULUMI_STUB_EXISTS = version;
+        const { code, stdout, stderr } = await publish("--org", "acme", "--env", "prod");
+        assert.equal(code, EXIT.ok, stderr);
+        assert.deepEqual(calls().map((c) => c.args[1]), ["publish", "enable"]);
+        assert.deepEqual(calls()[1].args.slice(2), [`acme/${PACK_NAME}`, version, "--policy-group", "prod", "--config", path.join(PROJECT_DIR, "policies", "config", "prod.json")]);
+        // The CLI's own message is passed on, and the script says what it did instead.
+        assert.match(stderr, /Version Tag: \S+ already exists/);
+        assert.match(stdout, new RegExp(`${PACK_NAME} ${version.replace(/\./g, "\\.")} is already published; enabling it with the config`));
+        assert.match(stdout, /is enabled in policy group prod of acme with policies\/config\/prod\.json/);
     });
 
     it("--policy-group names another group; the config is still the env's file", async () => {

@@ -11,7 +11,7 @@ import { runUnderMocks } from "../../plan/mocks";
 import { PROGRAM_PATH } from "../../plan/run";
 import { LoadedStack, loadStack } from "../../plan/stackFiles";
 import { evaluatePolicies } from "../../policies/evaluate";
-import { checkCostCap, CostGuardError, guardStackFile, OFFLINE_PLAN_MARKER } from "../../stack/guard";
+import { checkCostCap, CostGuardError, defaultRun, guardStackFile, OFFLINE_PLAN_MARKER, SKIP_ENV } from "../../stack/guard";
 import { PROJECT_DIR, stackFrom } from "../helpers/program";
 
 const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", "stacks", name);
@@ -82,6 +82,44 @@ describe("the program's cost check (stack/guard.ts)", () => {
             const { resources, thrown } = await runAsEngine(loadStack(PROJECT_DIR, "dev"), false);
             assert.equal(thrown, undefined);
             assert.ok(resources.length > 50, `only ${resources.length} resources`);
+        });
+
+        it(`${SKIP_ENV}=1 (emergency opt-out): the program registers everything, and warns naming the variable`, async () => {
+            const savedWarn = console.warn;
+            const warnings: string[] = [];
+            console.warn = (...a: unknown[]) => void warnings.push(a.map(String).join(" "));
+            process.env[SKIP_ENV] = "1";
+            let run;
+            try {
+                run = await runAsEngine(overBudget(), false);
+            } finally {
+                delete process.env[SKIP_ENV];
+                console.warn = savedWarn;
+            }
+            assert.equal(run.thrown, undefined);
+            assert.ok(run.resources.length > 10);
+            assert.ok(warnings.some((w) => w.includes(`llm-serving cost check SKIPPED for stack dev because ${SKIP_ENV}=1`)), warnings.join("\n"));
+        });
+
+        it(`${SKIP_ENV} set to anything but 1 is refused, not read as yes or no`, async () => {
+            process.env[SKIP_ENV] = "true";
+            let run;
+            try {
+                run = await runAsEngine(overBudget(), false);
+            } finally {
+                delete process.env[SKIP_ENV];
+            }
+            assert.ok(run.thrown instanceof CostGuardError);
+            assert.match(run.thrown.message, new RegExp(`${SKIP_ENV}: got "true"; allowed: 1 \\(skip the check\\) or unset`));
+            assert.deepEqual(run.resources, []);
+        });
+
+        it("the refusal names the ways out: destroy/refresh without running the program, and the opt-out", async () => {
+            const { thrown } = await runAsEngine(overBudget(), false);
+            assert.ok(thrown instanceof CostGuardError);
+            assert.match(thrown.message, /without the llm-serving-guardrails policy pack or without a preview \(--skip-preview, the Automation API, pulumi\/actions `command: up`\)/);
+            assert.match(thrown.message, /`pulumi destroy --run-program=false` or `pulumi refresh --run-program=false` \(and unset PULUMI_RUN_PROGRAM\)/);
+            assert.match(thrown.message, new RegExp(`${SKIP_ENV}=1 skips this check \\(with a warning\\)`));
         });
 
         it("as a dry run (preview): the program registers everything and the pack refuses it under monthly-cost-cap", async () => {
@@ -172,6 +210,25 @@ describe("the program's cost check (stack/guard.ts)", () => {
                 /refusing to deploy stack qa-nowhere: there is no policies\/config\/qa-nowhere\.json/,
             );
             assert.equal(ran, false);
+        });
+
+        it("tsx missing (MODULE_NOT_FOUND) is the same refusal, not a raw error with a stack trace", () => {
+            const missing = () => {
+                throw Object.assign(new Error("Cannot find module 'tsx/cjs'\nRequire stack:\n- /x/stack/guard.ts"), { code: "MODULE_NOT_FOUND" });
+            };
+            const e = (() => {
+                try {
+                    checkCostCap({ stack: "dev", config, isSecret, run: (a, c) => defaultRun(a, c, missing) });
+                } catch (err) {
+                    return err as Error;
+                }
+                throw new Error("no refusal");
+            })();
+            assert.ok(e instanceof CostGuardError, String(e));
+            assert.match(e.message, /refusing to deploy stack dev: the cost of its config could not be computed \(tsx, which runs the plan, cannot be loaded \(MODULE_NOT_FOUND\); run `npm ci`/);
+            assert.doesNotMatch(e.message, /Require stack/);
+            // Control: here tsx resolves, so the default resolver is not the one failing above.
+            assert.ok(fs.existsSync(require.resolve("tsx/cjs")));
         });
 
         it("a plan that fails (exit 2) is a refusal that carries the plan's message, never a secret", () => {

@@ -87,6 +87,16 @@ function problems(source: string): string[] {
                 if (s.with?.command === "up" && stack === "prod" && job.environment !== "prod") out.push(`job ${name}: deploys prod outside environment prod`);
             }
         }
+        // pulumi/actions runs `up` through the Automation API, which skips its preview: stack
+        // policies then run only after the changes were made. A preview of the same stack with the
+        // same pack and config must come first, so the pack stops an over-cap change before it.
+        steps.forEach((s, i) => {
+            if (!/^pulumi\/actions@/.test(s.uses ?? "") || s.with?.command !== "up") return;
+            const same = (p: Step) =>
+                /^pulumi\/actions@/.test(p.uses ?? "") && p.with?.command === "preview" && p.with?.["stack-name"] === s.with?.["stack-name"] &&
+                p.with?.policyPacks === s.with?.policyPacks && p.with?.policyPackConfigs === s.with?.policyPackConfigs && p.if === s.if;
+            if (!steps.slice(0, i).some(same)) out.push(`job ${name}: pulumi up of ${String(s.with?.["stack-name"])} without a preview with the same pack and config before it`);
+        });
     }
     return out;
 }
@@ -117,8 +127,17 @@ describe("GitHub Actions workflows", () => {
         const keyed = deploy.replace("role-to-assume: ${{ vars.AWS_ROLE_ARN }}", "aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}");
         assert.notEqual(keyed, deploy);
         assert.ok(problems(keyed).some((p) => /long-lived credential/.test(p)));
-        assert.ok(problems(deploy.replace("policies/config/prod.json", "policies/config/dev.json")).some((p) => /pulumi up of prod uses policy config policies\/config\/dev\.json/.test(p)));
+        assert.ok(problems(deploy.replaceAll("policies/config/prod.json", "policies/config/dev.json")).some((p) => /pulumi up of prod uses policy config policies\/config\/dev\.json/.test(p)));
         assert.ok(problems(deploy.replace(/^    environment: prod$/m, "")).some((p) => /deploys prod outside environment prod/.test(p)));
+        // Each deploy job previews with the pack before up: without that preview, or with another
+        // config on it, the job is reported.
+        assert.deepEqual(problems(deploy), []);
+        const noPreview = deploy.replace(/          command: preview\n(          stack-name: \$\{\{ vars\.PULUMI_ORG \}\}\/llm-serving\/prod)/, "          command: refresh\n$1");
+        assert.notEqual(noPreview, deploy);
+        assert.ok(problems(noPreview).some((p) => /job prod: pulumi up of .*llm-serving\/prod without a preview with the same pack and config before it/.test(p)));
+        const otherConfig = deploy.replace(/(command: preview\n\s+stack-name: .*\/dev\n\s+policyPacks: policies\n\s+policyPackConfigs: )policies\/config\/dev\.json/, "$1policies/config/prod.json");
+        assert.notEqual(otherConfig, deploy);
+        assert.ok(problems(otherConfig).some((p) => /job dev: pulumi up of .*llm-serving\/dev without a preview/.test(p)));
         assert.ok(problems(deploy.replace(/^permissions: \{\}$/m, "").replace(/^    permissions:\n      contents: read\n      id-token: write$/m, "")).some((p) => /sets no permissions/.test(p)));
     });
 
@@ -167,8 +186,8 @@ describe("GitHub Actions workflows", () => {
         assert.equal(wf.jobs.dev.environment, "dev");
         assert.equal(wf.jobs.prod.environment, "prod");
         assert.equal(wf.jobs.prod.needs, "dev");
-        const up = (job: Job) => job.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!.with!;
-        assert.deepEqual([up(wf.jobs.dev).command, up(wf.jobs.prod).command], ["up", "up"]);
+        const commands = (job: Job) => job.steps!.filter((s) => s.uses?.startsWith("pulumi/actions@")).map((s) => s.with!.command);
+        assert.deepEqual([commands(wf.jobs.dev), commands(wf.jobs.prod)], [["preview", "up"], ["preview", "up"]]);
     });
 
     it("preview: every committed stack planned with --compare against the base's --json, --markdown, one sticky comment per stack, then pulumi preview of dev and prod", () => {
