@@ -85,8 +85,11 @@ describe("TLS with a domain and the stack's certificate, under mocks", function 
         assert.deepEqual(obj(service, "spec").ports, [{ name: "https", port: 443, targetPort: "https", protocol: "TCP" }]);
         const conf = String(Object.values(obj(one(resources, T.configMap, "aks-gpu-route-guard"), "data"))[0]);
         assert.match(conf, /listen 8443 ssl;/);
-        assert.match(conf, /ssl_certificate \/etc\/nginx\/tls\/tls\.crt;/);
-        assert.match(conf, /ssl_certificate_key \/etc\/nginx\/tls\/tls\.key;/);
+        // Named through variables, so nginx rereads them at each handshake (a renewed certificate needs no reload).
+        assert.match(conf, /map \$ssl_server_name \$route_guard_certificate \{ default \/etc\/nginx\/tls\/tls\.crt; \}/);
+        assert.match(conf, /map \$ssl_server_name \$route_guard_private_key \{ default \/etc\/nginx\/tls\/tls\.key; \}/);
+        assert.match(conf, /ssl_certificate \$route_guard_certificate;/);
+        assert.match(conf, /ssl_certificate_key \$route_guard_private_key;/);
         const pod = obj(one(resources, T.deployment, "aks-gpu-deployment"), "spec").template.spec;
         const guard = pod.containers.find((c: { name: string }) => c.name === "route-guard");
         assert.deepEqual(guard.ports, [{ name: "https", containerPort: 8443, protocol: "TCP" }]);

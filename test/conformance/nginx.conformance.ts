@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as path from "node:path";
+import * as tls from "node:tls";
 import OpenAI, { AuthenticationError } from "openai";
 import { NginxArtifact, nginxArtifacts } from "./artifacts";
 import {
@@ -329,5 +332,65 @@ describe("conformance: route guard behaviour (real nginx, stand-in model server,
             await upstream.close();
             await dns.close();
         }
+    });
+});
+
+/** SHA-256 of the certificate a TLS server presents on a fresh connection (no session reuse). */
+function servedFingerprint(port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const socket = tls.connect({ host: "127.0.0.1", port, servername: "localhost", rejectUnauthorized: false }, () => {
+            const raw = socket.getPeerCertificate().raw;
+            socket.end();
+            resolve(crypto.createHash("sha256").update(raw).digest("hex"));
+        });
+        socket.once("error", reject);
+    });
+}
+
+const pemFingerprint = (pem: string) => crypto.createHash("sha256").update(new crypto.X509Certificate(pem).raw).digest("hex");
+
+describe("conformance: a renewed certificate is served without a reload (real nginx)", function () {
+    this.timeout(60_000);
+
+    /** Starts the first TLS guard, swaps the mounted certificate and key, and returns what a new connection gets. */
+    async function renew(mutate?: (conf: string) => string): Promise<{ before: string; after: string; renewed: string; original: string }> {
+        const a = artifacts.find((x) => isTls(x))!;
+        const upstream = await standIn();
+        const dns = await dnsStub();
+        dns.answering = true;
+        const listenPort = await freePort();
+        let nginx: RunningNginx | undefined;
+        try {
+            const p = prepare(a, { listenPort, upstreamPort: upstream.port, resolver: `127.0.0.1:${dns.port}`, mutate });
+            nginx = await startNginx(p, `https://127.0.0.1:${listenPort}${healthPath(a)}`, cert.cert);
+            const before = await servedFingerprint(listenPort);
+            // What the kubelet does when cert-manager renews the Secret: new files in the mounted directory.
+            const next = testCertificate();
+            fs.writeFileSync(path.join(p.dir, "etc/nginx/tls/tls.crt"), next.cert);
+            fs.writeFileSync(path.join(p.dir, "etc/nginx/tls/tls.key"), next.key);
+            const after = await servedFingerprint(listenPort);
+            return { before, after, renewed: pemFingerprint(next.cert), original: pemFingerprint(cert.cert) };
+        } finally {
+            await nginx?.stop();
+            await upstream.close();
+            await dns.close();
+        }
+    }
+
+    it("the generated TLS guard serves the new certificate on the next connection, with no reload", async () => {
+        const r = await renew();
+        assert.equal(r.before, r.original);
+        assert.equal(r.after, r.renewed);
+    });
+
+    it("negative control: with the files named literally (read once at start), nginx keeps serving the old certificate", async () => {
+        const literal = (conf: string) =>
+            conf
+                .replace(/^map \$ssl_server_name \$route_guard_(certificate|private_key) \{[^}]*\}\n/gm, "")
+                .replace("ssl_certificate $route_guard_certificate;", "ssl_certificate /etc/nginx/tls/tls.crt;")
+                .replace("ssl_certificate_key $route_guard_private_key;", "ssl_certificate_key /etc/nginx/tls/tls.key;");
+        const r = await renew(literal);
+        assert.equal(r.before, r.original);
+        assert.equal(r.after, r.original);
     });
 });

@@ -297,7 +297,7 @@ describe("VM builders", () => {
         assert.equal((ci.match(/--publish/g) ?? []).length, 1);
         assert.ok(ci.includes("--publish 443:8443"));
         assert.ok(ci.includes("--volume /run/llm-serving-tls/tls.key:/etc/nginx/tls/tls.key:ro"));
-        assert.ok(ci.includes("listen 8443 ssl;") && ci.includes("ssl_certificate_key /etc/nginx/tls/tls.key;"));
+        assert.ok(ci.includes("listen 8443 ssl;") && ci.includes("$route_guard_private_key { default /etc/nginx/tls/tls.key; }"));
         // The guard's docker run stays one command: every line but the last ends in a continuation.
         const run = ci.slice(ci.indexOf("docker run -d --name route-guard"), ci.indexOf("nginxinc/"));
         for (const line of run.trimEnd().split("\n")) assert.match(line, /\\$/);
