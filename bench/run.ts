@@ -16,6 +16,7 @@ const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf("--runs") + 1]) || 5;
 const withTests = argv.includes("--tests");
 const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const tsc7 = path.join(ROOT, "node_modules", "typescript-7", "bin", "tsc");
 
 interface Sample { seconds: number; peakMb: number }
 interface Runtime { label: string; node: string }
@@ -74,8 +75,12 @@ for (const stack of ["dev", "prod"]) {
     const plan = medianOf(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", stack, "--json"], runs);
     console.log(`${`plan --stack ${stack}`.padEnd(36)} ${fmt(plan)}  ${ratio(plan.seconds, floor.seconds)} the floor`);
 }
+// The type-check npm run typecheck runs (TypeScript 7's native compiler) against its yardstick,
+// TypeScript 5.9 (the CLI's runtime compiler) on the same tree and tsconfig.
 const check = medianOf(process.execPath, [tsc, "--noEmit", "-p", "tsconfig.json"], runs);
-console.log(`${"tsc --noEmit".padEnd(36)} ${fmt(check)}`);
+console.log(`${"tsc --noEmit (TypeScript 5.9)".padEnd(36)} ${fmt(check)}  (yardstick)`);
+const native = medianOf(process.execPath, [tsc7, "--noEmit", "-p", "tsconfig.json"], runs, { probe: false });
+console.log(`${"npm run typecheck (TypeScript 7)".padEnd(36)} ${fmt(native)}  ${ratio(native.seconds, check.seconds)} TypeScript 5.9`);
 
 const found = runtimes();
 if (found.length > 1) {
