@@ -112,6 +112,14 @@ export const labelValue = z
  * A DNS name the endpoint is served on (HTTPS). Lowercase, at least two labels; the same rule for
  * every target, so a name accepted on one is accepted on all.
  */
+/** The namespace a Kubernetes target serves from (a DNS-1123 label), shared by the cluster targets. */
+export const kubernetesNamespace = z
+    .string({ error: "must be a Kubernetes namespace name" })
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+        error: "must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63",
+    })
+    .default("llm-serving");
+
 export const domain = z
     .string({ error: "must be a lowercase DNS name such as llm.example.com" })
     .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkPlaintextWithDomain, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
+import { allowedCidrs, checkPlaintextWithDomain, domain, int, kubernetesNamespace, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
 import {
     adminCidrs,
     AKS_CLUSTER_ID,
@@ -112,12 +112,7 @@ export const aksGpuSchema = z
             /** Network policy engine. @default "cilium" */
             networkPolicy: oneOf(AKS_NETWORK_POLICIES, "network policy engines").default("cilium"),
             /** Kubernetes namespace of the model server. @default "llm-serving" */
-            namespace: z
-                .string({ error: "must be a Kubernetes namespace name" })
-                .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-                    error: "must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63",
-                })
-                .default("llm-serving"),
+            namespace: kubernetesNamespace,
             /**
              * Serve HTTPS on 443 under this DNS name with the stack's certificate
              * (llm-serving:tlsCertificate and tlsPrivateKey, both required with it); point the name

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { allowedCidrs, checkPlaintextWithDomain, cidrList, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
+import { allowedCidrs, checkPlaintextWithDomain, cidrList, domain, int, kubernetesNamespace, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
 
 /**
  * Where and on what this target runs: every region and machine type here has a price in the
@@ -97,12 +97,7 @@ export const gkeL4Schema = z
              */
             masterAuthorizedCidrs: cidrList("admin", 20),
             /** Kubernetes namespace of the model server. @default "llm-serving" */
-            namespace: z
-                .string({ error: "must be a Kubernetes namespace name" })
-                .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-                    error: "must be a Kubernetes namespace name: lowercase letters, digits and '-', at most 63",
-                })
-                .default("llm-serving"),
+            namespace: kubernetesNamespace,
             /**
              * Serve HTTPS on 443 under this DNS name: with `acme` (cert-manager and Let's Encrypt
              * through Cloud DNS), else with the stack's certificate (llm-serving:tlsCertificate and
