@@ -4,6 +4,7 @@
 export { ConfigError } from "./errors";
 export * from "./schema";
 export * from "./shared";
+export * from "./notifications";
 export * from "./endpointTls";
 export * from "./azure";
 export * from "./gguf";

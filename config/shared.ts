@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { NotificationsConfig } from "./notifications";
 import { ModelConfig, TagsConfig } from "./schema";
 
 /**
@@ -16,6 +17,8 @@ export interface SharedStackConfig {
     readonly apiKey?: pulumi.Output<string>;
     /** The stack's TLS certificate (PEM, leaf first) and private key, both secrets; set together or not at all. */
     readonly tls?: TlsCertificate;
+    /** Where alerts and budget notifications go (`llm-serving:notifications`); absent while on-call is not set up. */
+    readonly notifications?: NotificationsConfig;
 }
 
 /** A certificate and its private key, PEM, as Pulumi secrets. */

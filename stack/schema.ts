@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { notificationsSchema } from "../config/notifications";
 import { modelSchema, tagsSchema } from "../config/schema";
 import { ALL_TARGETS, TARGETS } from "../targets";
 
@@ -20,6 +21,7 @@ export const stackConfigSchema = z
         model: modelSchema,
         tags: tagsSchema,
         targets: targetsSchema,
+        notifications: notificationsSchema.optional(),
     })
     .superRefine((cfg, ctx) => {
         // The checks that need the model as well as the target (a GGUF or AWQ build for its size).

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { UNDECRYPTED_SECRET } from "../../config";
+import { hasNotificationTarget, UNDECRYPTED_SECRET } from "../../config";
 import { ConfigError, parseStackConfig } from "../../stack";
 
 /** A valid dev-like config, as full keys to raw strings; each row changes one thing. */
@@ -57,7 +57,7 @@ const ROWS: readonly Row[] = [
         what: "unknown top-level key (a typo must not drop a target)",
         config: raw({ "llm-serving:target": { gcpSpotL4: GOOD_GCP } }),
         problems: [
-            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:tier, llm-serving:hfToken, llm-serving:apiKey, llm-serving:tlsCertificate, llm-serving:tlsPrivateKey",
+            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:notifications, llm-serving:tier, llm-serving:hfToken, llm-serving:apiKey, llm-serving:tlsCertificate, llm-serving:tlsPrivateKey",
         ],
     },
     {
@@ -259,6 +259,33 @@ const ROWS: readonly Row[] = [
             `llm-serving:targets: must be an object (set it in Pulumi.<stack>.yaml or with pulumi config set --path), got "gcpSpotL4"`,
         ],
     },
+    {
+        what: "more notification e-mails than the 5 a GCP budget can notify",
+        config: raw({ "llm-serving:notifications": { emails: ["a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com", "f@example.com"] } }),
+        problems: [/^llm-serving:notifications\.emails: got \[.*; must list at most 5 email addresses \(a GCP budget notifies at most 5 channels\)$/],
+    },
+    {
+        what: "the same notification address twice",
+        config: raw({ "llm-serving:notifications": { emails: ["oncall@example.com", "OnCall@example.com"] } }),
+        problems: [/^llm-serving:notifications\.emails: got \[.*\]; must not list an address twice$/],
+    },
+    {
+        what: "a notification address that is not one, and an unknown notifications key",
+        config: raw({ "llm-serving:notifications": { emails: ["oncall"], slack: "#ops" } }),
+        problems: [
+            `llm-serving:notifications.emails[0]: got "oncall"; must be an email address`,
+            "llm-serving:notifications.slack: unknown key; allowed keys are emails, awsSnsTopicArn, gcpPubsubTopic, azureActionGroupId",
+        ],
+    },
+    {
+        what: "an SNS topic, Pub/Sub topic and action group id in the wrong form",
+        config: raw({ "llm-serving:notifications": { awsSnsTopicArn: "oncall", gcpPubsubTopic: "oncall", azureActionGroupId: "oncall" } }),
+        problems: [
+            `llm-serving:notifications.awsSnsTopicArn: got "oncall"; must be an SNS topic ARN such as arn:aws:sns:us-west-2:123456789012:oncall`,
+            `llm-serving:notifications.gcpPubsubTopic: got "oncall"; must be a Pub/Sub topic such as projects/acme-ops/topics/oncall`,
+            `llm-serving:notifications.azureActionGroupId: got "oncall"; must be an action group resource id such as /subscriptions/<id>/resourceGroups/<rg>/providers/microsoft.insights/actionGroups/<name>`,
+        ],
+    },
 ];
 
 describe("stack config: every bad value fails with its key, the value and what is allowed", () => {
@@ -332,6 +359,20 @@ describe("stack config: every bad value fails with its key, the value and what i
         assert.equal(config.model.id, "HuggingFaceH4/zephyr-7b-beta", "the default downloads without a token");
         assert.equal(config.tags.environment, "dev");
         assert.equal(config.apiKey, undefined);
+    });
+
+    it("carries notification targets through, and leaves them out when the stack has none", () => {
+        const notifications = {
+            emails: ["oncall@example.com"],
+            awsSnsTopicArn: "arn:aws:sns:us-west-2:123456789012:oncall",
+            gcpPubsubTopic: "projects/acme-ops/topics/oncall",
+            azureActionGroupId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/ops/providers/microsoft.insights/actionGroups/oncall",
+        };
+        assert.deepEqual(parseStackConfig(raw({ "llm-serving:notifications": notifications }), "dev").notifications, notifications);
+        assert.equal(parseStackConfig(raw({}), "dev").notifications, undefined);
+        assert.equal(hasNotificationTarget(undefined), false);
+        assert.equal(hasNotificationTarget({}), false);
+        assert.equal(hasNotificationTarget({ gcpPubsubTopic: notifications.gcpPubsubTopic }), true);
     });
 
     it("ignores other namespaces (provider settings such as gcp:project)", () => {
