@@ -33,14 +33,35 @@ function rayPython(): { python: string; version: string } {
     throw new Error(`Ray Serve is not installed for any of ${candidates.join(", ")}: run .ci/run, which installs ray==2.58.0 with Serve's dependencies into ${RAY_VENV}`);
 }
 
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
+/**
+ * A free loopback port that neither Ray nor the kernel will hand out while the test runs. A port
+ * taken from the kernel (listen on 0) lies in its ephemeral range, where Ray's own processes bind
+ * their random gRPC and metrics ports after we release it; Ray's workers take 10002-19999 (its
+ * `min_worker_port`/`max_worker_port` defaults). A stand-in engine that loses its port to one of
+ * them never answers, and the replica is never polled. So pick between the two ranges, from the
+ * kernel's configured ephemeral range rather than an assumed one, and check that it binds.
+ */
+const RAY_WORKER_PORTS = { min: 10002, max: 19999 };
+const takenPorts = new Set<number>();
+async function portOutsideRayRanges(): Promise<number> {
+    const [ephemeralMin] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    const low = RAY_WORKER_PORTS.max + 1;
+    const high = Math.min(ephemeralMin - 1, 65535);
+    assert.ok(high - low > 100, `no room between Ray's worker ports and the ephemeral range (starts at ${ephemeralMin})`);
+    for (let attempt = 0; attempt < 50; attempt++) {
+        const port = low + Math.floor(Math.random() * (high - low));
+        if (takenPorts.has(port) || !(await binds(port))) continue;
+        takenPorts.add(port);
+        return port;
+    }
+    throw new Error(`no free port between ${low} and ${high}`);
+}
+
+function binds(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
         const server = net.createServer();
-        server.listen(0, "127.0.0.1", () => {
-            const port = (server.address() as net.AddressInfo).port;
-            server.close(() => resolve(port));
-        });
-        server.on("error", reject);
+        server.once("error", () => resolve(false));
+        server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
 }
 
@@ -51,6 +72,7 @@ interface Report {
     loading: Sample[];
     ready: Sample[];
     down: Sample[];
+    bindFailures: string[];
 }
 
 /** The old app: its constructor returns at once and health passes through a load window. */
@@ -90,14 +112,14 @@ describe("conformance: the eksInf2 Ray Serve application with a stand-in engine 
         fs.copyFileSync(path.join(__dirname, "rayserve", "standin_engine.py"), path.join(pkg, "api_server.py"));
         const config = {
             dir,
-            servePort: await freePort(),
+            servePort: await portOutsideRayRanges(),
             loadSeconds: app.args.load_seconds,
             startSeconds: 90,
             loadingWatchSeconds: 12,
             phaseSeconds: 60,
             apps: [
-                { name: "llm", module: APP_MODULE, route: "/", vllmArgs: app.args.vllm_args, enginePort: await freePort() },
-                { name: "old", module: "old_serve", route: "/old", vllmArgs: app.args.vllm_args, enginePort: await freePort() },
+                { name: "llm", module: APP_MODULE, route: "/", vllmArgs: app.args.vllm_args, enginePort: await portOutsideRayRanges() },
+                { name: "old", module: "old_serve", route: "/old", vllmArgs: app.args.vllm_args, enginePort: await portOutsideRayRanges() },
             ],
         };
         fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
@@ -128,6 +150,7 @@ describe("conformance: the eksInf2 Ray Serve application with a stand-in engine 
     });
 
     it("starts the engine and polls it, but is not RUNNING and serves no model route while the engine loads", () => {
+        assert.deepEqual(report.bindFailures, [], "a stand-in engine could not bind its port");
         assert.ok(report.starting.at(-1)!.llm.polled, "the replica never started the stand-in engine");
         for (const s of [...report.starting, ...report.loading]) {
             assert.notEqual(s.llm.status, "RUNNING", JSON.stringify(s));

@@ -78,6 +78,7 @@ report = {"ray": ray.__version__}
 # 1. Engines loading: wait until each replica has started its engine and polled it, then watch.
 subject = cfg["apps"][0]["name"]  # the app under test; the others are controls, watched alongside
 report["starting"] = observe(cfg["startSeconds"], until=lambda s: s[subject]["polled"])
+report["bindFailures"] = sorted(n for n in os.listdir(work) if n.startswith("BINDFAIL-"))
 report["loading"] = observe(cfg["loadingWatchSeconds"])
 # 2. Engines answer.
 for a in cfg["apps"]:

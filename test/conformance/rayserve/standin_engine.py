@@ -50,4 +50,11 @@ def watchdog(parent=os.getppid(), started=time.monotonic()):
 
 threading.Thread(target=watchdog, daemon=True).start()
 open(os.path.join(os.environ["STANDIN_DIR"], f"PID-{args.port}-{os.getpid()}"), "w").close()
-ThreadingHTTPServer((args.host, args.port), Engine).serve_forever()
+try:
+    server = ThreadingHTTPServer((args.host, args.port), Engine)
+except OSError as e:
+    # Say why the replica will never be polled, for the test's report, instead of dying silently.
+    with open(marker("BINDFAIL"), "w") as f:
+        f.write(str(e))
+    raise
+server.serve_forever()
