@@ -19,7 +19,14 @@ export const breakerSchema = z.strictObject(
         stepToZero: z.boolean({ error: "must be true or false" }).default(false),
     },
     { error: "must be an object { enabled, stepToZero }" },
-);
+).refine((b) => !b.enabled, {
+    // The function code and its tests are in functions/breaker; the per-cloud infrastructure that
+    // would run it (Pub/Sub + Cloud Function, SNS + Lambda, action group + Function) is not declared
+    // yet. Refused rather than accepted and ignored: an operator who turns it on must not believe
+    // spend is being stepped down.
+    path: ["enabled"],
+    error: "the breaker's function code is in functions/breaker but its per-cloud infrastructure is not deployed by this version; set enabled: false (budgets and their alerts still apply)",
+});
 
 export const budgetsSchema = z.strictObject(
     {

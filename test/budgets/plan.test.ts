@@ -148,8 +148,14 @@ describe("llm-serving:budgets config", () => {
         }
     };
 
-    it("accepts a billing account and the breaker switches", () => {
-        assert.deepEqual(problems({ gcpBillingAccount: "01A2B3-C4D5E6-F7A8B9", breaker: { enabled: true, stepToZero: false } }), []);
+    it("accepts a billing account and the breaker switches (off)", () => {
+        assert.deepEqual(problems({ gcpBillingAccount: "01A2B3-C4D5E6-F7A8B9", breaker: { enabled: false, stepToZero: false } }), []);
+    });
+
+    it("refuses breaker.enabled: true while its infrastructure is not deployed, rather than ignore it", () => {
+        const [p] = problems({ breaker: { enabled: true } });
+        assert.match(p, /budgets\.breaker\.enabled/);
+        assert.match(p, /not deployed by this version; set enabled: false/);
     });
 
     it("refuses a malformed billing account and unknown keys, naming the key and the form", () => {
