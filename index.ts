@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deployTargets, guardCostCap, loadStackConfig } from "./stack";
+import { deployRuntimeBudgets, deployTargets, guardCostCap, loadStackConfig } from "./stack";
 
 // Validates the whole stack config before any resource is registered.
 const config = loadStackConfig();
 // When changes are applied without the policy pack, refuse an over-cap stack before registering anything.
-guardCostCap();
+const figures = guardCostCap();
 const deployed = deployTargets(config);
+// The cap carried into run time: one native budget per cloud, from the same cap (issue 16).
+deployRuntimeBudgets(config, figures);
 const targets = Object.entries(deployed);
 
 /** OpenAI-compatible base URL of each target, keyed by its config key. */

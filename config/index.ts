@@ -10,3 +10,4 @@ export * from "./azure";
 export * from "./gguf";
 export * from "./models";
 export { certificateProblem, privateKeyProblem, splitCertificateChain, UNDECRYPTED_SECRET } from "./tls";
+export * from "./budgets";

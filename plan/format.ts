@@ -1,3 +1,4 @@
+import { runtimeSentence } from "./budgets";
 import { COST_KINDS } from "../policies/cost/estimate";
 import { PlanDiff } from "./compare";
 import { PlannedResource } from "./mocks";
@@ -105,7 +106,8 @@ export function renderText(details: PlanDetails, resources: readonly PlannedReso
             `\n\n` +
             table(["kind", "baseline $/mo", "worst case $/mo"], kindRows(details), new Set([1, 2])) +
             `\n\nBaseline ${usd(report.cost.baselineMonthlyUsd)}/month · worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month · ${capSentence(details)}` +
-            ` · expected at spot ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month`,
+            ` · expected at spot ${usd(report.cost.expectedWorstCaseMonthlyUsd)}/month` +
+            `\n${runtimeSentence(report.cost.capMonthlyUsd, report.runtime)}`,
         renderCapacityText(details),
         renderQuotasText(report.quotas),
         renderViolationsText(details),
@@ -171,6 +173,8 @@ export function renderMarkdown(details: PlanDetails, resources: readonly Planned
         `### ${blocked ? "❌" : "✅"} llm-serving plan for \`${report.stack}\``,
         "",
         `**Worst case ${usd(report.cost.worstCaseMonthlyUsd)}/month**, ${capSentence(details)} · baseline ${usd(report.cost.baselineMonthlyUsd)}/month · ${resources.length} resources`,
+        "",
+        runtimeSentence(report.cost.capMonthlyUsd, report.runtime),
         "",
     ];
     if (diff) {

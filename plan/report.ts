@@ -6,6 +6,9 @@ import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
 import type { TargetCapacity } from "../policies/cost/tokens";
 import { planCapacity, PlanCapacity } from "./capacity";
+import { planRuntime, PlanRuntime, resolveBudgetAmounts } from "./budgets";
+import { worstCaseByCloud } from "../policies/cost/byCloud";
+import type { BudgetCloud } from "../policies/contract/budgets";
 import { PlannedResource } from "./mocks";
 import { QuotaNeed, quotaNeeds } from "./quotas";
 import { planDocument } from "./render";
@@ -42,6 +45,8 @@ export interface PlanReport {
         readonly byKind: Record<CostKind, KindTotals>;
         /** The stack's `monthly-cost-cap`, or null when that policy is disabled. */
         readonly capMonthlyUsd: number | null;
+        /** The worst case per cloud (what the run-time budgets' shares of the cap follow). */
+        readonly byCloud: Partial<Record<BudgetCloud, number>>;
     };
     /**
      * Per serving target: output tokens/s at its baseline and at its bounds, and dollars per
@@ -60,6 +65,8 @@ export interface PlanReport {
     readonly policyConfig: { readonly file: string; readonly sha256: string };
     /** The accelerator quotas the stack needs at its bounds, per cloud, quota and region (plan/quotas.ts). */
     readonly quotas: QuotaNeed[];
+    /** The run-time budgets (amounts as resolved) and breakers the stack declares (issue 16). */
+    readonly runtime: PlanRuntime;
 }
 
 /** What the text and Markdown renderers need beyond the JSON document. */
@@ -94,6 +101,23 @@ export async function buildReport(
     policy: { file: string; config: Record<string, unknown> },
     opts: { preview?: boolean } = {},
 ): Promise<PlanDetails> {
+    // Run-time budgets: their amounts are resolved from the priced worst case per cloud before the
+    // policies see them (plan/budgets.ts). A config the engine refuses leaves them as declared; the
+    // policies then report the config.
+    const capSettings0 = asRecord(policy.config["monthly-cost-cap"]);
+    try {
+        const pre = estimateCosts(
+            resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
+            { spotMargin: typeof capSettings0.spotMargin === "number" ? capSettings0.spotMargin : DEFAULT_SPOT_MARGIN, transientHoursPerMonth: asRecord(capSettings0.transientHoursPerMonth), usage: asRecord(capSettings0.usage) },
+        );
+        const cap0 = capSettings0.enforcementLevel !== "disabled" && typeof capSettings0.maxMonthlyUsd === "number" ? capSettings0.maxMonthlyUsd : null;
+        if (pre.issues.length === 0) {
+            const { byCloud, unattributed } = worstCaseByCloud(pre.lines, resources.map((r) => ({ urn: r.urn, props: r.inputs })));
+            if (unattributed.length === 0) resources = resolveBudgetAmounts(resources, byCloud, cap0);
+        }
+    } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+    }
     // The policies validate the config first: a setting is read (spotMargin below) only once it is known to be valid.
     let evaluation;
     try {
@@ -138,6 +162,7 @@ export async function buildReport(
             expectedWorstCaseMonthlyUsd: estimate.expectedWorstCaseMonthlyUsd,
             byKind: estimate.byKind,
             capMonthlyUsd: !capDisabled && typeof capSettings.maxMonthlyUsd === "number" ? capSettings.maxMonthlyUsd : null,
+            byCloud: worstCaseByCloud(estimate.lines, costInputs).byCloud,
         },
         capacity: capacity.rows,
         policies: {
@@ -151,6 +176,7 @@ export async function buildReport(
         },
         policyConfig: { file: displayPath(policy.file), sha256: createHash("sha256").update(fs.readFileSync(policy.file)).digest("hex") },
         quotas: quotaNeeds(estimate.lines, resources),
+        runtime: planRuntime(resources),
     };
     return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs, policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConfigError } from "../config/errors";
 import { NAMESPACE } from "../config/schema";
 import type { SharedStackConfig } from "../config/shared";
+import type { BudgetsConfig } from "../config/budgets";
 import { certificateProblem, privateKeyProblem, UNDECRYPTED_SECRET } from "../config/tls";
 import { escapeInvisible, quote, showKey } from "../config/display";
 import { TLS_KEYS } from "../config/endpointTls";
@@ -13,7 +14,7 @@ import { isTierName, TIER_NAMES, TierName, TIERS } from "./tiers";
 /** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */
 export const SECRET_KEYS = ["hfToken", "apiKey", "tlsCertificate", "tlsPrivateKey"] as const;
 /** Object-valued keys, validated by the schema. */
-const OBJECT_KEYS = ["model", "tags", "targets", "notifications"] as const;
+const OBJECT_KEYS = ["model", "tags", "targets", "notifications", "budgets"] as const;
 /** A named preset that expands to targets (stack/tiers.ts); a stack sets it or `targets`, never both. */
 const TIER_KEY = "tier";
 const KNOWN_KEYS: readonly string[] = [...OBJECT_KEYS, TIER_KEY, ...SECRET_KEYS];
@@ -23,6 +24,8 @@ export interface StackConfig extends SharedStackConfig {
     readonly targets: TargetsConfig;
     /** The tier preset the targets came from, when the stack set one. */
     readonly tier?: TierName;
+    /** Run-time budgets' settings (`llm-serving:budgets`): the GCP billing account, the breaker. */
+    readonly budgets?: BudgetsConfig;
 }
 
 /** Config as the Pulumi runtime holds it: full keys ("llm-serving:model") to raw strings. */
@@ -107,6 +110,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         targets: result.data.targets,
         ...(tier !== undefined ? { tier } : {}),
         ...(result.data.notifications !== undefined ? { notifications: result.data.notifications } : {}),
+        ...(result.data.budgets !== undefined ? { budgets: result.data.budgets } : {}),
         hfToken: secret("hfToken"),
         apiKey: secret("apiKey"),
         tls:

@@ -27,6 +27,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
+import type { BudgetCloud } from "../policies/contract/budgets";
 
 /**
  * Set (to true) on globalThis by the offline plan while it runs the program under mocks: the plan
@@ -61,7 +62,7 @@ export interface GuardInput {
 
 /** What the plan's --json says, as far as the guard reads it. */
 interface PlanVerdict {
-    cost: { worstCaseMonthlyUsd: number; capMonthlyUsd: number | null };
+    cost: { worstCaseMonthlyUsd: number; capMonthlyUsd: number | null; byCloud?: Partial<Record<BudgetCloud, number>> };
     policies: { violations: Array<{ policy: string; enforcementLevel: string; message: string }> };
 }
 
@@ -114,7 +115,15 @@ export function defaultRun(args: readonly string[], cwd: string, resolve: (id: s
  * Plans `input` in a child process and throws CostGuardError when the worst case passes the cap
  * (or cannot be known). Returns the figures when the stack is within it.
  */
-export function checkCostCap(input: GuardInput): { worstCaseMonthlyUsd: number; capMonthlyUsd: number | null; policyConfig: string } {
+export interface GuardFigures {
+    readonly worstCaseMonthlyUsd: number;
+    readonly capMonthlyUsd: number | null;
+    readonly policyConfig: string;
+    /** The worst case per cloud, for the run-time budgets' shares of the cap (stack/budgets.ts). */
+    readonly byCloud?: Partial<Record<BudgetCloud, number>>;
+}
+
+export function checkCostCap(input: GuardInput): GuardFigures {
     const projectDir = input.projectDir ?? PROJECT_DIR;
     const policyRel = path.join("policies", "config", `${input.stack}.json`);
     const policyFile = path.join(projectDir, policyRel);
@@ -162,22 +171,22 @@ export function checkCostCap(input: GuardInput): { worstCaseMonthlyUsd: number; 
         const lines = blocking.map((v) => `  [${v.policy}] ${v.message.split("\n").slice(-1)[0]}`).join("\n");
         throw refuse(`its worst case is not known (the cap in ${policyRel} cannot be checked):\n${lines}`);
     }
-    return { worstCaseMonthlyUsd: worst, capMonthlyUsd: cap, policyConfig: policyRel };
+    return { worstCaseMonthlyUsd: worst, capMonthlyUsd: cap, policyConfig: policyRel, ...(verdict.cost.byCloud ? { byCloud: verdict.cost.byCloud } : {}) };
 }
 
 /**
  * The check as index.ts calls it, before any resource is registered: the engine's config and
  * secret keys, the stack's name. Does nothing in a preview or under the offline plan.
  */
-export function guardCostCap(warn: (message: string) => void = (m) => void pulumi.log.warn(m)): void {
-    if (!guardApplies()) return;
+export function guardCostCap(warn: (message: string) => void = (m) => void pulumi.log.warn(m)): GuardFigures | undefined {
+    if (!guardApplies()) return undefined;
     const skip = process.env[SKIP_ENV];
     if (skip !== undefined && skip !== "") {
         // Only "1" skips; any other value is refused rather than read as yes or no, so a typo
         // neither disables the check silently nor leaves the operator guessing.
         if (skip !== "1") throw new CostGuardError(`llm-serving cost check: ${SKIP_ENV}: got ${JSON.stringify(skip.slice(0, 20))}; allowed: 1 (skip the check) or unset`);
         warn(`llm-serving cost check SKIPPED for stack ${pulumi.getStack()} because ${SKIP_ENV}=1: nothing stops this update from passing the cap in policies/config/${pulumi.getStack()}.json; unset ${SKIP_ENV} once the emergency is over`);
-        return;
+        return undefined;
     }
     const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
     // Which keys hold secrets is told by the SDK's runtime (set from PULUMI_CONFIG_SECRET_KEYS).
@@ -188,5 +197,27 @@ export function guardCostCap(warn: (message: string) => void = (m) => void pulum
         throw new CostGuardError("llm-serving cost check: this @pulumi/pulumi does not say which config keys are secrets; the program cannot check its cost safely");
     }
     const isConfigSecret = runtime.isConfigSecret;
-    checkCostCap({ stack: pulumi.getStack(), config: pulumi.runtime.allConfig(), isSecret: (k) => isConfigSecret(k) });
+    return checkCostCap({ stack: pulumi.getStack(), config: pulumi.runtime.allConfig(), isSecret: (k) => isConfigSecret(k) });
+}
+
+/**
+ * The worst case per cloud at a real `pulumi preview` (the guard does not run there), for the
+ * run-time budgets' amounts: the same child plan, read and never refused on (the attached pack
+ * gives the verdicts). Undefined when it cannot be had (the offline plan, which resolves the
+ * amounts itself; a skipped check; a plan that fails): the budgets then take an equal split of the
+ * cap, which sums to at most the cap, and the pack's runtime-budget-share judges it.
+ */
+export function previewWorstByCloud(input: Omit<GuardInput, "stack" | "config" | "isSecret"> = {}): Partial<Record<BudgetCloud, number>> | undefined {
+    if ((globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] === true || !pulumi.runtime.isDryRun()) return undefined;
+    const skip = process.env[SKIP_ENV];
+    if (skip !== undefined && skip !== "") return undefined;
+    const runtime = pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean };
+    if (typeof runtime.isConfigSecret !== "function") return undefined;
+    const isConfigSecret = runtime.isConfigSecret;
+    try {
+        return checkCostCap({ ...input, stack: pulumi.getStack(), config: pulumi.runtime.allConfig(), isSecret: (k) => isConfigSecret(k) }).byCloud;
+    } catch (e) {
+        if (e instanceof CostGuardError) return undefined;
+        throw e;
+    }
 }

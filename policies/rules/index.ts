@@ -25,6 +25,8 @@ import { vmPasswordAuthDisabled } from "./vmPasswordAuthDisabled";
 import { catalogFreshness } from "./catalogFreshness";
 import { modelAccess } from "./modelAccess";
 import { maxCostPerMillionTokens } from "./maxCostPerMillionTokens";
+import { runtimeBudget } from "./runtimeBudget";
+import { runtimeBudgetShare } from "./runtimeBudgetShare";
 
 export const allPolicies: Policies = [
     monthlyCostCap,
@@ -52,4 +54,7 @@ export const allPolicies: Policies = [
     catalogFreshness,
     modelAccess,
     maxCostPerMillionTokens,
+    // Run-time budgets (issue 16).
+    runtimeBudget,
+    runtimeBudgetShare,
 ];

@@ -57,7 +57,7 @@ const ROWS: readonly Row[] = [
         what: "unknown top-level key (a typo must not drop a target)",
         config: raw({ "llm-serving:target": { gcpSpotL4: GOOD_GCP } }),
         problems: [
-            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:notifications, llm-serving:tier, llm-serving:hfToken, llm-serving:apiKey, llm-serving:tlsCertificate, llm-serving:tlsPrivateKey",
+            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:notifications, llm-serving:budgets, llm-serving:tier, llm-serving:hfToken, llm-serving:apiKey, llm-serving:tlsCertificate, llm-serving:tlsPrivateKey",
         ],
     },
     {

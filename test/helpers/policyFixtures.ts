@@ -182,3 +182,28 @@ export function maxReplicasOverCap(capMonthlyUsd: number): number {
 export function ignoringCatalogAge<T extends { policy: string }>(violations: readonly T[]): T[] {
     return violations.filter((v) => v.policy !== "catalog-freshness");
 }
+
+/**
+ * A GCP run-time budget as the program declares it (issue 16): `amount` USD a month, 50/80/100%
+ * actual and 100% forecast alerts to a channel. A stack of GCP fixtures needs one to pass
+ * runtime-budget; for a stack on one cloud, its share of the cap is the whole cap.
+ */
+export function gcpRuntimeBudget(amount: number, extra: Record<string, unknown> = {}): PlannedResource {
+    return planned("gcp:billing/budget:Budget", "rb-gcp", {
+        billingAccount: "01A2B3-C4D5E6-F7A8B9",
+        amount: { specifiedAmount: { currencyCode: "USD", units: String(amount) } },
+        thresholdRules: [
+            { thresholdPercent: 0.5, spendBasis: "CURRENT_SPEND" },
+            { thresholdPercent: 0.8, spendBasis: "CURRENT_SPEND" },
+            { thresholdPercent: 1, spendBasis: "CURRENT_SPEND" },
+            { thresholdPercent: 1, spendBasis: "FORECASTED_SPEND" },
+        ],
+        allUpdatesRule: { monitoringNotificationChannels: ["projects/acme-llm-dev/notificationChannels/1"] },
+        ...extra,
+    });
+}
+
+/** `resources` with a GCP run-time budget at `cap` (the whole cap: the fixtures bill on GCP only). */
+export function withGcpBudget(resources: PlannedResource[], cap: number): PlannedResource[] {
+    return [...resources, gcpRuntimeBudget(cap)];
+}

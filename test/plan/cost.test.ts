@@ -70,8 +70,8 @@ describe("plan: cost and policy verdicts", () => {
     });
 
     it("--json carries cost, capacity and policies beside resources, in the documented shape", () => {
-        assert.deepEqual(Object.keys(gcpOnly), ["project", "stack", "resources", "cost", "capacity", "policies", "policyConfig", "quotas"]);
-        assert.deepEqual(Object.keys(gcpOnly.cost), ["currency", "lines", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "expectedWorstCaseMonthlyUsd", "byKind", "capMonthlyUsd"]);
+        assert.deepEqual(Object.keys(gcpOnly), ["project", "stack", "resources", "cost", "capacity", "policies", "policyConfig", "quotas", "runtime"]);
+        assert.deepEqual(Object.keys(gcpOnly.cost), ["currency", "lines", "baselineMonthlyUsd", "worstCaseMonthlyUsd", "expectedWorstCaseMonthlyUsd", "byKind", "capMonthlyUsd", "byCloud"]);
         assert.equal(gcpOnly.cost.currency, "USD");
         assert.equal(gcpOnly.cost.capMonthlyUsd, 3500);
         for (const line of gcpOnly.cost.lines) {
@@ -80,10 +80,12 @@ describe("plan: cost and policy verdicts", () => {
             assert.ok(["capacity", "storage", "fixed", "transient", "usage"].includes(line.kind));
         }
         assert.equal(gcpOnly.policies.pack, "llm-serving-guardrails");
-        // Dev serves plain HTTP on purpose (no domain): endpoint-tls only advises there.
+        // Dev serves plain HTTP on purpose (no domain): endpoint-tls only advises there. The fixture
+        // sets no llm-serving:budgets.gcpBillingAccount, so it has no GCP budget: runtime-budget
+        // advises in dev (mandatory in prod), and the stack still plans.
         assert.deepEqual(
             ignoringCatalogAge(gcpOnly.policies.violations).map((v) => [v.policy, v.enforcementLevel]),
-            [["endpoint-tls", "advisory"]],
+            [["endpoint-tls", "advisory"], ["runtime-budget", "advisory"]],
         );
     });
 

@@ -79,7 +79,15 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         const example = read("policies/config/examples/tier-scale.json");
         const prod = read("policies/config/prod.json");
         assert.equal(example["monthly-cost-cap"].maxMonthlyUsd, 22000);
-        assert.deepEqual({ ...example, "monthly-cost-cap": { ...example["monthly-cost-cap"], maxMonthlyUsd: 8500 } }, prod);
+        assert.equal(example["runtime-budget-share"].maxMonthlyUsd, 22000);
+        assert.deepEqual(
+            {
+                ...example,
+                "monthly-cost-cap": { ...example["monthly-cost-cap"], maxMonthlyUsd: 8500 },
+                "runtime-budget-share": { ...example["runtime-budget-share"], maxMonthlyUsd: 8500 },
+            },
+            prod,
+        );
     });
 
     it("the README's tier table is the plan's figures for each preset (npm run readme:tokens)", async () => {

@@ -149,6 +149,14 @@ describe("the program's cost check (stack/guard.ts)", () => {
         const config = { "llm-serving:targets": JSON.stringify({ gcpSpotL4: { project: "p" } }), "llm-serving:hfToken": SECRET, "gcp:project": "p" };
         const isSecret = (k: string) => k === "llm-serving:hfToken";
 
+        it("hands the child plan's worst case per cloud on, for the run-time budgets' shares (issue 16)", () => {
+            const byCloud = { gcp: 1111.42, aws: 1842.39, azure: 173.71 };
+            const stdout = JSON.stringify({ cost: { worstCaseMonthlyUsd: 3127.52, capMonthlyUsd: 3500, byCloud }, policies: { violations: [] } });
+            assert.deepEqual(checkCostCap({ stack: "dev", config, isSecret, run: child(0, stdout) }).byCloud, byCloud);
+            // Negative control: a plan that reports none hands none on (the budgets then split the cap equally).
+            assert.equal(checkCostCap({ stack: "dev", config, isSecret, run: child(0, verdict(3127.52, 3500)) }).byCloud, undefined);
+        });
+
         it("writes every secret as a secure: stand-in, never its value, and the rest as the engine gave it", () => {
             const text = guardStackFile(config, isSecret);
             assert.ok(!text.includes(SECRET));

@@ -1,0 +1,60 @@
+// What the breaker does with a notification: pure, so every rule is tested without a cloud.
+// Least harmful first: every scaled group of the stack steps its maximum down to its baseline
+// (the bound the stack always runs at), so capacity above it leaves; a second step to zero is
+// separately opted in and taken only when a group already at baseline is notified again.
+import type { BudgetNotification } from "./notification";
+
+/** The group kinds the breaker bounds, one per target that scales. */
+export type GroupKind = "gcp-mig-autoscaler" | "aks-node-pool" | "ray-serve" | "azureml-deployment";
+
+/** A scaled group as its adapter reads it. */
+export interface Group {
+    readonly kind: GroupKind;
+    /** The cloud's id of the object whose bound is changed (autoscaler, agent pool, RayService, deployment). */
+    readonly id: string;
+    /** Its current maximum (autoscaler max replicas, pool max count, Serve max_replicas, scale max instances). */
+    readonly max: number;
+    /** Its baseline bound, from the label/tag the program wrote (llm-serving-baseline). */
+    readonly baseline: number;
+    /** The breaker's state on the group, when tripped before. */
+    readonly tripped?: "baseline" | "zero";
+}
+
+export interface BreakerSettings {
+    /** Forecast percent of the budget at which the breaker acts. @default 100 */
+    readonly forecastPercent: number;
+    readonly stepToZero: boolean;
+}
+
+export interface Step {
+    readonly group: Group;
+    readonly from: number;
+    readonly to: number;
+    readonly state: "baseline" | "zero";
+}
+
+/** The steps for one notification; [] when below the threshold, on actual spend, or nothing is left to lower. */
+export function decide(n: BudgetNotification, groups: ReadonlyArray<Group>, settings: BreakerSettings): Step[] {
+    if (!n.forecast || n.thresholdPercent < settings.forecastPercent) return [];
+    const steps: Step[] = [];
+    for (const g of groups) {
+        if (g.max > g.baseline) {
+            steps.push({ group: g, from: g.max, to: g.baseline, state: "baseline" });
+        } else if (settings.stepToZero && g.tripped === "baseline" && g.max > 0) {
+            // Already at baseline from an earlier trip and spend is still forecast over: the second step.
+            steps.push({ group: g, from: g.max, to: 0, state: "zero" });
+        }
+        // At or below its target already: nothing (a repeated notification is idempotent).
+    }
+    return steps;
+}
+
+/** The labels/tags the breaker leaves on a group it changed, where operators look. */
+export function stateLabels(step: Step, at: Date): Record<string, string> {
+    return {
+        "llm-serving-breaker": `tripped-${step.state}`,
+        // GCP label values allow lower-case letters, digits, - and _: the time in seconds since the epoch.
+        "llm-serving-breaker-at": String(Math.floor(at.getTime() / 1000)),
+        "llm-serving-breaker-was": String(step.from),
+    };
+}

@@ -1,0 +1,49 @@
+// What the run-time budgets are declared with (issue 16): the cap and the alert thresholds from the
+// stack's policy config (owned apart from the program: raising the stack's own config cannot lift
+// them), and each cloud's share of the cap. The shares need each cloud's worst case, which only the
+// pack's cost engine computes, and the program may not import the pack: so
+//   - `pulumi up`: the program's cost check (stack/guard.ts) already plans the stack in a child
+//     process; its report carries the worst case per cloud;
+//   - a real `pulumi preview`: the same child plan runs once for the figures (never to refuse);
+//   - the offline plan: no child (that would double its run time); the budgets are declared with the
+//     equal split below and the plan resolves their amounts after pricing the other resources
+//     (plan/budgets.ts), with the same splitCap, so its verdicts are those of a real preview;
+//   - a skipped check (LLM_SERVING_SKIP_COST_CHECK=1), or a child plan that failed: the equal split,
+//     rounded down, which sums to at most the cap whatever the costs (and runtime-budget-share,
+//     which has the costs, blocks any budget over its cloud's share).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { BudgetCloud, BudgetThresholds, DEFAULT_BUDGET_THRESHOLDS, RUNTIME_BUDGET_POLICY, splitCap } from "../policies/contract/budgets";
+
+export interface BudgetPlan {
+    readonly cap: number;
+    readonly thresholds: BudgetThresholds;
+    /** Whole USD per cloud. */
+    readonly amounts: Partial<Record<BudgetCloud, number>>;
+    /** Where the split came from: each cloud's worst case, or the equal split. */
+    readonly split: "worst-case" | "equal";
+}
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** The cap and thresholds of `stack`'s policy config; undefined when it has no enabled cap. */
+export function readBudgetSettings(stack: string, projectDir = PROJECT_DIR): { cap: number; thresholds: BudgetThresholds } | undefined {
+    const file = path.join(projectDir, "policies", "config", `${stack}.json`);
+    if (!fs.existsSync(file)) return undefined;
+    const config = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    const capEntry = config["monthly-cost-cap"] as { enforcementLevel?: string; maxMonthlyUsd?: unknown } | string | undefined;
+    if (capEntry === undefined || capEntry === "disabled" || typeof capEntry === "string" || capEntry.enforcementLevel === "disabled") return undefined;
+    if (typeof capEntry.maxMonthlyUsd !== "number" || !(capEntry.maxMonthlyUsd > 0)) return undefined;
+    const entry = config[RUNTIME_BUDGET_POLICY] as { thresholds?: Partial<BudgetThresholds> } | string | undefined;
+    const given = typeof entry === "object" ? entry.thresholds : undefined;
+    return {
+        cap: capEntry.maxMonthlyUsd,
+        thresholds: { actual: given?.actual ?? DEFAULT_BUDGET_THRESHOLDS.actual, forecast: given?.forecast ?? DEFAULT_BUDGET_THRESHOLDS.forecast },
+    };
+}
+
+/** The amounts for `clouds`: by each cloud's worst case when known, else the equal split. */
+export function budgetPlan(settings: { cap: number; thresholds: BudgetThresholds }, clouds: ReadonlyArray<BudgetCloud>, worst?: Partial<Record<BudgetCloud, number>>): BudgetPlan {
+    const known = worst !== undefined && clouds.every((c) => typeof worst[c] === "number");
+    return { ...settings, amounts: splitCap(settings.cap, clouds, known ? worst : undefined), split: known ? "worst-case" : "equal" };
+}

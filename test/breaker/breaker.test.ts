@@ -1,0 +1,199 @@
+// The circuit breaker's function code against budget notifications in each cloud's documented
+// format (synthesised from the formats the parsers cite; no live notification is recorded here),
+// with the cloud calls stubbed at the SDK boundary (the adapters' client slices).
+import { strict as assert } from "node:assert";
+import { aksPoolAdapter, gcpMigAdapter, GcpAutoscalers, rayServeAdapter, TaggedScaled } from "../../functions/breaker/adapters";
+import { decide, Group } from "../../functions/breaker/decide";
+import { handle } from "../../functions/breaker/handler";
+import { parseAws, parseAzure, parseGcp } from "../../functions/breaker/notification";
+
+const SETTINGS = { forecastPercent: 100, stepToZero: false };
+const NOW = () => new Date("2026-12-02T03:00:00Z");
+
+/** GCP: the CloudEvent data of a Pub/Sub budget notification, schema 1.0. */
+function gcpEvent(body: Record<string, unknown>, attributes: Record<string, string> = { schemaVersion: "1.0", billingAccountId: "01A2B3-C4D5E6-F7A8B9", budgetId: "b-1" }) {
+    return { message: { data: Buffer.from(JSON.stringify(body)).toString("base64"), attributes } };
+}
+const GCP_BASE = { budgetDisplayName: "llm-serving dev", costAmount: 900, costIntervalStart: "2026-12-01T08:00:00Z", budgetAmount: 1243, budgetAmountType: "SPECIFIED_AMOUNT", currencyCode: "USD" };
+
+const AWS_FORECAST = [
+    "AWS Budget Notification December 02, 2026",
+    "AWS Account 123456789012",
+    "",
+    "Dear AWS Customer,",
+    "",
+    "You requested that we alert you when the FORECASTED Cost associated with your runtime-budgets-aws budget is greater than $2,061.00 for the current month.",
+    "",
+    "Budget Name: runtime-budgets-aws",
+    "Budget Type: Cost",
+    "Budgeted Amount: $2,061.00",
+    "Alert Type: FORECASTED",
+    "Alert Threshold: > $2,061.00",
+    "FORECASTED Amount: $2,480.17",
+].join("\n");
+
+const azurePayload = (thresholdType: string, notificationAt: string) => ({
+    schemaId: "azureMonitorCommonAlertSchema",
+    data: {
+        essentials: { monitoringService: "CostAlerts", alertRule: "runtime-budgets-azure", severity: "Sev4", signalType: "Log", firedDateTime: "2026-12-02T03:00:00Z" },
+        alertContext: {
+            AlertCategory: "budgets",
+            AlertData: { Scope: "/subscriptions/00000000-0000-4000-8000-00000000c003", ThresholdType: thresholdType, BudgetType: "Cost", BudgetThreshold: "$194.00", NotificationThresholdAmount: notificationAt, BudgetName: "runtime-budgets-azure", BudgetId: "x", BudgetStartDate: "2026-12-01", BudgetCreator: "pulumi", Unit: "USD", SpentAmount: "210.5" },
+        },
+    },
+});
+
+/** A GCP autoscalers client stub: records patches, keeps state, so a second run sees the first's result. */
+function gcpStub(initial: Array<{ name: string; max: number; baseline: number }>) {
+    const state = new Map(initial.map((a) => [a.name, { name: a.name, autoscalingPolicy: { maxNumReplicas: a.max }, description: `app=llm-serving environment=dev llm-serving-baseline=${a.baseline}` }]));
+    const patches: Array<{ autoscaler: string; max: number; description: string }> = [];
+    const client: GcpAutoscalers = {
+        async list(req) {
+            const all = [...state.values()];
+            return req.filter.startsWith("name=") ? all.filter((a) => a.name === req.filter.slice(5)) : all;
+        },
+        async patch(req) {
+            patches.push({ autoscaler: req.autoscaler, max: req.autoscalerResource.autoscalingPolicy.maxNumReplicas, description: req.autoscalerResource.description });
+            state.set(req.autoscaler, { ...req.autoscalerResource });
+        },
+    };
+    return { client, patches, state };
+}
+
+function taggedStub(initial: Array<{ id: string; max: number; tags: Record<string, string> }>) {
+    const state = new Map(initial.map((g) => [g.id, { ...g }]));
+    const updates: Array<{ id: string; max: number; tags: Record<string, string> }> = [];
+    const client: TaggedScaled = {
+        async list() {
+            return [...state.values()].map((g) => ({ ...g, tags: { ...g.tags } }));
+        },
+        async update(id, max, tags) {
+            updates.push({ id, max, tags });
+            state.set(id, { id, max, tags });
+        },
+    };
+    return { client, updates };
+}
+
+describe("breaker: notifications in each cloud's format", () => {
+    it("GCP: reads a forecast notification, an actual one, and a plain status update", () => {
+        const f = parseGcp(gcpEvent({ ...GCP_BASE, alertThresholdExceeded: 1.0, forecastThresholdExceeded: 1.0 }));
+        assert.deepEqual(f, { ok: true, notification: { cloud: "gcp", budget: "llm-serving dev", forecast: true, thresholdPercent: 100, amount: 900, budgetAmount: 1243 } });
+        const a = parseGcp(gcpEvent({ ...GCP_BASE, alertThresholdExceeded: 0.5 }));
+        assert.ok(a.ok && !a.notification.forecast && a.notification.thresholdPercent === 50);
+        // The status update GCP publishes several times a day crosses no threshold: actual, at cost / budget.
+        const status = parseGcp(gcpEvent({ ...GCP_BASE }));
+        assert.ok(status.ok && !status.notification.forecast && Math.round(status.notification.thresholdPercent) === 72); // 900 / 1243
+    });
+
+    it("AWS: reads the Budgets SNS text (threshold $2,061 of $2,061 = 100%, forecast)", () => {
+        assert.deepEqual(parseAws(AWS_FORECAST), { ok: true, notification: { cloud: "aws", budget: "runtime-budgets-aws", forecast: true, thresholdPercent: 100, amount: 2480.17, budgetAmount: 2061 } });
+    });
+
+    it("Azure: reads the common alert schema budget payload", () => {
+        const p = parseAzure(azurePayload("Forecasted", "194.0"));
+        assert.ok(p.ok);
+        assert.equal(p.notification.forecast, true);
+        assert.equal(p.notification.thresholdPercent, 100);
+        assert.equal(p.notification.amount, 210.5);
+    });
+
+    it("refuses malformed input with a reason, never a throw", () => {
+        for (const r of [
+            parseGcp({}),
+            parseGcp({ message: { data: "not base64 json!!" } }),
+            parseGcp(gcpEvent({ costAmount: "lots" })),
+            parseGcp(gcpEvent({ ...GCP_BASE }, { schemaVersion: "2.0" })),
+            parseAws(""),
+            parseAws("Alert Type: SOMETIMES"),
+            parseAws(AWS_FORECAST.replace(/Budgeted Amount.*\n/, "")),
+            parseAzure({ schemaId: "azureMonitorCommonAlertSchema", data: { essentials: {} } }),
+            parseAzure(null),
+        ]) {
+            assert.equal(r.ok, false);
+            if (!r.ok) assert.ok(r.reason.length > 0);
+        }
+    });
+});
+
+describe("breaker: decisions (pure)", () => {
+    const groups: Group[] = [
+        { kind: "gcp-mig-autoscaler", id: "mig", max: 3, baseline: 2 },
+        { kind: "aks-node-pool", id: "pool", max: 2, baseline: 1 },
+        { kind: "ray-serve", id: "rayservice", max: 2, baseline: 1 },
+        { kind: "azureml-deployment", id: "ml", max: 2, baseline: 2 },
+    ];
+    const n = (forecast: boolean, pct: number) => ({ cloud: "gcp" as const, budget: "b", forecast, thresholdPercent: pct, amount: 1, budgetAmount: 1 });
+
+    it("below the threshold, or on actual spend, nothing happens", () => {
+        assert.deepEqual(decide(n(true, 80), groups, SETTINGS), []);
+        assert.deepEqual(decide(n(false, 100), groups, SETTINGS), []);
+    });
+
+    it("at 100% forecast every group above its baseline steps down to it; one already there is left alone", () => {
+        assert.deepEqual(
+            decide(n(true, 100), groups, SETTINGS).map((s) => [s.group.id, s.from, s.to, s.state]),
+            [["mig", 3, 2, "baseline"], ["pool", 2, 1, "baseline"], ["rayservice", 2, 1, "baseline"]],
+        );
+    });
+
+    it("steps to zero only when opted in and the group was already tripped to baseline", () => {
+        const tripped: Group[] = [{ kind: "aks-node-pool", id: "pool", max: 1, baseline: 1, tripped: "baseline" }];
+        assert.deepEqual(decide(n(true, 100), tripped, SETTINGS), []);
+        assert.deepEqual(decide(n(true, 100), tripped, { ...SETTINGS, stepToZero: true }).map((s) => [s.to, s.state]), [[0, "zero"]]);
+        // Negative control: never tripped, at baseline: even with stepToZero the first notification only holds it.
+        assert.deepEqual(decide(n(true, 100), [{ ...tripped[0], tripped: undefined }], { ...SETTINGS, stepToZero: true }), []);
+    });
+});
+
+describe("breaker: one run end to end, SDK calls stubbed", () => {
+    it("GCP forecast over 100%: the MIG autoscaler max drops to baseline, its state is written; a repeat is idempotent", async () => {
+        const gcp = gcpStub([{ name: "gcp-spot-l4-autoscaler", max: 3, baseline: 2 }]);
+        const adapter = gcpMigAdapter(gcp.client, { project: "acme-llm-dev", region: "us-central1", stack: "dev" });
+        const lines: string[] = [];
+        const event = gcpEvent({ ...GCP_BASE, forecastThresholdExceeded: 1.0 });
+        const first = await handle(parseGcp(event), [adapter], SETTINGS, (l) => lines.push(l), NOW);
+        assert.deepEqual(first.steps, [{ id: "gcp-spot-l4-autoscaler", kind: "gcp-mig-autoscaler", from: 3, to: 2, state: "baseline" }]);
+        assert.equal(gcp.patches.length, 1);
+        assert.equal(gcp.patches[0].max, 2);
+        assert.match(gcp.patches[0].description, /llm-serving-baseline=2 .*llm-serving-breaker=tripped-baseline llm-serving-breaker-at=1796180400 llm-serving-breaker-was=3/);
+        assert.match(lines[0], /TRIPPED.*max 3 -> 2.*next pulumi up restores/);
+        const again = await handle(parseGcp(event), [adapter], SETTINGS, (l) => lines.push(l), NOW);
+        assert.equal(again.acted, false);
+        assert.equal(gcp.patches.length, 1, "a repeated notification changes nothing");
+    });
+
+    it("GCP below the threshold (an 80% actual alert): nothing is patched", async () => {
+        const gcp = gcpStub([{ name: "a", max: 3, baseline: 2 }]);
+        const out = await handle(parseGcp(gcpEvent({ ...GCP_BASE, alertThresholdExceeded: 0.8 })), [gcpMigAdapter(gcp.client, { project: "p", region: "r", stack: "dev" })], SETTINGS, () => undefined, NOW);
+        assert.equal(out.acted, false);
+        assert.deepEqual(gcp.patches, []);
+    });
+
+    it("Azure forecast: the AKS pool's max count drops to baseline with its tags; the system pool (no baseline tag) is untouched", async () => {
+        const aks = taggedStub([
+            { id: "gpu", max: 2, tags: { app: "llm-serving", "llm-serving-baseline": "1" } },
+            { id: "system", max: 3, tags: { app: "llm-serving" } },
+        ]);
+        const out = await handle(parseAzure(azurePayload("Forecasted", "194.0")), [aksPoolAdapter(aks.client)], SETTINGS, () => undefined, NOW);
+        assert.deepEqual(out.steps.map((s) => [s.id, s.to]), [["gpu", 1]]);
+        assert.equal(aks.updates[0].tags["llm-serving-breaker"], "tripped-baseline");
+        assert.equal(aks.updates[0].tags["llm-serving-baseline"], "1");
+    });
+
+    it("AWS forecast: Ray Serve max replicas drop to baseline (pods leave, Karpenter consolidates)", async () => {
+        const ray = taggedStub([{ id: "eks-inf2-rayservice", max: 2, tags: { "llm-serving-baseline": "1" } }]);
+        const out = await handle(parseAws(AWS_FORECAST), [rayServeAdapter(ray.client)], SETTINGS, () => undefined, NOW);
+        assert.deepEqual(out.steps.map((s) => [s.kind, s.from, s.to]), [["ray-serve", 2, 1]]);
+    });
+
+    it("a malformed notification is logged and ignored: no SDK call", async () => {
+        const gcp = gcpStub([{ name: "a", max: 3, baseline: 2 }]);
+        const lines: string[] = [];
+        const out = await handle(parseGcp({ message: { data: "%%%" } }), [gcpMigAdapter(gcp.client, { project: "p", region: "r", stack: "dev" })], SETTINGS, (l) => lines.push(l), NOW);
+        assert.equal(out.acted, false);
+        assert.ok(out.ignored);
+        assert.deepEqual(gcp.patches, []);
+        assert.match(lines[0], /ignored a malformed notification/);
+    });
+});
