@@ -182,3 +182,27 @@ export function maxReplicasOverCap(capMonthlyUsd: number): number {
 export function ignoringCatalogAge<T extends { policy: string }>(violations: readonly T[]): T[] {
     return violations.filter((v) => v.policy !== "catalog-freshness");
 }
+
+/**
+ * Issue 19: the GCP group of gcpStack with a shared maximum of 4 (spot autoscaler 1..3) beside an
+ * on-demand floor group (autoscaler 1..4) that also grows as fallback: two groups, one maximum.
+ */
+export function gcpFallbackStack(share: { max?: string; floorMax?: number } = {}): PlannedResource[] {
+    const max = share.max ?? "4";
+    const shareLabels = (role: string) => ({ ...COST_LABELS, "llm-serving-capacity": role, "llm-serving-capacity-share": "llm", "llm-serving-capacity-max": max });
+    const [template, mig, autoscaler, forwardingRule] = gcpStack({ min: 1, max: 3 });
+    (template.inputs as Record<string, unknown>).labels = shareLabels("spot");
+    const floorTemplate = planned(TYPES.template, "llm-floor-template", {
+        ...(template.inputs as Record<string, unknown>),
+        labels: shareLabels("on-demand-floor"),
+        scheduling: { provisioningModel: "STANDARD", automaticRestart: true, onHostMaintenance: "TERMINATE" },
+    });
+    const floorMig = planned(TYPES.mig, "llm-floor-mig", { ...(mig.inputs as Record<string, unknown>), baseInstanceName: "llm-floor" }, { versions: [floorTemplate.urn] });
+    const floorAutoscaler = planned(
+        TYPES.autoscaler,
+        "llm-floor-autoscaler",
+        { project: "acme-llm-dev", region: "us-central1", target: "llm-floor-mig", autoscalingPolicy: { minReplicas: 1, maxReplicas: share.floorMax ?? 4 } },
+        { target: [floorMig.urn] },
+    );
+    return [template, mig, autoscaler, floorTemplate, floorMig, floorAutoscaler, forwardingRule];
+}
