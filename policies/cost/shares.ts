@@ -1,17 +1,19 @@
 // Shared maxima (issue 19): a target's spot group, its on-demand floor and its on-demand fallback
 // declare ONE maximum between them (policies/contract/capacityShare.ts). Fallback replaces spot that
-// cannot be had, it never adds to it, so the share's worst case is its maximum, not the sum of the
-// groups' own maxima. Each group is priced by its own pricer first; this pass then cross-checks the
-// declarations against what the groups can really reach and, when they hold, counts the share's
-// maximum once: every group at its minimum, the rest of the maximum given to the dearest groups
-// first (spot is already priced at on-demand in the worst case, DESIGN §4, so the whole maximum is
-// at on-demand prices). A declaration that does not hold is an `unbounded` issue on the group
-// (bounded-scaling blocks it) and the group keeps its own, unshared worst case.
+// cannot be had, it never adds to it. Each group is priced by its own pricer first (the floor and
+// fallback at on-demand, spot at on-demand in the worst case, DESIGN §4, so the whole maximum is at
+// on-demand prices); this pass then cross-checks the declarations against what the groups can
+// really reach: the same maximum on every group, a spot group in every share, roles that match the
+// purchase, and the groups' own maxima adding up to no more than the share's. The clouds enforce no
+// maximum across groups, so the last check is what makes the declared maximum true; it is never
+// assumed. A declaration that does not hold is an `unbounded` issue on the group (bounded-scaling
+// blocks it in every environment), which is also what keeps a mislabelled on-demand group that
+// spot-required let through from escaping the cap.
 import { CapacityShare, readCapacityShare, CAPACITY_SHARE_MAX_LABEL } from "../contract/capacityShare";
 import { GCE_GROUPS, GCE_TEMPLATES } from "../model/gcp/compute";
 import { readAt } from "../model/read";
 import { StackIndex } from "./graph";
-import { Sink, roundCents } from "./pricing";
+import { Sink } from "./pricing";
 import { CostInputResource, CostLine } from "./types";
 
 const GROUPS: ReadonlySet<string> = new Set(GCE_GROUPS);
@@ -89,8 +91,12 @@ function problemsOf(id: string, members: Member[]): Array<{ m: Member; problem: 
     if (!members.some((m) => m.share.role === "spot")) {
         for (const m of members) out.push({ m, problem: `belongs to share ${id}, which has no spot group: an on-demand floor or fallback only exists beside spot capacity` });
     }
-    const mins = members.reduce((a, m) => a + m.capacity.countMin, 0);
-    if (mins > max) for (const m of members) out.push({ m, problem: `is one of the groups of share ${id} whose minimums add up to ${mins}, above the shared maximum ${max}` });
+    // No cloud caps the sum across groups (a MIG autoscaler, an AKS pool and a Karpenter NodePool
+    // each see only themselves), so the share's maximum holds only if the groups' own maxima fit in it.
+    const maxima = members.reduce((a, m) => a + m.capacity.countMax, 0);
+    if (maxima > max) {
+        for (const m of members) out.push({ m, problem: `is one of the groups of share ${id} whose own maxima add up to ${maxima}, above the shared maximum ${max}; no cloud caps a sum across groups, so lower the spot or on-demand maximum` });
+    }
     return out;
 }
 
@@ -99,29 +105,8 @@ function applyShare(id: string, members: Member[], sink: Sink): void {
     for (const { m, problem } of problems) sink.issue(m.res, "unbounded", `shared capacity: ${problem}`, CAPACITY_SHARE_MAX_LABEL);
     if (problems.length > 0) return;
     const max = members[0].share.max;
-    const own = members.reduce((a, m) => a + m.capacity.countMax, 0);
-    if (own <= max) return; // The groups cannot reach the shared maximum together: nothing is double counted.
-    // Every group at its minimum, then the rest of the maximum to the dearest machines (with their disks) first.
-    const unit = (m: Member) => m.perUnit.reduce((a, l) => a + l.hourlyUsd, 0);
-    const alloc = new Map(members.map((m) => [m, m.capacity.countMin]));
-    let left = max - members.reduce((a, m) => a + m.capacity.countMin, 0);
-    // On a tie (spot's worst case IS on-demand) the on-demand groups come first: the worst case is
-    // the one where spot cannot be had and fallback carries the load.
-    const onDemandFirst = (m: Member) => (m.capacity.pricing === "spot" ? 1 : 0);
-    for (const m of [...members].sort((a, b) => unit(b) - unit(a) || onDemandFirst(a) - onDemandFirst(b))) {
-        const more = Math.min(left, m.capacity.countMax - m.capacity.countMin);
-        alloc.set(m, m.capacity.countMin + more);
-        left -= more;
-    }
-    const roles = members.map((m) => `${m.share.role} ${m.capacity.countMin}-${m.capacity.countMax}`).join(", ");
+    const parts = members.map((m) => `${m.share.role} ${m.capacity.countMin}-${m.capacity.countMax}`).join(" + ");
     for (const m of members) {
-        const n = alloc.get(m)!;
-        for (const l of m.perUnit) {
-            const ownMax = l.countMax;
-            l.countMax = n;
-            l.worstCaseMonthlyUsd = roundCents(n * l.hourlyUsd * l.hoursPerMonth);
-            if (l.expected) l.expected.worstCaseMonthlyUsd = roundCents(n * l.expected.hourlyUsd * l.hoursPerMonth);
-            l.basis += `; shares maximum ${max} of ${id} (${roles}): fallback replaces spot, never adds, so worst case ${n} of its own ${ownMax}`;
-        }
+        for (const l of m.perUnit) l.basis += `; one of share ${id} (${parts}, within its maximum ${max}: fallback replaces spot, never adds)`;
     }
 }

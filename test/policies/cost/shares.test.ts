@@ -18,39 +18,38 @@ const capacity = (rs: PlannedResource[]) => {
 };
 
 describe("cost: spot, floor and fallback share one maximum (issue 19)", () => {
-    it("prices the floor on-demand in the baseline and the shared maximum 4 (not 3 + 4) at on-demand in the worst case", () => {
+    it("prices the floor on-demand in the baseline and the shared maximum 4 at on-demand in the worst case", () => {
         const { est, spot, floor } = capacity(gcpFallbackStack());
         assert.deepEqual(est.issues, []);
         assert.equal(floor.pricing, "on-demand");
         assert.equal(spot.pricing, "spot");
-        // Baseline: 1 floor replica + 1 spot replica (spot's worst unit price is on-demand too).
+        // Baseline: the floor's 1 on-demand replica + 1 spot replica (spot's worst unit price is on-demand too).
         assert.equal(floor.baselineMonthlyUsd, 515.99); // 1 x 0.70683 x 730 = 515.9859
         assert.equal(spot.baselineMonthlyUsd, 515.99);
-        // Worst: both minimums (1 + 1), then the 2 left of the maximum 4 to the on-demand group first.
-        assert.equal(floor.countMax, 3);
-        assert.equal(spot.countMax, 1);
-        assert.equal(floor.worstCaseMonthlyUsd, 1547.96); // 3 x 0.70683 x 730 = 1547.9577
-        assert.equal(spot.worstCaseMonthlyUsd, 515.99);
-        assert.equal(floor.worstCaseMonthlyUsd + spot.worstCaseMonthlyUsd, 2063.95); // = 4 machines
-        assert.match(floor.basis, /shares maximum 4 of llm .*fallback replaces spot, never adds/);
+        // Worst: floor + fallback 2 on-demand and spot 2 at on-demand: the whole maximum 4 at on-demand.
+        assert.equal(floor.worstCaseMonthlyUsd, 1031.97); // 2 x 0.70683 x 730 = 1031.9718
+        assert.equal(spot.worstCaseMonthlyUsd, 1031.97);
+        assert.equal(Math.round((floor.worstCaseMonthlyUsd + spot.worstCaseMonthlyUsd) * 100) / 100, 2063.94); // 4 machines
+        assert.match(floor.basis, /one of share llm \(spot 1-2 \+ on-demand-floor 1-2, within its maximum 4: fallback replaces spot, never adds\)/);
     });
 
-    it("negative control: without the share labels the two groups' own maxima add up (3 + 4 = 7)", () => {
-        const plain = gcpFallbackStack().map((r) => ({ ...r, inputs: { ...(r.inputs as Record<string, unknown>), labels: {} } }));
-        const { spot, floor } = capacity(plain);
-        assert.equal(spot.worstCaseMonthlyUsd + floor.worstCaseMonthlyUsd, month(3) + month(4));
-    });
-
-    it("a shared maximum the groups cannot reach together changes nothing", () => {
-        const { est, spot, floor } = capacity(gcpFallbackStack({ max: "9" }));
+    it("negative control: a stack without the labels has no share to check", () => {
+        const plain = gcpFallbackStack({ floorMax: 5 }).map((r) => ({ ...r, inputs: { ...(r.inputs as Record<string, unknown>), labels: {} } }));
+        const { est, spot, floor } = capacity(plain);
         assert.deepEqual(est.issues, []);
-        assert.equal(spot.countMax + floor.countMax, 7);
+        assert.equal(spot.worstCaseMonthlyUsd + floor.worstCaseMonthlyUsd, month(2) + month(5));
     });
 
-    it("a group that may scale above the shared maximum it declares is unbounded and keeps its own worst case", () => {
-        const { est, floor } = capacity(gcpFallbackStack({ floorMax: 6 }));
+    it("groups whose own maxima exceed the shared maximum are unbounded: no cloud caps the sum", () => {
+        const { est, floor } = capacity(gcpFallbackStack({ floorMax: 3 }));
+        const issues = est.issues.filter((i) => i.kind === "unbounded" && /own maxima add up to 5, above the shared maximum 4/.test(i.message));
+        assert.equal(issues.length, 2, "reported on both groups of the share");
+        assert.equal(floor.worstCaseMonthlyUsd, month(3), "the group keeps its own worst case");
+    });
+
+    it("a group that may scale above the shared maximum it declares is unbounded", () => {
+        const { est } = capacity(gcpFallbackStack({ floorMax: 6 }));
         assert.ok(est.issues.some((i) => i.kind === "unbounded" && i.urn.endsWith("::llm-floor-mig") && /may scale to 6, above the shared maximum 4/.test(i.message)));
-        assert.equal(floor.worstCaseMonthlyUsd, month(6));
     });
 
     it("an on-demand group without a spot group beside it is not a floor", () => {
