@@ -12,6 +12,13 @@ export const CAPACITY_SHARE_LABEL = "llm-serving-capacity-share";
 /** The share's maximum, in machines (replicas, nodes), as a decimal string. */
 export const CAPACITY_SHARE_MAX_LABEL = "llm-serving-capacity-max";
 
+/**
+ * Pod label of one endpoint whose replicas are split over several Deployments (a spot-preferring
+ * one and an on-demand floor): the Service selects it, and min-replicas counts the replicas of all
+ * Deployments that carry the same value in one namespace as one endpoint.
+ */
+export const ENDPOINT_POD_LABEL = "llm-serving/endpoint";
+
 export const CAPACITY_ROLES = ["spot", "on-demand-floor", "on-demand-fallback"] as const;
 export type CapacityRole = (typeof CAPACITY_ROLES)[number];
 

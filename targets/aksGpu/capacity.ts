@@ -15,7 +15,7 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import type { IIoK8sApiCoreV1Affinity } from "kubernetes-models/v1/Affinity";
-import { CapacityRole, capacityShareLabels } from "../../policies/contract/capacityShare";
+import { CapacityRole, capacityShareLabels, ENDPOINT_POD_LABEL } from "../../policies/contract/capacityShare";
 import type { Built, BuiltWithSpec } from "../../components/k8s/modelServer";
 import { GPU_NODE_LABELS, GPU_POOL_NAME, gpuPoolSpec, gpuTolerations, SPOT_TAINT } from "./aks";
 import { AksGpuConfig } from "./config";
@@ -25,7 +25,7 @@ export const ON_DEMAND_POOL_NAME = "gpuod";
 /** Our node label saying how a GPU node is bought; the floor selects on it. */
 export const CAPACITY_NODE_LABEL = "llm-serving/capacity";
 /** Pod label both Deployments carry; the Service selects it when there is a floor. */
-export const ENDPOINT_POD_LABEL = "llm-serving/endpoint";
+export { ENDPOINT_POD_LABEL };
 /** The cluster autoscaler reads its priority expander's config from this ConfigMap. */
 export const PRIORITY_EXPANDER_CONFIGMAP = "cluster-autoscaler-priority-expander";
 
