@@ -9,6 +9,7 @@ import { ModelConfig, TlsCertificate } from "../../config";
 import { GcpSpotL4Config, L4_COUNT } from "./config";
 import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "../../components/gcp/names";
 import { buildStartupScript } from "./startupScript";
+import { buildShutdownScript } from "./shutdownScript";
 import { apiResourceName, GCP_APIS, GcpApi } from "../../components/gcp/project";
 import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { rollingUpdatePolicy } from "./rollout";
@@ -195,6 +196,8 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                         serviceAccountEmail: serviceAccountEmail(project, accountId),
                         gpuCount,
                     }),
+                    // Drain on preemption, scale-in and replacement (issue 19).
+                    "shutdown-script": buildShutdownScript({ server }),
                 },
             },
             { parent: this, dependsOn: [...secretsReady, apis.compute, apis.iamCredentials, apis.logging, apis.monitoring] },

@@ -92,3 +92,18 @@ describe("gcpSpotL4 with an on-demand floor in two regions, under mocks", functi
         assert.deepEqual(policies["gcp-spot-l4-us-east1-ondemand-autoscaler"].loadBalancingUtilization, { target: 0.8 });
     });
 });
+
+describe("gcpSpotL4 eviction handling (issue 19)", () => {
+    it("every template drains the model server on shutdown within the spot notice", async () => {
+        const { buildShutdownScript, DRAIN_SECONDS } = await import("../../../targets/gcpSpotL4/shutdownScript");
+        const resources = (await plan(stackFrom({ tags: TEST_TAGS, targets: { gcpSpotL4: HA } }))).resources;
+        const templates = ofType(resources, T.template);
+        assert.equal(templates.length, 4);
+        for (const t of templates) {
+            const script = (t.inputs.metadata as Record<string, string>)["shutdown-script"];
+            assert.match(script, new RegExp(`docker stop --time ${DRAIN_SECONDS} model-server`));
+        }
+        assert.ok(DRAIN_SECONDS < 30, "Compute Engine gives a preempted spot VM about 30 s in all");
+        assert.match(buildShutdownScript({ server: { port: 8000 } as never }), /^#!\/bin\/bash\n/);
+    });
+});
