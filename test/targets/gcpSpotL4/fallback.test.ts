@@ -2,6 +2,7 @@
 // backend service, sharing the region's maximum; a second region keeps the first one's names.
 import { strict as assert } from "node:assert";
 import { replicaGroups } from "../../../targets/gcpSpotL4/capacity";
+import { buildShutdownScript, DRAIN_SECONDS } from "../../../targets/gcpSpotL4/shutdownScript";
 import { GcpSpotL4Config, gcpSpotL4Schema } from "../../../targets/gcpSpotL4/config";
 import { readCapacityShare } from "../../../policies/contract/capacityShare";
 import { PlannedResource } from "../../../plan/mocks";
@@ -95,7 +96,6 @@ describe("gcpSpotL4 with an on-demand floor in two regions, under mocks", functi
 
 describe("gcpSpotL4 eviction handling (issue 19)", () => {
     it("every template drains the model server on shutdown within the spot notice", async () => {
-        const { buildShutdownScript, DRAIN_SECONDS } = await import("../../../targets/gcpSpotL4/shutdownScript");
         const resources = (await plan(stackFrom({ tags: TEST_TAGS, targets: { gcpSpotL4: HA } }))).resources;
         const templates = ofType(resources, T.template);
         assert.equal(templates.length, 4);
