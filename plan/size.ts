@@ -145,11 +145,17 @@ export function templates(env: Environment): { base: LoadedStack; blocks: Record
     const order = [env, ...committedStacks(PROJECT_DIR).filter((e) => e !== env)];
     const blocks: Record<string, Block> = {};
     const from: Record<string, string> = {};
+    // A block with an on-demand floor or fallback (issue 19) splits its maximum between groups, a
+    // split the sizer's new bounds could break: another stack's plain block is preferred to it.
+    const split = (b: Block | undefined) => b !== undefined && ((b as { onDemandBase?: number }).onDemandBase ?? 0) + ((b as { onDemandFallback?: number }).onDemandFallback ?? 0) > 0;
     for (const e of [...order].reverse()) {
         const s = loadStack(PROJECT_DIR, e);
         const targets = JSON.parse(s.config["llm-serving:targets"] ?? "{}") as Record<string, Block>;
-        Object.assign(blocks, targets);
-        for (const k of Object.keys(targets)) from[k] = e;
+        for (const [k, b] of Object.entries(targets)) {
+            if (e !== env && split(b) && blocks[k] !== undefined && !split(blocks[k])) continue;
+            blocks[k] = b;
+            from[k] = e;
+        }
     }
     return { base: loadStack(PROJECT_DIR, env), blocks, from };
 }

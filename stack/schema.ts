@@ -41,21 +41,24 @@ export const stackConfigSchema = z
         for (const target of ALL_TARGETS) {
             const value = (cfg.targets as Record<string, unknown>)[target.key];
             if (value === undefined || !target.gcpGpuQuotaScope) continue;
-            const { project, region } = target.gcpGpuQuotaScope(value);
-            const key = `${project}|${region}`;
-            const first = holders.get(key);
-            if (first === undefined) {
-                holders.set(key, target.key);
-                continue;
+            for (const { project, region, path } of target.gcpGpuQuotaScope(value)) {
+                const key = `${project}|${region}`;
+                const first = holders.get(key);
+                if (first === undefined) {
+                    holders.set(key, target.key);
+                    continue;
+                }
+                // A region a target lists twice is its own schema's error (it holds one override).
+                if (first === target.key) continue;
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["targets", target.key, ...path],
+                    input: region,
+                    message:
+                        `${first} already holds the L4 GPU quotas of project ${project} in ${region} (consumer quota overrides, one per project, ` +
+                        `quota and region: a second is refused with 409 ALREADY_EXISTS); allowed: another region or project than ${first}'s`,
+                });
             }
-            ctx.addIssue({
-                code: "custom",
-                path: ["targets", target.key, "region"],
-                input: region,
-                message:
-                    `${first} already holds the L4 GPU quotas of project ${project} in ${region} (consumer quota overrides, one per project, ` +
-                    `quota and region: a second is refused with 409 ALREADY_EXISTS); allowed: another region or project than ${first}'s`,
-            });
         }
     });
 

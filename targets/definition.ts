@@ -40,9 +40,10 @@ export interface TargetDefinition<Key extends string = string, Schema extends z.
      * The GCP project and region whose GPU quotas this target holds with consumer quota overrides
      * (components/gcp/quota.ts). The API keeps one override per project, metric, limit and region
      * and answers a second with 409 ALREADY_EXISTS, so the stack schema refuses two targets that
-     * would hold the same one.
+     * would hold the same one. One scope per region the target holds quotas in; `path` is the
+     * config key (below the target) that names the region, for the error message.
      */
-    gcpGpuQuotaScope?(target: z.output<Schema>): { readonly project: string; readonly region: string };
+    gcpGpuQuotaScope?(target: z.output<Schema>): ReadonlyArray<{ readonly project: string; readonly region: string; readonly path: ReadonlyArray<string | number> }>;
     /**
      * A public endpoint that would carry the API key over plain HTTP without the explicit opt-in,
      * checked once the whole schema passed (the rule is about what faces the internet).

@@ -26,6 +26,12 @@ export interface GpuQuotaBound {
     readonly gpus: number;
     /** Spot (preemptible) capacity: it draws on the preemptible quota, or the standard one where the project has none. */
     readonly spot: boolean;
+    /**
+     * On-demand GPUs beside spot ones in the same project and region (an on-demand floor or
+     * fallback group, issue 19): they draw only on the standard quota, which then holds both.
+     * @default 0
+     */
+    readonly onDemandGpus?: number;
 }
 
 /**
@@ -41,6 +47,8 @@ export interface GpuQuotaBound {
  */
 export function gpuQuotaOverrides(bound: GpuQuotaBound): Array<{ role: "preemptible" | "standard"; args: serviceusage.ConsumerQuotaOverrideArgs }> {
     if (!Number.isInteger(bound.gpus) || bound.gpus < 1) throw new RangeError(`GPU quota bound must be a whole number of GPUs >= 1, got ${bound.gpus}`);
+    const onDemand = bound.onDemandGpus ?? 0;
+    if (!Number.isInteger(onDemand) || onDemand < 0) throw new RangeError(`on-demand GPUs must be a whole number >= 0, got ${onDemand}`);
     const metrics = GCP_GPU_METRICS[bound.gpu];
     const roles = bound.spot ? (["preemptible", "standard"] as const) : (["standard"] as const);
     return roles.map((role) => ({
@@ -51,7 +59,7 @@ export function gpuQuotaOverrides(bound: GpuQuotaBound): Array<{ role: "preempti
             metric: encodeURIComponent(`compute.googleapis.com/${metrics[role].toLowerCase()}`),
             limit: encodeURIComponent("/project/region"),
             dimensions: { region: bound.region },
-            overrideValue: String(bound.gpus),
+            overrideValue: String(role === "standard" ? bound.gpus + onDemand : bound.gpus),
             force: true,
         },
     }));

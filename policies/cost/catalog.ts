@@ -233,6 +233,18 @@ const fromPrices = new Set(["P10", "P20", "E20"]);
 export const DISK_PRICES: ReadonlyArray<DiskPrice> = [
     { cloud: "gcp", region: "us-central1", type: "pd-balanced", monthlyUsd: 0.1, per: "GB-month", source: GCP_DISK_SOURCE, sourceDate: "2023-05-18", status: "verified" },
     { cloud: "gcp", region: "us-central1", type: "pd-ssd", monthlyUsd: 0.17, per: "GB-month", source: GCP_DISK_SOURCE, sourceDate: "2023-05-18", status: "verified" },
+    // The second gcpSpotL4 region (issue 19). No South Carolina figure was found stored; the rate is
+    // the US rate the secondary source gives, in a region whose compute prices equal Iowa's.
+    {
+        cloud: "gcp",
+        region: "us-east1",
+        type: "pd-balanced",
+        monthlyUsd: 0.1,
+        per: "GB-month",
+        source: "c3x.dev GCP persistent disk types cost (pd-balanced ~$0.10/GB-month, US); https://cloud.google.com/compute/disks-image-pricing gives US pricing for pd-standard and pd-ssd only",
+        sourceDate: "2026-12-02",
+        status: "unverified",
+    },
     ...["us-east-1", "us-west-2"].flatMap((region): DiskPrice[] => [
         { cloud: "aws", region, type: "gp3", monthlyUsd: 0.08, per: "GB-month", source: `${EBS_SOURCE}; 3,000 IOPS and 125 MiB/s included`, sourceDate: "2021-01-13", status: region === "us-east-1" ? "verified" : "derived" },
         { cloud: "aws", region, type: "gp2", monthlyUsd: 0.1, per: "GB-month", source: EBS_SOURCE, sourceDate: "2019-08-02", status: "verified" },

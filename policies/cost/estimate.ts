@@ -14,6 +14,7 @@ import { priceAzure } from "./azure";
 import { priceGcp } from "./gcp";
 import { StackIndex } from "./graph";
 import { priceKarpenter } from "./karpenter";
+import { applyShares } from "./shares";
 import { resolveTransientHours, resolveUsage } from "./assumptions";
 import { DEFAULT_SPOT_MARGIN } from "../contract/keys";
 import { Sink, roundCents } from "./pricing";
@@ -101,6 +102,8 @@ export function estimateCosts(resources: CostInputResource[], options?: Estimate
     priceAws(index, sink);
     priceKarpenter(index, sink);
     priceKubernetes(index, sink);
+    // After every pricer: a share spans groups of any kind (issue 19).
+    applyShares(index, sink);
     reportUnpricedCompute(index, sink);
     return {
         lines: sink.lines,

@@ -1,11 +1,12 @@
 // The baseline of a node pool is what always runs on it (DESIGN §4): the larger of the pool's own
 // minimum and the nodes the workloads' minimum replicas need on that node shape. A workload counts
-// toward a pool when every key of its pod nodeSelector matches one of the pool's labels.
+// toward a pool when every key of its pod nodeSelector matches one of the pool's labels, and not
+// toward a pool it only falls back to (a preferred node-affinity key the pool sets to another value).
 import { CatalogEntry } from "./catalog";
 import { GIB, parseQuantity } from "./quantity";
 import { StackIndex } from "./graph";
 import { RAY_V1_TYPES, REPLICATED_WORKLOADS } from "../model/kubernetes/workloads";
-import { PathKey, readArray, readCount, readField, readKeys, readString } from "../model/read";
+import { PathKey, readArray, readCount, readField, readKeys, readString, readStringList } from "../model/read";
 
 const DEPLOYMENTS = REPLICATED_WORKLOADS;
 const RAY = RAY_V1_TYPES;
@@ -17,6 +18,29 @@ export interface PodGroup {
     readonly nodeSelector: Readonly<Record<string, string>>;
     /** Requests per pod in base units (cores, bytes, devices). */
     readonly requests: Readonly<Record<string, number>>;
+    /** Preferred node affinity as `key In values` terms (what the pod goes to when it can). */
+    readonly preferred?: ReadonlyArray<{ readonly key: string; readonly values: readonly string[] }>;
+}
+
+/** `preferredDuringScheduling...` terms of a pod spec that are plain `key In [values]` expressions. */
+function readPreferred(root: unknown, spec: PathKey[]): Array<{ key: string; values: string[] }> {
+    const base = [...spec, "affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution"];
+    const terms = readArray(root, base);
+    const out: Array<{ key: string; values: string[] }> = [];
+    if (terms.state !== "known") return out;
+    for (let i = 0; i < terms.value.length; i++) {
+        const exprs = readArray(root, [...base, i, "preference", "matchExpressions"]);
+        if (exprs.state !== "known") continue;
+        for (let j = 0; j < exprs.value.length; j++) {
+            const key = readString(root, [...base, i, "preference", "matchExpressions", j, "key"]);
+            const op = readString(root, [...base, i, "preference", "matchExpressions", j, "operator"]);
+            const values = readStringList(root, [...base, i, "preference", "matchExpressions", j, "values"]);
+            if (key.state === "known" && op.state === "known" && op.value === "In" && values.state === "known") {
+                out.push({ key: key.value, values: [...values.value] });
+            }
+        }
+    }
+    return out;
 }
 
 /** A string map (labels, nodeSelector) as far as it is known. */
@@ -64,7 +88,7 @@ export function alwaysRunningPods(index: StackIndex): PodGroup[] {
     for (const d of index.ofType(...DEPLOYMENTS)) {
         const replicas = readCount(d.props, ["spec", "replicas"]);
         const spec = ["spec", "template", "spec"];
-        groups.push({ source: `${d.name} (${replicas.state === "known" ? replicas.value : 1} replicas)`, replicas: replicas.state === "known" ? replicas.value : 1, nodeSelector: readSelector(d.props, [...spec, "nodeSelector"]), requests: readRequests(d.props, spec) });
+        groups.push({ source: `${d.name} (${replicas.state === "known" ? replicas.value : 1} replicas)`, replicas: replicas.state === "known" ? replicas.value : 1, nodeSelector: readSelector(d.props, [...spec, "nodeSelector"]), requests: readRequests(d.props, spec), preferred: readPreferred(d.props, spec) });
     }
     for (const r of index.ofType(...RAY)) {
         const base: PathKey[] = r.type.endsWith(":RayService") ? ["spec", "rayClusterConfig"] : ["spec"];
@@ -119,6 +143,10 @@ export function workloadFloor(index: StackIndex, labels: Readonly<Record<string,
     for (const g of alwaysRunningPods(index)) {
         const keys = Object.keys(g.nodeSelector);
         if (keys.length === 0 || g.replicas === 0 || !keys.every((k) => labels[k] === g.nodeSelector[k])) continue;
+        // A pool that carries a preferred key with a value the pod does not prefer (the on-demand
+        // pool beside a spot pool the pod prefers, issue 19) takes it only as fallback: what always
+        // runs there is counted on the preferred pool, and the fallback is in the worst case.
+        if ((g.preferred ?? []).some((p) => labels[p.key] !== undefined && !p.values.includes(labels[p.key]))) continue;
         const per = podsPerNode(g.requests, capacity);
         if (per === 0) continue;
         const need = Math.ceil(g.replicas / per);

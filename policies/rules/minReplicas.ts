@@ -5,6 +5,8 @@ import { AZURE_PLATFORM } from "../model/azure/platform";
 import { GCE_AUTOSCALERS } from "../model/gcp/compute";
 import { asNumber, Read, readAt } from "../model/read";
 import { urnName } from "../stackCost";
+import { ENDPOINT_POD_LABEL, readCapacityShare } from "../contract/capacityShare";
+import { GCE_GROUPS, GCE_TEMPLATES } from "../model/gcp/compute";
 import { ModelServerSelector, REPLICATED_WORKLOADS, RAY_TYPES, containersOf, isModelServer, modelPortsSchema, modelServerImagesSchema } from "../workloads";
 
 export interface MinReplicasConfig extends ModelServerSelector {
@@ -37,7 +39,32 @@ export const minReplicas: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<MinReplicasConfig>();
         const least = config.minReplicas ?? 2;
+        // Groups that serve one endpoint together (a spot group and its on-demand floor, issue 19)
+        // are checked on the sum of their minimums, once, on the first of them.
+        const together = new Map<string, { first: PolicyResource; sum: number; reads: Read[] }>();
         for (const resource of args.resources) {
+            const key = endpointOf(resource, args.resources);
+            if (key === undefined) continue;
+            const read = GCP_AUTOSCALERS.has(resource.type) ? readAt(resource.props, ["autoscalingPolicy", "minReplicas"]) : readAt(resource.props, ["spec", "replicas"]);
+            const n = asNumber(read);
+            const entry = together.get(key) ?? { first: resource, sum: 0, reads: [] };
+            entry.sum += n.state === "known" ? n.value : n.state === "absent" && !GCP_AUTOSCALERS.has(resource.type) ? 1 : NaN;
+            entry.reads.push(read);
+            together.set(key, entry);
+        }
+        for (const [key, { first, sum, reads }] of together) {
+            if (Number.isNaN(sum) || sum < least) {
+                const unknown = reads.find((r) => r.state === "unknown");
+                reportViolation(
+                    `${urnName(first.urn)} [${first.type}]: ` +
+                        (unknown ? `${unknown.field} is unknown at preview (one of the groups of ${key}).` : `the groups of ${key} keep ${Number.isNaN(sum) ? "an unknown number of" : sum} replicas at their minimum together, below ${least}: one lost replica takes the endpoint down.`) +
+                        " Raise replicas.min (or the floor).",
+                    first.urn,
+                );
+            }
+        }
+        for (const resource of args.resources) {
+            if (endpointOf(resource, args.resources) !== undefined) continue;
             const report = (message: string) => reportViolation(`${urnName(resource.urn)} [${resource.type}]: ${message}`, resource.urn);
             const check = (read: Read, fix: string, absentMeans?: number) => {
                 const n = asNumber(read);
@@ -65,6 +92,32 @@ export const minReplicas: StackValidationPolicy = {
         }
     },
 };
+
+/**
+ * The endpoint a scaled group serves together with others, or undefined for a group on its own:
+ * a GCP autoscaler whose group's template declares a capacity share, or a Deployment whose pods
+ * carry ENDPOINT_POD_LABEL (keyed by namespace and value).
+ */
+function endpointOf(resource: PolicyResource, all: PolicyResource[]): string | undefined {
+    if (GCP_AUTOSCALERS.has(resource.type)) {
+        const groups = (resource.propertyDependencies["target"] ?? []).filter((d) => GCE_GROUPS.includes(d.type));
+        for (const group of groups) {
+            const full = all.find((r) => r.urn === group.urn) ?? group;
+            for (const t of (full.propertyDependencies["versions"] ?? []).filter((d) => GCE_TEMPLATES.includes(d.type))) {
+                const labels = readAt((all.find((r) => r.urn === t.urn) ?? t).props, ["labels"]);
+                const share = readCapacityShare(labels.state === "known" ? labels.value : undefined);
+                if (share.state === "known") return `share ${share.value.share}`;
+            }
+        }
+        return undefined;
+    }
+    if (REPLICATED_WORKLOADS.has(resource.type)) {
+        const value = stringOf(readAt(resource.props, ["spec", "template", "metadata", "labels", ENDPOINT_POD_LABEL]));
+        if (value === undefined) return undefined;
+        return `endpoint ${stringOf(readAt(resource.props, ["metadata", "namespace"])) ?? "default"}/${value}`;
+    }
+    return undefined;
+}
 
 function targetsMlDeployment(resource: PolicyResource): boolean {
     if ((resource.propertyDependencies["targetResourceUri"] ?? []).some((d) => d.type === ML_DEPLOYMENT)) {

@@ -1,6 +1,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { SPOT_CAPABLE_KINDS, howToSpot } from "../model";
 import { Capacity, capacitiesOf, isAcceleratorFamily, isAcceleratorSku } from "../resources";
+import { readAt } from "../model/read";
+import { CAPACITY_ROLE_LABEL, readCapacityShare } from "../contract/capacityShare";
 
 export interface SpotRequiredConfig {
     /** Capacity kinds (the model's capacity kinds that can be spot, e.g. "aks-agent-pool"). */
@@ -44,11 +46,40 @@ export const spotRequired: ResourceValidationPolicy = {
             if (capacity.spot.state === "unknown") {
                 reportViolation(`${where}: ${capacity.spot.field} is unknown at preview, so spot cannot be checked. Set it from config; ${howToSpot(capacity.kind)}.`, args.urn);
             } else if (!(capacity.spot.state === "known" && capacity.spot.value)) {
+                const declared = declaredOnDemand(args.props);
+                if (declared === true) {
+                    continue;
+                }
+                if (typeof declared === "string") {
+                    reportViolation(`${where}${skuText(capacity)} is on-demand and labelled ${CAPACITY_ROLE_LABEL}, but ${declared}: declare role, share and maximum, or make it spot (${howToSpot(capacity.kind)}).`, args.urn);
+                    continue;
+                }
                 reportViolation(`${where}${skuText(capacity)} must be spot in this environment: ${howToSpot(capacity.kind)}.`, args.urn);
             }
         }
     },
 };
+
+/**
+ * An on-demand floor or fallback declared as part of a shared maximum (issue 19) is accepted here.
+ * Only the declaration is read here: whether the group really stays within that shared maximum
+ * (same maximum on every group, a spot group beside it, its own max not above the share's) is
+ * cross-checked over the whole stack by the cost engine, whose `unbounded` issues bounded-scaling
+ * blocks in every environment, so a mislabelled group fails there instead of escaping the cap.
+ * Returns true when declared, a problem when the labels are malformed, undefined when absent.
+ */
+function declaredOnDemand(props: unknown): true | string | undefined {
+    for (const path of [["labels"], ["tags"], ["metadata", "labels"]]) {
+        const r = readAt(props, path);
+        if (r.state === "unknown") return "its labels are unknown at preview";
+        if (r.state !== "known") continue;
+        const share = readCapacityShare(r.value);
+        if (share.state === "absent") return undefined;
+        if (share.state === "invalid") return share.problem;
+        return share.value.role === "spot" ? "it is labelled spot" : true;
+    }
+    return undefined;
+}
 
 /**
  * Accelerated if any SKU or family is an accelerator type. Fails closed: a SKU unknown at preview,

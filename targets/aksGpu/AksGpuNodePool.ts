@@ -22,13 +22,13 @@ import {
     devicePluginValues,
     GPU_NODE_LABELS,
     GPU_RESOURCE,
-    gpuPoolSpec,
     gpuTolerations,
     parseClusterId,
     replicaResources,
     systemPoolProfile,
 } from "./aks";
 import { deployerPrincipalType, roleDefinitionId } from "../../components/azure/roles";
+import { aksCapacity, ENDPOINT_POD_LABEL, floorPdb, onDemandPoolSpec, placementProblems, priorityExpanderConfigMap, shareTags, splitDeployments, spotPoolSpec } from "./capacity";
 
 /** AKS's taint on the system pool (inline profile, CriticalAddonsOnly): add-ons that run there tolerate it. */
 const SYSTEM_POOL_TOLERATION = { key: "CriticalAddonsOnly", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const };
@@ -107,6 +107,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         // ACME (cert-manager, Let's Encrypt) when configured, else the stack's certificate.
         const acme = config.domain && config.acme && !config.existingClusterId ? config.acme : undefined;
         const tls = config.domain && !acme ? args.tls : undefined;
+        // An on-demand pool beside the spot pool (floor and/or fallback, issue 19; targets/aksGpu/capacity.ts).
+        const capacity = aksCapacity(config);
 
         const apiKey = pulumi.secret(
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
@@ -137,6 +139,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
                     // The system pool stays inline (the cost policy reads it there); the GPU pool is its own resource.
                     agentPoolProfiles: [systemPoolProfile(config)],
                     autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
+                    // Fallback: scale the spot pool first, the on-demand pool when it cannot grow.
+                    ...(config.onDemandFallback > 0 ? { autoScalerProfile: { expander: "priority" } } : {}),
                     // cert-manager signs in to Azure DNS through Workload Identity (no client secret).
                     ...(acme ? { oidcIssuerProfile: { enabled: true }, securityProfile: { workloadIdentity: { enabled: true } } } : {}),
                     tags,
@@ -167,9 +171,21 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             `${name}-gpu-pool`,
             // The region tag lets the cost policy price a pool added to an existing cluster, whose
             // location is not in this stack (an AgentPool has no location of its own).
-            { resourceGroupName, resourceName: clusterName, ...gpuPoolSpec(config), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location } },
+            { resourceGroupName, resourceName: clusterName, ...spotPoolSpec(config), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location, ...shareTags(name, config, "spot") } },
             childOpts,
         );
+        const onDemandPool = capacity.onDemand
+            ? new containerservice.AgentPool(
+                  `${name}-gpu-ondemand-pool`,
+                  {
+                      resourceGroupName,
+                      resourceName: clusterName,
+                      ...onDemandPoolSpec(config),
+                      tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location, ...shareTags(name, config, capacity.onDemand.role) },
+                  },
+                  { ...childOpts, dependsOn: [pool] },
+              )
+            : undefined;
 
         // Kubernetes: an explicit provider from the cluster's Entra ID kubeconfig (never the ambient context).
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
@@ -182,7 +198,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         const k8s = new KubernetesProvider(
             `${name}-k8s`,
             { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
-            { ...childOpts, dependsOn: [pool, ...(deployerAdmin ? [deployerAdmin] : [])] },
+            { ...childOpts, dependsOn: [pool, ...(onDemandPool ? [onDemandPool] : []), ...(deployerAdmin ? [deployerAdmin] : [])] },
         );
         const k8sOpts = { parent: this, provider: k8s };
 
@@ -256,22 +272,34 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             { metadata: guardConf.metadata, data: guardConf.data },
             dependsOnNamespace,
         );
-        const deployment = modelServerDeployment(workload);
-        new appsv1.Deployment(
-            `${name}-deployment`,
-            { metadata: deployment.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(deployment.spec) },
-            // Scheduling needs GPUs advertised; the pod reads the Secret and the guard's config.
-            { ...k8sOpts, dependsOn: [namespace, secret, configMap, devicePlugin, ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] },
-        );
+        const built = modelServerDeployment(workload);
+        // With an on-demand pool: the main Deployment prefers spot, a floor Deployment holds onDemandBase replicas on demand.
+        const split = capacity.onDemand ? splitDeployments(built, APP, config.onDemandBase) : { main: built, floor: undefined };
+        const misplaced = placementProblems(config, split);
+        if (misplaced.length > 0) throw new Error(`${name}: ${misplaced.join("; ")}`);
+        // Scheduling needs GPUs advertised; the pod reads the Secret and the guard's config.
+        const podNeeds = { ...k8sOpts, dependsOn: [namespace, secret, configMap, devicePlugin, ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] };
+        new appsv1.Deployment(`${name}-deployment`, { metadata: split.main.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(split.main.spec) }, podNeeds);
         const pdb = modelServerPdb(workload);
         new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, dependsOnNamespace);
+        if (split.floor) {
+            new appsv1.Deployment(`${name}-floor-deployment`, { metadata: split.floor.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(split.floor.spec) }, podNeeds);
+            const fpdb = floorPdb(split.floor);
+            new policyv1.PodDisruptionBudget(`${name}-floor-pdb`, { metadata: fpdb.metadata, spec: fpdb.spec }, dependsOnNamespace);
+        }
+        if (config.onDemandFallback > 0) {
+            const expander = priorityExpanderConfigMap();
+            new corev1.ConfigMap(`${name}-priority-expander`, { metadata: expander.metadata, data: expander.data }, k8sOpts);
+        }
         // AKS gives the Service a public IP at run time; the annotations let the pack price it.
         const svc = modelServerService(workload, {
             allowedCidrs: config.allowedCidrs,
             tls: tls !== undefined || certificate !== undefined,
             annotations: { [CLOUD_ANNOTATION]: "azure", [REGION_ANNOTATION]: config.location },
         });
-        const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svc.spec }, dependsOnNamespace);
+        // With a floor the Service selects both Deployments' pods through the label they share.
+        const svcSpec = capacity.onDemand ? { ...svc.spec, selector: { [ENDPOINT_POD_LABEL]: APP } } : svc.spec;
+        const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svcSpec }, dependsOnNamespace);
 
         this.endpoint = config.domain
             ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))

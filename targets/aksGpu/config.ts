@@ -91,6 +91,16 @@ export const aksGpuSchema = z
             replicas: int(1, 10).default(1),
             /** Run the GPU pool on Spot capacity (eviction policy Delete). @default false */
             spot: z.boolean({ error: "must be true or false" }).default(false),
+            /**
+             * On-demand GPU nodes that always run beside the spot pool, holding `onDemandBase`
+             * replicas no eviction can take (spot pools only). They share `nodes.max` with spot. @default 0
+             */
+            onDemandBase: int(0, 10).default(0),
+            /**
+             * Further on-demand GPU nodes the cluster autoscaler adds when the spot pool cannot grow
+             * (priority expander: spot first), carved out of `nodes.max`. @default 0
+             */
+            onDemandFallback: int(0, 10).default(0),
             /** Spot max price in USD per hour, or -1 for up to on-demand. @default -1 (with spot) */
             spotMaxPrice: spotMaxPrice.optional(),
             /** GPU node OS disk: image, container and model weights. @default 256 */
@@ -160,6 +170,18 @@ export const aksGpuSchema = z
                 input: cfg.replicas,
                 message: `must not exceed nodes.max (${cfg.nodes.max}): each replica needs a GPU node of its own, extra replicas would stay Pending`,
             });
+        }
+        const onDemand = cfg.onDemandBase + cfg.onDemandFallback;
+        if (onDemand > 0 && !cfg.spot) {
+            ctx.addIssue({ code: "custom", path: ["onDemandBase"], input: cfg.onDemandBase, message: "onDemandBase and onDemandFallback need spot: true (an on-demand pool is already all on-demand)" });
+        } else if (onDemand > 0 && cfg.nodes.max - onDemand < 1) {
+            ctx.addIssue({ code: "custom", path: ["onDemandFallback"], input: cfg.onDemandFallback, message: `onDemandBase + onDemandFallback (${onDemand}) must leave at least one spot node under nodes.max (${cfg.nodes.max})` });
+        }
+        if (cfg.onDemandBase > 0 && cfg.onDemandBase >= cfg.replicas) {
+            ctx.addIssue({ code: "custom", path: ["onDemandBase"], input: cfg.onDemandBase, message: `must be below replicas (${cfg.replicas}): the floor is part of the replicas and at least one prefers spot` });
+        }
+        if (cfg.onDemandFallback > 0 && cfg.existingClusterId) {
+            ctx.addIssue({ code: "custom", path: ["onDemandFallback"], input: cfg.onDemandFallback, message: "must not be set with existingClusterId: fallback needs the priority expander on a cluster this stack creates" });
         }
         if (!cfg.existingClusterId && !cfg.privateCluster && cfg.apiServerAuthorizedRanges.length === 0) {
             ctx.addIssue({

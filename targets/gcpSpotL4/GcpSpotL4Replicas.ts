@@ -9,11 +9,14 @@ import { ModelConfig, TlsCertificate } from "../../config";
 import { GcpSpotL4Config, L4_COUNT } from "./config";
 import { GOOGLE_FRONT_END_RANGES, secretResourceName, serviceAccountEmail, serviceAccountId } from "../../components/gcp/names";
 import { buildStartupScript } from "./startupScript";
+import { buildShutdownScript } from "./shutdownScript";
 import { apiResourceName, GCP_APIS, GcpApi } from "../../components/gcp/project";
 import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { rollingUpdatePolicy } from "./rollout";
 import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
+import { ReplicaGroup, SUBNET_RANGES, regionPrefix, replicaGroups } from "./capacity";
+import { GcpRegion } from "./config";
 
 export interface GcpSpotL4ReplicasArgs {
     /** Validated `targets.gcpSpotL4` config. */
@@ -41,7 +44,6 @@ export const REPLICA_SCOPES = [
 
 /** Container-Optimized OS: Docker included, NVIDIA driver installed at boot by cos-extensions. */
 export const REPLICA_IMAGE = "projects/cos-cloud/global/images/family/cos-stable";
-const SUBNET_RANGE = "10.20.0.0/20";
 
 /**
  * Spot L4 replicas behind a global external Application Load Balancer, in the spirit of
@@ -60,7 +62,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
         super("llm-serving:gcp:GcpSpotL4Replicas", name, modelAccessOf(args.model, args.hfToken), opts);
         const childOpts = { parent: this };
         const { config, labels } = args;
-        const { project, region } = config;
+        const { project } = config;
         const gpuCount = L4_COUNT[config.machineType];
         const server = vllmServer(args.model, { accelerator: "nvidia-l4", tensorParallelSize: gpuCount });
 
@@ -108,25 +110,30 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
             ...(args.hfToken ? this.secret(hfTokenSecretId, project, labels, pulumi.secret(args.hfToken), account.member, needs("secretManager")) : []),
         ];
 
-        // Network: private replicas; Cloud NAT for image and weight downloads.
+        // Network: private replicas; per region a subnet, and Cloud NAT for image and weight downloads.
         const network = new compute.Network(`${name}-network`, { project, autoCreateSubnetworks: false }, computeOpts);
-        const subnet = new compute.Subnetwork(
-            `${name}-subnet`,
-            { project, region, network: network.id, ipCidrRange: SUBNET_RANGE, privateIpGoogleAccess: true },
-            computeOpts,
-        );
-        const router = new compute.Router(`${name}-router`, { project, region, network: network.id }, computeOpts);
-        new compute.RouterNat(
-            `${name}-nat`,
-            {
-                project,
-                region,
-                router: router.name,
-                natIpAllocateOption: "AUTO_ONLY",
-                sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
-            },
-            computeOpts,
-        );
+        const subnets = new Map<GcpRegion, compute.Subnetwork>();
+        for (const region of config.regions) {
+            const prefix = regionPrefix(name, config, region);
+            const subnet = new compute.Subnetwork(
+                `${prefix}-subnet`,
+                { project, region, network: network.id, ipCidrRange: SUBNET_RANGES[region], privateIpGoogleAccess: true },
+                computeOpts,
+            );
+            subnets.set(region, subnet);
+            const router = new compute.Router(`${prefix}-router`, { project, region, network: network.id }, computeOpts);
+            new compute.RouterNat(
+                `${prefix}-nat`,
+                {
+                    project,
+                    region,
+                    router: router.name,
+                    natIpAllocateOption: "AUTO_ONLY",
+                    sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES",
+                },
+                computeOpts,
+            );
+        }
         new compute.Firewall(
             `${name}-allow-lb`,
             {
@@ -141,15 +148,16 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
             computeOpts,
         );
 
-        const template = new compute.InstanceTemplate(
-            `${name}-template`,
+        const templateOf = (group: ReplicaGroup, subnet: compute.Subnetwork) => new compute.InstanceTemplate(
+            `${group.prefix}-template`,
             {
                 project,
-                region,
-                namePrefix: `${name}-`,
+                region: group.region,
+                namePrefix: `${group.prefix}-`,
                 machineType: config.machineType,
-                description: `Spot ${config.machineType} (${gpuCount}x L4) serving ${args.model.id}`,
-                labels,
+                description: `${group.role === "spot" ? "Spot" : "On-demand"} ${config.machineType} (${gpuCount}x L4) serving ${args.model.id}`,
+                // The share labels tell the policy pack this group's part of the region's maximum.
+                labels: { ...labels, ...group.shareLabels },
                 disks: [
                     {
                         boot: true,
@@ -162,14 +170,17 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 // No accessConfigs: no external IP; traffic arrives through the load balancer only.
                 networkInterfaces: [{ subnetwork: subnet.id }],
                 serviceAccount: { email: account.email, scopes: [...REPLICA_SCOPES] },
-                scheduling: {
-                    provisioningModel: "SPOT",
-                    preemptible: true,
-                    automaticRestart: false,
-                    onHostMaintenance: "TERMINATE",
-                    // The group recreates a preempted replica; a stopped one would keep its disk billed.
-                    instanceTerminationAction: "DELETE",
-                },
+                scheduling: group.role === "spot"
+                    ? {
+                          provisioningModel: "SPOT",
+                          preemptible: true,
+                          automaticRestart: false,
+                          onHostMaintenance: "TERMINATE",
+                          // The group recreates a preempted replica; a stopped one would keep its disk billed.
+                          instanceTerminationAction: "DELETE",
+                      }
+                    : // GPUs cannot live-migrate: host maintenance stops the VM, which then restarts.
+                      { provisioningModel: "STANDARD", preemptible: false, automaticRestart: true, onHostMaintenance: "TERMINATE" },
                 shieldedInstanceConfig: { enableVtpm: true, enableIntegrityMonitoring: true },
                 metadata: {
                     "block-project-ssh-keys": "true",
@@ -185,10 +196,16 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                         serviceAccountEmail: serviceAccountEmail(project, accountId),
                         gpuCount,
                     }),
+                    // Drain on preemption, scale-in and replacement (issue 19).
+                    "shutdown-script": buildShutdownScript({ server }),
                 },
             },
             { parent: this, dependsOn: [...secretsReady, apis.compute, apis.iamCredentials, apis.logging, apis.monitoring] },
         );
+
+
+        const specs = replicaGroups(name, config);
+        const templates = specs.map((g) => templateOf(g, subnets.get(g.region)!));
 
         const health = new compute.HealthCheck(
             `${name}-health`,
@@ -202,43 +219,47 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
             },
             computeOpts,
         );
-        const group = new compute.RegionInstanceGroupManager(
-            `${name}-mig`,
-            {
-                project,
-                region,
-                baseInstanceName: name,
-                distributionPolicyZones: config.zones,
-                versions: [{ name: "primary", instanceTemplate: template.selfLinkUnique }],
-                namedPorts: [{ name: "http", port: server.port }],
-                autoHealingPolicies: { healthCheck: health.id, initialDelaySec: config.initialDelaySec },
-                // Keep serving during an update: new replicas come up (one per zone) before old ones go.
-                updatePolicy: rollingUpdatePolicy(config.zones.length),
-            },
-            computeOpts,
-        );
-        new compute.RegionAutoscaler(
-            `${name}-autoscaler`,
-            {
-                project,
-                region,
-                target: group.id,
-                autoscalingPolicy: {
-                    minReplicas: config.replicas.min,
-                    maxReplicas: config.replicas.max,
-                    cooldownPeriod: Math.max(60, config.initialDelaySec),
-                    loadBalancingUtilization: { target: 0.8 },
+        // Per region a spot group and, with an on-demand floor or fallback, an on-demand group
+        // beside it (targets/gcpSpotL4/capacity.ts says why GCP needs two groups and how they
+        // share the region's maximum). Every group joins the one backend service.
+        const surge = (zones: number) => rollingUpdatePolicy(zones).maxSurgeFixed ?? 0;
+        const groups = specs.map((g, i) => {
+            const group = new compute.RegionInstanceGroupManager(
+                `${g.prefix}-mig`,
+                {
+                    project,
+                    region: g.region,
+                    baseInstanceName: g.prefix,
+                    distributionPolicyZones: [...g.zones],
+                    versions: [{ name: "primary", instanceTemplate: templates[i].selfLinkUnique }],
+                    namedPorts: [{ name: "http", port: server.port }],
+                    autoHealingPolicies: { healthCheck: health.id, initialDelaySec: config.initialDelaySec },
+                    // Keep serving during an update: new replicas come up (one per zone) before old ones go.
+                    updatePolicy: rollingUpdatePolicy(g.zones.length),
                 },
-            },
-            computeOpts,
-        );
-        // The project's regional L4 quota held at this group's bound: the autoscaler's maximum plus
-        // the rolling-update surge, each replica with its L4s. A group grown past its bound outside
-        // review (console, gcloud, an update without the pack) then gets no GPUs (README, "Where
-        // the cap holds"). Spot replicas: both the preemptible and the standard quota.
-        const surge = rollingUpdatePolicy(config.zones.length).maxSurgeFixed ?? 0;
-        for (const quota of gpuQuotaOverrides({ project, region, gpu: "l4", gpus: (config.replicas.max + surge) * gpuCount, spot: true })) {
-            new serviceusage.ConsumerQuotaOverride(`${name}-gpu-quota-${quota.role}`, quota.args, computeOpts);
+                computeOpts,
+            );
+            new compute.RegionAutoscaler(
+                `${g.prefix}-autoscaler`,
+                { project, region: g.region, target: group.id, autoscalingPolicy: groupAutoscalingPolicy(config, g) },
+                computeOpts,
+            );
+            return { spec: g, group };
+        });
+        // The project's regional L4 quota held at each region's bound: the groups' maxima plus
+        // their rolling-update surge, each replica with its L4s. A group grown past its bound
+        // outside review (console, gcloud, an update without the pack) then gets no GPUs (README,
+        // "Where the cap holds"). Spot replicas hold both the preemptible and the standard quota;
+        // on-demand ones only the standard quota, which so holds spot and on-demand together.
+        for (const region of config.regions) {
+            const bound = (role: "spot" | "on-demand") =>
+                groups
+                    .filter((g) => g.spec.region === region && (g.spec.role === "spot") === (role === "spot"))
+                    .reduce((n, g) => n + (g.spec.max + surge(g.spec.zones.length)) * gpuCount, 0);
+            const quotas = gpuQuotaOverrides({ project, region, gpu: "l4", gpus: bound("spot"), spot: true, onDemandGpus: bound("on-demand") });
+            for (const quota of quotas) {
+                new serviceusage.ConsumerQuotaOverride(`${regionPrefix(name, config, region)}-gpu-quota-${quota.role}`, quota.args, computeOpts);
+            }
         }
 
         // Front door: Cloud Armor admits only /v1/ routes (vLLM's key guards nothing else) from allowed CIDRs.
@@ -258,14 +279,12 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 timeoutSec: 600,
                 healthChecks: health.id,
                 securityPolicy: armor.selfLink,
-                backends: [
-                    {
-                        group: group.instanceGroup,
-                        balancingMode: "RATE",
-                        maxRatePerInstance: config.targetRpsPerReplica,
-                        capacityScaler: 1,
-                    },
-                ],
+                backends: groups.map(({ group }) => ({
+                    group: group.instanceGroup,
+                    balancingMode: "RATE",
+                    maxRatePerInstance: config.targetRpsPerReplica,
+                    capacityScaler: 1,
+                })),
                 logConfig: { enable: true, sampleRate: 0.1 },
             },
             computeOpts,
@@ -340,6 +359,19 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
         );
         return [version, reader];
     }
+}
+
+/**
+ * The autoscaling policy of one group: the one place it is built, called once per MIG (the
+ * spot group and the on-demand group of each region scale on the same load-balancer signal).
+ */
+export function groupAutoscalingPolicy(config: GcpSpotL4Config, group: Pick<ReplicaGroup, "min" | "max">): compute.RegionAutoscalerArgs["autoscalingPolicy"] {
+    return {
+        minReplicas: group.min,
+        maxReplicas: group.max,
+        cooldownPeriod: Math.max(60, config.initialDelaySec),
+        loadBalancingUtilization: { target: 0.8 },
+    };
 }
 
 /** Cloud Armor rules: deny non-OpenAI paths first, then admit allowed CIDRs (or anyone, when none are set). */

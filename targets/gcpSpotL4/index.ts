@@ -17,7 +17,11 @@ export const gcpSpotL4 = defineTarget({
         server: "vLLM",
     },
     schema: gcpSpotL4Schema,
-    gcpGpuQuotaScope: (target) => ({ project: target.project, region: target.region }),
+    // Every region holds its own L4 quota overrides. The error names `region` for the shorthand
+    // (a single region), which is how such a stack spells it.
+    // Guarded: the stack schema's checks also run over a target whose own schema failed (its raw input).
+    gcpGpuQuotaScope: (target) =>
+        (Array.isArray(target.regions) ? target.regions : []).map((region, i) => ({ project: target.project, region, path: target.regions.length === 1 ? ["region"] : ["regions", i] })),
     checkPlaintext: (target) => publicPlaintextProblems(target, true, "a Google-managed certificate needs only the domain, at no cost"),
     checkWithoutStackCertificate: (target) =>
         target.certificate === "stack" ? [{ key: "certificate", message: `"stack" needs ${stackCertificateKeys()}, or use "google-managed"` }] : [],

@@ -18,7 +18,7 @@ export const gkeL4 = defineTarget({
         server: "vLLM",
     },
     schema: gkeL4Schema,
-    gcpGpuQuotaScope: (target) => ({ project: target.project, region: target.region }),
+    gcpGpuQuotaScope: (target) => [{ project: target.project, region: target.region, path: ["region"] }],
     checkPlaintext: (target) => publicPlaintextProblems(target, true, "with acme, cert-manager and Let's Encrypt through Cloud DNS, or the stack's certificate"),
     // ACME (cert-manager with Let's Encrypt through Cloud DNS) is a certificate source of its own.
     checkWithoutStackCertificate: (target) =>

@@ -69,7 +69,7 @@ const ROWS: readonly Row[] = [
         what: "unknown field inside a target",
         config: raw(gcp({ machineTyp: "g2-standard-8" })),
         problems: [
-            "llm-serving:targets.gcpSpotL4.machineTyp: unknown key; allowed keys are project, region, zones, machineType, replicas, targetRpsPerReplica, bootDiskGb, initialDelaySec, allowedCidrs, domain, certificate, plaintextHttp",
+            "llm-serving:targets.gcpSpotL4.machineTyp: unknown key; allowed keys are project, region, regions, onDemandBase, onDemandFallback, zones, machineType, replicas, targetRpsPerReplica, bootDiskGb, initialDelaySec, allowedCidrs, domain, certificate, plaintextHttp",
         ],
     },
     {
@@ -152,7 +152,37 @@ const ROWS: readonly Row[] = [
     {
         what: "unsupported region",
         config: raw(gcp({ region: "europe-west4" })),
-        problems: [`llm-serving:targets.gcpSpotL4.region: got "europe-west4"; must be one of the supported regions: us-central1`],
+        problems: [`llm-serving:targets.gcpSpotL4.region: got "europe-west4"; must be one of the supported regions: us-central1, us-east1`],
+    },
+    {
+        what: "both region and regions (issue 19)",
+        config: raw(gcp({ regions: ["us-central1", "us-east1"] })),
+        problems: [`llm-serving:targets.gcpSpotL4.regions: got ["us-central1","us-east1"]; must not be set together with region: give region (one region) or regions (a list), not both`],
+    },
+    {
+        what: "neither region nor regions",
+        config: raw(gcp({ region: undefined })),
+        problems: ["llm-serving:targets.gcpSpotL4.regions: got nothing; must be set (or region): allowed regions are us-central1, us-east1"],
+    },
+    {
+        what: "a region listed twice",
+        config: raw(gcp({ region: undefined, regions: ["us-east1", "us-east1"] })),
+        problems: [`llm-serving:targets.gcpSpotL4.regions[1]: got "us-east1"; repeats entry 0; list each region once`],
+    },
+    {
+        what: "zones with several regions",
+        config: raw(gcp({ region: undefined, regions: ["us-central1", "us-east1"], zones: ["us-central1-a"] })),
+        problems: [`llm-serving:targets.gcpSpotL4.zones: got ["us-central1-a"]; must only be set with one region; with several, each region uses all its L4 zones`],
+    },
+    {
+        what: "an on-demand floor and fallback that leave no spot replica",
+        config: raw(gcp({ replicas: { min: 2, max: 3 }, onDemandBase: 1, onDemandFallback: 2 })),
+        problems: ["llm-serving:targets.gcpSpotL4.onDemandFallback: got 2; onDemandBase + onDemandFallback (3) must leave at least one spot replica under replicas.max (3)"],
+    },
+    {
+        what: "an on-demand floor as large as the minimum",
+        config: raw(gcp({ replicas: { min: 2, max: 4 }, onDemandBase: 2 })),
+        problems: ["llm-serving:targets.gcpSpotL4.onDemandBase: got 2; must be below replicas.min (2): the floor is part of the minimum and the spot group keeps at least one replica"],
     },
     {
         what: "unsupported machine type",
@@ -343,6 +373,20 @@ describe("stack config: every bad value fails with its key, the value and what i
         assert.ok(parseStackConfig(both("acme-llm-other"), "dev").targets.gkeL4);
     });
 
+    it("checks every region of a multi-region gcpSpotL4 against the quota overrides of other targets (issue 19)", () => {
+        const staging = parse(fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.staging.yaml"), "utf8")) as { config: Record<string, Record<string, Record<string, unknown>>> };
+        const gke = staging.config["llm-serving:targets"].gkeL4 as { project: string; region: string };
+        const other = gke.region === "us-east1" ? "us-central1" : "us-east1";
+        const spot = (regions: string[]) => ({ ...GOOD_GCP, region: undefined, project: gke.project, regions });
+        // The shared region is the second of the list: a check of the first region alone would miss it.
+        assert.throws(
+            () => parseStackConfig(raw({ "llm-serving:targets": { gcpSpotL4: spot([other, gke.region]), gkeL4: gke } }), "dev"),
+            (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.startsWith(`llm-serving:targets.gkeL4.region: got "${gke.region}"; gcpSpotL4 already holds`)),
+        );
+        // Negative control: the other region alone does not collide.
+        assert.ok(parseStackConfig(raw({ "llm-serving:targets": { gcpSpotL4: spot([other]), gkeL4: gke } }), "dev").targets.gkeL4);
+    });
+
     it("lists every problem at once, not only the first", () => {
         assert.throws(
             () => parseStackConfig(raw(gcp({ region: "europe-west4", replicas: { min: 0, max: 99 } })), "dev"),
@@ -354,7 +398,10 @@ describe("stack config: every bad value fails with its key, the value and what i
         const config = parseStackConfig(raw({}), "dev");
         const target = config.targets.gcpSpotL4!;
         assert.equal(target.machineType, "g2-standard-4");
-        assert.deepEqual(target.zones, ["us-central1-a", "us-central1-b", "us-central1-c"]);
+        assert.deepEqual(target.regions, ["us-central1"], "region is shorthand for a one-region list");
+        assert.deepEqual(target.zones, { "us-central1": ["us-central1-a", "us-central1-b", "us-central1-c"] });
+        assert.equal(target.onDemandBase, 0);
+        assert.equal(target.onDemandFallback, 0);
         assert.equal(target.initialDelaySec, 1200);
         assert.equal(config.model.id, "HuggingFaceH4/zephyr-7b-beta", "the default downloads without a token");
         assert.equal(config.tags.environment, "dev");

@@ -23,7 +23,7 @@ export interface NginxArtifact {
 
 export interface ScriptArtifact {
     readonly label: string;
-    readonly kind: "gcp-startup" | "vm-write-file" | "vm-runcmd";
+    readonly kind: "gcp-startup" | "gcp-shutdown" | "vm-write-file" | "vm-runcmd";
     /** `bash` or `sh`, from the shebang (runcmd: cloud-init runs it with sh). */
     readonly shell: "bash" | "sh";
     readonly text: string;
@@ -123,6 +123,8 @@ export async function scriptArtifacts(): Promise<ScriptArtifact[]> {
         for (const t of plan.resources.filter((r) => r.type === "gcp:compute/instanceTemplate:InstanceTemplate")) {
             const script = asObj(t.inputs.metadata)["startup-script"];
             if (typeof script === "string") out.push({ label: `${plan.label}: ${t.name} startup-script`, kind: "gcp-startup", shell: "bash", text: script });
+            const shutdown = asObj(t.inputs.metadata)["shutdown-script"];
+            if (typeof shutdown === "string") out.push({ label: `${plan.label}: ${t.name} shutdown-script`, kind: "gcp-shutdown", shell: "bash", text: shutdown });
         }
         for (const vm of vmCloudConfigs(plan)) {
             for (const f of writeFiles(vm.text).filter((w) => w.content.startsWith("#!"))) {

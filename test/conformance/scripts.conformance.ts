@@ -92,7 +92,7 @@ describe("conformance: generated shell scripts", function () {
 
     it("finds every script: GCP startup scripts (with and without hfToken), the VM's secrets/start scripts and runcmd (GPU, CPU, TLS)", () => {
         const kinds = new Set(scripts.map((s) => s.kind));
-        assert.deepEqual([...kinds].sort(), ["gcp-startup", "vm-runcmd", "vm-write-file"]);
+        assert.deepEqual([...kinds].sort(), ["gcp-shutdown", "gcp-startup", "vm-runcmd", "vm-write-file"]);
         assert.ok(scripts.some((s) => s.kind === "gcp-startup" && s.text.includes("hf-token")));
         assert.ok(scripts.some((s) => s.kind === "gcp-startup" && !s.text.includes("hf-token")));
         assert.ok(scripts.some((s) => s.kind === "vm-runcmd" && s.text.includes("nvidia-smi")));

@@ -207,3 +207,27 @@ export function gcpRuntimeBudget(amount: number, extra: Record<string, unknown> 
 export function withGcpBudget(resources: PlannedResource[], cap: number): PlannedResource[] {
     return [...resources, gcpRuntimeBudget(cap)];
 }
+
+/**
+ * Issue 19: the GCP group of gcpStack with a shared maximum of 4: spot autoscaler 1..2 beside an
+ * on-demand group 1..2 (floor 1, fallback 1 more): two groups whose maxima fill one maximum.
+ */
+export function gcpFallbackStack(share: { max?: string; floorMax?: number } = {}): PlannedResource[] {
+    const max = share.max ?? "4";
+    const shareLabels = (role: string) => ({ ...COST_LABELS, "llm-serving-capacity": role, "llm-serving-capacity-share": "llm", "llm-serving-capacity-max": max });
+    const [template, mig, autoscaler, forwardingRule] = gcpStack({ min: 1, max: 2 });
+    (template.inputs as Record<string, unknown>).labels = shareLabels("spot");
+    const floorTemplate = planned(TYPES.template, "llm-floor-template", {
+        ...(template.inputs as Record<string, unknown>),
+        labels: shareLabels("on-demand-floor"),
+        scheduling: { provisioningModel: "STANDARD", automaticRestart: true, onHostMaintenance: "TERMINATE" },
+    });
+    const floorMig = planned(TYPES.mig, "llm-floor-mig", { ...(mig.inputs as Record<string, unknown>), baseInstanceName: "llm-floor" }, { versions: [floorTemplate.urn] });
+    const floorAutoscaler = planned(
+        TYPES.autoscaler,
+        "llm-floor-autoscaler",
+        { project: "acme-llm-dev", region: "us-central1", target: "llm-floor-mig", autoscalingPolicy: { minReplicas: 1, maxReplicas: share.floorMax ?? 2 } },
+        { target: [floorMig.urn] },
+    );
+    return [template, mig, autoscaler, floorTemplate, floorMig, floorAutoscaler, forwardingRule];
+}

@@ -194,7 +194,7 @@ describe("plan: accelerator quotas at the bounds", () => {
     describe("committed stacks (hand-computed from their bounds)", () => {
         const plans = new Map<string, PlanReport>();
         before(async () => {
-            for (const stack of ["dev", "prod", "staging"]) {
+            for (const stack of ["dev", "ha", "prod", "staging"]) {
                 const { code, stdout } = await runPlan("--stack", stack, "--json");
                 assert.equal(code, EXIT.ok);
                 plans.set(stack, JSON.parse(stdout) as PlanReport);
@@ -207,6 +207,17 @@ describe("plan: accelerator quotas at the bounds", () => {
                 ["gcp", "NVIDIA_L4_GPUS", "us-central1", 5, "set", 5],
             ]);
             assert.match(plans.get("staging")!.quotas[0].basis, /^gke-l4-gpu-pool: \(3 \+ 2 surge\) x g2-standard-4 \(1 NVIDIA L4 each\)$/);
+        });
+
+        it("ha: per region, preemptible (2 spot + 3 surge) and standard (spot 5 + on-demand 2 + 3 surge) L4s", () => {
+            const rows = plans.get("ha")!.quotas.map(brief);
+            const order = (a: unknown[], b: unknown[]) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+            assert.deepEqual(rows.filter((r) => r[0] === "gcp").sort(order), [
+                ["gcp", "NVIDIA_L4_GPUS", "us-central1", 10, "set", 10],
+                ["gcp", "NVIDIA_L4_GPUS", "us-east1", 10, "set", 10],
+                ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 5, "set", 5],
+                ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-east1", 5, "set", 5],
+            ]);
         });
 
         it("every committed stack is planned here (a new one needs its quota figures above)", () => {

@@ -46,6 +46,6 @@ describe("every SKU and region a target's schema admits is priced", () => {
     });
 
     it("negative control: an SKU the catalog lacks is reported", () => {
-        assert.deepEqual(unpriced("gcp", GCP_REGIONS, ["g2-standard-96"]), ["gcp/us-central1/g2-standard-96"]);
+        assert.deepEqual(unpriced("gcp", GCP_REGIONS, ["g2-standard-96"]), ["gcp/us-central1/g2-standard-96", "gcp/us-east1/g2-standard-96"]);
     });
 });

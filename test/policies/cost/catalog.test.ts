@@ -61,7 +61,7 @@ describe("cost/catalog", () => {
     });
 
     it("knows only the documented regions, and nothing outside them", () => {
-        assert.deepEqual(catalogRegions("gcp"), ["us-central1"]);
+        assert.deepEqual(catalogRegions("gcp"), ["us-central1", "us-east1"]);
         assert.deepEqual(catalogRegions("azure").sort(), ["eastus", "westus2"]);
         assert.deepEqual(catalogRegions("aws").sort(), ["us-east-1", "us-west-2"]);
         assert.deepEqual(pricedSkus("azure", "westus2"), ["Standard_NC4as_T4_v3"]);

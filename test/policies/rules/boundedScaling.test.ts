@@ -1,6 +1,7 @@
+import assert from "node:assert/strict";
 import { boundedScaling } from "../../../policies/rules/boundedScaling";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
-import { gcpStack, inf2NodePool, mutated, mutatedIn } from "../../helpers/policyFixtures";
+import { gcpFallbackStack, gcpStack, inf2NodePool, mutated, mutatedIn } from "../../helpers/policyFixtures";
 
 describe("policy bounded-scaling", () => {
     it("passes an autoscaler with maxReplicas and a NodePool with spec.limits", async () => {
@@ -16,5 +17,29 @@ describe("policy bounded-scaling", () => {
     it("blocks a Karpenter NodePool without spec.limits", async () => {
         const pool = mutated(inf2NodePool(), (i) => delete (i.spec as Record<string, unknown>).limits);
         assertOneViolation(await runStackPolicy(boundedScaling, [...gcpStack(), pool]), ["llm-inf2", "spec.limits"], pool.urn);
+    });
+});
+
+describe("policy bounded-scaling: shared capacity (issue 19)", () => {
+    it("passes a spot group and an on-demand floor that share one maximum", async () => {
+        assertNoViolations(await runStackPolicy(boundedScaling, gcpFallbackStack()));
+    });
+
+    it("blocks a floor whose shared maximum is removed", async () => {
+        const stack = mutatedIn(gcpFallbackStack(), "llm-floor-template", (i) => delete (i.labels as Record<string, unknown>)["llm-serving-capacity-max"]);
+        const floor = stack.find((r) => r.name === "llm-floor-mig");
+        assertOneViolation(await runStackPolicy(boundedScaling, stack), ["llm-floor-mig", "llm-serving-capacity-max", "no maximum"], floor?.urn);
+    });
+
+    it("blocks a floor whose autoscaler maximum is removed", async () => {
+        const stack = mutatedIn(gcpFallbackStack(), "llm-floor-autoscaler", (i) => delete (i.autoscalingPolicy as Record<string, unknown>).maxReplicas);
+        assertOneViolation(await runStackPolicy(boundedScaling, stack), ["llm-floor-autoscaler", "maxReplicas"]);
+    });
+
+    it("blocks a floor labelled into a share whose maximum it can exceed", async () => {
+        const stack = mutatedIn(gcpFallbackStack(), "llm-floor-autoscaler", (i) => ((i.autoscalingPolicy as Record<string, unknown>).maxReplicas = 6));
+        const reported = await runStackPolicy(boundedScaling, stack);
+        assert.ok(reported.some((r) => r.message.includes("llm-floor-mig") && r.message.includes("may scale to 6, above the shared maximum 4")));
+        assert.ok(reported.every((r) => r.message.includes("shared capacity")));
     });
 });

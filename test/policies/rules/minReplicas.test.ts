@@ -1,7 +1,9 @@
+import assert from "node:assert/strict";
 import { minReplicas } from "../../../policies/rules/minReplicas";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
 import { mutated, setPath } from "../../helpers/policyFixtures";
+import { gcpFallbackStack, mutatedIn } from "../../helpers/policyFixtures";
 import { gcpAutoscaler, mlAutoscale, mlDeployment, modelServerDeployment, rayService } from "../../helpers/policySecurityFixtures";
 
 const azureMl = (): PlannedResource[] => {
@@ -35,5 +37,22 @@ describe("policy min-replicas", () => {
         const [deployment] = azureMl();
         assertOneViolation(await runStackPolicy(minReplicas, [mutated(deployment, (i) => setPath(i, ["sku", "capacity"], 1))]), ["sku.capacity is 1"]);
         assertNoViolations(await runStackPolicy(minReplicas, [mutated(deployment, (i) => setPath(i, ["sku", "capacity"], 1)), mlAutoscale(deployment)]));
+    });
+});
+
+describe("policy min-replicas: groups that serve one endpoint together (issue 19)", () => {
+    it("counts a spot group and its on-demand floor together: 1 + 1 = 2 passes", async () => {
+        assertNoViolations(await runStackPolicy(minReplicas, gcpFallbackStack()));
+    });
+
+    it("blocks the pair once when their minimums add up below 2", async () => {
+        const stack = mutatedIn(gcpFallbackStack(), "llm-floor-autoscaler", (i) => setPath(i, ["autoscalingPolicy", "minReplicas"], 0));
+        assertOneViolation(await runStackPolicy(minReplicas, stack), ["the groups of share llm keep 1 replicas at their minimum together, below 2"]);
+    });
+
+    it("negative control: without the share labels each group is checked alone", async () => {
+        const plain = gcpFallbackStack().map((r) => ({ ...r, inputs: { ...(r.inputs as Record<string, unknown>), labels: {} } }));
+        const reported = await runStackPolicy(minReplicas, plain);
+        assert.equal(reported.length, 2);
     });
 });

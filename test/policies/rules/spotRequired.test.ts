@@ -2,7 +2,7 @@ import { spotRequired } from "../../../policies/rules/spotRequired";
 import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
-import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpSpotVm, gcpStack, inf2NodePool, mutated, setPath } from "../../helpers/policyFixtures";
+import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpFallbackStack, gcpSpotVm, gcpStack, inf2NodePool, mutated, setPath } from "../../helpers/policyFixtures";
 
 const DEV = { kinds: ["gcp-instance-template", "gcp-instance", "azure-vm", "aks-agent-pool", "ec2-instance", "karpenter-node-pool"] };
 
@@ -52,5 +52,28 @@ describe("policy spot-required", () => {
     it("blocks a spot setting that is unknown at preview, without throwing", async () => {
         const resource = mutated(azureSpotVm(), (i) => (i.priority = UNKNOWN_STRING_SENTINEL));
         assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV, { preview: true }), ["priority", "unknown at preview"]);
+    });
+
+    describe("declared on-demand floors and fallback (issue 19)", () => {
+        const floor = (): PlannedResource => gcpFallbackStack().find((r) => r.name === "llm-floor-template")!;
+
+        it("accepts an on-demand template declared as the floor of a shared maximum", async () => {
+            assertNoViolations(await runResourcePolicy(spotRequired, floor(), DEV));
+        });
+
+        it("still blocks an undeclared on-demand accelerator (negative control)", async () => {
+            const resource = mutated(floor(), (i) => (i.labels = { owner: "ml-platform" }));
+            assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["must be spot"], resource.urn);
+        });
+
+        it("blocks a floor declaration without a shared maximum", async () => {
+            const resource = mutated(floor(), (i) => delete (i.labels as Record<string, unknown>)["llm-serving-capacity-max"]);
+            assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["llm-serving-capacity-max", "no maximum"], resource.urn);
+        });
+
+        it("blocks an on-demand template that claims the spot role", async () => {
+            const resource = mutated(floor(), (i) => ((i.labels as Record<string, string>)["llm-serving-capacity"] = "spot"));
+            assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["labelled spot"], resource.urn);
+        });
     });
 });

@@ -49,3 +49,17 @@ describe("gcpSpotL4: GPU quota held at the bound", () => {
         assert.deepEqual(quotas.map((q) => q.needed), [10, 10]);
     });
 });
+
+describe("gcpSpotL4: quotas with an on-demand floor and two regions (issue 19)", () => {
+    it("per region: preemptible holds the spot group, standard holds spot and on-demand together", async () => {
+        // replicas 2..4, floor 1 + fallback 1: spot max 2, on-demand max 2; 3 zones each, so 3 surge per group.
+        const { overrides, quotas } = await overridesFor({ region: undefined, regions: ["us-central1", "us-east1"], replicas: { min: 2, max: 4 }, onDemandBase: 1, onDemandFallback: 1 });
+        assert.deepEqual(overrides.map(brief), [
+            ["gcp-spot-l4-gpu-quota-preemptible", "compute.googleapis.com/preemptible_nvidia_l4_gpus", "us-central1", "5"],
+            ["gcp-spot-l4-gpu-quota-standard", "compute.googleapis.com/nvidia_l4_gpus", "us-central1", "10"],
+            ["gcp-spot-l4-us-east1-gpu-quota-preemptible", "compute.googleapis.com/preemptible_nvidia_l4_gpus", "us-east1", "5"],
+            ["gcp-spot-l4-us-east1-gpu-quota-standard", "compute.googleapis.com/nvidia_l4_gpus", "us-east1", "10"],
+        ]);
+        for (const q of quotas) assert.equal(q.enforcement, "set", `${q.quota} in ${q.region}: ${JSON.stringify(q)}`);
+    });
+});

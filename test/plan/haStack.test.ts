@@ -1,0 +1,94 @@
+// The ha stack (issue 19): spot with an on-demand floor and fallback on gcpSpotL4 (two regions)
+// and aksGpu, priced by hand from catalog prices (policies/cost/catalog.data.json) to the cent,
+// with both capacity types and both regions in the plan and the pack passing it.
+import { strict as assert } from "node:assert";
+import { EXIT, main } from "../../plan/cli";
+import { PlanReport } from "../../plan/report";
+
+const cents = (x: number) => Math.round(x * 100) / 100;
+type Kind = "capacity" | "storage" | "fixed" | "transient" | "usage";
+const line = (name: string, kind: Kind, sku: string, region: string, countMin: number, countMax: number, baseline: number, worst: number) => ({ name, kind, sku, region, countMin, countMax, baseline, worst });
+
+// g2-standard-4 $0.70683/h on demand in us-central1 and us-east1 alike (SkyPilot catalog); GCP spot
+// has no price cap, so its worst case is on-demand. Standard_NC24ads_A100_v4 eastus $3.673/h on
+// demand; the spot pool's max price is $1.00/h. pd-balanced $0.10/GB-month; P15 $38.02, P10 $19.71.
+const gcpRegion = (prefix: string, region: string) => [
+    // Spot: 1..2 (replicas 2..4 minus floor 1 and fallback 1).
+    line(`${prefix}-mig`, "capacity", "g2-standard-4", region, 1, 2, 515.99, 1031.97), // 1 / 2 x 0.70683 x 730 = 515.9859 / 1031.9718
+    line(`${prefix}-mig`, "storage", "gcp-disk", region, 1, 2, 10, 20), // 1 / 2 x 100 GB x $0.10
+    line(`${prefix}-mig`, "transient", "g2-standard-4 surge", region, 0, 3, 0, 8.65), // 3 x (0.70683 + 10/730) x 4 h = 8.6463
+    // On-demand: the floor (1, always running, on-demand in the baseline) + fallback (1 more, on-demand in the worst case).
+    line(`${prefix}-ondemand-mig`, "capacity", "g2-standard-4", region, 1, 2, 515.99, 1031.97),
+    line(`${prefix}-ondemand-mig`, "storage", "gcp-disk", region, 1, 2, 10, 20),
+    line(`${prefix}-ondemand-mig`, "transient", "g2-standard-4 surge", region, 0, 3, 0, 8.65),
+    line(`${prefix}-nat`, "fixed", "gcp-cloud-nat-vm", region, 2, 4, 2.04, 4.09), // 2 / 4 VMs x 0.0014 x 730 = 2.044 / 4.088
+    line(`${prefix}-nat`, "fixed", "gcp-nat-ip", region, 1, 1, 3.65, 3.65), // 1 address x 0.005 x 730
+    line(`${prefix}-nat`, "usage", "gcp-nat-processed", region, 500, 500, 22.5, 22.5), // 500 GiB x $0.045
+];
+const EXPECTED = [
+    ...gcpRegion("gcp-spot-l4", "us-central1"),
+    ...gcpRegion("gcp-spot-l4-us-east1", "us-east1"),
+    line("gcp-spot-l4-forwarding", "fixed", "gcp-lb-forwarding-rule-first5", "global", 1, 1, 18.25, 18.25), // 0.025 x 730
+    line("gcp-spot-l4-ip", "fixed", "gcp-static-ip", "global", 1, 1, 3.65, 3.65),
+    line("gcp-spot-l4-backend", "usage", "gcp-lb-processed", "global", 500, 500, 4, 4), // 500 x 0.008
+    line("gcp-spot-l4-backend", "usage", "gcp-internet-egress", "global", 500, 500, 60, 60), // 500 x 0.12
+    line("gcp-spot-l4-armor", "fixed", "gcp-cloud-armor-policy", "global", 1, 1, 5, 5),
+    line("gcp-spot-l4-armor", "fixed", "gcp-cloud-armor-rule", "global", 3, 3, 3, 3), // deny non-/v1, allow CIDRs, default
+    line("gcp-spot-l4-armor", "usage", "gcp-cloud-armor-requests", "global", 10, 10, 7.5, 7.5), // 10 M x $0.75
+    line("gcp-spot-l4-api-key-version", "fixed", "gcp-secret-version", "-", 1, 1, 0.06, 0.06),
+    line("aks-gpu-cluster", "fixed", "aks-standard-tier", "-", 1, 1, 73, 73), // 0.10 x 730
+    line("aks-gpu-cluster", "fixed", "azure-standard-lb-first5-rules", "-", 1, 1, 18.25, 18.25),
+    line("aks-gpu-cluster", "fixed", "azure-standard-public-ip", "-", 1, 1, 3.65, 3.65),
+    line("aks-gpu-cluster", "capacity", "Standard_D4s_v5", "eastus", 1, 1, 140.16, 140.16), // 0.192 x 730
+    line("aks-gpu-cluster", "storage", "azure-managed-disk", "eastus", 1, 1, 19.71, 19.71), // P10
+    line("aks-gpu-cluster", "transient", "Standard_D4s_v5 upgrade surge", "eastus", 0, 1, 0, 2.19), // (0.192 + 19.71/730) x 10 h = 2.19
+    // Spot pool 0..1 (nodes.max 3 minus floor 1 and fallback 1); the spot-preferring replica keeps 1 node in the baseline.
+    line("aks-gpu-gpu-pool", "capacity", "Standard_NC24ads_A100_v4", "eastus", 1, 1, 730, 730), // 1 x max price 1.00 x 730
+    line("aks-gpu-gpu-pool", "storage", "azure-managed-disk", "eastus", 1, 1, 38.02, 38.02), // 256 GB -> P15
+    line("aks-gpu-gpu-pool", "transient", "Standard_NC24ads_A100_v4 upgrade surge", "eastus", 0, 1, 0, 10.52), // (1.00 + 38.02/730) x 10 h = 10.5208
+    // On-demand pool: floor 1 node in the baseline, + 1 fallback node in the worst case, at on-demand prices.
+    line("aks-gpu-gpu-ondemand-pool", "capacity", "Standard_NC24ads_A100_v4", "eastus", 1, 2, 2681.29, 5362.58), // 1 / 2 x 3.673 x 730
+    line("aks-gpu-gpu-ondemand-pool", "storage", "azure-managed-disk", "eastus", 1, 2, 38.02, 76.04),
+    line("aks-gpu-gpu-ondemand-pool", "transient", "Standard_NC24ads_A100_v4 upgrade surge", "eastus", 0, 1, 0, 37.25), // (3.673 + 38.02/730) x 10 h = 37.2508
+    line("aks-gpu-service", "fixed", "azure-standard-public-ip", "eastus", 1, 1, 3.65, 3.65),
+    line("aks-gpu-service", "usage", "azure-lb-processed", "eastus", 500, 500, 2.5, 2.5), // 500 x 0.005
+    line("aks-gpu-service", "usage", "azure-internet-egress", "eastus", 500, 500, 43.5, 43.5), // 500 x 0.087
+];
+
+async function planJson(): Promise<PlanReport> {
+    let stdout = "";
+    const code = await main(["--stack", "ha", "--json"], (s) => (stdout += s), () => undefined);
+    assert.equal(code, EXIT.ok, "the pack passes the ha stack (no mandatory violation)");
+    return JSON.parse(stdout) as PlanReport;
+}
+
+describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (issue 19)", () => {
+    let report: PlanReport;
+    before(async () => {
+        report = await planJson();
+    });
+
+    it("every line to the cent, the totals and its own cap", () => {
+        const actual = report.cost.lines.map((l) => ({ name: l.urn.slice(l.urn.lastIndexOf("::") + 2), kind: l.kind, sku: l.sku, region: l.region, countMin: l.countMin, countMax: l.countMax, baseline: l.baselineMonthlyUsd, worst: l.worstCaseMonthlyUsd }));
+        const order = (a: { name: string; kind: string; sku: string }, b: { name: string; kind: string; sku: string }) => `${a.name}|${a.kind}|${a.sku}`.localeCompare(`${b.name}|${b.kind}|${b.sku}`);
+        assert.deepEqual([...actual].sort(order), [...EXPECTED].sort(order));
+        assert.equal(report.cost.baselineMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.baseline, 0)));
+        assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
+        assert.equal(report.cost.baselineMonthlyUsd, 6053.55);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 10965.44);
+        assert.equal(report.cost.capMonthlyUsd, 13000);
+    });
+
+    it("shows both capacity types and both regions: floor and fallback on demand, spot with its expected figure", () => {
+        const capacity = report.cost.lines.filter((l) => l.kind === "capacity" && l.sku === "g2-standard-4");
+        assert.deepEqual([...new Set(capacity.map((l) => l.region))].sort(), ["us-central1", "us-east1"]);
+        for (const l of capacity) {
+            const onDemand = l.urn.endsWith("-ondemand-mig");
+            assert.match(l.basis, onDemand ? /on-demand \$0\.70683\/h/ : /spot with no price cap, so worst case on-demand/);
+            assert.match(l.basis, /within its maximum 4: fallback replaces spot, never adds/);
+            assert.equal(l.expected === undefined, onDemand, "only spot lines carry an expected spot figure");
+        }
+        const pools = report.cost.lines.filter((l) => l.kind === "capacity" && l.sku === "Standard_NC24ads_A100_v4");
+        assert.deepEqual(pools.map((l) => /on-demand \$3\.673\/h/.test(l.basis)).sort(), [false, true]);
+    });
+});
