@@ -12,3 +12,7 @@ const targets = Object.entries(deployed);
 export const endpoints = pulumi.output(Object.fromEntries(targets.map(([name, t]) => [name, t.endpoint])));
 /** Bearer token of each target (secret): `pulumi stack output apiKeys --show-secrets`. */
 export const apiKeys = pulumi.secret(Object.fromEntries(targets.map(([name, t]) => [name, t.apiKey])));
+/** Chat pages of the targets with `chatUi` (secret: URL, user and password): `pulumi stack output chatUis --show-secrets`. */
+export const chatUis = pulumi.secret(
+    Object.fromEntries(targets.flatMap(([name, t]) => { const chat = (t as { chatUi?: unknown }).chatUi; return chat ? [[name, chat]] : []; })),
+);

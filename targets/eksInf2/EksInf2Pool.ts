@@ -22,6 +22,7 @@ import { ROUTE_GUARD_TEMPLATE_FILE } from "../../components/k8s/routeGuard";
 import { APP_MODULE, buildRayService, buildRayWorkerPdb, SERVE_PORT, serveAppSource, serveServiceName } from "./rayService";
 import { neuronServer, openAiBaseUrl } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
+import { createChatUi } from "./chatUiResources";
 
 export interface EksInf2PoolArgs {
     /** Validated `targets.eksInf2` config. */
@@ -54,6 +55,8 @@ export class EksInf2Pool extends pulumi.ComponentResource {
     public readonly apiKey: pulumi.Output<string>;
     /** Kubeconfig for the cluster, using `aws eks get-token` (secret). */
     public readonly kubeconfig: pulumi.Output<string>;
+    /** With chatUi: the chat page's URL and its user's credential (password secret). */
+    public readonly chatUi?: { url: pulumi.Output<string>; user: string; password: pulumi.Output<string> };
 
     constructor(name: string, args: EksInf2PoolArgs, opts?: pulumi.ComponentResourceOptions) {
         // Which model this target downloads and whether it holds a token for it (the model-access policy).
@@ -201,19 +204,25 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         const workerPdb = buildRayWorkerPdb(`${RAY_SERVICE_NAME}-workers`);
         new PodDisruptionBudget(`${name}-worker-pdb`, { metadata: workerPdb.metadata, spec: workerPdb.spec }, nsOpts);
 
-        // Front door: proxy (only /v1/), NodePort, explicit NLB.
+        const serveHost = `${serveServiceName(RAY_SERVICE_NAME)}.${SERVING_NAMESPACE}.svc.cluster.local`;
+        // The chat UI (optional): inside the cluster, reached only through the guard with its own user.
+        const chat = config.chatUi && config.chatUiImage
+            ? createChatUi(name, { image: config.chatUiImage, openAiBaseUrl: openAiBaseUrl(`http://${serveHost}:${SERVE_PORT}`), model: args.model.servedName, apiKey: { name: "llm-api-key", key: "key" } }, this, nsOpts)
+            : undefined;
+
+        // Front door: proxy (only /v1/, and /chat/ with its user), NodePort, explicit NLB.
         const proxyConf = new ConfigMap(
             `${name}-front-conf`,
             {
                 metadata: { name: "llm-front-conf", namespace: SERVING_NAMESPACE },
-                data: { [ROUTE_GUARD_TEMPLATE_FILE]: proxyConfig(`${serveServiceName(RAY_SERVICE_NAME)}.${SERVING_NAMESPACE}.svc.cluster.local`, SERVE_PORT) },
+                data: { [ROUTE_GUARD_TEMPLATE_FILE]: proxyConfig(serveHost, SERVE_PORT, chat?.location) },
             },
             nsOpts,
         );
         // The builder is typed by kubernetes-models (and schema-validated in tests); its IntOrString unions differ from the SDK's.
-        new Deployment(`${name}-front`, buildProxyDeployment("llm-front", "llm-front-conf", { name: "llm-api-key", key: "key" }) as DeploymentArgs, {
+        new Deployment(`${name}-front`, buildProxyDeployment("llm-front", "llm-front-conf", { name: "llm-api-key", key: "key" }, chat?.usersMount) as DeploymentArgs, {
             ...k8sOpts,
-            dependsOn: [ns, proxyConf, apiKeySecret],
+            dependsOn: [ns, proxyConf, apiKeySecret, ...(chat ? [chat.usersSecret] : [])],
         });
         new Service(`${name}-front`, buildProxyService("llm-front"), nsOpts);
         const nlb = createFrontDoor(
@@ -237,7 +246,8 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             : nlb.dnsName.apply((dns) => openAiBaseUrl(`http://${dns}`));
         this.apiKey = apiKey;
         this.kubeconfig = eks.kubeconfig;
-        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
+        this.chatUi = chat && config.domain ? { url: pulumi.output(`https://${config.domain}${chat.path}`), user: chat.user, password: chat.password } : undefined;
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig, ...(this.chatUi ? { chatUi: this.chatUi } : {}) });
     }
 
     /** One-node ElastiCache Redis for GCS fault tolerance: TLS in transit, encrypted at rest, password a secret. */
