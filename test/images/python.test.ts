@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 /**
- * The Python that ships in images/ (the chat UI's request logic), run here with the standard
+ * The Python that ships in images/ (the chat UI's request logic, the Rasa action's model call), run here with the standard
  * library's unittest against a stand-in model endpoint over real HTTP (test/images/standin.py).
  * Gradio itself is not installable on this machine: the UI module only wires these functions.
  */
@@ -24,6 +24,13 @@ describe("images/ Python logic against a stand-in endpoint (real HTTP)", () => {
         assert.equal(run.status, 0, run.out);
         const ran = /Ran (\d+) tests?/.exec(run.out);
         assert.ok(ran && Number(ran[1]) >= 7, run.out);
+    });
+
+    it("Rasa action: asks the stack's model with the key from the environment, falls back on failure, never shows the key", () => {
+        const run = unittest("test_rasa_action.py");
+        assert.equal(run.status, 0, run.out);
+        const ran = /Ran (\d+) tests?/.exec(run.out);
+        assert.ok(ran && Number(ran[1]) >= 5, run.out);
     });
 
     it("negative control: a failing Python test fails this one", () => {
