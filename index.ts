@@ -16,3 +16,7 @@ export const apiKeys = pulumi.secret(Object.fromEntries(targets.map(([name, t]) 
 export const chatUis = pulumi.secret(
     Object.fromEntries(targets.flatMap(([name, t]) => { const chat = (t as { chatUi?: unknown }).chatUi; return chat ? [[name, chat]] : []; })),
 );
+/** Rasa REST webhooks of the targets with `rasa` (secret: URL and bearer token). */
+export const rasaWebhooks = pulumi.secret(
+    Object.fromEntries(targets.flatMap(([name, t]) => { const rasa = (t as { rasa?: unknown }).rasa; return rasa ? [[name, rasa]] : []; })),
+);

@@ -222,6 +222,25 @@ export const eksInf2Schema = z
              * the model with the stack's key from the server. Needs domain and chatUiImage. @default false
              */
             chatUi: z.boolean({ error: "must be true or false" }).default(false),
+            /**
+             * Rasa beside the model: the Rasa server (`image`, pinned) with the trained model fetched
+             * from `modelUrl` (HTTPS) at start, and the action server built from
+             * images/rasa-actions (`actionsImage`), whose action asks this stack's model. Its REST
+             * webhook is served at https://<domain>/webhooks/rest/webhook with a token of its own.
+             * Needs domain. @default none
+             */
+            rasa: z
+                .strictObject(
+                    {
+                        image: z.string({ error: "must be a Rasa image pinned to a tag or digest" }).regex(PINNED_IMAGE, { error: "must be an image reference pinned to a tag or digest" }).refine((i) => !/:latest$/.test(i), { error: "must not use the tag latest" }),
+                        actionsImage: z.string({ error: "must be the image built from images/rasa-actions, pinned" }).regex(PINNED_IMAGE, { error: "must be an image reference pinned to a tag or digest" }).refine((i) => !/:latest$/.test(i), { error: "must not use the tag latest" }),
+                        modelUrl: z.string({ error: "must be an https URL of a trained Rasa model (.tar.gz)" }).regex(/^https:\/\/[^\s'"$`\\]+\.tar\.gz(\?[^\s'"$`\\]*)?$/, { error: "must be an https URL of a trained Rasa model (.tar.gz)" }),
+                        /** Replicas of the Rasa server and of the action server. @default 1 */
+                        replicas: int(1, 5).default(1),
+                    },
+                    { error: "must be an object { image, actionsImage, modelUrl, replicas }" },
+                )
+                .optional(),
             /** The chat UI image built from images/chat-ui/Dockerfile, pinned to a tag or digest (with chatUi). */
             chatUiImage: z
                 .string({ error: "must be the image built from images/chat-ui/Dockerfile, pushed to your registry, with a tag or digest" })
@@ -243,6 +262,9 @@ export const eksInf2Schema = z
         checkPlaintextWithDomain(cfg, ctx);
         if (cfg.chatUi && cfg.domain === undefined) {
             ctx.addIssue({ code: "custom", path: ["chatUi"], input: cfg.chatUi, message: "needs domain: the chat user's password would otherwise cross the network in clear" });
+        }
+        if (cfg.rasa && cfg.domain === undefined) {
+            ctx.addIssue({ code: "custom", path: ["rasa"], input: cfg.rasa.modelUrl, message: "needs domain: the Rasa token would otherwise cross the network in clear" });
         }
         if (cfg.chatUi && cfg.chatUiImage === undefined) {
             ctx.addIssue({ code: "custom", path: ["chatUiImage"], input: cfg.chatUiImage, message: "is required with chatUi: the image built from images/chat-ui/Dockerfile, pushed to your registry, with a tag or digest" });

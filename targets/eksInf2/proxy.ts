@@ -43,7 +43,7 @@ export interface ProxySecretMount {
 }
 
 /** The proxy Deployment: `configMap` holds ROUTE_GUARD_TEMPLATE_FILE, `apiKey` the Secret key clients must present. */
-export function buildProxyDeployment(name: string, configMap: string, apiKey: SecretKeyRef, secretMount?: ProxySecretMount): IDeployment {
+export function buildProxyDeployment(name: string, configMap: string, apiKey: SecretKeyRef, secretMounts: ReadonlyArray<ProxySecretMount> = []): IDeployment {
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
@@ -70,7 +70,7 @@ export function buildProxyDeployment(name: string, configMap: string, apiKey: Se
                             volumeMounts: [
                                 { name: "conf", mountPath: ROUTE_GUARD_TEMPLATE_DIR, readOnly: true },
                                 { name: ROUTE_GUARD_RENDERED_VOLUME, mountPath: ROUTE_GUARD_CONF_DIR },
-                                ...(secretMount ? [{ name: "extra-secret", mountPath: secretMount.mountPath, readOnly: true }] : []),
+                                ...secretMounts.map((m, i) => ({ name: `extra-secret-${i}`, mountPath: m.mountPath, readOnly: true })),
                             ],
                         },
                     ],
@@ -78,8 +78,8 @@ export function buildProxyDeployment(name: string, configMap: string, apiKey: Se
                         { name: "conf", configMap: { name: configMap } },
                         // The rendered config holds the key: memory-backed, never on the node's disk.
                         { name: ROUTE_GUARD_RENDERED_VOLUME, emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
-                        // A salted hash, not the password; world-readable in the pod so the unprivileged nginx user reads it.
-                        ...(secretMount ? [{ name: "extra-secret", secret: { secretName: secretMount.secretName, defaultMode: 0o444 } }] : []),
+                        // Read by the unprivileged nginx user (no fsGroup here): readable in the pod, which runs nothing else.
+                        ...secretMounts.map((m, i) => ({ name: `extra-secret-${i}`, secret: { secretName: m.secretName, defaultMode: 0o444 } })),
                     ],
                 },
             },
