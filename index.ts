@@ -14,3 +14,11 @@ const targets = Object.entries(deployed);
 export const endpoints = pulumi.output(Object.fromEntries(targets.map(([name, t]) => [name, t.endpoint])));
 /** Bearer token of each target (secret): `pulumi stack output apiKeys --show-secrets`. */
 export const apiKeys = pulumi.secret(Object.fromEntries(targets.map(([name, t]) => [name, t.apiKey])));
+/** Chat pages of the targets with `chatUi` (secret: URL, user and password): `pulumi stack output chatUis --show-secrets`. */
+export const chatUis = pulumi.secret(
+    Object.fromEntries(targets.flatMap(([name, t]) => { const chat = (t as { chatUi?: unknown }).chatUi; return chat ? [[name, chat]] : []; })),
+);
+/** Rasa REST webhooks of the targets with `rasa` (secret: URL and bearer token). */
+export const rasaWebhooks = pulumi.secret(
+    Object.fromEntries(targets.flatMap(([name, t]) => { const rasa = (t as { rasa?: unknown }).rasa; return rasa ? [[name, rasa]] : []; })),
+);

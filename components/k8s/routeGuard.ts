@@ -61,6 +61,11 @@ export interface RouteGuardOptions {
      * container, never their contents). @default plain HTTP on ROUTE_GUARD_PORT
      */
     readonly tls?: { readonly certificateFile: string; readonly privateKeyFile: string };
+    /**
+     * Further nginx `location` blocks, inserted before the catch-all 403 (a target's own routes with
+     * their own authentication, e.g. the chat UI's). @default none
+     */
+    readonly extraLocations?: string;
 }
 
 /** The guard's listening port: ROUTE_GUARD_TLS_PORT with TLS, else ROUTE_GUARD_PORT. */
@@ -137,7 +142,7 @@ ${resolve ? `        set $llm_upstream ${opts.upstream};
         return 200 "ok\\n";
     }
 
-    location / {
+${opts.extraLocations ?? ""}    location / {
         return 403;
     }
 }

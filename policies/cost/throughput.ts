@@ -18,7 +18,7 @@ import throughputData from "./throughput.data.json";
 import type { CatalogEntry } from "./catalog";
 
 export type Server = "vllm" | "vllm-neuron" | "llama.cpp";
-export type Build = "bf16" | "fp16" | "awq-int4" | "gguf-q4_k_m";
+export type Build = "bf16" | "fp16" | "awq-int4" | "gguf-q4_k_m" | "gguf-q5_k_m";
 
 /** One serving configuration: what one replica runs on and how the weights are held. */
 export interface ServingConfiguration {
@@ -56,7 +56,7 @@ export interface ThroughputEntry extends ServingConfiguration {
 }
 
 const SERVERS: readonly Server[] = ["vllm", "vllm-neuron", "llama.cpp"];
-const BUILDS: readonly Build[] = ["bf16", "fp16", "awq-int4", "gguf-q4_k_m"];
+const BUILDS: readonly Build[] = ["bf16", "fp16", "awq-int4", "gguf-q4_k_m", "gguf-q5_k_m"];
 
 /** Checks the data file's shape; a malformed entry fails when the pack loads, never silently. */
 export function parseThroughputData(data: unknown): ThroughputEntry[] {
@@ -118,6 +118,7 @@ export const GQA_7B_8B_CLASS: ReadonlySet<string> = new Set([
     "mistralai/Mistral-7B-Instruct-v0.3",
     "HuggingFaceH4/zephyr-7b-beta",
     "bofenghuang/vigostral-7b-chat",
+    "Open-Orca/Mistral-7B-OpenOrca",
     "meta-llama/Meta-Llama-3-8B",
     "meta-llama/Meta-Llama-3-8B-Instruct",
     // Meta renamed the 3.1 repositories; Hugging Face serves both names.

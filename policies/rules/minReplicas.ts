@@ -11,6 +11,8 @@ import { ModelServerSelector, REPLICATED_WORKLOADS, RAY_TYPES, containersOf, isM
 
 export interface MinReplicasConfig extends ModelServerSelector {
     minReplicas?: number;
+    /** A RayService must keep its head's state outside the head pod (GCS fault tolerance). @default true */
+    requireRayGcsFaultTolerance?: boolean;
 }
 
 const GCP_AUTOSCALERS: ReadonlySet<string> = new Set(GCE_AUTOSCALERS);
@@ -34,6 +36,11 @@ export const minReplicas: StackValidationPolicy = {
             minReplicas: { type: "integer", minimum: 1, maximum: 10, default: 2, description: "Least replicas at the scaled group's minimum." },
             modelServerImages: modelServerImagesSchema,
             modelPorts: modelPortsSchema,
+            requireRayGcsFaultTolerance: {
+                type: "boolean",
+                default: true,
+                description: "A RayService must set gcsFaultToleranceOptions (an external Redis, its password from a Secret): without it the head pod is a single point of failure whatever the replica count.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -88,6 +95,9 @@ export const minReplicas: StackValidationPolicy = {
                 check(readAt(resource.props, ["sku", "capacity"]), `Set sku.capacity to ${least} or more.`, 1);
             } else if (RAY_TYPES.has(resource.type)) {
                 checkRay(resource, least, check);
+                if (config.requireRayGcsFaultTolerance !== false && resource.type.endsWith(":RayService")) {
+                    for (const problem of gcsProblems(resource)) report(problem);
+                }
             }
         }
     },
@@ -144,4 +154,25 @@ function checkRay(resource: PolicyResource, least: number, check: (read: Read, f
             check({ state: "known", value: Number(match[2]), field: `spec.serveConfigV2 ${match[1]}` }, `Set replicas.min to ${least} or more.`);
         }
     }
+}
+
+/**
+ * Replicas on the workers do not survive the head: the head pod holds the Ray cluster's state (GCS),
+ * and when it restarts without an external store, KubeRay recreates the cluster and every Serve
+ * replica with it. GCS fault tolerance (KubeRay >= 1.3, `gcsFaultToleranceOptions`) keeps that
+ * state in Redis; its password must come from a Secret, never a literal.
+ */
+function gcsProblems(resource: PolicyResource): string[] {
+    const fix = "Set gcsFaultTolerance: true on the target (an ElastiCache Redis holds the head's state), or set requireRayGcsFaultTolerance to false for min-replicas in this stack's policy config.";
+    const options = readAt(resource.props, ["spec", "rayClusterConfig", "gcsFaultToleranceOptions"]);
+    if (options.state === "unknown") return [`spec.rayClusterConfig.gcsFaultToleranceOptions is unknown at preview. ${fix}`];
+    if (options.state === "absent") return [`spec.rayClusterConfig.gcsFaultToleranceOptions is not set: the Ray head is a single point of failure (a head restart redeploys every replica). ${fix}`];
+    const problems: string[] = [];
+    const address = readIn(options, ["redisAddress"]);
+    if (address.state === "absent" || stringOf(address) === "") problems.push(`spec.rayClusterConfig.gcsFaultToleranceOptions.redisAddress is not set. ${fix}`);
+    const secretRef = readIn(options, ["redisPassword", "valueFrom", "secretKeyRef", "name"]);
+    if (secretRef.state === "absent") {
+        problems.push("spec.rayClusterConfig.gcsFaultToleranceOptions.redisPassword must come from a Secret (valueFrom.secretKeyRef), not a literal or nothing: the Redis holding the cluster's state needs its AUTH token.");
+    }
+    return problems;
 }

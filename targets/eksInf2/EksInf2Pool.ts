@@ -22,6 +22,8 @@ import { ROUTE_GUARD_TEMPLATE_FILE } from "../../components/k8s/routeGuard";
 import { APP_MODULE, buildRayService, buildRayWorkerPdb, SERVE_PORT, serveAppSource, serveServiceName } from "./rayService";
 import { neuronServer, openAiBaseUrl } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
+import { createChatUi } from "./chatUiResources";
+import { createRasa } from "./rasaResources";
 
 export interface EksInf2PoolArgs {
     /** Validated `targets.eksInf2` config. */
@@ -54,6 +56,10 @@ export class EksInf2Pool extends pulumi.ComponentResource {
     public readonly apiKey: pulumi.Output<string>;
     /** Kubeconfig for the cluster, using `aws eks get-token` (secret). */
     public readonly kubeconfig: pulumi.Output<string>;
+    /** With chatUi: the chat page's URL and its user's credential (password secret). */
+    public readonly chatUi?: { url: pulumi.Output<string>; user: string; password: pulumi.Output<string> };
+    /** With rasa: the REST webhook's URL and its bearer token (secret). */
+    public readonly rasa?: { url: pulumi.Output<string>; token: pulumi.Output<string> };
 
     constructor(name: string, args: EksInf2PoolArgs, opts?: pulumi.ComponentResourceOptions) {
         // Which model this target downloads and whether it holds a token for it (the model-access policy).
@@ -201,19 +207,29 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         const workerPdb = buildRayWorkerPdb(`${RAY_SERVICE_NAME}-workers`);
         new PodDisruptionBudget(`${name}-worker-pdb`, { metadata: workerPdb.metadata, spec: workerPdb.spec }, nsOpts);
 
-        // Front door: proxy (only /v1/), NodePort, explicit NLB.
+        const serveHost = `${serveServiceName(RAY_SERVICE_NAME)}.${SERVING_NAMESPACE}.svc.cluster.local`;
+        // The chat UI (optional): inside the cluster, reached only through the guard with its own user.
+        const chat = config.chatUi && config.chatUiImage
+            ? createChatUi(name, { image: config.chatUiImage, openAiBaseUrl: openAiBaseUrl(`http://${serveHost}:${SERVE_PORT}`), model: args.model.servedName, apiKey: { name: "llm-api-key", key: "key" } }, this, nsOpts)
+            : undefined;
+        // Rasa (optional): server and action server inside the cluster, its REST webhook through the guard with its token.
+        const rasa = config.rasa
+            ? createRasa(name, { ...config.rasa, openAiBaseUrl: openAiBaseUrl(`http://${serveHost}:${SERVE_PORT}`), model: args.model.servedName, apiKey: { name: "llm-api-key", key: "key" } }, this, nsOpts)
+            : undefined;
+
+        // Front door: proxy (only /v1/, /chat/ with its user, Rasa's webhook with its token), NodePort, explicit NLB.
         const proxyConf = new ConfigMap(
             `${name}-front-conf`,
             {
                 metadata: { name: "llm-front-conf", namespace: SERVING_NAMESPACE },
-                data: { [ROUTE_GUARD_TEMPLATE_FILE]: proxyConfig(`${serveServiceName(RAY_SERVICE_NAME)}.${SERVING_NAMESPACE}.svc.cluster.local`, SERVE_PORT) },
+                data: { [ROUTE_GUARD_TEMPLATE_FILE]: proxyConfig(serveHost, SERVE_PORT, `${chat?.location ?? ""}${rasa?.location ?? ""}` || undefined) },
             },
             nsOpts,
         );
         // The builder is typed by kubernetes-models (and schema-validated in tests); its IntOrString unions differ from the SDK's.
-        new Deployment(`${name}-front`, buildProxyDeployment("llm-front", "llm-front-conf", { name: "llm-api-key", key: "key" }) as DeploymentArgs, {
+        new Deployment(`${name}-front`, buildProxyDeployment("llm-front", "llm-front-conf", { name: "llm-api-key", key: "key" }, [...(chat ? [chat.usersMount] : []), ...(rasa ? [rasa.tokenMount] : [])]) as DeploymentArgs, {
             ...k8sOpts,
-            dependsOn: [ns, proxyConf, apiKeySecret],
+            dependsOn: [ns, proxyConf, apiKeySecret, ...(chat ? [chat.usersSecret] : []), ...(rasa ? [rasa.tokenSecret] : [])],
         });
         new Service(`${name}-front`, buildProxyService("llm-front"), nsOpts);
         const nlb = createFrontDoor(
@@ -237,7 +253,9 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             : nlb.dnsName.apply((dns) => openAiBaseUrl(`http://${dns}`));
         this.apiKey = apiKey;
         this.kubeconfig = eks.kubeconfig;
-        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
+        this.chatUi = chat && config.domain ? { url: pulumi.output(`https://${config.domain}${chat.path}`), user: chat.user, password: chat.password } : undefined;
+        this.rasa = rasa && config.domain ? { url: pulumi.output(`https://${config.domain}${rasa.path}`), token: rasa.token } : undefined;
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig, ...(this.chatUi ? { chatUi: this.chatUi } : {}), ...(this.rasa ? { rasa: this.rasa } : {}) });
     }
 
     /** One-node ElastiCache Redis for GCS fault tolerance: TLS in transit, encrypted at rest, password a secret. */

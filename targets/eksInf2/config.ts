@@ -2,6 +2,9 @@ import { z } from "zod";
 import { allowedCidrs, checkPlaintextWithDomain, cidr, cidrList, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
 import { parseCidr } from "../../policies/contract/cidr";
 
+/** An image reference pinned to a tag or digest (registry host, optional port, a path). */
+const PINNED_IMAGE = /^[\w.-]+(:\d+)?(\/[\w.-]+)+(@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127})$/;
+
 /**
  * What the program can deploy and price on AWS. Every region and instance type listed here has a
  * price in policies/cost/catalog.ts: a value the cost policy cannot price is refused here, before
@@ -213,11 +216,42 @@ export const eksInf2Schema = z
              * Ray Serve) and pushed to your registry, pinned to a tag or digest. Required: no public
              * image carries both, and a RayService without Ray never starts.
              */
+            /**
+             * A chat page (Gradio, images/chat-ui/Dockerfile) at https://<domain>/chat/, behind the
+             * route guard with a user of its own (basic auth, generated password) and TLS; it calls
+             * the model with the stack's key from the server. Needs domain and chatUiImage. @default false
+             */
+            chatUi: z.boolean({ error: "must be true or false" }).default(false),
+            /**
+             * Rasa beside the model: the Rasa server (`image`, pinned) with the trained model fetched
+             * from `modelUrl` (HTTPS) at start, and the action server built from
+             * images/rasa-actions (`actionsImage`), whose action asks this stack's model. Its REST
+             * webhook is served at https://<domain>/webhooks/rest/webhook with a token of its own.
+             * Needs domain. @default none
+             */
+            rasa: z
+                .strictObject(
+                    {
+                        image: z.string({ error: "must be a Rasa image pinned to a tag or digest" }).regex(PINNED_IMAGE, { error: "must be an image reference pinned to a tag or digest" }).refine((i) => !/:latest$/.test(i), { error: "must not use the tag latest" }),
+                        actionsImage: z.string({ error: "must be the image built from images/rasa-actions, pinned" }).regex(PINNED_IMAGE, { error: "must be an image reference pinned to a tag or digest" }).refine((i) => !/:latest$/.test(i), { error: "must not use the tag latest" }),
+                        modelUrl: z.string({ error: "must be an https URL of a trained Rasa model (.tar.gz)" }).regex(/^https:\/\/[^\s'"$`\\]+\.tar\.gz(\?[^\s'"$`\\]*)?$/, { error: "must be an https URL of a trained Rasa model (.tar.gz)" }),
+                        /** Replicas of the Rasa server and of the action server. @default 1 */
+                        replicas: int(1, 5).default(1),
+                    },
+                    { error: "must be an object { image, actionsImage, modelUrl, replicas }" },
+                )
+                .optional(),
+            /** The chat UI image built from images/chat-ui/Dockerfile, pinned to a tag or digest (with chatUi). */
+            chatUiImage: z
+                .string({ error: "must be the image built from images/chat-ui/Dockerfile, pushed to your registry, with a tag or digest" })
+                .regex(PINNED_IMAGE, { error: "must be an image reference pinned to a tag or digest" })
+                .refine((image) => !/:latest$/.test(image), { error: "must not use the tag latest" })
+                .optional(),
             image: z
                 .string({
                     error: "must be the image built from images/neuron-ray-serve/Dockerfile (vLLM for Neuron plus Ray Serve), pushed to your registry, with a tag or digest",
                 })
-                .regex(/^[\w.-]+(:\d+)?(\/[\w.-]+)+(@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127})$/, {
+                .regex(PINNED_IMAGE, {
                     error: "must be an image reference pinned to a tag or digest",
                 })
                 .refine((image) => !/:latest$/.test(image), { error: "must not use the tag latest" }),
@@ -226,6 +260,18 @@ export const eksInf2Schema = z
     )
     .superRefine((cfg, ctx) => {
         checkPlaintextWithDomain(cfg, ctx);
+        if (cfg.chatUi && cfg.domain === undefined) {
+            ctx.addIssue({ code: "custom", path: ["chatUi"], input: cfg.chatUi, message: "needs domain: the chat user's password would otherwise cross the network in clear" });
+        }
+        if (cfg.rasa && cfg.domain === undefined) {
+            ctx.addIssue({ code: "custom", path: ["rasa"], input: cfg.rasa.modelUrl, message: "needs domain: the Rasa token would otherwise cross the network in clear" });
+        }
+        if (cfg.chatUi && cfg.chatUiImage === undefined) {
+            ctx.addIssue({ code: "custom", path: ["chatUiImage"], input: cfg.chatUiImage, message: "is required with chatUi: the image built from images/chat-ui/Dockerfile, pushed to your registry, with a tag or digest" });
+        }
+        if (!cfg.chatUi && cfg.chatUiImage !== undefined) {
+            ctx.addIssue({ code: "custom", path: ["chatUiImage"], input: cfg.chatUiImage, message: "must only be set together with chatUi: true" });
+        }
         if (cfg.acmCertificateArn !== undefined) {
             const region = ACM_CERTIFICATE_ARN.exec(cfg.acmCertificateArn)?.[1];
             if (cfg.domain === undefined) {

@@ -32,12 +32,18 @@ export const PROXY_NODE_PORT = 30080;
 export const PROXY_APP_LABEL = { "app.kubernetes.io/name": "llm-front" } as const;
 
 /** The proxy's config template (rendered by the image's entrypoint with the key and the cluster's resolvers). */
-export function proxyConfig(upstreamHost: string, upstreamPort: number): string {
-    return routeGuardConf({ upstream: `${upstreamHost}:${upstreamPort}`, resolve: true, healthPath: PROXY_HEALTH_PATH, maxBodySize: "8m" });
+export function proxyConfig(upstreamHost: string, upstreamPort: number, extraLocations?: string): string {
+    return routeGuardConf({ upstream: `${upstreamHost}:${upstreamPort}`, resolve: true, healthPath: PROXY_HEALTH_PATH, maxBodySize: "8m", extraLocations });
+}
+
+/** A Secret the guard mounts read-only (e.g. the chat UI's htpasswd), at `mountPath`. */
+export interface ProxySecretMount {
+    readonly secretName: string;
+    readonly mountPath: string;
 }
 
 /** The proxy Deployment: `configMap` holds ROUTE_GUARD_TEMPLATE_FILE, `apiKey` the Secret key clients must present. */
-export function buildProxyDeployment(name: string, configMap: string, apiKey: SecretKeyRef): IDeployment {
+export function buildProxyDeployment(name: string, configMap: string, apiKey: SecretKeyRef, secretMounts: ReadonlyArray<ProxySecretMount> = []): IDeployment {
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
@@ -64,6 +70,7 @@ export function buildProxyDeployment(name: string, configMap: string, apiKey: Se
                             volumeMounts: [
                                 { name: "conf", mountPath: ROUTE_GUARD_TEMPLATE_DIR, readOnly: true },
                                 { name: ROUTE_GUARD_RENDERED_VOLUME, mountPath: ROUTE_GUARD_CONF_DIR },
+                                ...secretMounts.map((m, i) => ({ name: `extra-secret-${i}`, mountPath: m.mountPath, readOnly: true })),
                             ],
                         },
                     ],
@@ -71,6 +78,8 @@ export function buildProxyDeployment(name: string, configMap: string, apiKey: Se
                         { name: "conf", configMap: { name: configMap } },
                         // The rendered config holds the key: memory-backed, never on the node's disk.
                         { name: ROUTE_GUARD_RENDERED_VOLUME, emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+                        // Read by the unprivileged nginx user (no fsGroup here): readable in the pod, which runs nothing else.
+                        ...secretMounts.map((m, i) => ({ name: `extra-secret-${i}`, secret: { secretName: m.secretName, defaultMode: 0o444 } })),
                     ],
                 },
             },

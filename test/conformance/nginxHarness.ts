@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import { requireTool, runTool } from "./tools";
+import { RASA_TOKEN_DIR, RASA_TOKEN_FILE, rasaTokenSnippet } from "../../targets/eksInf2/rasa";
 import { readUpstream, upstreamLock } from "./upstream";
 
 /**
@@ -120,6 +121,10 @@ export function preparePrefix(image: string, rendered: string, loc: Localisation
     fs.copyFileSync("/etc/nginx/mime.types", path.join(dir, "etc/nginx/mime.types"));
     fs.writeFileSync(path.join(dir, "etc/nginx/tls/tls.crt"), tls.cert);
     fs.writeFileSync(path.join(dir, "etc/nginx/tls/tls.key"), tls.key);
+    // The Rasa token snippet the eksInf2 guard includes with `rasa` (mounted from a Secret in the pod).
+    const rasaToken = path.join(dir, RASA_TOKEN_DIR.replace(/^\//, ""));
+    fs.mkdirSync(rasaToken, { recursive: true });
+    fs.writeFileSync(path.join(rasaToken, RASA_TOKEN_FILE), rasaTokenSnippet("conformanceRasaToken0123"));
     const move = (text: string) =>
         text
             .replace(/(\s)\/tmp\//g, `$1${dir}/tmp/`)

@@ -86,6 +86,8 @@ const RAW_VARIANTS: readonly Variant[] = [
                     apiAccessCidrs: cidrs,
                     domain: "eks.llm.example.com",
                     image: EKS_IMAGE,
+                    chatUi: true,
+                    chatUiImage: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/chat-ui:gradio5.9.1",
                 },
             },
         },

@@ -189,6 +189,7 @@ export function rayService(): PlannedResource {
         spec: {
             serveConfigV2: serveConfig,
             rayClusterConfig: {
+                gcsFaultToleranceOptions: { redisAddress: "rediss://redis.example.invalid:6379", redisPassword: { valueFrom: { secretKeyRef: { name: "redis-password", key: "password" } } } },
                 headGroupSpec: { template: { spec: { containers: [{ name: "ray-head", image: "public.ecr.aws/neuron/pytorch-inference-vllm-neuronx:0.9.1", ports: [{ name: "serve", containerPort: 8000 }] }] } } },
                 workerGroupSpecs: [
                     {

@@ -103,6 +103,32 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("aks-gpu-service", "usage", "azure-internet-egress", 500, 500, 43.5, 43.5), // 500 x 0.087
         ],
     },
+    // The source plans' remaining systems (issue #20): eksInf2 on demand at prod's floor of 2 replicas, GCS fault
+    // tolerance on ElastiCache, the chat UI (one small pod on the system nodes, whose maximum is already here).
+    showcase: {
+        cap: 6000,
+        lines: [
+            line("eks-inf2-cluster", "fixed", "eks-control-plane", 1, 1, 73, 73), // 0.10 x 730
+            line("eks-inf2-system-nodes", "capacity", "m5.large", 2, 3, 140.16, 210.24), // 2 / 3 x 0.096 x 730
+            line("eks-inf2-system-nodes", "storage", "aws-ebs", 2, 3, 8, 12), // 2 / 3 x 50 GiB gp3 x $0.08
+            line("eks-inf2-system-nodes", "transient", "m5.large update surge", 0, 4, 0, 1.62), // 4 x (0.096 + 4/730) x 4 h
+            line("eks-inf2-nat", "fixed", "aws-nat-gateway", 1, 1, 32.85, 32.85), // 0.045 x 730
+            line("eks-inf2-nat", "usage", "aws-nat-processed", 500, 500, 22.5, 22.5), // 500 GB x $0.045 (prod's usage assumptions)
+            line("eks-inf2-nlb", "fixed", "aws-nlb", 1, 1, 16.43, 16.43), // 0.0225 x 730
+            line("eks-inf2-nlb", "fixed", "aws-public-ipv4", 2, 2, 7.3, 7.3), // 2 x 0.005 x 730
+            line("eks-inf2-nlb", "usage", "aws-nlb-processed", 500, 500, 3, 3), // 500 GB x $0.006
+            line("eks-inf2-nlb", "usage", "aws-internet-egress", 500, 500, 45, 45), // 500 GB x $0.09
+            line("eks-inf2-nat-ip", "fixed", "aws-public-ipv4", 1, 1, 3.65, 3.65), // 0.005 x 730
+            // GCS fault tolerance: one cache.t4g.small node, $0.032/h (aws.amazon.com/elasticache/pricing) x 730 = 23.36
+            line("eks-inf2-redis", "capacity", "cache.t4g.small", 1, 1, 23.36, 23.36),
+            line("eks-inf2-secrets-key", "fixed", "aws-kms-key", 1, 3, 1, 3), // $1/month, + $1 for each of the first two rotations
+            line("eks-inf2-control-plane-logs", "usage", "aws-cloudwatch-logs-ingestion", 50, 50, 25, 25), // 50 GB x $0.50
+            line("eks-inf2-nodepool", "capacity", "inf2.8xlarge", 2, 2, 2873.08, 2873.08), // 2 x 1.96786 x 730 = 2873.0756
+            line("eks-inf2-nodepool", "storage", "aws-ebs", 2, 2, 32, 32), // 2 x 200 GiB gp3 x $0.08
+            line("eks-inf2-nodepool", "transient", "inf2.8xlarge overshoot", 0, 1, 0, 3.98), // 1 x (1.96786 + 16/730) x 2 h
+            line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", 0, 2, 0, 7.96), // 2 nodes x (1.96786 + 16/730) x 2 h
+        ],
+    },
 };
 
 async function planJson(stack: string): Promise<PlanReport> {

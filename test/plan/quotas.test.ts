@@ -194,7 +194,7 @@ describe("plan: accelerator quotas at the bounds", () => {
     describe("committed stacks (hand-computed from their bounds)", () => {
         const plans = new Map<string, PlanReport>();
         before(async () => {
-            for (const stack of ["dev", "ha", "prod", "staging"]) {
+            for (const stack of ["dev", "ha", "prod", "showcase", "staging"]) {
                 const { code, stdout } = await runPlan("--stack", stack, "--json");
                 assert.equal(code, EXIT.ok);
                 plans.set(stack, JSON.parse(stdout) as PlanReport);
@@ -218,6 +218,10 @@ describe("plan: accelerator quotas at the bounds", () => {
                 ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-central1", 5, "set", 5],
                 ["gcp", "PREEMPTIBLE_NVIDIA_L4_GPUS", "us-east1", 5, "set", 5],
             ]);
+        });
+
+        it("showcase: (2 + 1 overshoot + 2 replacement) on-demand inf2.8xlarge x 32 vCPUs; the ElastiCache node takes no EC2 quota", () => {
+            assert.deepEqual(plans.get("showcase")!.quotas.map(brief), [["aws", "L-1945791B", "us-west-2", 160, "reported", undefined]]);
         });
 
         it("every committed stack is planned here (a new one needs its quota figures above)", () => {

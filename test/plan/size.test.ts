@@ -167,7 +167,7 @@ describe("npm run size (issue 17)", function () {
         [["--tokens-per-second", "100", "--p95-ttft-ms", "1000", "--clouds", "azure"], /median 3,064 ms on Standard_NC24ads_A100_v4, already over the goal/],
         [["--users", "10"], /--users and --tokens-per-user-per-minute: give both/],
         [["--tokens-per-second", "100", "--clouds", "gcp,oracle"], /--clouds: got "gcp,oracle"; must be a comma-separated list of gcp, azure, aws/],
-        [["--budget", "1000", "--env", "qa"], /--env: got "qa"; must be one of dev, ha, prod, staging/],
+        [["--budget", "1000", "--env", "qa"], /--env: got "qa"; must be one of dev, ha, prod, showcase, staging/],
         // Decimal digits only: no hex, exponent or Infinity; users are whole.
         [["--tokens-per-second", "0x10"], /--tokens-per-second: got "0x10"; must be a decimal number greater than 0/],
         [["--tokens-per-second", "1e-300"], /--tokens-per-second: got "1e-300"; must be a decimal number/],

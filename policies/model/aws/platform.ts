@@ -1,6 +1,8 @@
 // AWS services the stacks use beside compute and networking (caches, keys, logs, queues), and the
 // managed-compute services the engine does not price.
-import { Kind } from "../kind";
+import { Capacity, Kind } from "../kind";
+import { nonAbsent } from "../common";
+import { asString, readAt } from "../read";
 
 export const AWS_PLATFORM = {
     cacheReplicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
@@ -12,8 +14,28 @@ export const AWS_PLATFORM = {
     batchComputeEnvironment: "aws:batch/computeEnvironment:ComputeEnvironment",
 } as const;
 
+/**
+ * An ElastiCache node type is a machine size like an instance type: the SKU allow-list reads it at
+ * nodeType. ElastiCache has no spot market (on-demand or reserved nodes only), so it is never spot.
+ */
+function cacheNodes(props: unknown): Capacity[] {
+    return [
+        {
+            cloud: "aws",
+            kind: "elasticache",
+            at: "",
+            skus: nonAbsent([asString(readAt(props, ["nodeType"]))]),
+            skuField: "nodeType",
+            spot: { state: "known", value: false, field: "nodeType" },
+            spotField: "nodeType",
+            families: [],
+            hasGuestAccelerators: false,
+        },
+    ];
+}
+
 export const AWS_PLATFORM_KINDS: ReadonlyArray<Kind> = [
-    { name: "elasticache", provider: "aws", types: [AWS_PLATFORM.cacheReplicationGroup, AWS_PLATFORM.cacheCluster] },
+    { name: "elasticache", provider: "aws", types: [AWS_PLATFORM.cacheReplicationGroup, AWS_PLATFORM.cacheCluster], compute: "priced", capacity: { kind: "elasticache", read: cacheNodes } },
     { name: "kms-key", provider: "aws", types: [AWS_PLATFORM.kmsKey] },
     { name: "cloudwatch-log-group", provider: "aws", types: [AWS_PLATFORM.logGroup] },
     { name: "sqs-queue", provider: "aws", types: [AWS_PLATFORM.queue] },

@@ -101,10 +101,14 @@ describe("cost/aws", () => {
         assert.equal(estimateCosts([resource(T.kmsKey, "key", {})]).worstCaseMonthlyUsd, 1);
     });
 
-    it("reports an ElastiCache node type the catalog does not price as unpriced", () => {
-        const est = estimateCosts([resource(T.cacheReplicationGroup, "redis", { description: "gcs", nodeType: "cache.t4g.small", numCacheClusters: 1 })]);
-        assert.deepEqual(est.issues.map((i) => [i.kind, i.field]), [["unpriced", "nodeType"]]);
-        assert.equal(est.lines.length, 0);
+    it("prices ElastiCache nodes per node-hour and reports a node type the catalog does not price as unpriced", () => {
+        // 2 x cache.t4g.small x $0.032 x 730 = $46.72 (numCacheClusters counts the primary and its replica).
+        const est = estimateCosts([resource(T.cacheReplicationGroup, "redis", { description: "gcs", nodeType: "cache.t4g.small", numCacheClusters: 2, region: "us-west-2" })]);
+        assert.deepEqual(est.issues, []);
+        assert.equal(est.worstCaseMonthlyUsd, cents(46.72));
+        const unknownType = estimateCosts([resource(T.cacheReplicationGroup, "redis", { description: "gcs", nodeType: "cache.r7g.large", numCacheClusters: 1, region: "us-west-2" })]);
+        assert.deepEqual(unknownType.issues.map((i) => [i.kind, i.field]), [["unpriced", "nodeType"]]);
+        assert.equal(unknownType.lines.length, 0);
     });
 
     it("prices an EC2 spot instance and reports compute types it does not know as unpriced", () => {

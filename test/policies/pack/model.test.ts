@@ -60,8 +60,9 @@ describe("the pack's resource model", () => {
     });
 
     it("derives the capacity kinds config names, in the order the spot-required schema lists them", () => {
-        assert.deepEqual(CAPACITY_KINDS, ["gcp-instance-template", "gcp-instance", "gke-node-pool", "azure-vm", "aks-agent-pool", "azure-ml-deployment", "eks-node-group", "ec2-instance", "ec2-launch-template", "karpenter-node-pool"]);
-        assert.deepEqual(SPOT_CAPABLE_KINDS, CAPACITY_KINDS.filter((k) => k !== "azure-ml-deployment"));
+        assert.deepEqual(CAPACITY_KINDS, ["gcp-instance-template", "gcp-instance", "gke-node-pool", "azure-vm", "aks-agent-pool", "azure-ml-deployment", "eks-node-group", "ec2-instance", "ec2-launch-template", "elasticache", "karpenter-node-pool"]);
+        // Azure ML has no spot option, nor ElastiCache (on-demand or reserved nodes only).
+        assert.deepEqual(SPOT_CAPABLE_KINDS, CAPACITY_KINDS.filter((k) => k !== "azure-ml-deployment" && k !== "elasticache"));
     });
 
     it("has a GKE module that owns the cluster and the node pool, and reads and prices the pool", () => {

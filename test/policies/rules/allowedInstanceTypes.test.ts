@@ -3,15 +3,18 @@ import { allowedInstanceTypes } from "../../../policies/rules/allowedInstanceTyp
 import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoSecretsIn, assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
-import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpSpotVm, gcpStack, inf2NodePool, mlDeployment, mutated, setPath } from "../../helpers/policyFixtures";
+import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpSpotVm, gcpStack, inf2NodePool, mlDeployment, mutated, planned, setPath } from "../../helpers/policyFixtures";
 
 const ALLOWED = {
     allowed: {
         gcp: ["g2-standard-4", "n1-standard-8+1xnvidia-tesla-t4"],
         azure: ["Standard_D4s_v5", "Standard_NC4as_T4_v3", "Standard_NC8as_T4_v3"],
-        aws: ["m5.large", "inf2.xlarge", "inf2.8xlarge"],
+        aws: ["m5.large", "inf2.xlarge", "inf2.8xlarge", "cache.t4g.small"],
     },
 };
+
+/** The Ray GCS store eksInf2 creates with gcsFaultTolerance: an ElastiCache node type is a machine size too. */
+const cache = (): PlannedResource => planned("aws:elasticache/replicationGroup:ReplicationGroup", "llm-redis", { description: "Ray GCS", nodeType: "cache.t4g.small", numCacheClusters: 1, region: "us-west-2" });
 
 const template = (): PlannedResource => gcpStack()[0];
 
@@ -25,6 +28,7 @@ const CASES: ReadonlyArray<{ kind: string; resource: () => PlannedResource; skuP
     { kind: "Azure ML deployment", resource: mlDeployment, skuPath: ["properties", "instanceType"], disallowed: "Standard_NC48ads_A100_v4" },
     { kind: "EKS node group", resource: eksNodeGroup, skuPath: ["instanceTypes"], disallowed: ["m5.large", "p4d.24xlarge"] },
     { kind: "EC2 instance", resource: ec2SpotInstance, skuPath: ["instanceType"], disallowed: "p5.48xlarge" },
+    { kind: "ElastiCache replication group", resource: cache, skuPath: ["nodeType"], disallowed: "cache.r7g.16xlarge" },
     { kind: "Karpenter NodePool", resource: inf2NodePool, skuPath: ["spec", "template", "spec", "requirements", 0, "values"], disallowed: ["inf2.48xlarge"] },
 ];
 

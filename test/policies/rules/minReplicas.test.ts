@@ -22,6 +22,20 @@ const CASES: ReadonlyArray<{ what: string; stack: () => PlannedResource[]; name:
         mutate: (i) => setPath(i, ["spec", "serveConfigV2"], String((i.spec as Record<string, unknown>).serveConfigV2).replace("min_replicas: 2", "min_replicas: 1")),
         parts: ["serveConfigV2 min_replicas is 1"],
     },
+    {
+        what: "a RayService without GCS fault tolerance (its head a single point of failure)",
+        stack: () => [rayService()],
+        name: "llm-rayservice",
+        mutate: (i) => delete (i.spec as { rayClusterConfig: Record<string, unknown> }).rayClusterConfig.gcsFaultToleranceOptions,
+        parts: ["gcsFaultToleranceOptions is not set", "gcsFaultTolerance: true"],
+    },
+    {
+        what: "a RayService whose Redis password is a literal",
+        stack: () => [rayService()],
+        name: "llm-rayservice",
+        mutate: (i) => setPath(i, ["spec", "rayClusterConfig", "gcsFaultToleranceOptions", "redisPassword"], { value: "hunter2hunter2" }),
+        parts: ["redisPassword must come from a Secret"],
+    },
 ];
 
 describe("policy min-replicas", () => {
@@ -32,6 +46,12 @@ describe("policy min-replicas", () => {
             assertOneViolation(await runStackPolicy(minReplicas, stack), c.parts);
         });
     }
+
+    it("asks a RayService for GCS fault tolerance unless the stack's config turns that off", async () => {
+        const bare = mutated(rayService(), (i) => delete (i.spec as { rayClusterConfig: Record<string, unknown> }).rayClusterConfig.gcsFaultToleranceOptions);
+        assertOneViolation(await runStackPolicy(minReplicas, [bare], { requireRayGcsFaultTolerance: true }), ["gcsFaultToleranceOptions is not set"]);
+        assertNoViolations(await runStackPolicy(minReplicas, [bare], { requireRayGcsFaultTolerance: false }));
+    });
 
     it("checks an Azure ML deployment's own capacity only when no autoscale setting targets it", async () => {
         const [deployment] = azureMl();

@@ -32,8 +32,8 @@ const ROWS: readonly [string, Record<string, unknown>, RegExp][] = [
     ["nodeVolumeGib", { nodeVolumeGib: 20 }, /\.nodeVolumeGib: got 20; must be a whole number from 100 to 2000$/],
     ["allowedCidrs", { allowedCidrs: ["203.0.113.0"] }, /\.allowedCidrs\[0\]: got "203\.0\.113\.0"; must be an IPv4 CIDR/],
     ["gcsFaultTolerance", { gcsFaultTolerance: "yes" }, /\.gcsFaultTolerance: got "yes"; must be true or false$/],
-    // Not built: a flag that did nothing would be worse than an error naming the key.
-    ["chatUi", { chatUi: true }, /\.chatUi: unknown key; allowed keys are /],
+    ["chatUi", { chatUi: "yes" }, /\.chatUi: got "yes"; must be true or false$/],
+    ["chatUiImage", { chatUiImage: "chat-ui" }, /\.chatUiImage: got "chat-ui"; must be an image reference pinned to a tag or digest$/],
     ["image latest", { image: "public.ecr.aws/neuron/vllm:latest" }, /\.image: got "public\.ecr\.aws\/neuron\/vllm:latest"; must not use the tag latest$/],
     ["image untagged", { image: "public.ecr.aws/neuron/vllm" }, /\.image: got "public\.ecr\.aws\/neuron\/vllm"; must be an image reference pinned to a tag or digest$/],
     ["unknown field", { maxNode: 2 }, /\.maxNode: unknown key; allowed keys are region, availabilityZones, vpcCidr/],
