@@ -127,6 +127,8 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-nodepool", "storage", "aws-ebs", 2, 2, 32, 32), // 2 x 200 GiB gp3 x $0.08
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge overshoot", 0, 1, 0, 3.98), // 1 x (1.96786 + 16/730) x 2 h
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", 0, 2, 0, 7.96), // 2 nodes x (1.96786 + 16/730) x 2 h
+            // The run-time budget's alert topic key (issue 16): $1/month, + $1 for each of the first two rotations.
+            line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
         ],
     },
 };
