@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { notificationsSchema } from "../config/notifications";
+import { observabilitySchema } from "../config/observability";
 import { modelSchema, tagsSchema } from "../config/schema";
 import { ALL_TARGETS, TARGETS } from "../targets";
 
@@ -22,6 +23,7 @@ export const stackConfigSchema = z
         tags: tagsSchema,
         targets: targetsSchema,
         notifications: notificationsSchema.optional(),
+        observability: observabilitySchema.default(() => observabilitySchema.parse({})),
     })
     .superRefine((cfg, ctx) => {
         // The checks that need the model as well as the target (a GGUF or AWQ build for its size).

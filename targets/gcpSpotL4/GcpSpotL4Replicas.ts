@@ -12,6 +12,9 @@ import { buildStartupScript } from "./startupScript";
 import { apiResourceName, GCP_APIS, GcpApi } from "../../components/gcp/project";
 import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { rollingUpdatePolicy } from "./rollout";
+import { autoscalingPolicy } from "./autoscaling";
+import { collectorScript } from "./collector";
+import { ObservabilityConfig, targetInFlight } from "../../config/observability";
 import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
 
@@ -30,6 +33,8 @@ export interface GcpSpotL4ReplicasArgs {
      * @default a Google-managed certificate for the domain
      */
     readonly tls?: TlsCertificate;
+    /** Alert thresholds and the autoscaler's in-flight target (`llm-serving:observability`). */
+    readonly observability: ObservabilityConfig;
 }
 
 /** OAuth scopes of the replicas: logs, metrics, and `iam` to mint a token for reading its secrets. */
@@ -184,6 +189,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                         hfTokenSecret: args.hfToken ? secretResourceName(project, hfTokenSecretId) : undefined,
                         serviceAccountEmail: serviceAccountEmail(project, accountId),
                         gpuCount,
+                        collector: collectorScript(server.port),
                     }),
                 },
             },
@@ -223,12 +229,12 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 project,
                 region,
                 target: group.id,
-                autoscalingPolicy: {
+                autoscalingPolicy: autoscalingPolicy({
                     minReplicas: config.replicas.min,
                     maxReplicas: config.replicas.max,
-                    cooldownPeriod: Math.max(60, config.initialDelaySec),
-                    loadBalancingUtilization: { target: 0.8 },
-                },
+                    initialDelaySec: config.initialDelaySec,
+                    targetInFlightPerReplica: targetInFlight(args.observability, "NVIDIA L4", gpuCount),
+                }),
             },
             computeOpts,
         );

@@ -30,5 +30,6 @@ export const gcpSpotL4 = defineTarget({
             hfToken: stack.hfToken,
             // "google-managed" keeps Google's certificate even when the stack has one for other targets.
             tls: target.certificate === "google-managed" ? undefined : stack.tls,
+            observability: stack.observability,
         }),
 });
