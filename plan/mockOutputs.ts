@@ -52,11 +52,18 @@ const PROVIDER_MOCK_OUTPUTS: Record<string, MockOutputs> = {
         properties: { ...(inputs.properties as object), vaultUri: `https://${name}.vault.azure.net/` },
     }),
     "kubernetes:core/v1:Service": () => ({ status: { loadBalancer: { ingress: [{ ip: "198.51.100.30" }] } } }),
+    // Notification channels (components/notify/): the names budgets and alerts refer to.
+    "gcp:monitoring/notificationChannel:NotificationChannel": (name, inputs) => ({
+        name: `projects/${String(inputs.project ?? "mock-project")}/notificationChannels/${name}`,
+    }),
+    "aws:sns/topic:Topic": (name, inputs) => ({ arn: `arn:aws:sns:${String(inputs.region ?? "us-east-1")}:123456789012:${name}`, name }),
 };
 
 
 /** Results of invokes (data sources) several targets call, keyed by invoke token. */
 const PROVIDER_MOCK_INVOKES: Record<string, MockInvoke> = {
+    // The account the AWS alert topic's key and topic policies name (components/notify/aws.ts).
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/plan", userId: "AIDAPLAN", id: "123456789012" }),
     "azure-native:authorization:getClientConfig": () => ({
         clientId: "00000000-0000-4000-8000-00000000c001",
         objectId: "00000000-0000-4000-8000-00000000c002",

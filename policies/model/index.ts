@@ -17,15 +17,18 @@ import { GKE_KINDS } from "./gcp/gke";
 import { GCP_NET_KINDS } from "./gcp/network";
 import { GCP_IAM_KINDS } from "./gcp/iam";
 import { GCP_PLATFORM_KINDS } from "./gcp/platform";
+import { GCP_NOTIFY_KINDS } from "./gcp/notify";
 import { AZURE_COMPUTE_KINDS } from "./azure/compute";
 import { AKS_KINDS } from "./azure/aks";
 import { AZURE_ML_KINDS } from "./azure/ml";
 import { AZURE_NET_KINDS } from "./azure/network";
 import { AZURE_PLATFORM_KINDS } from "./azure/platform";
+import { AZURE_NOTIFY_KINDS } from "./azure/notify";
 import { EKS_KINDS } from "./aws/eks";
 import { EC2_KINDS } from "./aws/ec2";
 import { AWS_NET_KINDS } from "./aws/network";
 import { AWS_PLATFORM_KINDS } from "./aws/platform";
+import { AWS_NOTIFY_KINDS } from "./aws/notify";
 import { KARPENTER_KINDS } from "./kubernetes/karpenter";
 import { K8S_KINDS } from "./kubernetes/workloads";
 
@@ -38,15 +41,18 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...GCP_NET_KINDS,
     ...GCP_IAM_KINDS,
     ...GCP_PLATFORM_KINDS,
+    ...GCP_NOTIFY_KINDS,
     ...AZURE_COMPUTE_KINDS,
     ...AKS_KINDS,
     ...AZURE_ML_KINDS,
     ...AZURE_NET_KINDS,
     ...AZURE_PLATFORM_KINDS,
+    ...AZURE_NOTIFY_KINDS,
     ...EKS_KINDS,
     ...EC2_KINDS,
     ...AWS_NET_KINDS,
     ...AWS_PLATFORM_KINDS,
+    ...AWS_NOTIFY_KINDS,
     ...KARPENTER_KINDS,
     ...K8S_KINDS,
 ];

@@ -1,0 +1,98 @@
+// AWS side of the stack's notification targets: one SNS topic, encrypted with a customer managed
+// KMS key, with an e-mail subscription per address. AWS Budgets and CloudWatch alarms publish to
+// topic ARNs. The key is customer managed because the AWS managed key (alias/aws/sns) has a key
+// policy nobody can edit, so neither Budgets nor CloudWatch could encrypt messages with it: both
+// need kms:GenerateDataKey* and kms:Decrypt granted in the key policy (AWS Budgets User Guide,
+// "Creating an Amazon SNS topic for budget notifications"; Amazon SNS Developer Guide,
+// "Configure AWS KMS permissions" for AWS service event sources).
+import * as pulumi from "@pulumi/pulumi";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import * as kms from "@pulumi/aws/kms";
+import * as sns from "@pulumi/aws/sns";
+import type { NotificationsConfig } from "../../config/notifications";
+import { addressSuffix } from "./names";
+
+export interface AwsNotifyOptions {
+    /** Region of the topic and its key (CloudWatch alarms publish only to a topic in their region). @default the provider's */
+    readonly region?: string;
+    /** Cost-allocation tags for the topic and the key; the stack's costLabels. */
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** AWS services that publish the stack's alerts to the topic. */
+export const AWS_ALERT_PUBLISHERS = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"] as const;
+
+/** The key policy: the account administers the key; the publishers may only encrypt with it, for this account. */
+export function alertKeyPolicy(accountId: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+            {
+                Sid: "AlertPublishersEncrypt",
+                Effect: "Allow",
+                Principal: { Service: [...AWS_ALERT_PUBLISHERS] },
+                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
+    });
+}
+
+/** The topic policy: the account keeps its default rights; Budgets and CloudWatch of this account may publish. */
+export function alertTopicPolicy(accountId: string, topicArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountOwns",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
+                Resource: topicArn,
+            },
+            {
+                Sid: "AlertPublishersPublish",
+                Effect: "Allow",
+                Principal: { Service: [...AWS_ALERT_PUBLISHERS] },
+                Action: "SNS:Publish",
+                Resource: topicArn,
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
+    });
+}
+
+/**
+ * One encrypted topic with an e-mail subscription per address (each address must confirm the
+ * subscription AWS mails it before it receives anything). Returns the topic ARNs to publish to: its
+ * own (when there are addresses) and `n.awsSnsTopicArn` (when set); [] when neither.
+ */
+export function awsAlertTopics(
+    name: string,
+    n: NotificationsConfig | undefined,
+    opts: pulumi.ComponentResourceOptions,
+    settings: AwsNotifyOptions = {},
+): pulumi.Output<string[]> {
+    const emails = n?.emails ?? [];
+    const arns: pulumi.Input<string>[] = [];
+    if (emails.length > 0) {
+        const { region } = settings;
+        const tags = settings.tags ? { ...settings.tags } : undefined;
+        const accountId = getCallerIdentityOutput({}, { parent: opts.parent }).accountId;
+        const key = new kms.Key(
+            `${name}-alerts-key`,
+            { region, description: `Encrypts the ${name} alert topic`, enableKeyRotation: true, deletionWindowInDays: 30, policy: accountId.apply(alertKeyPolicy), tags },
+            opts,
+        );
+        const topic = new sns.Topic(`${name}-alerts`, { region, kmsMasterKeyId: key.arn, tags }, opts);
+        new sns.TopicPolicy(`${name}-alerts`, { region, arn: topic.arn, policy: pulumi.all([accountId, topic.arn]).apply(([a, t]) => alertTopicPolicy(a, t)) }, opts);
+        for (const email of emails) {
+            new sns.TopicSubscription(`${name}-email-${addressSuffix(email)}`, { region, topic: topic.arn, protocol: "email", endpoint: email }, opts);
+        }
+        arns.push(topic.arn);
+    }
+    if (n?.awsSnsTopicArn !== undefined) arns.push(n.awsSnsTopicArn);
+    return pulumi.all(arns);
+}
