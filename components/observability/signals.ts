@@ -90,7 +90,8 @@ export interface AlertRule {
 export interface Panel {
     readonly title: string;
     readonly query: string;
-    readonly unit: "1" | "s" | "percentunit" | "tokens/s" | "requests/s";
+    /** UCUM unit, as Cloud Monitoring's unitOverride takes it: a count or fraction, seconds, or a rate. */
+    readonly unit: "1" | "s" | "1/s";
 }
 
 /** PromQL label selector, e.g. `job="llm-serving"`: how a target names its replicas' series. */
@@ -155,15 +156,15 @@ export function dashboardPanels(server: MetricServer, selector: string): Panel[]
     return [
         { title: "Requests running", query: `sum(${n.running}${s})`, unit: "1" },
         { title: "Requests waiting", query: `sum(${n.waiting}${s})`, unit: "1" },
-        { title: "KV-cache usage (max over replicas)", query: `max(${n.kvCache}${s})`, unit: "percentunit" },
+        { title: "KV-cache usage (max over replicas)", query: `max(${n.kvCache}${s})`, unit: "1" },
         { title: "Time to first token p50", query: `histogram_quantile(0.5, sum by (le) (rate(${n.ttft}_bucket${s}[5m])))`, unit: "s" },
         { title: "Time to first token p95", query: `histogram_quantile(0.95, sum by (le) (rate(${n.ttft}_bucket${s}[5m])))`, unit: "s" },
         { title: "End-to-end latency p95", query: `histogram_quantile(0.95, sum by (le) (rate(${n.e2e}_bucket${s}[5m])))`, unit: "s" },
-        { title: "Output tokens per second", query: `sum(rate(${n.generationTokens}${s}[5m]))`, unit: "tokens/s" },
+        { title: "Output tokens per second", query: `sum(rate(${n.generationTokens}${s}[5m]))`, unit: "1/s" },
         {
             title: "Finished requests by reason (errors: abort)",
             query: `sum by (finished_reason) (rate(${n.requestSuccess}${s}[5m]))`,
-            unit: "requests/s",
+            unit: "1/s",
         },
         { title: "Replicas answering", query: `sum(up${s})`, unit: "1" },
     ];

@@ -20,14 +20,17 @@ export const COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib:0.123.0";
 export const COLLECTOR_CONFIG = "/run/llm-serving-otelcol.yaml";
 /** Per-instance metric the autoscaler reads (Cloud Monitoring custom metric, gauge on gce_instance). */
 export const IN_FLIGHT_METRIC = "custom.googleapis.com/llm_serving/requests_in_flight";
+/** Prometheus job name of the scrape: the `job` label every series carries, which the alerts select on. */
+export const COLLECTOR_JOB = "llm-serving";
 /** Seconds between scrapes: the autoscaler and the alerts see a minute-old queue at worst. */
 export const SCRAPE_INTERVAL_SECONDS = 30;
 
 /** Metric names the dashboard and alerts select (the Prometheus pipeline keeps only these). */
 export function queriedMetrics(t: AlertThresholds = DEFAULT_OBSERVABILITY): string[] {
     const names = new Set<string>();
-    for (const q of allQueries("vllm", 'job="llm-serving"', t)) {
-        for (const m of q.matchAll(/\b(vllm:[a-zA-Z0-9_]+)/g)) names.add(m[1]);
+    // Every selector in signals.ts is a metric name followed by its label matchers.
+    for (const q of allQueries("vllm", `job="${COLLECTOR_JOB}"`, t)) {
+        for (const m of q.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)) names.add(m[1]);
     }
     return [...names].sort();
 }
@@ -42,7 +45,7 @@ export function collectorConfig(port: number): Record<string, unknown> {
                 config: {
                     scrape_configs: [
                         {
-                            job_name: "llm-serving",
+                            job_name: COLLECTOR_JOB,
                             scrape_interval: `${SCRAPE_INTERVAL_SECONDS}s`,
                             static_configs: [{ targets: [`localhost:${port}`] }],
                         },

@@ -5,7 +5,7 @@ import { autoscalingPolicy } from "../../../targets/gcpSpotL4/autoscaling";
 import { COLLECTOR_CONFIG, COLLECTOR_IMAGE, collectorConfig, collectorScript, IN_FLIGHT_METRIC, queriedMetrics } from "../../../targets/gcpSpotL4/collector";
 import { buildStartupScript } from "../../../targets/gcpSpotL4/startupScript";
 import { vllmServer } from "../../../components/serving";
-import { exportedMetricNames } from "../../../components/observability/signals";
+import { exportedMetricNames, SCRAPER_METRICS } from "../../../components/observability/signals";
 import {
     DEFAULT_IN_FLIGHT,
     DEFAULT_OBSERVABILITY,
@@ -38,8 +38,9 @@ describe("gcpSpotL4 observability: autoscaling on requests in flight, collector 
         assert.ok(re.test("vllm:num_requests_running") && re.test("vllm:num_requests_waiting") && !re.test("vllm:kv_cache_usage_perc"));
         // Every name the pipelines keep is one vLLM v0.11.0 exports (a misspelt filter drops the signal silently).
         const exported = exportedMetricNames("vllm");
-        for (const m of [...queriedMetrics(), ...cfg.processors["filter/in_flight"].metrics.include.metric_names]) assert.ok(exported.has(m), m);
-        assert.ok(queriedMetrics().includes("vllm:kv_cache_usage_perc"));
+        for (const m of [...queriedMetrics(), ...cfg.processors["filter/in_flight"].metrics.include.metric_names]) assert.ok(exported.has(m) || SCRAPER_METRICS.has(m), m);
+        // The alerts' inputs survive the filter: the cache gauge, the latency histograms' buckets, the scraper's `up`.
+        for (const m of ["vllm:kv_cache_usage_perc", "vllm:time_to_first_token_seconds_bucket", "up"]) assert.ok(queriedMetrics().includes(m), m);
         // Every pipeline names components that are defined.
         for (const [name, p] of Object.entries<any>(cfg.service.pipelines)) {
             for (const r of p.receivers) assert.ok(cfg.receivers[r], `${name}: receiver ${r}`);
@@ -50,7 +51,7 @@ describe("gcpSpotL4 observability: autoscaling on requests in flight, collector 
 
     it("the startup script writes the collector config (YAML that round-trips) and starts the pinned collector after the model server", () => {
         const script = buildStartupScript({
-            server: vllmServer(MODEL, { gpuCount: 1 }),
+            server: vllmServer(MODEL, { accelerator: "nvidia-l4" }),
             apiKeySecret: "projects/p/secrets/k",
             serviceAccountEmail: "sa@p.iam.gserviceaccount.com",
             gpuCount: 1,
