@@ -18,6 +18,7 @@ import { GCP_NET_KINDS } from "./gcp/network";
 import { GCP_IAM_KINDS } from "./gcp/iam";
 import { GCP_PLATFORM_KINDS } from "./gcp/platform";
 import { GCP_NOTIFY_KINDS } from "./gcp/notify";
+import { GCP_MONITORING_KINDS } from "./gcp/monitoring";
 import { AZURE_COMPUTE_KINDS } from "./azure/compute";
 import { AKS_KINDS } from "./azure/aks";
 import { AZURE_ML_KINDS } from "./azure/ml";
@@ -42,6 +43,7 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...GCP_IAM_KINDS,
     ...GCP_PLATFORM_KINDS,
     ...GCP_NOTIFY_KINDS,
+    ...GCP_MONITORING_KINDS,
     ...AZURE_COMPUTE_KINDS,
     ...AKS_KINDS,
     ...AZURE_ML_KINDS,
