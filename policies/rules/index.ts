@@ -25,6 +25,7 @@ import { vmPasswordAuthDisabled } from "./vmPasswordAuthDisabled";
 import { catalogFreshness } from "./catalogFreshness";
 import { modelAccess } from "./modelAccess";
 import { maxCostPerMillionTokens } from "./maxCostPerMillionTokens";
+import { modelServerObservability } from "./modelServerObservability";
 
 export const allPolicies: Policies = [
     monthlyCostCap,
@@ -52,4 +53,5 @@ export const allPolicies: Policies = [
     catalogFreshness,
     modelAccess,
     maxCostPerMillionTokens,
+    modelServerObservability,
 ];

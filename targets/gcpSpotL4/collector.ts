@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { allQueries, AlertThresholds } from "../../components/observability/signals";
 import { DEFAULT_OBSERVABILITY } from "../../config/observability";
+import { METRICS_COLLECTOR_CONTAINER } from "../../policies/contract/observability";
 
 /**
  * The replica's metrics collector. Container-Optimized OS runs no Ops Agent, so the startup
@@ -106,8 +107,8 @@ cat > ${COLLECTOR_CONFIG} <<'OTELCOL'
 ${stringify(collectorConfig(port)).trimEnd()}
 OTELCOL
 chmod 0644 ${COLLECTOR_CONFIG}
-docker rm -f metrics-collector 2>/dev/null || true
-docker run -d --name metrics-collector --restart unless-stopped --network host \\
+docker rm -f ${METRICS_COLLECTOR_CONTAINER} 2>/dev/null || true
+docker run -d --name ${METRICS_COLLECTOR_CONTAINER} --restart unless-stopped --network host \\
   --volume ${COLLECTOR_CONFIG}:/etc/otelcol-contrib/config.yaml:ro \\
   ${COLLECTOR_IMAGE}
 `;
