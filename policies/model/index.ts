@@ -32,6 +32,7 @@ import { AWS_PLATFORM_KINDS } from "./aws/platform";
 import { AWS_NOTIFY_KINDS } from "./aws/notify";
 import { KARPENTER_KINDS } from "./kubernetes/karpenter";
 import { K8S_KINDS } from "./kubernetes/workloads";
+import { K8S_OBSERVABILITY_KINDS } from "./kubernetes/observability";
 
 export type { ApiServerAccess, Capacity, CapacitySpec, Cloud, GcpIdentity, Kind, PriceContext, Provider } from "./kind";
 
@@ -57,6 +58,7 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...AWS_NOTIFY_KINDS,
     ...KARPENTER_KINDS,
     ...K8S_KINDS,
+    ...K8S_OBSERVABILITY_KINDS,
 ];
 
 const BY_TYPE: ReadonlyMap<string, Kind> = new Map(KINDS.flatMap((k) => k.types.map((t): [string, Kind] => [t, k])));

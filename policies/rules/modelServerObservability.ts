@@ -6,6 +6,7 @@ import { AZURE_ML } from "../model/azure/ml";
 import { GCE_MACHINES } from "../model/gcp/compute";
 import { GCP_MONITORING } from "../model/gcp/monitoring";
 import { K8S } from "../model/kubernetes/workloads";
+import { K8S_SCRAPE_CONFIG_TYPES } from "../model/kubernetes/observability";
 import { Read, readAt } from "../model/read";
 import { urnName } from "../stackCost";
 import { containersOf, isModelServer, ModelServerSelector, modelPortsSchema, modelServerImagesSchema } from "../workloads";
@@ -19,12 +20,7 @@ export type ModelServerObservabilityConfig = ModelServerSelector;
  * (what an in-cluster collector or AMP's agent reads). Their presence is what is checked, not
  * their selectors.
  */
-export const SCRAPE_CONFIG_TYPES: ReadonlyArray<string> = [
-    "kubernetes:monitoring.googleapis.com/v1:PodMonitoring",
-    "kubernetes:azmonitoring.coreos.com/v1:PodMonitor",
-    "kubernetes:monitoring.coreos.com/v1:PodMonitor",
-    "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
-];
+export const SCRAPE_CONFIG_TYPES: ReadonlyArray<string> = K8S_SCRAPE_CONFIG_TYPES;
 
 /** Alert resources and the field that says where each one notifies. */
 export const ALERT_ROUTES: Readonly<Record<string, ReadonlyArray<string>>> = {

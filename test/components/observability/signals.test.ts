@@ -11,6 +11,8 @@ import {
     SCRAPER_METRICS,
 } from "../../../components/observability/signals";
 import { NEURON_VLLM_IMAGE, VLLM_IMAGE } from "../../../components/serving";
+import { modelPodMonitoring, podMonitoringSelector } from "../../../components/observability/podMonitoring";
+import { MODEL_PORT_NAME, selectorLabels } from "../../../components/k8s/modelServer";
 
 const T: AlertThresholds = { queueWaitingPerReplica: 4, queueMinutes: 5, kvCacheUsage: 0.9, ttftP95Seconds: 2, evictionBurst: 2 };
 const SELECTOR = 'job="llm-serving"';
@@ -87,5 +89,18 @@ describe("observability signals: every metric a query names is one the pinned se
         // The sha256 is of real bytes, not a placeholder: it differs between the two files.
         assert.notEqual(metricsData.servers.vllm.provenance.sha256, metricsData.servers.vllmNeuron.provenance.sha256);
         assert.notEqual(createHash("sha256").update("").digest("hex"), metricsData.servers.vllm.provenance.sha256);
+    });
+});
+
+describe("observability: the GKE PodMonitoring and the selector the alerts use", () => {
+    // No published schema for monitoring.googleapis.com/v1 is on this machine (see the closing
+    // note: GoogleCloudPlatform/prometheus-engine's CRD belongs in the conformance tier).
+    it("selects the model-server pods by their stable selector labels and scrapes /metrics on the model port", () => {
+        const pm = modelPodMonitoring("model-server", "llm", { owner: "x" });
+        assert.deepEqual(pm.spec.selector.matchLabels, selectorLabels("model-server"));
+        assert.deepEqual(pm.spec.endpoints, [{ port: MODEL_PORT_NAME, path: "/metrics", interval: "30s" }]);
+        assert.equal(podMonitoringSelector(pm), 'namespace="llm",job="model-server-metrics"');
+        // The selector parses as PromQL label matchers inside every query.
+        for (const q of allQueries("vllm", podMonitoringSelector(pm), T)) assert.deepEqual(unknownMetrics("vllm", q), []);
     });
 });
