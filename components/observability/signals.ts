@@ -170,7 +170,21 @@ export function dashboardPanels(server: MetricServer, selector: string): Panel[]
     ];
 }
 
+/**
+ * Requests in flight (running + waiting) across the target's replicas: what a Kubernetes
+ * autoscaler divides by its per-replica target (KEDA's Prometheus scaler, AverageValue).
+ */
+export function inFlightQuery(server: MetricServer, selector: string): string {
+    const n = SIGNALS[server];
+    const s = sel(selector);
+    return `sum(${n.running}${s}) + sum(${n.waiting}${s})`;
+}
+
 /** Every PromQL expression a target provisions: what the conformance test parses. */
 export function allQueries(server: MetricServer, selector: string, t: AlertThresholds): string[] {
-    return [...alertRules(server, selector, t).map((r) => r.expr), ...dashboardPanels(server, selector).map((p) => p.query)];
+    return [
+        ...alertRules(server, selector, t).map((r) => r.expr),
+        ...dashboardPanels(server, selector).map((p) => p.query),
+        inFlightQuery(server, selector),
+    ];
 }
