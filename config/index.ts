@@ -5,6 +5,7 @@ export { ConfigError } from "./errors";
 export * from "./schema";
 export * from "./shared";
 export * from "./notifications";
+export * from "./observability";
 export * from "./endpointTls";
 export * from "./azure";
 export * from "./gguf";

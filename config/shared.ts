@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { NotificationsConfig } from "./notifications";
+import type { ObservabilityConfig } from "./observability";
 import { ModelConfig, TagsConfig } from "./schema";
 
 /**
@@ -19,6 +20,8 @@ export interface SharedStackConfig {
     readonly tls?: TlsCertificate;
     /** Where alerts and budget notifications go (`llm-serving:notifications`); absent while on-call is not set up. */
     readonly notifications?: NotificationsConfig;
+    /** Alert thresholds and the autoscalers' in-flight target (`llm-serving:observability`), defaults filled in. */
+    readonly observability: ObservabilityConfig;
 }
 
 /** A certificate and its private key, PEM, as Pulumi secrets. */

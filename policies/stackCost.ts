@@ -44,6 +44,7 @@ export const usageSchema = {
         loadBalancerProcessedGb: volumeSchema("GB a month processed, per load balancer that bills by data."),
         logIngestionGb: volumeSchema("GB of logs a month, per log group or workspace."),
         wafRequestsMillions: volumeSchema("Millions of requests a month, per Cloud Armor policy."),
+        metricSamplesMillions: volumeSchema("Millions of metric samples a month written to a managed Prometheus, per collected serving target."),
     },
     description: "Usage volumes priced as usage lines and counted in the worst case; beyond them, runtime budgets watch.",
 };

@@ -14,7 +14,7 @@ import { isTierName, TIER_NAMES, TierName, TIERS } from "./tiers";
 /** Config keys that must hold Pulumi secrets (`pulumi config set --secret`). */
 export const SECRET_KEYS = ["hfToken", "apiKey", "tlsCertificate", "tlsPrivateKey"] as const;
 /** Object-valued keys, validated by the schema. */
-const OBJECT_KEYS = ["model", "tags", "targets", "notifications", "budgets"] as const;
+const OBJECT_KEYS = ["model", "tags", "targets", "notifications", "budgets", "observability"] as const;
 /** A named preset that expands to targets (stack/tiers.ts); a stack sets it or `targets`, never both. */
 const TIER_KEY = "tier";
 const KNOWN_KEYS: readonly string[] = [...OBJECT_KEYS, TIER_KEY, ...SECRET_KEYS];
@@ -111,6 +111,7 @@ export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
         ...(tier !== undefined ? { tier } : {}),
         ...(result.data.notifications !== undefined ? { notifications: result.data.notifications } : {}),
         ...(result.data.budgets !== undefined ? { budgets: result.data.budgets } : {}),
+        observability: result.data.observability,
         hfToken: secret("hfToken"),
         apiKey: secret("apiKey"),
         tls:

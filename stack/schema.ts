@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { notificationsSchema } from "../config/notifications";
 import { budgetsSchema } from "../config/budgets";
+import { observabilitySchema } from "../config/observability";
 import { modelSchema, tagsSchema } from "../config/schema";
 import { ALL_TARGETS, TARGETS } from "../targets";
 
@@ -24,6 +25,7 @@ export const stackConfigSchema = z
         targets: targetsSchema,
         notifications: notificationsSchema.optional(),
         budgets: budgetsSchema.optional(),
+        observability: observabilitySchema.default(() => observabilitySchema.parse({})),
     })
     .superRefine((cfg, ctx) => {
         // The checks that need the model as well as the target (a GGUF or AWQ build for its size).

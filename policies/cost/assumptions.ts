@@ -37,6 +37,7 @@ export const DEFAULT_USAGE: UsageAssumptions = {
     loadBalancerProcessedGb: 0,
     logIngestionGb: 0,
     wafRequestsMillions: 0,
+    metricSamplesMillions: 0,
 };
 
 export function resolveTransientHours(given: Partial<TransientHours> | undefined): TransientHours {

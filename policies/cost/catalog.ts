@@ -147,6 +147,7 @@ export type FeeName =
     | "gcp-cloud-armor-policy"
     | "gcp-cloud-armor-rule"
     | "gcp-secret-version"
+    | "gcp-alert-condition"
     | "aws-nat-gateway"
     | "aws-alb"
     | "aws-nlb"
@@ -193,6 +194,7 @@ const fees: ReadonlyArray<Fee> = [
     { name: "gcp-external-ip", cloud: "gcp", hourlyUsd: 0.005, unit: "external IP address-hour in use (NAT gateway or forwarding rule)", source: "cloud.google.com/nat/pricing (external IP used by a NAT gateway, $0.005/h); the same rate is taken for a static address held by a forwarding rule (not read in a source: unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "gcp-cloud-armor-policy", cloud: "gcp", hourlyUsd: perMonth(5), unit: "Cloud Armor Standard security policy-hour ($5/month)", source: "Cloud Armor Standard pay-as-you-go list price as commonly quoted; the stored pricing pages read on 2026-12-01 did not show it (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "gcp-cloud-armor-rule", cloud: "gcp", hourlyUsd: perMonth(1), unit: "Cloud Armor Standard rule-hour ($1/month)", source: "Cloud Armor Standard pay-as-you-go list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-alert-condition", cloud: "gcp", hourlyUsd: perMonth(1.5), unit: "alerting-policy condition-hour ($1.50/month)", source: "cloud.google.com/stackdriver/pricing, Cloud Monitoring alerting: $1.50 per month for each condition (plus $0.35 per million time series returned, a usage line); as recalled, the stored pages read here did not show the figure (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "gcp-secret-version", cloud: "gcp", hourlyUsd: perMonth(0.06), unit: "active secret version-hour ($0.06/month)", source: "Secret Manager list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "aws-nat-gateway", cloud: "aws", hourlyUsd: 0.045, unit: "gateway-hour (data processing is a usage line)", source: "third-party AWS VPC pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
     { name: "aws-alb", cloud: "aws", hourlyUsd: 0.0225, unit: "load balancer-hour (LCUs are a usage line)", source: "third-party AWS ELB pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
@@ -285,6 +287,8 @@ const usagePrices: ReadonlyArray<UsagePrice> = [
     { name: "aws-nlb-processed", cloud: "aws", usd: 0.006, unit: "GB through an NLB (1 NLCU-hour of $0.006 per GB/h of TCP traffic)", source: "AWS NLB NLCU list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "aws-cloudwatch-logs-ingestion", cloud: "aws", usd: 0.5, unit: "GB of logs ingested into CloudWatch Logs (us-east-1/us-west-2)", source: "third-party CloudWatch Logs pricing guides, 2026 (hykell.com, cloudstaq.io)", sourceDate: "2026-01-27", status: "verified" },
     { name: "azure-log-analytics-ingestion", cloud: "azure", usd: 2.76, unit: "GB ingested into a Log Analytics workspace (Pay-As-You-Go, PerGB2018)", source: "Azure Monitor pay-as-you-go list price as commonly quoted, the higher of the two figures seen (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-prometheus-samples", cloud: "gcp", usd: 0.06, unit: "million samples ingested into Google Cloud Managed Service for Prometheus (first 50 billion a month)", source: "cloud.google.com/stackdriver/pricing, Managed Service for Prometheus: $0.06 per million samples up to 50 billion; as recalled, the stored pages read here did not show the figure (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-alert-time-series", cloud: "gcp", usd: 0.35, unit: "million time series returned by alerting-policy condition queries", source: "cloud.google.com/stackdriver/pricing, Cloud Monitoring alerting: $0.35 per million time series returned; as recalled (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "gcp-cloud-armor-requests", cloud: "gcp", usd: 0.75, unit: "million requests evaluated by Cloud Armor Standard", source: "Cloud Armor Standard pay-as-you-go list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
 ];
 

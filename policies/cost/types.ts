@@ -54,6 +54,11 @@ export interface UsageAssumptions {
     logIngestionGb: number;
     /** Millions of requests evaluated per Cloud Armor policy. */
     wafRequestsMillions: number;
+    /**
+     * Millions of metric samples a month written to a managed Prometheus, per target whose model
+     * servers are collected (one per serving dashboard): series kept x scrapes a month x replicas.
+     */
+    metricSamplesMillions: number;
 }
 
 export interface EstimateOptions {

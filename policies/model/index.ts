@@ -19,6 +19,7 @@ import { GCP_IAM_KINDS } from "./gcp/iam";
 import { GCP_PLATFORM_KINDS } from "./gcp/platform";
 import { GCP_NOTIFY_KINDS } from "./gcp/notify";
 import { GCP_BUDGET_KINDS } from "./gcp/budgets";
+import { GCP_MONITORING_KINDS } from "./gcp/monitoring";
 import { AZURE_COMPUTE_KINDS } from "./azure/compute";
 import { AKS_KINDS } from "./azure/aks";
 import { AZURE_ML_KINDS } from "./azure/ml";
@@ -34,6 +35,7 @@ import { AWS_NOTIFY_KINDS } from "./aws/notify";
 import { AWS_BUDGET_KINDS } from "./aws/budgets";
 import { KARPENTER_KINDS } from "./kubernetes/karpenter";
 import { K8S_KINDS } from "./kubernetes/workloads";
+import { K8S_OBSERVABILITY_KINDS } from "./kubernetes/observability";
 
 export type { ApiServerAccess, Capacity, CapacitySpec, Cloud, GcpIdentity, Kind, PriceContext, Provider } from "./kind";
 
@@ -46,6 +48,7 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...GCP_PLATFORM_KINDS,
     ...GCP_NOTIFY_KINDS,
     ...GCP_BUDGET_KINDS,
+    ...GCP_MONITORING_KINDS,
     ...AZURE_COMPUTE_KINDS,
     ...AKS_KINDS,
     ...AZURE_ML_KINDS,
@@ -61,6 +64,7 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...AWS_BUDGET_KINDS,
     ...KARPENTER_KINDS,
     ...K8S_KINDS,
+    ...K8S_OBSERVABILITY_KINDS,
 ];
 
 const BY_TYPE: ReadonlyMap<string, Kind> = new Map(KINDS.flatMap((k) => k.types.map((t): [string, Kind] => [t, k])));

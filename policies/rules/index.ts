@@ -27,6 +27,7 @@ import { modelAccess } from "./modelAccess";
 import { maxCostPerMillionTokens } from "./maxCostPerMillionTokens";
 import { runtimeBudget } from "./runtimeBudget";
 import { runtimeBudgetShare } from "./runtimeBudgetShare";
+import { modelServerObservability } from "./modelServerObservability";
 
 export const allPolicies: Policies = [
     monthlyCostCap,
@@ -57,4 +58,5 @@ export const allPolicies: Policies = [
     // Run-time budgets (issue 16).
     runtimeBudget,
     runtimeBudgetShare,
+    modelServerObservability,
 ];

@@ -37,6 +37,8 @@ export interface EksInf2PoolArgs {
     readonly hfToken?: pulumi.Input<string>;
     /** The stack's certificate, for `config.domain` without `acmCertificateArn` (the NLB then terminates TLS on 443). */
     readonly tls?: TlsCertificate;
+    /** Ray Serve's target_ongoing_requests per replica (llm-serving:observability). @default 8 */
+    readonly targetOngoingRequests?: number;
 }
 
 /** Name of the model's RayService inside the cluster (its Serve Service is `<this>-serve-svc`). */
@@ -187,6 +189,7 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             hfTokenSecret: hfSecret ? { name: "hf-token", key: "token" } : undefined,
             gcs: gcs ? { redisAddress: "__REDIS__", password: { name: "redis-password", key: "password" } } : undefined,
             appConfigMap: "llm-serve-app",
+            targetOngoingRequests: args.targetOngoingRequests,
         });
         const gcsOptions = rayService.spec.rayClusterConfig.gcsFaultToleranceOptions;
         new CustomResource(

@@ -1,3 +1,4 @@
+import { targetInFlight } from "../../config/observability";
 import { costLabels } from "../../components/costLabels";
 import { domainNeedsCertificate, publicPlaintextProblems } from "../../config/endpointTls";
 import { defineTarget } from "../definition";
@@ -32,6 +33,7 @@ export const eksInf2 = defineTarget({
             apiKey: stack.apiKey,
             hfToken: stack.hfToken,
             tls: stack.tls,
+            targetOngoingRequests: targetInFlight(stack.observability, "AWS Inferentia2"),
         }),
     mockOutputs: EKS_INF2_MOCK_OUTPUTS,
 });

@@ -40,6 +40,12 @@ export interface RayServiceInput {
     readonly gcs?: { readonly redisAddress: string; readonly password: SecretRef };
     /** ConfigMap holding `${APP_MODULE}.py`. */
     readonly appConfigMap: string;
+    /**
+     * Requests in flight per Serve replica the Serve autoscaler aims for (`target_ongoing_requests`;
+     * `llm-serving:observability.targetInFlightPerReplica`). @default 8: the throughput data has no
+     * figure for vLLM on one Inferentia2 device, so the in-flight default (config/observability.ts)
+     */
+    readonly targetOngoingRequests?: number;
 }
 
 export interface RayServiceObject {
@@ -223,7 +229,9 @@ export function serveConfig(input: RayServiceInput, cores: number): string {
                         autoscaling_config: {
                             min_replicas: input.replicas.min,
                             max_replicas: input.replicas.max,
-                            target_ongoing_requests: 8,
+                            // Serve adds a replica when the average replica holds more than this many
+                            // requests (each is a vLLM stream); max_ongoing_requests caps what one accepts.
+                            target_ongoing_requests: input.targetOngoingRequests ?? 8,
                         },
                         // Weights download and Neuron compilation: allow the replica a long start.
                         health_check_period_s: 30,

@@ -13,6 +13,9 @@ import { buildShutdownScript } from "./shutdownScript";
 import { apiResourceName, GCP_APIS, GcpApi } from "../../components/gcp/project";
 import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { rollingUpdatePolicy } from "./rollout";
+import { autoscalingPolicy } from "./autoscaling";
+import { collectorScript } from "./collector";
+import { ObservabilityConfig, targetInFlight } from "../../config/observability";
 import { OPENAI_ROUTE_PREFIX, openAiBaseUrl, vllmServer } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
 import { ReplicaGroup, SUBNET_RANGES, regionPrefix, replicaGroups } from "./capacity";
@@ -33,6 +36,8 @@ export interface GcpSpotL4ReplicasArgs {
      * @default a Google-managed certificate for the domain
      */
     readonly tls?: TlsCertificate;
+    /** Alert thresholds and the autoscaler's in-flight target (`llm-serving:observability`). */
+    readonly observability: ObservabilityConfig;
 }
 
 /** OAuth scopes of the replicas: logs, metrics, and `iam` to mint a token for reading its secrets. */
@@ -195,6 +200,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                         hfTokenSecret: args.hfToken ? secretResourceName(project, hfTokenSecretId) : undefined,
                         serviceAccountEmail: serviceAccountEmail(project, accountId),
                         gpuCount,
+                        collector: collectorScript(server.port),
                     }),
                     // Drain on preemption, scale-in and replacement (issue 19).
                     "shutdown-script": buildShutdownScript({ server }),
@@ -241,7 +247,7 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
             );
             new compute.RegionAutoscaler(
                 `${g.prefix}-autoscaler`,
-                { project, region: g.region, target: group.id, autoscalingPolicy: groupAutoscalingPolicy(config, g) },
+                { project, region: g.region, target: group.id, autoscalingPolicy: groupAutoscalingPolicy(config, g, targetInFlight(args.observability, "NVIDIA L4", gpuCount)) },
                 computeOpts,
             );
             return { spec: g, group };
@@ -362,16 +368,16 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
 }
 
 /**
- * The autoscaling policy of one group: the one place it is built, called once per MIG (the
- * spot group and the on-demand group of each region scale on the same load-balancer signal).
+ * The autoscaling policy of one group: the one place it is built, called once per MIG (the spot
+ * group and the on-demand group of each region), on requests in flight per replica
+ * (autoscaling.ts says why that signal).
  */
-export function groupAutoscalingPolicy(config: GcpSpotL4Config, group: Pick<ReplicaGroup, "min" | "max">): compute.RegionAutoscalerArgs["autoscalingPolicy"] {
-    return {
-        minReplicas: group.min,
-        maxReplicas: group.max,
-        cooldownPeriod: Math.max(60, config.initialDelaySec),
-        loadBalancingUtilization: { target: 0.8 },
-    };
+export function groupAutoscalingPolicy(
+    config: GcpSpotL4Config,
+    group: Pick<ReplicaGroup, "min" | "max">,
+    targetInFlightPerReplica: number,
+): compute.RegionAutoscalerArgs["autoscalingPolicy"] {
+    return autoscalingPolicy({ minReplicas: group.min, maxReplicas: group.max, initialDelaySec: config.initialDelaySec, targetInFlightPerReplica });
 }
 
 /** Cloud Armor rules: deny non-OpenAI paths first, then admit allowed CIDRs (or anyone, when none are set). */

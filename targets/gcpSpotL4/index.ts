@@ -3,6 +3,8 @@ import { publicPlaintextProblems, stackCertificateKeys } from "../../config/endp
 import { defineTarget } from "../definition";
 import { gcpSpotL4Schema } from "./config";
 import { GcpSpotL4Replicas } from "./GcpSpotL4Replicas";
+import { gcpServingMonitoring } from "../../components/observability/gcp";
+import { COLLECTOR_JOB } from "./collector";
 
 /** Part of every child's URN: renaming it would replace everything this target has deployed. */
 const COMPONENT_NAME = "gcp-spot-l4";
@@ -25,8 +27,8 @@ export const gcpSpotL4 = defineTarget({
     checkPlaintext: (target) => publicPlaintextProblems(target, true, "a Google-managed certificate needs only the domain, at no cost"),
     checkWithoutStackCertificate: (target) =>
         target.certificate === "stack" ? [{ key: "certificate", message: `"stack" needs ${stackCertificateKeys()}, or use "google-managed"` }] : [],
-    deploy: (target, stack) =>
-        new GcpSpotL4Replicas(COMPONENT_NAME, {
+    deploy: (target, stack) => {
+        const replicas = new GcpSpotL4Replicas(COMPONENT_NAME, {
             config: target,
             model: stack.model,
             labels: costLabels(stack),
@@ -34,5 +36,18 @@ export const gcpSpotL4 = defineTarget({
             hfToken: stack.hfToken,
             // "google-managed" keeps Google's certificate even when the stack has one for other targets.
             tls: target.certificate === "google-managed" ? undefined : stack.tls,
-        }),
+            observability: stack.observability,
+        });
+        // Alerts and dashboard over what the replicas' collector writes to Managed Prometheus.
+        gcpServingMonitoring(`${COMPONENT_NAME}-obs`, {
+            project: target.project,
+            server: "vllm",
+            selector: `job="${COLLECTOR_JOB}"`,
+            thresholds: stack.observability,
+            notifications: stack.notifications,
+            title: `llm-serving ${stack.stack} gcpSpotL4`,
+            labels: costLabels(stack),
+        }, { parent: replicas });
+        return replicas;
+    },
 });

@@ -10,6 +10,8 @@ export interface StartupScriptArgs {
     readonly serviceAccountEmail: string;
     /** GPUs on the machine (2 on g2-standard-24); each needs its device node in the container. */
     readonly gpuCount: number;
+    /** Shell lines that start the metrics collector (collector.ts), run once the model server is started. */
+    readonly collector?: string;
 }
 
 /** Host directory that keeps downloaded weights across container restarts. */
@@ -101,5 +103,5 @@ docker run -d --name model-server --restart unless-stopped \\
   --volume ${HOST_CACHE_DIR}:/root/.cache/huggingface \\
   --publish ${server.port}:${server.port} \\
   ${server.image} ${containerArgs}
-`;
+${args.collector ? `\n${args.collector}` : ""}`;
 }

@@ -27,6 +27,7 @@ import {
 } from "../../components/k8s/modelServer";
 import { openAiBaseUrl, vllmServer } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
+import { modelPodMonitoring } from "../../components/observability/podMonitoring";
 import { gpuQuotaOverrides } from "../../components/gcp/quota";
 import { G2_L4_COUNT, GkeL4Config } from "./config";
 import {
@@ -297,6 +298,8 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
                 customTimeouts: modelServerTimeouts(server.loadSeconds),
             },
         );
+        // Managed Prometheus scrapes the model pods' /metrics in the cluster (alerts: targets/gkeL4/index.ts).
+        new CustomResource(`${name}-metrics`, { ...modelPodMonitoring(APP, config.namespace, labels) }, inNamespace);
         const pdb = modelServerPdb(workload);
         new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, inNamespace);
         // GKE creates a forwarding rule for the Service at run time; the annotations let the pack price it.

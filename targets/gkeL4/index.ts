@@ -3,6 +3,8 @@ import { domainNeedsCertificate, publicPlaintextProblems } from "../../config/en
 import { defineTarget } from "../definition";
 import { gkeL4Schema } from "./config";
 import { GkeL4Cluster } from "./GkeL4Cluster";
+import { gcpServingMonitoring } from "../../components/observability/gcp";
+import { modelPodMonitoring, podMonitoringSelector } from "../../components/observability/podMonitoring";
 import { GKE_L4_MOCK_INVOKES, GKE_L4_MOCK_OUTPUTS } from "./mocks";
 
 /** Part of every child's URN: renaming it would replace everything this target has deployed. */
@@ -25,15 +27,27 @@ export const gkeL4 = defineTarget({
         target.domain !== undefined && target.acme === undefined
             ? [domainNeedsCertificate("set targets.gkeL4.acme (cert-manager with Let's Encrypt through Cloud DNS), or ")]
             : [],
-    deploy: (target, stack) =>
-        new GkeL4Cluster(COMPONENT_NAME, {
+    deploy: (target, stack) => {
+        const cluster = new GkeL4Cluster(COMPONENT_NAME, {
             config: target,
             model: stack.model,
             labels: costLabels(stack),
             apiKey: stack.apiKey,
             hfToken: stack.hfToken,
             tls: stack.tls,
-        }),
+        });
+        // Alerts and dashboard over what the cluster's PodMonitoring collects (the same object the component creates).
+        gcpServingMonitoring(`${COMPONENT_NAME}-obs`, {
+            project: target.project,
+            server: "vllm",
+            selector: podMonitoringSelector(modelPodMonitoring("model-server", target.namespace)),
+            thresholds: stack.observability,
+            notifications: stack.notifications,
+            title: `llm-serving ${stack.stack} gkeL4`,
+            labels: costLabels(stack),
+        }, { parent: cluster });
+        return cluster;
+    },
     mockOutputs: GKE_L4_MOCK_OUTPUTS,
     mockInvokes: GKE_L4_MOCK_INVOKES,
 });

@@ -91,4 +91,23 @@ describe("the cap, written twice in each policy config (CrossGuard gives each po
             assert.equal(c["runtime-budget-share"]?.maxMonthlyUsd, c["monthly-cost-cap"].maxMonthlyUsd, f);
         }
     });
+
+    it("every cost policy prices with monthly-cost-cap's usage, spot margin and transient hours: the share is of the same worst case the cap judges", () => {
+        // Found merging #16 with #18: observability's metricSamplesMillions reached monthly-cost-cap
+        // but not runtime-budget-share, whose worst case then fell $2.40 short and blocked prod.
+        const fs = require("node:fs") as typeof import("node:fs");
+        const path = require("node:path") as typeof import("node:path");
+        const dir = path.resolve(__dirname, "../../policies/config");
+        const files = [...fs.readdirSync(dir).filter((f) => f.endsWith(".json")), ...fs.readdirSync(path.join(dir, "examples")).map((f) => `examples/${f}`)];
+        for (const f of files) {
+            const c = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Record<string, Record<string, unknown>>;
+            const cap = c["monthly-cost-cap"];
+            for (const [policy, value] of Object.entries(c)) {
+                if (typeof value !== "object" || value === null || !("usage" in value)) continue;
+                assert.deepEqual(value.usage, cap.usage, `${f}: ${policy}.usage`);
+                assert.deepEqual(value.transientHoursPerMonth, cap.transientHoursPerMonth, `${f}: ${policy}.transientHoursPerMonth`);
+                assert.equal(value.spotMargin, cap.spotMargin, `${f}: ${policy}.spotMargin`);
+            }
+        }
+    });
 });

@@ -57,7 +57,7 @@ const ROWS: readonly Row[] = [
         what: "unknown top-level key (a typo must not drop a target)",
         config: raw({ "llm-serving:target": { gcpSpotL4: GOOD_GCP } }),
         problems: [
-            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:notifications, llm-serving:budgets, llm-serving:tier, llm-serving:hfToken, llm-serving:apiKey, llm-serving:tlsCertificate, llm-serving:tlsPrivateKey",
+            "llm-serving:target: unknown key; allowed keys are llm-serving:model, llm-serving:tags, llm-serving:targets, llm-serving:notifications, llm-serving:budgets, llm-serving:observability, llm-serving:tier, llm-serving:hfToken, llm-serving:apiKey, llm-serving:tlsCertificate, llm-serving:tlsPrivateKey",
         ],
     },
     {
@@ -305,6 +305,16 @@ const ROWS: readonly Row[] = [
         problems: [
             `llm-serving:notifications.emails[0]: got "oncall"; must be an email address`,
             "llm-serving:notifications.slack: unknown key; allowed keys are emails, awsSnsTopicArn, gcpPubsubTopic, azureActionGroupId",
+        ],
+    },
+    {
+        what: "observability thresholds out of range, and an unknown observability key",
+        config: raw({ "llm-serving:observability": { kvCacheUsage: 90, queueMinutes: 0, targetInFlightPerReplica: 2.5, scaleOn: "cpu" } }),
+        problems: [
+            "llm-serving:observability.kvCacheUsage: got 90; must be a number from 0.5 to 1",
+            "llm-serving:observability.queueMinutes: got 0; must be a number from 1 to 60",
+            "llm-serving:observability.targetInFlightPerReplica: got 2.5; must be a whole number from 1 to 256",
+            "llm-serving:observability.scaleOn: unknown key; allowed keys are targetInFlightPerReplica, queueWaitingPerReplica, queueMinutes, kvCacheUsage, ttftP95Seconds, evictionBurst",
         ],
     },
     {

@@ -44,27 +44,27 @@ describe("capacity in the plan (issue 17)", function () {
     it("dev gcpSpotL4: 2 L4 replicas x 513.2 tokens/s (vLLM, L4, bf16; equivalent figure for Llama-3.1-8B)", () => {
         const c = dev.capacity.find((x) => x.target === "gcpSpotL4")!;
         // Its lines: 1031.97 capacity + 20 disks + 18.25 rule + 2.04 NAT + 3.65 NAT IP + 9 NAT data
-        // + 3.65 IP + 0.40 LB data + 6 egress + 5 + 2 Cloud Armor + 0.75 requests + 0.06 secret = 1102.77;
-        // worst case adds the 8.65 of surge = 1111.42.
+        // + 3.65 IP + 0.40 LB data + 6 egress + 5 + 2 Cloud Armor + 0.75 requests + 0.06 secret
+        // + 8.20 observability (5 alert policies 7.60, 10 M samples 0.60) = 1110.97; worst case adds the 8.65 of surge = 1119.62.
         assert.equal(c.tokensPerSecondBaseline, 1026.4);
         assert.equal(c.tokensPerSecondMax, 1026.4);
-        assert.equal(c.usdPerMillionTokensBaseline, 0.4088); // 1102.77 / (1026.4 x 2.628) = 1102.77 / 2697.3792 = 0.40883
-        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1102.77, 1026.4));
-        assert.equal(c.usdPerMillionTokensWorst, 0.412); // 1111.42 / 2697.3792 = 0.41204
+        assert.equal(c.usdPerMillionTokensBaseline, 0.4119); // 1110.97 / (1026.4 x 2.628) = 1110.97 / 2697.3792 = 0.41187
+        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1110.97, 1026.4));
+        assert.equal(c.usdPerMillionTokensWorst, 0.4151); // 1119.62 / 2697.3792 = 0.41508
         assert.match(c.basis, /equivalent figure measured with meta-llama\/Meta-Llama-3\.1-8B-Instruct/);
         assert.match(c.basis, /arc53\/llm-price-compass/);
     });
 
     it("prod gcpSpotL4: 3-8 replicas, and aksGpu: 2 A100 replicas x 683.3 tokens/s (Vigostral-7B, Mistral's architecture, at 38 parallel)", () => {
         const g = prod.capacity.find((x) => x.target === "gcpSpotL4")!;
-        // Lines: baseline 1547.96 + 30 + 18.25 + 3.07 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 = 1708.64;
-        // worst 4127.89 + 80 + 8.65 + 18.25 + 8.18 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 = 4352.33.
+        // Lines: baseline 1547.96 + 30 + 18.25 + 3.07 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 + 10 observability = 1718.64;
+        // worst 4127.89 + 80 + 8.65 + 18.25 + 8.18 + 3.65 + 22.5 + 3.65 + 4 + 60 + 5 + 3 + 7.5 + 0.06 + 10 = 4362.33.
         assert.equal(g.tokensPerSecondBaseline, 1539.6); // 3 x 513.2
         assert.equal(g.tokensPerSecondMax, 4105.6); // 8 x 513.2
-        assert.equal(g.usdPerMillionTokensBaseline, perMillion(1708.64, 1539.6)); // 1708.64 / 4046.0688 = 0.42229
-        assert.equal(g.usdPerMillionTokensBaseline, 0.4223);
-        assert.equal(g.usdPerMillionTokensWorst, perMillion(4352.33, 4105.6)); // 4352.33 / 10789.5168 = 0.40339
-        assert.equal(g.usdPerMillionTokensWorst, 0.4034);
+        assert.equal(g.usdPerMillionTokensBaseline, perMillion(1718.64, 1539.6)); // 1718.64 / 4046.0688 = 0.42477
+        assert.equal(g.usdPerMillionTokensBaseline, 0.4248);
+        assert.equal(g.usdPerMillionTokensWorst, perMillion(4362.33, 4105.6)); // 4362.33 / 10789.5168 = 0.40431
+        assert.equal(g.usdPerMillionTokensWorst, 0.4043);
 
         const a = prod.capacity.find((x) => x.target === "aksGpu")!;
         // Two A100 nodes, one server each, as many as the Deployment's 2 replicas. Lines: 73 tier + 18.25 LB
@@ -84,17 +84,17 @@ describe("capacity in the plan (issue 17)", function () {
         assert.deepEqual(staging.capacity.map((c) => c.target), ["gkeL4"]);
         const c = staging.capacity[0];
         // Lines: 73 cluster fee + 1031.97 (2 x g2-standard-4) + 20 disks + 2.04 NAT + 3.65 NAT IP + 13.5 NAT data
-        // + 0.06 secret + 18.25 rule + 12 egress = 1174.47; worst: 73 + 1547.96 (3 nodes) + 30 + 5.76 surge + 3.07
-        // + 3.65 + 13.5 + 0.06 + 18.25 + 12 = 1707.25. The third node adds cost, not tokens: 2 servers run.
+        // + 0.06 secret + 18.25 rule + 12 egress + 8.20 observability = 1182.67; worst: 73 + 1547.96 (3 nodes) + 30 + 5.76 surge + 3.07
+        // + 3.65 + 13.5 + 0.06 + 18.25 + 12 + 8.20 = 1715.45. The third node adds cost, not tokens: 2 servers run.
         const lines = staging.cost.lines;
-        assert.equal(Math.round(lines.reduce((s, l) => s + l.baselineMonthlyUsd, 0) * 100) / 100, 1174.47);
-        assert.equal(Math.round(lines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0) * 100) / 100, 1707.25);
+        assert.equal(Math.round(lines.reduce((s, l) => s + l.baselineMonthlyUsd, 0) * 100) / 100, 1182.67);
+        assert.equal(Math.round(lines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0) * 100) / 100, 1715.45);
         assert.equal(c.tokensPerSecondBaseline, 1026.4); // 2 x 513.2
         assert.equal(c.tokensPerSecondMax, 1026.4);
-        assert.equal(c.usdPerMillionTokensBaseline, 0.4354); // 1174.47 / (1026.4 x 2.628) = 1174.47 / 2697.3792 = 0.43541
-        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1174.47, 1026.4));
-        assert.equal(c.usdPerMillionTokensWorst, 0.6329); // 1707.25 / 2697.3792 = 0.63293
-        assert.equal(c.usdPerMillionTokensWorst, perMillion(1707.25, 1026.4));
+        assert.equal(c.usdPerMillionTokensBaseline, 0.4385); // 1182.67 / (1026.4 x 2.628) = 1182.67 / 2697.3792 = 0.43845
+        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1182.67, 1026.4));
+        assert.equal(c.usdPerMillionTokensWorst, 0.636); // 1715.45 / 2697.3792 = 0.63597
+        assert.equal(c.usdPerMillionTokensWorst, perMillion(1715.45, 1026.4));
         assert.match(c.basis, /capped by gke-l4-deployment replicas 2/);
     });
 

@@ -66,6 +66,19 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-nodepool", "storage", "aws-ebs", 1, 1, 16, 16), // 200 GiB gp3 x $0.08
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge overshoot", 0, 1, 0, 3.98), // 1 x (1.96786 + 16/730) x 2 h = 3.9796
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", 0, 1, 0, 3.98), // 1 node x (1.96786 + 16/730) x 2 h
+            // Observability (#18): five PromQL alert policies of one condition each ($1.50/condition-month; one series a
+            // minute = 43,800 a month = 0.0438 M x $0.35 = $0.0153 -> $0.02), and Managed Prometheus samples on the dashboard.
+            line("gcp-spot-l4-obs-no-healthy-replica", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-no-healthy-replica", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-queue-waiting", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-queue-waiting", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-kv-cache-full", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-kv-cache-full", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-ttft-p95", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-ttft-p95", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-eviction-burst", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-eviction-burst", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-dashboard", "usage", "gcp-prometheus-samples", 10, 10, 0.6, 0.6), // 10 M samples x $0.06
         ],
     },
     prod: {
@@ -101,6 +114,19 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("aks-gpu-service", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65),
             line("aks-gpu-service", "usage", "azure-lb-processed", 500, 500, 2.5, 2.5), // 500 x 0.005
             line("aks-gpu-service", "usage", "azure-internet-egress", 500, 500, 43.5, 43.5), // 500 x 0.087
+            // Observability (#18): five PromQL alert policies of one condition each ($1.50/condition-month; one series a
+            // minute = 43,800 a month = 0.0438 M x $0.35 = $0.0153 -> $0.02), and Managed Prometheus samples on the dashboard.
+            line("gcp-spot-l4-obs-no-healthy-replica", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-no-healthy-replica", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-queue-waiting", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-queue-waiting", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-kv-cache-full", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-kv-cache-full", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-ttft-p95", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-ttft-p95", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-eviction-burst", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
+            line("gcp-spot-l4-obs-eviction-burst", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
+            line("gcp-spot-l4-obs-dashboard", "usage", "gcp-prometheus-samples", 40, 40, 2.4, 2.4), // 40 M samples x $0.06
         ],
     },
     // The source plans' remaining systems (issue #20): eksInf2 on demand at prod's floor of 2 replicas, GCS fault
@@ -172,8 +198,9 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
             "gpu-vm-vm|Standard_NC4as_T4_v3": 57.21, // min(0.062699 x 1.25, max price 0.20) x 730 = 57.2128
             "eks-inf2-nodepool|inf2.8xlarge": 575.15, // 0.6303 (top of the us-west-2 range) x 1.25 x 730 = 575.149
         });
-        // The worst case with those three lines at their expected figures instead: 3127.52 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
-        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1659.73);
+        // The worst case with those three lines at their expected figures instead: 3135.72 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
+        // (3135.72: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples)
+        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1667.93);
     });
 
     it("the README's cost table is the one the plan gives (npm run readme:costs regenerates it)", async () => {

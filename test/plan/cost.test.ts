@@ -33,13 +33,17 @@ const HOURS = 730;
 //   forwarding rule 0.025 x 730 = 18.25; Cloud NAT 3 x 0.0014 x 730 = 3.07 (2.04); NAT address 3.65;
 //   static address 3.65; Cloud Armor $5 + 2 rules x $1 = 7; secret version 0.06;
 //   usage: NAT 200 GiB x 0.045 = 9, LB 50 GiB x 0.008 = 0.40, egress 50 GiB x 0.12 = 6, 1 M requests x 0.75 = 0.75
-const FIXED_AND_USAGE = 18.25 + 3.65 + 3.65 + 7 + 0.06 + 9 + 0.4 + 6 + 0.75; // 48.76
+//   observability (#18): 5 alert policies x $1.50 per condition = 7.50, their series 5 x 0.0438 M x $0.35 = 5 x 0.02,
+//   10 M Managed Prometheus samples x $0.06 = 0.60
+const OBSERVABILITY_FIXED = 7.5;
+const OBSERVABILITY_USAGE = 0.1 + 0.6;
+const FIXED_AND_USAGE = 18.25 + 3.65 + 3.65 + 7 + 0.06 + 9 + 0.4 + 6 + 0.75 + OBSERVABILITY_FIXED + OBSERVABILITY_USAGE; // 56.96
 // Rolling-update surge, one replica per zone for 4 h a month: 3 x (0.70683 + 10/730) x 4 = 8.65
 const MIG_SURGE = 8.65;
-const GCP_ONLY_WORST = cents(1547.96 + 30 + 3.07 + FIXED_AND_USAGE + MIG_SURGE); // 1638.44
-const GCP_ONLY_BASELINE = cents(1031.97 + 20 + 2.04 + FIXED_AND_USAGE); // 1102.77
+const GCP_ONLY_WORST = cents(1547.96 + 30 + 3.07 + FIXED_AND_USAGE + MIG_SURGE); // 1646.64
+const GCP_ONLY_BASELINE = cents(1031.97 + 20 + 2.04 + FIXED_AND_USAGE); // 1110.97
 // over-budget.yaml (2..10): 10 x 0.70683 x 730 = 5159.86; disks 100; NAT 10 x 0.0014 x 730 = 10.22
-const OVER_BUDGET_WORST = cents(5159.86 + 100 + 10.22 + FIXED_AND_USAGE + MIG_SURGE); // 5327.49
+const OVER_BUDGET_WORST = cents(5159.86 + 100 + 10.22 + FIXED_AND_USAGE + MIG_SURGE); // 5335.69
 
 describe("plan: cost and policy verdicts", () => {
     let gcpOnly: PlanReport;
@@ -59,9 +63,9 @@ describe("plan: cost and policy verdicts", () => {
         assert.deepEqual(gcpOnly.cost.byKind, {
             capacity: { baselineMonthlyUsd: 1031.97, worstCaseMonthlyUsd: 1547.96 },
             storage: { baselineMonthlyUsd: 20, worstCaseMonthlyUsd: 30 },
-            fixed: { baselineMonthlyUsd: cents(18.25 + 2.04 + 3.65 + 3.65 + 7 + 0.06), worstCaseMonthlyUsd: cents(18.25 + 3.07 + 3.65 + 3.65 + 7 + 0.06) },
+            fixed: { baselineMonthlyUsd: cents(18.25 + 2.04 + 3.65 + 3.65 + 7 + 0.06 + OBSERVABILITY_FIXED), worstCaseMonthlyUsd: cents(18.25 + 3.07 + 3.65 + 3.65 + 7 + 0.06 + OBSERVABILITY_FIXED) },
             transient: { baselineMonthlyUsd: 0, worstCaseMonthlyUsd: MIG_SURGE }, // maxSurgeFixed 3 (one per zone)
-            usage: { baselineMonthlyUsd: 16.15, worstCaseMonthlyUsd: 16.15 },
+            usage: { baselineMonthlyUsd: 16.85, worstCaseMonthlyUsd: 16.85 },
         });
         assert.deepEqual(
             { sku: mig.sku, region: mig.region, countMin: mig.countMin, countMax: mig.countMax },
@@ -97,7 +101,7 @@ describe("plan: cost and policy verdicts", () => {
         const cap = report.policies.violations.filter((v) => v.policy === "monthly-cost-cap");
         assert.equal(cap.length, 1);
         assert.equal(cap[0].enforcementLevel, "mandatory");
-        assert.match(cap[0].message, /5,?327\.49/);
+        assert.match(cap[0].message, /5,?335\.69/);
         assert.match(cap[0].message, /3,?500/);
     });
 
@@ -108,7 +112,7 @@ describe("plan: cost and policy verdicts", () => {
         assert.match(stdout, /gcp-spot-l4-mig\s+capacity\s+g2-standard-4\s+2–10\s+\$0\.7068\s+\$1,031\.97\s+\$5,159\.86\s+\$2,571\.79/);
         assert.match(stdout, /gcp-spot-l4-nat\s+usage\s+gcp-nat-processed\s+200\s+\$0\.0450\/unit\s+\$9\.00\s+\$9\.00/);
         assert.match(stdout, /\ncapacity\s+\$1,031\.97\s+\$5,159\.86\n/);
-        assert.match(stdout, /worst case \$5,327\.49\/month · OVER the cap of \$3,500\.00 by \$1,827\.49/);
+        assert.match(stdout, /worst case \$5,335\.69\/month · OVER the cap of \$3,500\.00 by \$1,835\.69/);
         assert.match(stdout, /\[mandatory\] monthly-cost-cap/);
     });
 
@@ -185,7 +189,7 @@ describe("plan --compare", () => {
         assert.match(stdout, /Compared with the earlier plan: 2 added, 1 removed, \d+ changed/);
         assert.match(stdout, /\+ gcp:compute\/managedSslCertificate:ManagedSslCertificate {2}gcp-spot-l4-cert/);
         assert.match(stdout, /- gcp:compute\/targetHttpProxy:TargetHttpProxy {2}gcp-spot-l4-http-proxy/);
-        assert.match(stdout, /Total: baseline \$1,102\.77 → \$1,102\.77 \(\$0\.00\), worst case \$1,638\.44 → \$1,638\.44 \(\$0\.00\)/);
+        assert.match(stdout, /Total: baseline \$1,110\.97 → \$1,110\.97 \(\$0\.00\), worst case \$1,646\.64 → \$1,646\.64 \(\$0\.00\)/);
     });
 
     it("renders the delta in Markdown for the PR comment", async () => {

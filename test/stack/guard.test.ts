@@ -46,8 +46,8 @@ describe("the program's cost check (stack/guard.ts)", () => {
         it("applying changes (not a dry run): fails before registering anything, naming worst case and cap", async () => {
             const { resources, thrown } = await runAsEngine(overBudget(), false);
             assert.ok(thrown instanceof CostGuardError, `expected a CostGuardError, got ${String(thrown)}`);
-            // 5,327.49 = 10 x 0.70683 x 730 + disks, NAT, fixed, usage and surge (test/plan/cost.test.ts).
-            assert.match(thrown.message, /refusing to deploy stack dev: worst case \$5,327\.49\/month passes the cap of \$3,500\.00\/month in policies\/config\/dev\.json \(monthly-cost-cap\) by \$1,827\.49/);
+            // 5,335.69 = 10 x 0.70683 x 730 + disks, NAT, fixed, usage, surge and observability (test/plan/cost.test.ts).
+            assert.match(thrown.message, /refusing to deploy stack dev: worst case \$5,335\.69\/month passes the cap of \$3,500\.00\/month in policies\/config\/dev\.json \(monthly-cost-cap\) by \$1,835\.69/);
             assert.deepEqual(resources, []);
         });
 
@@ -73,9 +73,9 @@ describe("the program's cost check (stack/guard.ts)", () => {
             assert.match(written[0], /llm-serving:hfToken:\n\s+secure: /);
             assert.ok(result.thrown instanceof CostGuardError);
             assert.ok(!result.thrown.message.includes(SECRET));
-            // 5,327.55 = 5,327.49 + $0.06 for the Secret Manager version that holds the HF token:
+            // 5,335.75 = 5,335.69 + $0.06 for the Secret Manager version that holds the HF token:
             // the child planned the token as a secret it cannot read, not as a missing one.
-            assert.match(result.thrown.message, /worst case \$5,327\.55\/month passes the cap/);
+            assert.match(result.thrown.message, /worst case \$5,335\.75\/month passes the cap/);
         });
 
         it("negative control: the committed dev stack, applied, passes the check and registers its resources", async () => {

@@ -45,5 +45,7 @@ describe("policy cost-allocation-tags", () => {
         assert.equal(argsHaveProperty(dts.replace("    name?: string;", "    tags?: pulumi.Input<{}>;"), "tags"), true);
         assert.equal(tagPropertyOf("gcp:compute/instanceTemplate:InstanceTemplate"), "labels");
         assert.equal(tagPropertyOf("aws:ec2/securityGroup:SecurityGroup"), "tags");
+        // A notification channel's `labels` is its address; its metadata labels are userLabels.
+        assert.equal(tagPropertyOf("gcp:monitoring/notificationChannel:NotificationChannel"), "userLabels");
     });
 });

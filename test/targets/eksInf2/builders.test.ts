@@ -216,6 +216,10 @@ describe("RayService builder", () => {
         assert.equal(auto.max_replicas, 2);
         assert.equal(worker.minReplicas, 1);
         assert.equal(worker.maxReplicas, 2);
+        // target_ongoing_requests: 8 by default (no Inferentia2 throughput figure), else llm-serving:observability's value.
+        assert.equal(auto.target_ongoing_requests, 8);
+        const tuned = parse(buildRayService(rayInput({ targetOngoingRequests: 16 })).spec.serveConfigV2) as typeof serve;
+        assert.equal(tuned.applications[0].deployments[0].autoscaling_config.target_ongoing_requests, 16);
     });
     it("does not double the cluster on upgrade (upgradeStrategy None)", () => assert.equal(rs.spec.upgradeStrategy.type, "None"));
     it("delivers secrets by secretKeyRef, never as literal values", () => {

@@ -33,6 +33,8 @@ const NAP_LIMITS = [
     { resourceType: "nvidia-l4", maximum: 4 },
 ];
 
+const cents = (x: number) => Math.round(x * 100) / 100;
+
 describe("gkeL4 and the pack (the committed staging stack)", function () {
     let resources: PlannedResource[];
     before(async () => {
@@ -75,9 +77,13 @@ describe("gkeL4 and the pack (the committed staging stack)", function () {
         // The LoadBalancer Service: one forwarding rule, $0.025/h.
         const lb = estimate.lines.filter((l) => l.resourceType === "kubernetes:core/v1:Service" && l.kind === "fixed");
         assert.deepEqual(lb.map((l) => l.worstCaseMonthlyUsd), [18.25]);
-        // 73 + 1547.96 + 30 + 5.76 + 3.07 + 3.65 + 0.06 (secret) + 18.25 + usage (NAT 300 GiB x 0.045 = 13.5, egress 100 x 0.12 = 12).
-        assert.equal(estimate.worstCaseMonthlyUsd, 1707.25);
-        assert.equal(estimate.baselineMonthlyUsd, 1174.47);
+        // Observability (#18): 5 alert policies x ($1.50 per condition + 0.0438 M series x $0.35 = $0.02), and
+        // 10 M Managed Prometheus samples x $0.06 on the dashboard: 7.50 + 0.10 + 0.60 = 8.20.
+        const obs = estimate.lines.filter((l) => l.resourceType.startsWith("gcp:monitoring/"));
+        assert.equal(cents(obs.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0)), 8.2);
+        // 73 + 1547.96 + 30 + 5.76 + 3.07 + 3.65 + 0.06 (secret) + 18.25 + usage (NAT 300 GiB x 0.045 = 13.5, egress 100 x 0.12 = 12) + 8.20.
+        assert.equal(estimate.worstCaseMonthlyUsd, 1715.45);
+        assert.equal(estimate.baselineMonthlyUsd, 1182.67);
     });
 
     it("blocks an on-demand GPU pool where spot is required", async () => {

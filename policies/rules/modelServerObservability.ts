@@ -1,0 +1,153 @@
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { METRICS_COLLECTOR_CONTAINER } from "../contract/observability";
+import { decodeUserData, dockerImagesIn, stringOf } from "../inspect";
+import { AZURE_VMS } from "../model/azure/compute";
+import { AZURE_ML } from "../model/azure/ml";
+import { GCE_MACHINES } from "../model/gcp/compute";
+import { GCP_MONITORING } from "../model/gcp/monitoring";
+import { K8S } from "../model/kubernetes/workloads";
+import { K8S_SCRAPE_CONFIG_TYPES } from "../model/kubernetes/observability";
+import { Read, readAt } from "../model/read";
+import { urnName } from "../stackCost";
+import { containersOf, isModelServer, ModelServerSelector, modelPortsSchema, modelServerImagesSchema } from "../workloads";
+import { gcpStartupScripts } from "./endpointAuthentication";
+
+export type ModelServerObservabilityConfig = ModelServerSelector;
+
+/**
+ * Kubernetes objects that make a managed Prometheus scrape pods: GKE managed collection's
+ * PodMonitoring, Azure Monitor managed Prometheus's PodMonitor, prometheus-operator's monitors
+ * (what an in-cluster collector or AMP's agent reads). Their presence is what is checked, not
+ * their selectors.
+ */
+export const SCRAPE_CONFIG_TYPES: ReadonlyArray<string> = K8S_SCRAPE_CONFIG_TYPES;
+
+/** Alert resources and the field that says where each one notifies. */
+export const ALERT_ROUTES: Readonly<Record<string, ReadonlyArray<string>>> = {
+    [GCP_MONITORING.alertPolicy]: ["notificationChannels"],
+    // Each rule carries its own actions: routed when any rule has an action group.
+    "azure-native:alertsmanagement:PrometheusRuleGroup": ["rules[].actions"],
+    "azure-native:insights:MetricAlert": ["actions"],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ["alarmActions"],
+    "aws:amp/alertManagerDefinition:AlertManagerDefinition": ["definition"],
+};
+
+const GCP_MACHINES: ReadonlySet<string> = new Set(GCE_MACHINES);
+const AZURE_MACHINES: ReadonlySet<string> = new Set([AZURE_VMS.vm, AZURE_VMS.scaleSet]);
+const AZURE_SCRIPTS: ReadonlyArray<ReadonlyArray<string>> = [["osProfile", "customData"], ["userData"], ["virtualMachineProfile", "osProfile", "customData"]];
+const RAY_SERVICES: ReadonlySet<string> = new Set([K8S.rayService, K8S.rayServiceV1alpha1]);
+
+interface ModelServer {
+    readonly resource: PolicyResource;
+    /** How its metrics are collected, or why they are not. */
+    readonly scraped: { ok: true } | { ok: false; fix: string };
+}
+
+function scriptsOf(r: PolicyResource): Read[] {
+    if (GCP_MACHINES.has(r.type)) return gcpStartupScripts(r.props);
+    if (AZURE_MACHINES.has(r.type)) return AZURE_SCRIPTS.map((p) => readAt(r.props, [...p])).filter((s) => s.state !== "absent");
+    return [];
+}
+
+/** The model servers of the stack and whether something collects their /metrics. */
+function modelServers(resources: ReadonlyArray<PolicyResource>, selector: ModelServerSelector): ModelServer[] {
+    const images = (selector.modelServerImages ?? ["vllm", "llama.cpp", "neuronx"]).map((i) => i.toLowerCase());
+    const scrapeConfigs = resources.some((r) => SCRAPE_CONFIG_TYPES.includes(r.type));
+    const k8sFix = `no scrape configuration in the stack (one of ${SCRAPE_CONFIG_TYPES.map((t) => t.split(":")[1] + ":" + t.split(":")[2]).join(", ")}). Add one that selects the model pods' /metrics port.`;
+    const out: ModelServer[] = [];
+    for (const r of resources) {
+        const scripts = scriptsOf(r);
+        if (scripts.length > 0) {
+            for (const s of scripts) {
+                if (s.state === "unknown") continue; // pinned-images and endpoint-authentication report unknown scripts
+                const text = decodeUserData(stringOf(s) ?? "");
+                if (!dockerImagesIn(text).some((image) => images.some((f) => image.toLowerCase().includes(f)))) continue;
+                const collector = new RegExp(`--name ${METRICS_COLLECTOR_CONTAINER}\\b`).test(text);
+                out.push({
+                    resource: r,
+                    scraped: collector
+                        ? { ok: true }
+                        : { ok: false, fix: `its boot script starts a model server but no ${METRICS_COLLECTOR_CONTAINER} container. Start a collector that scrapes the server's /metrics on localhost.` },
+                });
+            }
+            continue;
+        }
+        if (r.type === AZURE_ML.onlineDeployment) {
+            // Azure Monitor collects a managed online endpoint's platform metrics without setup.
+            out.push({ resource: r, scraped: { ok: true } });
+            continue;
+        }
+        const serves = RAY_SERVICES.has(r.type) || containersOf(r.type, r.props).some((c) => c.role === "pod" && !c.init && isModelServer(c.read, selector));
+        if (serves) out.push({ resource: r, scraped: scrapeConfigs ? { ok: true } : { ok: false, fix: k8sFix } });
+    }
+    return out;
+}
+
+type Cloud = "gcp" | "azure" | "aws";
+
+/**
+ * The cloud a resource runs in: its own provider, or for a Kubernetes object the cloud of the
+ * component that made it (the first llm-serving:<cloud>: type in its URN's parent chain).
+ */
+export function cloudOf(r: { type: string; urn: string }): Cloud | undefined {
+    const chain = r.urn.split("::")[2] ?? "";
+    const component = /llm-serving:(gcp|azure|aws):/.exec(chain);
+    if (component) return component[1] as Cloud;
+    if (r.type.startsWith("gcp:")) return "gcp";
+    if (r.type.startsWith("azure-native:")) return "azure";
+    if (r.type.startsWith("aws:")) return "aws";
+    return undefined;
+}
+
+/** Whether an alert routes somewhere: a known empty list (or nothing) routes nowhere; unknown counts as set. */
+function routes(alert: PolicyResource): boolean {
+    for (const field of ALERT_ROUTES[alert.type] ?? []) {
+        if (field.endsWith("[].actions")) {
+            const rules = readAt(alert.props, [field.split("[]")[0]]);
+            if (rules.state === "unknown") return true;
+            if (rules.state === "known" && Array.isArray(rules.value) && rules.value.some((r) => Array.isArray((r as { actions?: unknown }).actions) && ((r as { actions: unknown[] }).actions.length > 0))) return true;
+            continue;
+        }
+        const read = readAt(alert.props, [field]);
+        if (read.state === "unknown") return true;
+        if (read.state === "known" && !(Array.isArray(read.value) && read.value.length === 0) && read.value !== "") return true;
+    }
+    return false;
+}
+
+/**
+ * Every model server is scraped and alerted on (issue #18): its /metrics collected (a collector
+ * container beside it on a VM, a scrape configuration in its cluster, Azure ML's platform metrics)
+ * and the stack's alerts routed to someone. A stack whose alerts route nowhere, because it has no
+ * notification targets (`llm-serving:notifications`), is a violation here, not a config error:
+ * such a stack still plans, and this policy says what is missing.
+ */
+export const modelServerObservability: StackValidationPolicy = {
+    name: "model-server-observability",
+    description: "Every model server's metrics are collected and the stack's alerts on them route to a notification target (llm-serving:notifications).",
+    enforcementLevel: "advisory",
+    configSchema: { properties: { modelServerImages: modelServerImagesSchema, modelPorts: modelPortsSchema } },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig<ModelServerObservabilityConfig>();
+        const servers = modelServers(args.resources, config);
+        if (servers.length === 0) return;
+        const alerts = args.resources.filter((r) => r.type in ALERT_ROUTES);
+        for (const s of servers) {
+            const report = (message: string) => reportViolation(`${urnName(s.resource.urn)} [${s.resource.type}]: ${message}`, s.resource.urn);
+            if (!s.scraped.ok) report(`serves a model but its metrics are not collected: ${s.scraped.fix}`);
+            // Alerts in the model server's own cloud: another cloud's alerts do not watch it.
+            const cloud = cloudOf(s.resource);
+            const own = alerts.filter((a) => cloudOf(a) === cloud);
+            if (!own.some(routes)) {
+                report(
+                    own.length === 0
+                        ? `serves a model but the stack has no ${cloud ?? ""} alerts on it. Alert on no healthy replica, queue depth, KV cache, p95 time to first token and evictions.`.replace("no  alerts", "no alerts")
+                        : "serves a model but no alert routes anywhere: the stack has no notification targets. Set llm-serving:notifications (emails, or an existing topic or action group).",
+                );
+            }
+        }
+        for (const a of alerts.filter((x) => !routes(x))) {
+            reportViolation(`${urnName(a.urn)} [${a.type}]: this alert notifies no one. Set llm-serving:notifications so it routes to a channel.`, a.urn);
+        }
+    },
+};

@@ -1,0 +1,61 @@
+import { strict as assert } from "node:assert";
+import { cloudOf, modelServerObservability } from "../../../policies/rules/modelServerObservability";
+import { PlannedResource } from "../../../plan/mocks";
+import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
+import { mutated, planned } from "../../helpers/policyFixtures";
+import { plan, stackFrom, TEST_TAGS } from "../../helpers/program";
+
+const MODEL = { id: "mistralai/Mistral-7B-Instruct-v0.2", servedName: "mistral-7b", maxModelLen: 8192 };
+const GCP = { project: "acme-llm-test", region: "us-central1", replicas: { min: 1, max: 2 }, plaintextHttp: true };
+const TEMPLATE = "gcp:compute/instanceTemplate:InstanceTemplate";
+const ALERT = "gcp:monitoring/alertPolicy:AlertPolicy";
+
+describe("policy model-server-observability", function () {
+    this.timeout(120_000);
+    let withTargets: PlannedResource[];
+    let withoutTargets: PlannedResource[];
+    before(async () => {
+        ({ resources: withTargets } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { gcpSpotL4: GCP }, notifications: { emails: ["oncall@example.com"] } })));
+        ({ resources: withoutTargets } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { gcpSpotL4: GCP } })));
+    });
+
+    it("passes gcpSpotL4 as the program builds it: a collector beside the server, alerts routed to the stack's e-mail channel", async () => {
+        assert.ok(withTargets.some((r) => r.type === ALERT));
+        assertNoViolations(await runStackPolicy(modelServerObservability, withTargets));
+    });
+
+    it("blocks a stack without notification targets: its alerts notify no one (a violation, not a config error)", async () => {
+        const reported = await runStackPolicy(modelServerObservability, withoutTargets);
+        const template = withoutTargets.find((r) => r.type === TEMPLATE)!;
+        assert.ok(reported.some((r) => r.urn === template.urn && r.message.includes("no alert routes anywhere")), JSON.stringify(reported));
+        // Each of the five alert policies is named too.
+        assert.equal(reported.filter((r) => r.message.includes("this alert notifies no one")).length, 5);
+    });
+
+    it("blocks a model server whose boot script starts no collector", async () => {
+        const resources = withTargets.map((r) =>
+            r.type === TEMPLATE
+                ? mutated(r, (i) => {
+                      const md = i.metadata as Record<string, string>;
+                      md["startup-script"] = md["startup-script"].replace(/docker run -d --name metrics-collector[\s\S]*$/, "");
+                  })
+                : r,
+        );
+        assertOneViolation(await runStackPolicy(modelServerObservability, resources), ["no metrics-collector container"]);
+    });
+
+    it("blocks a model server with alerts only in another cloud", async () => {
+        const deployment = planned("kubernetes:apps/v1:Deployment", "aks-gpu-deployment", {
+            spec: { template: { spec: { containers: [{ name: "vllm", image: "vllm/vllm-openai:v0.11.0", ports: [{ containerPort: 8000 }] }] } } },
+        });
+        const inAks = { ...deployment, urn: deployment.urn.replace("::kubernetes:apps/v1:Deployment::", "::llm-serving:azure:AksGpuNodePool$kubernetes:apps/v1:Deployment::") };
+        assert.equal(cloudOf(inAks), "azure");
+        const podMonitor = planned("kubernetes:azmonitoring.coreos.com/v1:PodMonitor", "aks-gpu-metrics", {});
+        const reported = await runStackPolicy(modelServerObservability, [...withTargets, inAks, podMonitor]);
+        assertOneViolation(reported, ["no azure alerts"], inAks.urn);
+    });
+
+    it("asks nothing of a stack without model servers", async () => {
+        assertNoViolations(await runStackPolicy(modelServerObservability, withTargets.filter((r) => r.type !== TEMPLATE)));
+    });
+});
