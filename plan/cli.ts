@@ -7,11 +7,12 @@ import { PolicyConfigError } from "../policies/packConfig";
 import { comparePlans, parseComparablePlan, PlanDiff } from "./compare";
 import { renderMarkdown, renderText } from "./format";
 import { buildReport, hasMandatoryViolation, loadPolicyConfig } from "./report";
+import { ProgramFailedError } from "./mocks";
 import { runProgram } from "./run";
 import { loadStack, PlanUsageError, readJsonObject } from "./stackFiles";
 
 /** Exit codes: 0 plan printed; 1 a mandatory policy violation; 2 a config or usage error. */
-export const EXIT = { ok: 0, violations: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, violations: 1, usage: 2, programFailed: 3 } as const;
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -68,6 +69,11 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         if (e instanceof ConfigError || e instanceof PlanUsageError) {
             err(`error: ${e.message}\n`);
             return EXIT.usage;
+        }
+        if (e instanceof ProgramFailedError) {
+            // The program's own messages; a value in one could still be a secret, so redact as for arguments.
+            err(`error: ${redactArguments(e.message)}\n`);
+            return EXIT.programFailed;
         }
         throw e;
     }

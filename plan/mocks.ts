@@ -47,6 +47,21 @@ export interface MockRun<T> {
 export class UnmockedInvokeError extends Error {}
 
 /**
+ * The program failed while it ran: a value computed from another resource's output threw, so
+ * every resource that depends on it was never registered. `pulumi up` stops on such an error
+ * (its language host treats an unhandled rejection as a failed program); a plan that showed the
+ * rest and exited 0 would report a partial stack clean, and price and judge less than exists.
+ */
+export class ProgramFailedError extends Error {
+    constructor(readonly failures: readonly string[]) {
+        super(
+            `the program failed while registering resources, as \`pulumi up\` would (${failures.length} error${failures.length === 1 ? "" : "s"}); ` +
+                `resources that depend on the failed value were never registered:\n  - ${failures.join("\n  - ")}`,
+        );
+    }
+}
+
+/**
  * Runs `program` under `pulumi.runtime.setMocks`, recording every registration with its parent
  * and property dependencies (the mock API does not pass those to `newResource`, so the monitor's
  * registerResource is wrapped). One run at a time per process.
@@ -83,10 +98,24 @@ export async function runUnderMocks<T>(opts: MockRunOptions, program: () => T): 
     );
     recordParents(resources, pending);
 
-    const result = program();
-    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    const outputs = await resolveExports(result);
-    await settings.waitForRPCs();
+    // A failed apply rejects the registrations that wait on it, with no one awaiting them: Node
+    // reports them as unhandled rejections, which the Pulumi CLI turns into a failed update.
+    const failures: string[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason instanceof Error ? reason.message : String(reason));
+    process.on("unhandledRejection", onRejection);
+    let outputs: Record<string, unknown>;
+    let result: T;
+    try {
+        result = program();
+        const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+        outputs = await resolveExports(result);
+        await settings.waitForRPCs();
+        // Rejections are reported after the microtask queue drains: let the last ones arrive.
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    if (failures.length > 0) throw new ProgramFailedError([...new Set(failures)]);
     return { resources, outputs, result };
 }
 
