@@ -170,6 +170,18 @@ function gcsProblems(resource: PolicyResource): string[] {
     const problems: string[] = [];
     const address = readIn(options, ["redisAddress"]);
     if (address.state === "absent" || stringOf(address) === "") problems.push(`spec.rayClusterConfig.gcsFaultToleranceOptions.redisAddress is not set. ${fix}`);
+    const addressText = stringOf(address);
+    if (addressText !== undefined && addressText !== "" && !addressText.startsWith("rediss://")) {
+        problems.push(`spec.rayClusterConfig.gcsFaultToleranceOptions.redisAddress must use TLS (rediss://): over redis:// the AUTH token and the cluster's state cross the network in clear.`);
+    }
+    if (addressText?.startsWith("rediss://")) {
+        // Ray's Redis client verifies TLS only against these: without one the head cannot connect.
+        const env = readAt(resource.props, ["spec", "rayClusterConfig", "headGroupSpec", "template", "spec", "containers"]);
+        const containers = env.state === "known" && Array.isArray(env.value) ? (env.value as Array<{ env?: Array<{ name?: unknown }> }>) : undefined;
+        if (containers && !containers.some((c) => (c.env ?? []).some((e) => e.name === "RAY_REDIS_CA_CERT" || e.name === "RAY_REDIS_CA_PATH"))) {
+            problems.push("the Ray head sets neither RAY_REDIS_CA_CERT nor RAY_REDIS_CA_PATH: Ray's Redis client verifies a rediss:// server only against those, so the head cannot reach its Redis (ray-project/ray#41161).");
+        }
+    }
     const secretRef = readIn(options, ["redisPassword", "valueFrom", "secretKeyRef", "name"]);
     if (secretRef.state === "absent") {
         problems.push("spec.rayClusterConfig.gcsFaultToleranceOptions.redisPassword must come from a Secret (valueFrom.secretKeyRef), not a literal or nothing: the Redis holding the cluster's state needs its AUTH token.");

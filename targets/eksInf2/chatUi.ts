@@ -111,7 +111,9 @@ export function chatUiLocation(upstreamHost: string): string {
         proxy_set_header Host $host;
         proxy_set_header Authorization "";
         proxy_set_header X-Forwarded-For $remote_addr;
-        proxy_set_header X-Forwarded-Proto $scheme;
+        # Clients always arrive over HTTPS (chatUi requires domain); TLS may end at the NLB, where
+        # $scheme here would be http and Gradio would build http:// URLs the browser blocks as mixed content.
+        proxy_set_header X-Forwarded-Proto https;
         proxy_buffering off;
         proxy_read_timeout 600s;
     }

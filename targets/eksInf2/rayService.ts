@@ -138,7 +138,7 @@ export function buildRayService(input: RayServiceInput): RayServiceObject {
                 {
                     name: "ray-head",
                     image: server.image,
-                    env: [pythonPath],
+                    env: [pythonPath, ...(input.gcs ? [redisCaEnv(input.gcs.redisAddress)] : [])],
                     ports: [
                         { name: "gcs", containerPort: 6379 },
                         { name: "dashboard", containerPort: 8265 },
@@ -325,4 +325,20 @@ class VllmNeuron:
 def app(args):
     return VllmNeuron.bind(args["vllm_args"], int(args["port"]), int(args["load_seconds"]))
 `;
+}
+
+/**
+ * Where the head's GCS finds the CA bundle for a TLS Redis (`rediss://`). Ray's Redis client
+ * builds its TLS context only from RAY_REDIS_CA_CERT or RAY_REDIS_CA_PATH; with neither, the
+ * handshake with ElastiCache fails certificate verification and the head crash-loops
+ * (ray-project/ray#41161, ray-project/kuberay#1640). ElastiCache's certificate chains to Amazon's
+ * public roots, which the system bundle of the Neuron image's Ubuntu base holds.
+ */
+export const SYSTEM_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+export function redisCaEnv(redisAddress: string): { name: string; value: string } {
+    if (!redisAddress.startsWith("rediss://")) {
+        throw new Error(`GCS fault tolerance needs a TLS Redis address (rediss://...): the AUTH token would cross the network in clear; got scheme ${redisAddress.split(":")[0]}`);
+    }
+    return { name: "RAY_REDIS_CA_CERT", value: SYSTEM_CA_BUNDLE };
 }

@@ -190,7 +190,7 @@ export function rayService(): PlannedResource {
             serveConfigV2: serveConfig,
             rayClusterConfig: {
                 gcsFaultToleranceOptions: { redisAddress: "rediss://redis.example.invalid:6379", redisPassword: { valueFrom: { secretKeyRef: { name: "redis-password", key: "password" } } } },
-                headGroupSpec: { template: { spec: { containers: [{ name: "ray-head", image: "public.ecr.aws/neuron/pytorch-inference-vllm-neuronx:0.9.1", ports: [{ name: "serve", containerPort: 8000 }] }] } } },
+                headGroupSpec: { template: { spec: { containers: [{ name: "ray-head", image: "public.ecr.aws/neuron/pytorch-inference-vllm-neuronx:0.9.1", env: [{ name: "RAY_REDIS_CA_CERT", value: "/etc/ssl/certs/ca-certificates.crt" }], ports: [{ name: "serve", containerPort: 8000 }] }] } } },
                 workerGroupSpecs: [
                     {
                         groupName: "inf2",

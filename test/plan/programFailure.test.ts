@@ -14,7 +14,7 @@ describe("plan: a program that fails while registering fails the plan", () => {
         await assert.rejects(
             runUnderMocks(options, () => {
                 const first = new random.RandomPassword("first", { length: 16 });
-                const special = first.result.apply(() => {
+                const special = first.result.apply((): string => {
                     throw new Error("the check refused this value");
                 });
                 new random.RandomPassword("second", { length: 16, overrideSpecial: special });

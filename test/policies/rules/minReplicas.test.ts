@@ -36,6 +36,20 @@ const CASES: ReadonlyArray<{ what: string; stack: () => PlannedResource[]; name:
         mutate: (i) => setPath(i, ["spec", "rayClusterConfig", "gcsFaultToleranceOptions", "redisPassword"], { value: "hunter2hunter2" }),
         parts: ["redisPassword must come from a Secret"],
     },
+    {
+        what: "a RayService whose Redis is plain redis:// (the AUTH token in clear)",
+        stack: () => [rayService()],
+        name: "llm-rayservice",
+        mutate: (i) => setPath(i, ["spec", "rayClusterConfig", "gcsFaultToleranceOptions", "redisAddress"], "redis://redis.example.invalid:6379"),
+        parts: ["redisAddress must use TLS (rediss://)"],
+    },
+    {
+        what: "a RayService on rediss:// whose head has no CA for Ray's Redis client (the head cannot connect)",
+        stack: () => [rayService()],
+        name: "llm-rayservice",
+        mutate: (i) => setPath(i, ["spec", "rayClusterConfig", "headGroupSpec", "template", "spec", "containers", 0, "env"], []),
+        parts: ["neither RAY_REDIS_CA_CERT nor RAY_REDIS_CA_PATH"],
+    },
 ];
 
 describe("policy min-replicas", () => {

@@ -243,6 +243,13 @@ describe("RayService builder", () => {
             redisAddress: "rediss://r:6379",
             redisPassword: { valueFrom: { secretKeyRef: { name: "redis-password", key: "password" } } },
         });
+        // Ray's Redis client verifies TLS only against RAY_REDIS_CA_CERT/RAY_REDIS_CA_PATH: without it the head cannot reach ElastiCache.
+        const headEnv = ft.spec.rayClusterConfig.headGroupSpec.template.spec!.containers[0].env ?? [];
+        assert.ok(headEnv.some((e) => e.name === "RAY_REDIS_CA_CERT" && e.value === "/etc/ssl/certs/ca-certificates.crt"), JSON.stringify(headEnv));
+        // Negative control: without GCS fault tolerance the head carries no Redis CA.
+        const plainHead = buildRayService(rayInput({})).spec.rayClusterConfig.headGroupSpec.template.spec!.containers[0].env ?? [];
+        assert.ok(!plainHead.some((e) => e.name === "RAY_REDIS_CA_CERT"));
+        assert.throws(() => buildRayService(rayInput({ gcs: { redisAddress: "redis://r:6379", password: { name: "redis-password", key: "password" } } })), /needs a TLS Redis address/);
     });
     it("validates pod templates against Kubernetes' schema (the full KubeRay CRD check is in the conformance tier)", async () => {
         const m = await models();

@@ -57,6 +57,11 @@ describe("eksInf2 chat UI: objects", () => {
         assert.ok(withChat.indexOf("location /chat/") < withChat.indexOf("location / {"));
         assert.doesNotMatch(proxyConfig("llm-serve-svc", 8000), /chat/);
     });
+    it("tells Gradio the page is HTTPS even where TLS ends at the NLB (else it builds http:// URLs the browser blocks)", () => {
+        const location = chatUiLocation("llm-chat");
+        assert.match(location, /proxy_set_header X-Forwarded-Proto https;/);
+        assert.doesNotMatch(location, /X-Forwarded-Proto \$scheme/);
+    });
 });
 
 describe("eksInf2 chat UI: the guard's location under the real nginx", () => {
