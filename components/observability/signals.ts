@@ -22,6 +22,17 @@ export function exportedMetricNames(server: MetricServer): ReadonlySet<string> {
 }
 
 /**
+ * The name a collector that converts to OpenTelemetry (the Collector's Prometheus receiver) gives
+ * a series: a classic histogram's `_bucket`, `_sum` and `_count` series become one histogram
+ * named after the family, and the Managed Prometheus exporter adds the suffixes back only when it
+ * writes. A filter inside the collector must name the family, or it drops the histogram.
+ */
+export function collectorMetricName(server: MetricServer, series: string): string {
+    const family = series.replace(/_(bucket|sum|count)$/, "");
+    return family !== series && (metricsData.servers[server].histograms as readonly string[]).includes(family) ? family : series;
+}
+
+/**
  * Series every Prometheus-compatible scraper writes for each target it scrapes (not the server's):
  * `up` is 1 when the last scrape of a replica's /metrics succeeded, which is how "no healthy
  * replica" and "replicas lost" are seen even when the server is gone.

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { allQueries, AlertThresholds } from "../../components/observability/signals";
+import { allQueries, AlertThresholds, collectorMetricName } from "../../components/observability/signals";
 import { DEFAULT_OBSERVABILITY } from "../../config/observability";
 import { METRICS_COLLECTOR_CONTAINER } from "../../policies/contract/observability";
 
@@ -36,6 +36,14 @@ export function queriedMetrics(t: AlertThresholds = DEFAULT_OBSERVABILITY): stri
     return [...names].sort();
 }
 
+/**
+ * The same names as the collector's filter must match them: histogram families, not their
+ * `_bucket`/`_sum`/`_count` series (collectorMetricName says why).
+ */
+export function collectorFilterNames(t: AlertThresholds = DEFAULT_OBSERVABILITY): string[] {
+    return [...new Set(queriedMetrics(t).map((m) => collectorMetricName("vllm", m)))].sort();
+}
+
 /** The collector's configuration, as an object (tests read it; the script writes it as YAML). */
 export function collectorConfig(port: number): Record<string, unknown> {
     const prefix = IN_FLIGHT_METRIC.slice(0, IN_FLIGHT_METRIC.lastIndexOf("/") + 1);
@@ -56,7 +64,11 @@ export function collectorConfig(port: number): Record<string, unknown> {
         },
         processors: {
             resourcedetection: { detectors: ["gcp"], timeout: "10s" },
-            "filter/queried": { metrics: { include: { match_type: "strict", metric_names: queriedMetrics() } } },
+            // Managed Prometheus takes a series' `instance` from service.instance.id, which the
+            // receiver sets to the scrape target, localhost:<port>, on every replica: replicas in
+            // one zone would write the same series. The VM's name tells them apart.
+            "resource/instance": { attributes: [{ key: "service.instance.id", from_attribute: "host.name", action: "upsert" }] },
+            "filter/queried": { metrics: { include: { match_type: "strict", metric_names: collectorFilterNames() } } },
             "filter/in_flight": {
                 metrics: { include: { match_type: "strict", metric_names: ["vllm:num_requests_running", "vllm:num_requests_waiting"] } },
             },
@@ -75,7 +87,8 @@ export function collectorConfig(port: number): Record<string, unknown> {
             batch: {},
         },
         exporters: {
-            googlemanagedprometheus: {},
+            // target_info and otel_scope_info series would be billed samples no query reads.
+            googlemanagedprometheus: { metric: { extra_metrics_config: { enable_target_info: false, enable_scope_info: false } } },
             googlecloud: { metric: { prefix } },
         },
         service: {
@@ -84,7 +97,7 @@ export function collectorConfig(port: number): Record<string, unknown> {
             pipelines: {
                 "metrics/prometheus": {
                     receivers: ["prometheus"],
-                    processors: ["resourcedetection", "filter/queried", "batch"],
+                    processors: ["resourcedetection", "resource/instance", "filter/queried", "batch"],
                     exporters: ["googlemanagedprometheus"],
                 },
                 "metrics/autoscaling": {

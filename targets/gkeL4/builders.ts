@@ -124,6 +124,9 @@ export function clusterArgs(
         releaseChannel: { channel: cfg.releaseChannel },
         minMasterVersion: MIN_MASTER_VERSION,
         workloadIdentityConfig: { workloadPool: workloadPool(cfg.project) },
+        // Managed collection said, not left to the default for new clusters: the PodMonitoring
+        // that scrapes the model server needs its CRDs and collectors on the cluster.
+        monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } },
         privateClusterConfig: {
             enablePrivateNodes: true,
             // The deployer applies Kubernetes objects through the public endpoint, limited below.

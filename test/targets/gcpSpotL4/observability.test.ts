@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import throughput from "../../../policies/cost/throughput.data.json";
 import { autoscalingPolicy } from "../../../targets/gcpSpotL4/autoscaling";
-import { COLLECTOR_CONFIG, COLLECTOR_IMAGE, collectorConfig, collectorScript, IN_FLIGHT_METRIC, queriedMetrics } from "../../../targets/gcpSpotL4/collector";
+import { COLLECTOR_CONFIG, COLLECTOR_IMAGE, collectorConfig, collectorFilterNames, collectorScript, IN_FLIGHT_METRIC, queriedMetrics } from "../../../targets/gcpSpotL4/collector";
 import { buildStartupScript } from "../../../targets/gcpSpotL4/startupScript";
 import { vllmServer } from "../../../components/serving";
 import { exportedMetricNames, SCRAPER_METRICS } from "../../../components/observability/signals";
@@ -41,6 +41,18 @@ describe("gcpSpotL4 observability: autoscaling on requests in flight, collector 
         for (const m of [...queriedMetrics(), ...cfg.processors["filter/in_flight"].metrics.include.metric_names]) assert.ok(exported.has(m) || SCRAPER_METRICS.has(m), m);
         // The alerts' inputs survive the filter: the cache gauge, the latency histograms' buckets, the scraper's `up`.
         for (const m of ["vllm:kv_cache_usage_perc", "vllm:time_to_first_token_seconds_bucket", "up"]) assert.ok(queriedMetrics().includes(m), m);
+        // Inside the collector a histogram is one metric named after its family (the Prometheus
+        // receiver folds _bucket/_sum/_count together): the filter must keep the families, and a
+        // filter on the _bucket names (as first written) would drop both latency histograms.
+        const kept: string[] = cfg.processors["filter/queried"].metrics.include.metric_names;
+        assert.deepEqual(kept, collectorFilterNames());
+        for (const m of ["vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds", "vllm:kv_cache_usage_perc", "up"]) assert.ok(kept.includes(m), m);
+        assert.ok(!kept.some((m) => /_(bucket|sum|count)$/.test(m)), kept.join(", "));
+        // Counters keep _total (the receiver does not trim suffixes at this version).
+        assert.ok(kept.filter((m) => m.startsWith("vllm:")).every((m) => exported.has(m) || exported.has(`${m}_bucket`)), kept.join(", "));
+        // Each replica's series carry its own instance (the VM name), not localhost:<port>.
+        assert.deepEqual(cfg.processors["resource/instance"].attributes, [{ key: "service.instance.id", from_attribute: "host.name", action: "upsert" }]);
+        assert.deepEqual(cfg.service.pipelines["metrics/prometheus"].processors.slice(0, 2), ["resourcedetection", "resource/instance"]);
         // Every pipeline names components that are defined.
         for (const [name, p] of Object.entries<any>(cfg.service.pipelines)) {
             for (const r of p.receivers) assert.ok(cfg.receivers[r], `${name}: receiver ${r}`);

@@ -27,6 +27,8 @@ describe("GkeL4Cluster under mocks (ACME, HF token)", function () {
             gcpPublicCidrsAccessEnabled: false,
         });
         assert.deepEqual(obj(c, "workloadIdentityConfig"), { workloadPool: "acme-llm-test.svc.id.goog" });
+        // Managed Prometheus on by config (the PodMonitoring needs it), not by a default that may change.
+        assert.deepEqual(obj(c, "monitoringConfig"), { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } });
         assert.deepEqual(obj(c, "releaseChannel"), { channel: "REGULAR" });
         assert.equal(c.inputs.datapathProvider, "ADVANCED_DATAPATH");
         assert.equal(obj(c, "secretSyncConfig").enabled, true);
