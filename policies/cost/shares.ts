@@ -12,6 +12,7 @@
 import { CapacityShare, readCapacityShare, CAPACITY_SHARE_MAX_LABEL } from "../contract/capacityShare";
 import { GCE_GROUPS, GCE_TEMPLATES } from "../model/gcp/compute";
 import { readAt } from "../model/read";
+import { capacitiesOf } from "../model";
 import { StackIndex } from "./graph";
 import { Sink } from "./pricing";
 import { CostInputResource, CostLine } from "./types";
@@ -66,6 +67,17 @@ export function applyShares(index: StackIndex, sink: Sink): void {
         if (!res) continue;
         const d = declarationOf(res, index);
         if (!d) continue;
+        // A resource's labels cover all its capacity lines (a ManagedCluster's tags cover every
+        // inline agent pool profile): they cannot say which line is the floor and which spot, so
+        // a share declared there could carry an inline on-demand GPU pool past spot-required.
+        const lineCount = Math.max(
+            sink.lines.filter((l) => l.urn === line.urn && l.kind === "capacity").length,
+            capacitiesOf({ type: res.type, props: res.props }).length,
+        );
+        if (lineCount > 1) {
+            sink.issue(res, "unbounded", `declares a shared capacity on a resource with ${lineCount} capacity lines, whose labels cover all of them; declare shares only on a resource with one capacity line (e.g. a separate agent pool)`, CAPACITY_SHARE_MAX_LABEL);
+            continue;
+        }
         if ("problem" in d) {
             sink.issue(res, "unbounded", `declares a shared capacity but ${d.problem}`, CAPACITY_SHARE_MAX_LABEL);
             continue;

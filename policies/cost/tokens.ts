@@ -62,6 +62,7 @@ function entryOf(line: CostLine): CatalogEntry | undefined {
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const range = (a: number, b: number) => (a === b ? String(a) : `${a}–${b}`);
 function round4(x: number): number {
     return Math.round(x * 1e4) / 1e4;
 }
@@ -137,10 +138,23 @@ export function targetCapacities(resources: ReadonlyArray<CostInputResource>, es
         const capacity = lines.filter((l) => l.kind === "capacity").map((l) => ({ line: l, entry: entryOf(l) }));
         const accelerated = capacity.filter((x) => x.entry?.accelerators);
         const serving = accelerated.length > 0 ? accelerated : capacity;
-        if (serving.length !== 1 || !serving[0].entry) {
-            return unknown(serving.length === 0 ? "unknown: no priced machine serves this target" : "unknown: more than one machine type serves this target");
+        if (serving.length === 0 || serving.some((x) => !x.entry)) {
+            return unknown(serving.length === 0 ? "unknown: no priced machine serves this target" : "unknown: a machine serving this target has no catalog entry");
         }
-        const { line, entry } = serving[0];
+        // Several groups of ONE machine type (spot beside an on-demand floor and fallback, per
+        // region) serve as one pool: their counts add up. Where they declare a shared maximum the
+        // cost engine has checked that their own maxima add up to no more than it (else the stack
+        // is blocked as unbounded), so the summed maximum is the shared maximum, counted once.
+        if (new Set(serving.map((x) => x.line.sku)).size !== 1) return unknown("unknown: more than one machine type serves this target");
+        const entry = serving[0].entry!;
+        const line = {
+            sku: serving[0].line.sku,
+            countMin: serving.reduce((n, x) => n + x.line.countMin, 0),
+            countMax: serving.reduce((n, x) => n + x.line.countMax, 0),
+        };
+        const groupsNote = serving.length > 1
+            ? ` in ${serving.length} groups: ${serving.map((x) => `${x.line.pricing} ${range(x.line.countMin, x.line.countMax)}${x.line.region ? ` ${x.line.region}` : ""}`).join(" + ")}`
+            : "";
         const configuration = servingConfigurationOf(entry);
 
         // Replicas one machine holds: one server per NVIDIA or CPU machine (it spans every GPU);
@@ -161,8 +175,7 @@ export function targetCapacities(resources: ReadonlyArray<CostInputResource>, es
             replicasMax = Math.min(replicasMax, bounds.reduce((s, b) => s + b.max, 0));
             workloadNote = ` (capped by ${bounds.map((b) => b.source).join(", ")})`;
         }
-        const range = (a: number, b: number) => (a === b ? String(a) : `${a}–${b}`);
-        const machines = `${range(line.countMin, line.countMax)} x ${line.sku}${perMachine !== 1 ? ` at ${perMachine} replicas each` : ""}`;
+        const machines = `${range(line.countMin, line.countMax)} x ${line.sku}${groupsNote}${perMachine !== 1 ? ` at ${perMachine} replicas each` : ""}`;
 
         const known = throughputFor(configuration);
         if (!known?.figure) {

@@ -38,7 +38,8 @@ export const spotRequired: ResourceValidationPolicy = {
         const config = args.getConfig<SpotRequiredConfig>();
         const kinds = new Set(config.kinds ?? []);
         const acceleratedOnly = config.acceleratedOnly ?? true;
-        for (const capacity of capacitiesOf(args)) {
+        const capacities = capacitiesOf(args);
+        for (const capacity of capacities) {
             if (!kinds.has(capacity.kind) || (acceleratedOnly && !mayBeAccelerated(capacity))) {
                 continue;
             }
@@ -47,6 +48,12 @@ export const spotRequired: ResourceValidationPolicy = {
                 reportViolation(`${where}: ${capacity.spot.field} is unknown at preview, so spot cannot be checked. Set it from config; ${howToSpot(capacity.kind)}.`, args.urn);
             } else if (!(capacity.spot.state === "known" && capacity.spot.value)) {
                 const declared = declaredOnDemand(args.props);
+                if (declared !== undefined && capacities.length > 1) {
+                    // The labels cover every capacity of the resource (a ManagedCluster's tags
+                    // cover all its inline agent pool profiles): they cannot declare one of them.
+                    reportViolation(`${where}${skuText(capacity)} is on-demand, and its resource's ${CAPACITY_ROLE_LABEL} labels cover all ${capacities.length} of its capacities, so they declare none of them: put the on-demand pool in a resource of its own (e.g. a separate agent pool) or make it spot (${howToSpot(capacity.kind)}).`, args.urn);
+                    continue;
+                }
                 if (declared === true) {
                     continue;
                 }

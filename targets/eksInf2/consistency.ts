@@ -4,7 +4,7 @@
  * worded to say what to change. The first is the check that would have caught the ai-on-eks
  * blueprint's Pending pods: a worker selecting node labels no NodePool defines.
  */
-import { INSTANCE_TYPE_LABEL } from "./labels";
+import { CAPACITY_TYPE_LABEL, INSTANCE_TYPE_LABEL } from "./labels";
 
 /** Per-node capacity by instance type, as the check needs it (see INF2_CAPACITY). */
 export type CapacityTable = Readonly<Record<string, { readonly vcpu: number; readonly memoryGib: number; readonly neuron: number }>>;
@@ -33,6 +33,7 @@ interface PoolView {
 }
 interface WorkerView {
     group: string;
+    minReplicas: unknown;
     nodeSelector: Record<string, string>;
     tolerations: Toleration[];
     requests: Record<string, string>;
@@ -68,6 +69,7 @@ function workerViews(rayService: unknown): WorkerView[] {
         }
         return {
             group: String(at(g, "groupName") ?? "(unnamed)"),
+            minReplicas: at(g, "minReplicas"),
             nodeSelector: asRecord(at(g, "template", "spec", "nodeSelector")),
             tolerations: asList<Toleration>(at(g, "template", "spec", "tolerations")),
             requests,
@@ -206,6 +208,43 @@ export function checkProxyPorts(deployment: unknown, service: unknown, rayServic
     for (const g of asList<unknown>(at(rayService, "spec", "rayClusterConfig", "workerGroupSpecs"))) {
         if (!containerPorts(at(g, "template")).numbers.has(upstreamPort)) {
             problems.push(`The proxy forwards to port ${upstreamPort}, which RayService worker group ${String(at(g, "groupName"))} does not declare.`);
+        }
+    }
+    return problems;
+}
+
+/** The capacity types a pool's nodes may have: its capacity-type `In` values (Karpenter defaults to on-demand). */
+function poolCapacityTypes(pool: PoolView): string[] {
+    const r = pool.requirements.filter((q) => q.key === CAPACITY_TYPE_LABEL);
+    if (r.length === 0) return ["on-demand"];
+    return r.every((q) => q.operator === "In") ? [...new Set(r.flatMap((q) => q.values ?? []))] : ["(not an In requirement)"];
+}
+
+/**
+ * Issue 19: the floor holds only if its workers can never land on spot. Every worker group that
+ * selects `karpenter.sh/capacity-type: on-demand` (the floor) must always run (minReplicas >= 1),
+ * match some NodePool, and match only NodePools whose nodes are all on-demand; and `floorGroups`,
+ * the groups the program meant as the floor, must be among them. Proven by construction: the
+ * selector leaves the scheduler no spot node to pick.
+ */
+export function checkFloorOnOnDemand(rayService: unknown, nodePools: readonly unknown[], floorGroups: readonly string[]): string[] {
+    const pools = nodePools.map(poolView);
+    const problems: string[] = [];
+    const workers = workerViews(rayService);
+    for (const name of floorGroups) {
+        const w = workers.find((x) => x.group === name);
+        if (!w) problems.push(`RayService has no worker group ${name}, the on-demand floor.`);
+        else if (w.nodeSelector[CAPACITY_TYPE_LABEL] !== "on-demand") {
+            problems.push(`Floor worker group ${name} does not select ${CAPACITY_TYPE_LABEL}=on-demand, so its workers may land on spot nodes.`);
+        }
+    }
+    for (const w of workers.filter((x) => x.nodeSelector[CAPACITY_TYPE_LABEL] === "on-demand")) {
+        if (!(typeof w.minReplicas === "number" && w.minReplicas >= 1)) problems.push(`Floor worker group ${w.group} has minReplicas ${String(w.minReplicas)}: a floor must always run (>= 1).`);
+        const matched = matchingPools(w, pools);
+        if (matched.length === 0) problems.push(`Floor worker group ${w.group} matches no NodePool, so its pods would stay Pending.`);
+        for (const p of matched) {
+            const types = poolCapacityTypes(p);
+            if (types.length !== 1 || types[0] !== "on-demand") problems.push(`Floor worker group ${w.group} matches NodePool ${p.name}, whose nodes may be ${types.join(", ")}: a floor NodePool must allow on-demand only.`);
         }
     }
     return problems;

@@ -36,6 +36,14 @@ export interface NodePoolInput {
     readonly instanceTypes: readonly Inf2InstanceType[];
     readonly capacityType: "on-demand" | "spot";
     readonly maxNodes: number;
+    /**
+     * `spec.weight`: Karpenter tries higher-weight NodePools first, so a spot pool weighted over
+     * an on-demand pool launches spot and falls back to on-demand only when spot cannot be had
+     * (issue 19, capacity.ts). @default unset (Karpenter's 0)
+     */
+    readonly weight?: number;
+    /** NodePool metadata labels: the pack's capacity-share declaration (capacity.ts). @default none */
+    readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -70,8 +78,10 @@ export function buildNodePool(input: NodePoolInput): INodePool {
         metadata: {
             name: input.name,
             annotations: { [REGION_ANNOTATION]: input.region },
+            ...(input.labels && Object.keys(input.labels).length > 0 ? { labels: { ...input.labels } } : {}),
         },
         spec: {
+            ...(input.weight !== undefined ? { weight: input.weight } : {}),
             template: {
                 metadata: { labels: { [POOL_LABEL]: INF2_POOL } },
                 spec: {

@@ -285,6 +285,11 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
                 timeoutSec: 600,
                 healthChecks: health.id,
                 securityPolicy: armor.selfLink,
+                // Every backend at the same capacity: the load balancer has no "spot first" order
+                // without a service load-balancing policy with preferred backends (not built), so
+                // the spot preference comes from the autoscalers' targets (ON_DEMAND_TARGET_MULTIPLE).
+                // A lower on-demand capacity (capacityScaler) was not chosen: once spot is full or
+                // gone it would make the region look full sooner and push clients to another region.
                 backends: groups.map(({ group }) => ({
                     group: group.instanceGroup,
                     balancingMode: "RATE",
@@ -368,16 +373,44 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
 }
 
 /**
+ * How much more in flight per replica the on-demand group aims for than the spot group. Both
+ * groups sit in one backend service and, without a service load-balancing policy, the load
+ * balancer spreads a region's requests over both by capacity (RATE, the same
+ * `maxRatePerInstance`), so a spot and an on-demand replica carry about the same load. With the
+ * same target both autoscalers would add replicas at every peak. With the on-demand target
+ * higher, the spot group's autoscaler acts first and holds the average near its own target, below
+ * the on-demand group's, which therefore stays at its floor; only when spot cannot grow (at its
+ * maximum, or no spot capacity in the region's zones) does the average climb past this multiple
+ * and the on-demand group scale out. The price: while spot is short, replicas queue up to 1.5x
+ * the configured target before fallback starts. Nothing in Compute Engine caps the two groups'
+ * sum; capacity.ts splits the region's maximum between them instead.
+ */
+export const ON_DEMAND_TARGET_MULTIPLE = 1.5;
+
+/** The in-flight target of a group: the configured one for spot, a higher one for on demand. */
+export function groupInFlightTarget(role: ReplicaGroup["role"], targetInFlightPerReplica: number): number {
+    if (role === "spot") return targetInFlightPerReplica;
+    // At least one request above spot's, so a target of 1 still leaves spot the first move.
+    return Math.max(targetInFlightPerReplica + 1, Math.ceil(targetInFlightPerReplica * ON_DEMAND_TARGET_MULTIPLE));
+}
+
+/**
  * The autoscaling policy of one group: the one place it is built, called once per MIG (the spot
  * group and the on-demand group of each region), on requests in flight per replica
- * (autoscaling.ts says why that signal).
+ * (autoscaling.ts says why that signal), the on-demand group at a higher target than spot
+ * (ON_DEMAND_TARGET_MULTIPLE says why).
  */
 export function groupAutoscalingPolicy(
     config: GcpSpotL4Config,
-    group: Pick<ReplicaGroup, "min" | "max">,
+    group: Pick<ReplicaGroup, "min" | "max" | "role">,
     targetInFlightPerReplica: number,
 ): compute.RegionAutoscalerArgs["autoscalingPolicy"] {
-    return autoscalingPolicy({ minReplicas: group.min, maxReplicas: group.max, initialDelaySec: config.initialDelaySec, targetInFlightPerReplica });
+    return autoscalingPolicy({
+        minReplicas: group.min,
+        maxReplicas: group.max,
+        initialDelaySec: config.initialDelaySec,
+        targetInFlightPerReplica: groupInFlightTarget(group.role, targetInFlightPerReplica),
+    });
 }
 
 /** Cloud Armor rules: deny non-OpenAI paths first, then admit allowed CIDRs (or anyone, when none are set). */

@@ -5,10 +5,15 @@
 // What GCP can do when spot runs dry: a MIG has one provisioning model (no spot-to-standard
 // fallback inside a group), and its autoscaler sees only its own group, so nothing in Compute
 // Engine caps the sum of two groups. The on-demand group therefore gets a fixed share of the
-// region's maximum: the floor always runs, and the fallback headroom is what its load-balancer
-// autoscaler grows into when the spot group cannot carry the load (preempted replicas or no spot
-// capacity push the traffic to the healthy backends, whose utilization rises). The spot group's
-// maximum is what is left, so spot, floor and fallback never exceed `replicas.max` together.
+// region's maximum: the floor always runs, and the fallback headroom is what it grows into when
+// the spot group cannot. Both autoscalers scale on requests in flight per replica, and the load
+// balancer spreads a region's requests over both groups by capacity, so both see about the same
+// load per replica; the on-demand group aims at a higher target (ON_DEMAND_TARGET_MULTIPLE in
+// GcpSpotL4Replicas.ts), so the spot group grows first and holds the load under the on-demand
+// target, and the on-demand group grows only once spot is at its maximum or gets no capacity.
+// An on-demand group needs a replica to report that load: fallback therefore needs a floor of at
+// least one (config.ts refuses fallback without one). The spot group's maximum is what is left,
+// so spot, floor and fallback never exceed `replicas.max` together.
 import { CapacityRole, CapacityShare, capacityShareLabels } from "../../policies/contract/capacityShare";
 import { GcpRegion, GcpSpotL4Config } from "./config";
 

@@ -63,7 +63,9 @@ export const gcpSpotL4Schema = z
              * Further on-demand replicas per region the on-demand group may grow into when the spot
              * group cannot carry the load (GCP has no spot-to-standard fallback inside a group, so
              * this headroom is carved out of `replicas.max`: the spot group's maximum is
-             * `replicas.max - onDemandBase - onDemandFallback`). @default 0
+             * `replicas.max - onDemandBase - onDemandFallback`). Needs `onDemandBase` >= 1: the
+             * on-demand group scales on the load its own replicas report, and an empty group
+             * reports none. @default 0
              */
             onDemandFallback: int(0, 20).default(0),
             /** Zones the regional instance group spreads over (one region only). @default all L4 zones of the region */
@@ -147,6 +149,16 @@ export const gcpSpotL4Schema = z
                 path: ["onDemandFallback"],
                 input: cfg.onDemandFallback,
                 message: `onDemandBase + onDemandFallback (${onDemand}) must leave at least one spot replica under replicas.max (${cfg.replicas.max})`,
+            });
+        }
+        if (cfg.onDemandFallback > 0 && cfg.onDemandBase === 0) {
+            // The group's autoscaler scales on the in-flight gauge its own replicas report: an
+            // empty on-demand group reports nothing, so it would never grow into its fallback.
+            ctx.addIssue({
+                code: "custom",
+                path: ["onDemandFallback"],
+                input: cfg.onDemandFallback,
+                message: "must be 0 unless onDemandBase is at least 1: an empty on-demand group reports no load to its autoscaler, so it would never grow (allowed: onDemandFallback 0, or onDemandBase >= 1 with it)",
             });
         }
         if (cfg.onDemandBase > 0 && cfg.onDemandBase >= cfg.replicas.min) {

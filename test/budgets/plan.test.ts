@@ -50,9 +50,9 @@ describe("run-time budgets in the committed stacks' plans", () => {
 
     it("dev: the shares by hand (worst case gcp $1,119.62, aws $1,842.39, azure $173.71; total $3,135.72; cap $3,500)", async () => {
         const report = await planJson("dev");
+        // gcp includes #18's observability on GCP (+$8.20: alert conditions, their series, dashboard samples).
         assert.deepEqual(report.cost.byCloud, { gcp: 1119.62, aws: 1842.39, azure: 173.71 });
         // gcp 3500 x 1119.62 / 3135.72 = 1249.7; aws 3500 x 1842.39 / 3135.72 = 2056.4; azure 3500 x 173.71 / 3135.72 = 193.9
-        // (gcp includes #18's $8.20 of alerting and Managed Prometheus samples)
         const amounts = Object.fromEntries(report.runtime.budgets.map((b) => [b.cloud, b.amountUsd]));
         assert.deepEqual(amounts, { gcp: 1249, aws: 2056, azure: 193 });
         // The placeholder billing account: advisory in dev, so dev still plans.
@@ -98,7 +98,7 @@ describe("run-time budgets as the program declares them", () => {
         const run = await plan(committedStack("dev"));
         const policy = loadPolicyConfig(PROJECT_DIR, "dev");
         // Feed the program's declared amounts to the policies without the plan's resolution: azure's
-        // $1,166 is over its $193 share.
+        // $1,166 is over its $193 share (3500 x 173.71 / 3135.72 = 193.9, rounded down).
         const evaluation = await evaluatePolicies(run.resources, policy.config, {});
         const share = evaluation.violations.filter((v) => v.policy === "runtime-budget-share");
         assert.equal(share.length, 1, JSON.stringify(share));

@@ -180,6 +180,11 @@ const ROWS: readonly Row[] = [
         problems: ["llm-serving:targets.gcpSpotL4.onDemandFallback: got 2; onDemandBase + onDemandFallback (3) must leave at least one spot replica under replicas.max (3)"],
     },
     {
+        what: "on-demand fallback without a floor (an empty group's autoscaler gets no signal)",
+        config: raw(gcp({ replicas: { min: 1, max: 3 }, onDemandFallback: 2 })),
+        problems: ["llm-serving:targets.gcpSpotL4.onDemandFallback: got 2; must be 0 unless onDemandBase is at least 1: an empty on-demand group reports no load to its autoscaler, so it would never grow (allowed: onDemandFallback 0, or onDemandBase >= 1 with it)"],
+    },
+    {
         what: "an on-demand floor as large as the minimum",
         config: raw(gcp({ replicas: { min: 2, max: 4 }, onDemandBase: 2 })),
         problems: ["llm-serving:targets.gcpSpotL4.onDemandBase: got 2; must be below replicas.min (2): the floor is part of the minimum and the spot group keeps at least one replica"],

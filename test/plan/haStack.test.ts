@@ -36,6 +36,14 @@ const EXPECTED = [
     line("gcp-spot-l4-armor", "fixed", "gcp-cloud-armor-rule", "global", 3, 3, 3, 3), // deny non-/v1, allow CIDRs, default
     line("gcp-spot-l4-armor", "usage", "gcp-cloud-armor-requests", "global", 10, 10, 7.5, 7.5), // 10 M x $0.75
     line("gcp-spot-l4-api-key-version", "fixed", "gcp-secret-version", "-", 1, 1, 0.06, 0.06),
+    // Observability (#18): five alert conditions at $1.50 each, each returning one aggregated series
+    // per one-minute evaluation (43,800 a month = 0.0438 M x $0.35 = 0.0153), and the dashboard's
+    // 40 M Managed Prometheus samples x $0.06 = $2.40: $10.00 in all.
+    ...["no-healthy-replica", "queue-waiting", "kv-cache-full", "ttft-p95", "eviction-burst"].flatMap((a) => [
+        line(`gcp-spot-l4-obs-${a}`, "fixed", "gcp-alert-condition", "global", 1, 1, 1.5, 1.5),
+        line(`gcp-spot-l4-obs-${a}`, "usage", "gcp-alert-time-series", "global", 0.0438, 0.0438, 0.02, 0.02),
+    ]),
+    line("gcp-spot-l4-obs-dashboard", "usage", "gcp-prometheus-samples", "global", 40, 40, 2.4, 2.4),
     line("aks-gpu-cluster", "fixed", "aks-standard-tier", "-", 1, 1, 73, 73), // 0.10 x 730
     line("aks-gpu-cluster", "fixed", "azure-standard-lb-first5-rules", "-", 1, 1, 18.25, 18.25),
     line("aks-gpu-cluster", "fixed", "azure-standard-public-ip", "-", 1, 1, 3.65, 3.65),
@@ -74,8 +82,8 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         assert.deepEqual([...actual].sort(order), [...EXPECTED].sort(order));
         assert.equal(report.cost.baselineMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.baseline, 0)));
         assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
-        assert.equal(report.cost.baselineMonthlyUsd, 6053.55);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 10965.44);
+        assert.equal(report.cost.baselineMonthlyUsd, 6063.55);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 10975.44);
         assert.equal(report.cost.capMonthlyUsd, 13000);
     });
 
@@ -90,5 +98,31 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         }
         const pools = report.cost.lines.filter((l) => l.kind === "capacity" && l.sku === "Standard_NC24ads_A100_v4");
         assert.deepEqual(pools.map((l) => /on-demand \$3\.673\/h/.test(l.basis)).sort(), [false, true]);
+    });
+});
+
+describe("README: what happens when spot disappears (issue 19 review)", () => {
+    const readme = require("node:fs").readFileSync(require("node:path").resolve(__dirname, "../../README.md"), "utf8") as string;
+    const row = (target: string) => readme.split("\n").find((l) => l.startsWith(`| ${target} |`)) ?? "";
+
+    it("aksGpu: fallback waits for the cluster autoscaler's node-provision timeout (sourced) plus cold start, and a pod on gpuod stays there until moved", () => {
+        const aks = row("aksGpu");
+        assert.match(aks, /max-node-provision-time`, 15 min by default on AKS: \[autoScalerProfile\.maxNodeProvisionTime\]\(https:\/\/learn\.microsoft\.com\//);
+        assert.match(aks, /cold start/);
+        assert.match(aks, /preferredDuringSchedulingIgnoredDuringExecution/);
+        assert.match(aks, /rollout restart/);
+    });
+
+    it("gcpSpotL4: the health check's 20-30 s against the ~30 s notice, the rolling replacement on existing stacks, spot first by target", () => {
+        const gcp = row("gcpSpotL4");
+        assert.match(gcp, /health check \(every 10 s, unhealthy after 3 failures\) needs 20-30 s or more/);
+        assert.match(gcp, /next deploy replaces every replica \(a rolling replacement/);
+        assert.match(gcp, /1\.5x the configured target/);
+        assert.doesNotMatch(gcp, /same load-balancer utilization/, "the old claim (both groups on one signal) is gone");
+    });
+
+    it("GPUS_ALL_REGIONS covers the sum over both regions", () => {
+        assert.match(readme, /`GPUS_ALL_REGIONS`, 0 on a new\s+project, must cover every GPU of the project too, in every region/);
+        assert.match(readme, /SUM of the regions' `NVIDIA_L4_GPUS` rows/);
     });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { estimateCosts } from "../../../policies/cost/estimate";
 import type { CostInputResource } from "../../../policies/cost/types";
-import { gcpFallbackStack, mutatedIn } from "../../helpers/policyFixtures";
+import { aksCluster, gcpFallbackStack, mutated, mutatedIn } from "../../helpers/policyFixtures";
 import type { PlannedResource } from "../../../policies/evaluate";
 
 // g2-standard-4 in us-central1: $0.70683/h on demand (catalog). The fixture's templates carry no
@@ -68,5 +68,21 @@ describe("cost: spot, floor and fallback share one maximum (issue 19)", () => {
         const rs = mutatedIn(gcpFallbackStack(), "llm-floor-template", (i) => ((i.labels as Record<string, string>)["llm-serving-capacity-max"] = "5"));
         const { est } = capacity(rs);
         assert.ok(est.issues.some((i) => /declares maximum 5 for share llm, whose other groups declare 4/.test(i.message)));
+    });
+
+    it("a share declared on a resource with several capacity lines is unbounded: its labels cover every line", () => {
+        const gpu = (name: string, priority: string) => ({ name, mode: "User", vmSize: "Standard_NC24ads_A100_v4", count: 1, enableAutoScaling: true, minCount: 1, maxCount: 2, scaleSetPriority: priority });
+        const cluster = (tags: Record<string, string>) =>
+            mutated(aksCluster(), (i) => {
+                (i.agentPoolProfiles as unknown[]).push(gpu("gpu", "Spot"), gpu("gpuod", "Regular"));
+                i.tags = tags;
+            });
+        const shareTags = { "llm-serving-capacity": "on-demand-floor", "llm-serving-capacity-share": "llm-gpu", "llm-serving-capacity-max": "3" };
+        const blocked = estimateCosts(asCost([cluster(shareTags)]));
+        const issues = blocked.issues.filter((i) => i.kind === "unbounded" && /resource with 3 capacity lines/.test(i.message));
+        assert.equal(issues.length, 1, JSON.stringify(blocked.issues));
+        // Negative control: the same cluster without the share tags raises no such issue.
+        const plain = estimateCosts(asCost([cluster({ owner: "ml-platform" })]));
+        assert.ok(!plain.issues.some((i) => /capacity lines/.test(i.message)), JSON.stringify(plain.issues));
     });
 });

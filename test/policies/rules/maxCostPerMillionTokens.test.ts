@@ -4,7 +4,9 @@ import * as path from "node:path";
 import { MODEL_ACCESS_INPUT } from "../../../policies/contract/modelAccess";
 import { DEFAULT_MAX_USD_PER_MILLION_TOKENS, maxCostPerMillionTokens } from "../../../policies/rules/maxCostPerMillionTokens";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
-import { gcpStack, planned, STACK_URN_PREFIX } from "../../helpers/policyFixtures";
+import { gcpFallbackStack, gcpStack, planned, STACK_URN_PREFIX } from "../../helpers/policyFixtures";
+import { targetCapacities } from "../../../policies/cost/tokens";
+import { estimateCosts } from "../../../policies/cost/estimate";
 import type { PlannedResource } from "../../../policies/evaluate";
 
 const COMPONENT = "llm-serving:gcp:GcpSpotL4Replicas";
@@ -57,6 +59,34 @@ describe("policy max-cost-per-million-tokens", () => {
         const stack = servingStack("HuggingFaceH4/zephyr-7b-beta", twoL4);
         const reported = await runStackPolicy(maxCostPerMillionTokens, stack, { maxUsdPerMillionTokens: 100 });
         assertOneViolation(reported, ["gcp-spot-l4: not judged: no sourced throughput figure (vllm on 2 x NVIDIA L4 (bf16); nearest published: ", "not used: "], stack[0].urn);
+    });
+
+    it("judges a spot group beside an on-demand floor of the same machine type as one pool, the shared maximum counted once (issue 19)", async () => {
+        // gcpFallbackStack: spot MIG 1-2 and on-demand floor MIG 1-2 of g2-standard-4 in us-central1,
+        // one share of maximum 4. Worst: 4 x 0.70683 x 730 = 2063.94 (two lines of 1031.97) + two
+        // surge lines of 8.48 + 18.25 forwarding rule = $2,099.15; baseline 2 x 515.99 + 18.25 =
+        // $1,050.23. Replicas 2-4 x 513.2 tokens/s = 1,026.4-2,052.8 tokens/s; x 2.628 million s a
+        // month: 2099.15 / 5394.7584 = $0.3891 and 1050.23 / 2697.3792 = $0.3894 per million.
+        const stack = servingStack("HuggingFaceH4/zephyr-7b-beta", gcpFallbackStack());
+        const inputs = stack.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs as Record<string, unknown>, propertyDependencies: r.propertyDependencies }));
+        const est = estimateCosts(inputs);
+        assert.deepEqual(est.issues, []);
+        const [target] = targetCapacities(inputs, est);
+        assert.equal(target.worstCaseMonthlyUsd, 2099.15);
+        assert.equal(target.baselineMonthlyUsd, 1050.23);
+        assert.deepEqual([target.replicasBaseline, target.replicasMax], [2, 4]);
+        assert.deepEqual([target.tokensPerSecondBaseline, target.tokensPerSecondMax], [1026.4, 2052.8]);
+        assert.deepEqual([target.usdPerMillionTokensBaseline, target.usdPerMillionTokensWorst], [0.3894, 0.3891]);
+        assert.match(target.basis, /2–4 x g2-standard-4 in 2 groups: spot 1–2 us-central1 \+ on-demand 1–2 us-central1/);
+        // Judged by the policy: passes just above the figure, flagged just below it.
+        assertNoViolations(await runStackPolicy(maxCostPerMillionTokens, stack, { maxUsdPerMillionTokens: 0.39 }));
+        assertOneViolation(await runStackPolicy(maxCostPerMillionTokens, stack, { maxUsdPerMillionTokens: 0.388 }), ["gcp-spot-l4", "$2099.15", "2052.8 tokens/s"], stack[0].urn);
+    });
+
+    it("negative control: two machine types under one target stay unknown", async () => {
+        const mixed = gcpFallbackStack().map((r) => (r.name === "llm-floor-template" ? { ...r, inputs: { ...(r.inputs as Record<string, unknown>), machineType: "g2-standard-8" } } : r));
+        const reported = await runStackPolicy(maxCostPerMillionTokens, servingStack("HuggingFaceH4/zephyr-7b-beta", mixed), { maxUsdPerMillionTokens: 100 });
+        assertOneViolation(reported, ["not judged", "more than one machine type"]);
     });
 
     it("ignores machines that belong to no serving component", async () => {

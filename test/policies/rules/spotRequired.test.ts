@@ -71,6 +71,30 @@ describe("policy spot-required", () => {
             assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["llm-serving-capacity-max", "no maximum"], resource.urn);
         });
 
+        describe("share labels on a resource with several capacities (a ManagedCluster's tags cover every inline pool)", () => {
+            const gpu = (name: string, priority: string) => ({ name, mode: "User", vmSize: "Standard_NC24ads_A100_v4", count: 1, scaleSetPriority: priority });
+            const shareTags = { owner: "ml-platform", "llm-serving-capacity": "on-demand-floor", "llm-serving-capacity-share": "llm-gpu", "llm-serving-capacity-max": "3" };
+            const cluster = (tags: Record<string, string>) =>
+                mutated(aksCluster(), (i) => {
+                    (i.agentPoolProfiles as unknown[]).push(gpu("gpu", "Spot"), gpu("gpuod", "Regular"));
+                    i.tags = tags;
+                });
+
+            it("blocks an inline on-demand GPU profile that the cluster's share tags would declare", async () => {
+                const resource = cluster(shareTags);
+                assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["agentPoolProfiles[2]", "cover all 3 of its capacities"], resource.urn);
+            });
+
+            it("still accepts the same declaration on an agent pool of its own (one capacity)", async () => {
+                assertNoViolations(await runResourcePolicy(spotRequired, mutated(aksGpuPool(), (i) => ((i.scaleSetPriority = "Regular"), (i.tags = shareTags))), DEV));
+            });
+
+            it("negative control: without the share tags the inline on-demand profile is blocked as undeclared", async () => {
+                const resource = cluster({ owner: "ml-platform" });
+                assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["agentPoolProfiles[2]", "must be spot"], resource.urn);
+            });
+        });
+
         it("blocks an on-demand template that claims the spot role", async () => {
             const resource = mutated(floor(), (i) => ((i.labels as Record<string, string>)["llm-serving-capacity"] = "spot"));
             assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["labelled spot"], resource.urn);

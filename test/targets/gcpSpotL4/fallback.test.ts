@@ -2,6 +2,8 @@
 // backend service, sharing the region's maximum; a second region keeps the first one's names.
 import { strict as assert } from "node:assert";
 import { replicaGroups } from "../../../targets/gcpSpotL4/capacity";
+import { groupInFlightTarget, ON_DEMAND_TARGET_MULTIPLE } from "../../../targets/gcpSpotL4/GcpSpotL4Replicas";
+import { DEFAULT_OBSERVABILITY, targetInFlight } from "../../../config/observability";
 import { buildShutdownScript, DRAIN_SECONDS } from "../../../targets/gcpSpotL4/shutdownScript";
 import { GcpSpotL4Config, gcpSpotL4Schema } from "../../../targets/gcpSpotL4/config";
 import { readCapacityShare } from "../../../policies/contract/capacityShare";
@@ -45,9 +47,14 @@ describe("gcpSpotL4 capacity plan (pure)", () => {
         }
     });
 
-    it("fallback without a floor is an on-demand-fallback group starting at 0", () => {
-        const groups = replicaGroups("llm", parsed({ ...BASE, region: "us-east1", replicas: { min: 1, max: 3 }, onDemandFallback: 2 }));
-        assert.deepEqual(groups.map((g) => [g.prefix, g.role, g.min, g.max]), [["llm", "spot", 1, 1], ["llm-ondemand", "on-demand-fallback", 0, 2]]);
+    it("fallback without a floor is refused: an empty on-demand group reports no load, so its autoscaler would never grow it", () => {
+        const r = gcpSpotL4Schema.safeParse({ ...BASE, region: "us-east1", replicas: { min: 1, max: 3 }, onDemandFallback: 2 });
+        assert.ok(!r.success);
+        assert.deepEqual(r.error.issues.map((i) => i.path.join(".")), ["onDemandFallback"]);
+        assert.match(r.error.issues[0].message, /onDemandBase is at least 1/);
+        // Negative control: the same fallback with a floor of one is accepted.
+        const groups = replicaGroups("llm", parsed({ ...BASE, region: "us-east1", replicas: { min: 2, max: 4 }, onDemandBase: 1, onDemandFallback: 2 }));
+        assert.deepEqual(groups.map((g) => [g.prefix, g.role, g.min, g.max]), [["llm", "spot", 1, 1], ["llm-ondemand", "on-demand-floor", 1, 3]]);
     });
 });
 
@@ -86,11 +93,25 @@ describe("gcpSpotL4 with an on-demand floor in two regions, under mocks", functi
         }
     });
 
-    it("scales each group between its own bounds on the same load-balancer signal", () => {
-        const policies = Object.fromEntries(ofType(resources, T.autoscaler).map((a) => [a.name, a.inputs.autoscalingPolicy as Record<string, unknown>]));
+    it("scales each group between its own bounds on requests in flight, the on-demand group at a higher target so spot grows first", () => {
+        const policies = Object.fromEntries(ofType(resources, T.autoscaler).map((a) => [a.name, a.inputs.autoscalingPolicy as any]));
         assert.deepEqual([policies["gcp-spot-l4-autoscaler"].minReplicas, policies["gcp-spot-l4-autoscaler"].maxReplicas], [1, 2]);
         assert.deepEqual([policies["gcp-spot-l4-ondemand-autoscaler"].minReplicas, policies["gcp-spot-l4-ondemand-autoscaler"].maxReplicas], [1, 2]);
-        assert.deepEqual(policies["gcp-spot-l4-us-east1-ondemand-autoscaler"].loadBalancingUtilization, { target: 0.8 });
+        const configured = targetInFlight(DEFAULT_OBSERVABILITY, "NVIDIA L4", 1);
+        for (const prefix of ["gcp-spot-l4", "gcp-spot-l4-us-east1"]) {
+            const spot = policies[`${prefix}-autoscaler`].metrics[0].target;
+            const onDemand = policies[`${prefix}-ondemand-autoscaler`].metrics[0].target;
+            assert.equal(spot, configured, "spot aims at the configured target");
+            assert.equal(onDemand, Math.ceil(configured * ON_DEMAND_TARGET_MULTIPLE));
+            assert.ok(onDemand > spot, `${prefix}: at equal load per replica the spot group must cross its target first`);
+        }
+    });
+
+    it("the on-demand target stays above spot's for every configured target (1 included)", () => {
+        for (const t of [1, 2, 3, 8, 25, 256]) {
+            assert.equal(groupInFlightTarget("spot", t), t);
+            for (const role of ["on-demand-floor", "on-demand-fallback"] as const) assert.ok(groupInFlightTarget(role, t) > t, `${role} at ${t}`);
+        }
     });
 });
 
