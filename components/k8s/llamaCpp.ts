@@ -64,11 +64,13 @@ export function llamaCppK8sServer(model: ModelConfig, opts: LlamaCppK8sOptions):
 export function ggufFetchScript(): string {
     return [
         "set -eu",
-        'target="$GGUF_DIR/$GGUF_FILE"',
-        'if [ -s "$target" ]; then echo "GGUF present: $GGUF_FILE"; exit 0; fi',
-        'if [ -n "${HF_TOKEN:-}" ]; then set -- -H "Authorization: Bearer $HF_TOKEN"; else set --; fi',
-        'curl -fsSL --retry 5 --retry-delay 10 "$@" -o "$target.part" "$GGUF_URL"',
-        'mv "$target.part" "$target"',
+        // The container's environment sets these; `:?` stops with a message if one is missing.
+        ': "${GGUF_DIR:?}" "${GGUF_FILE:?}" "${GGUF_URL:?}"',
+        'target="${GGUF_DIR}/${GGUF_FILE}"',
+        'if [ -s "${target}" ]; then echo "GGUF present: ${GGUF_FILE}"; exit 0; fi',
+        'if [ -n "${HF_TOKEN:-}" ]; then set -- -H "Authorization: Bearer ${HF_TOKEN}"; else set --; fi',
+        'curl -fsSL --retry 5 --retry-delay 10 "$@" -o "${target}.part" "${GGUF_URL}"',
+        'mv "${target}.part" "${target}"',
     ].join("\n");
 }
 

@@ -14,6 +14,7 @@ import { CatalogEntry, Cloud, findPrice } from "./catalog";
 import { nodeCapacity, podsPerNode, readRequests } from "./floors";
 import { configurationKey, GQA_7B_8B_CLASS, matchFor, ServingConfiguration, servingConfigurationOf, throughputFor, ThroughputFigure } from "./throughput";
 import { CostInputResource, CostLine, Estimate, HOURS_PER_MONTH } from "./types";
+import { llamaCppPods, MEASURED_PARALLEL_SLOTS } from "./llamaCppPods";
 
 /** Seconds in the engine's month (730 h): tokens per month = tokens/s x this. */
 export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
@@ -133,6 +134,39 @@ export function targetCapacities(resources: ReadonlyArray<CostInputResource>, es
         if (model.state !== "known") return unknown("unknown: the model is not known at preview");
         if (!GQA_7B_8B_CLASS.has(model.value)) {
             return unknown(`unknown: ${model.value} is not in the 7-8B grouped-query-attention class (Mistral-7B, Llama-3/3.1-8B and their fine-tunes), for which alone the throughput catalog has figures`);
+        }
+
+        // llama.cpp on Kubernetes: the configuration is the pod's, not a machine's (llamaCppPods.ts).
+        const llama = llamaCppPods(members);
+        if (typeof llama === "string") return unknown(`unknown: ${llama}`);
+        if (llama) {
+            const keys = new Set(llama.map((p) => configurationKey(p.configuration)));
+            if (keys.size !== 1) return unknown(`unknown: more than one llama.cpp configuration serves this target (${[...keys].join("; ")})`);
+            const configuration = llama[0].configuration;
+            const replicas = llama.reduce((s, p) => s + p.replicas, 0);
+            const known = throughputFor(configuration);
+            if (!known?.figure) {
+                const nearest = known ? `; nearest published: ${known.nearest}, not used: ${known.why}` : "; the throughput catalog does not list it";
+                return unknown(`unknown: ${configurationKey(configuration)}${nearest}`, { configuration, replicasBaseline: replicas, replicasMax: replicas });
+            }
+            const slots = llama.find((p) => p.parallel !== MEASURED_PARALLEL_SLOTS);
+            if (slots) {
+                return unknown(`unknown: ${configurationKey(configuration)} with --parallel ${slots.parallel}; the figure was measured with ${MEASURED_PARALLEL_SLOTS} slots`, { configuration, replicasBaseline: replicas, replicasMax: replicas });
+            }
+            const f: ThroughputFigure = { ...known.figure, match: matchFor(known.figure, model.value) };
+            const tps = Math.round(replicas * f.outputTokensPerSecond * 10) / 10;
+            return {
+                component: c.name, componentType: type, baselineMonthlyUsd, worstCaseMonthlyUsd,
+                replicasBaseline: replicas, replicasMax: replicas, configuration, figure: f,
+                tokensPerSecondBaseline: tps,
+                tokensPerSecondMax: tps,
+                usdPerMillionTokensBaseline: tps > 0 ? usdPerMillionTokens(baselineMonthlyUsd, tps) : null,
+                usdPerMillionTokensWorst: tps > 0 ? usdPerMillionTokens(worstCaseMonthlyUsd, tps) : null,
+                basis:
+                    `${replicas} replicas (${llama.map((p) => p.source).join(", ")}) x ${f.outputTokensPerSecond} tokens/s each: ` +
+                    `${configurationKey(configuration)} at --parallel ${MEASURED_PARALLEL_SLOTS}, ${f.match === "equivalent" ? `equivalent figure measured with ${f.measuredModel}` : `measured with ${f.measuredModel}`} ` +
+                    `(concurrency: ${f.concurrency}), ${f.source} (${f.sourceDate})`,
+            };
         }
 
         const capacity = lines.filter((l) => l.kind === "capacity").map((l) => ({ line: l, entry: entryOf(l) }));

@@ -28,6 +28,8 @@ import {
     systemPoolProfile,
 } from "./aks";
 import { deployerPrincipalType, roleDefinitionId } from "../../components/azure/roles";
+import { llamaCppPoolSpec, llamaCppWorkloadParts } from "./llamaCpp";
+import { llamaCppDeployment } from "../../components/k8s/llamaCpp";
 import { aksCapacity, ENDPOINT_POD_LABEL, floorPdb, onDemandPoolSpec, placementProblems, priorityExpanderConfigMap, shareTags, splitDeployments, spotPoolSpec } from "./capacity";
 
 /** AKS's taint on the system pool (inline profile, CriticalAddonsOnly): add-ons that run there tolerate it. */
@@ -109,6 +111,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         const tls = config.domain && !acme ? args.tls : undefined;
         // An on-demand pool beside the spot pool (floor and/or fallback, issue 19; targets/aksGpu/capacity.ts).
         const capacity = aksCapacity(config);
+        // serverKind llamacpp: llama.cpp on a CPU pool in place of the GPU pool (targets/aksGpu/llamaCpp.ts).
+        const llama = config.serverKind === "llamacpp" ? llamaCppWorkloadParts(args.model, config) : undefined;
 
         const apiKey = pulumi.secret(
             args.apiKey ?? new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, childOpts).result,
@@ -167,7 +171,13 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             );
         }
 
-        const pool = new containerservice.AgentPool(
+        const pool = llama
+            ? new containerservice.AgentPool(
+                  `${name}-cpu-pool`,
+                  { resourceGroupName, resourceName: clusterName, ...llamaCppPoolSpec(config), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location } },
+                  childOpts,
+              )
+            : new containerservice.AgentPool(
             `${name}-gpu-pool`,
             // The region tag lets the cost policy price a pool added to an existing cluster, whose
             // location is not in this stack (an AgentPool has no location of its own).
@@ -202,7 +212,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         );
         const k8sOpts = { parent: this, provider: k8s };
 
-        const devicePlugin = new helm.Release(
+        const devicePlugin = llama ? undefined : new helm.Release(
             `${name}-device-plugin`,
             {
                 chart: DEVICE_PLUGIN_CHART.chart,
@@ -263,6 +273,9 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             hfToken: args.hfToken !== undefined,
             cacheSize: `${Math.floor(config.osDiskSizeGb / 2)}Gi`,
             ...(tlsSecret || certificate ? { tlsSecretName: TLS_SECRET_NAME } : {}),
+            ...(llama
+                ? { server: llama.server, accelerator: undefined, resources: llama.resources, tolerations: llama.tolerations, nodeSelector: llama.nodeSelector, cacheSize: llama.cacheSize }
+                : {}),
         };
         const dependsOnNamespace = { ...k8sOpts, dependsOn: [namespace] };
 
@@ -272,13 +285,13 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             { metadata: guardConf.metadata, data: guardConf.data },
             dependsOnNamespace,
         );
-        const built = modelServerDeployment(workload);
+        const built = llama ? llamaCppDeployment(workload, llama.options) : modelServerDeployment(workload);
         // With an on-demand pool: the main Deployment prefers spot, a floor Deployment holds onDemandBase replicas on demand.
         const split = capacity.onDemand ? splitDeployments(built, APP, config.onDemandBase) : { main: built, floor: undefined };
         const misplaced = placementProblems(config, split);
         if (misplaced.length > 0) throw new Error(`${name}: ${misplaced.join("; ")}`);
         // Scheduling needs GPUs advertised; the pod reads the Secret and the guard's config.
-        const podNeeds = { ...k8sOpts, dependsOn: [namespace, secret, configMap, devicePlugin, ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] };
+        const podNeeds = { ...k8sOpts, dependsOn: [namespace, secret, configMap, ...(devicePlugin ? [devicePlugin] : []), ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] };
         new appsv1.Deployment(`${name}-deployment`, { metadata: split.main.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(split.main.spec) }, podNeeds);
         const pdb = modelServerPdb(workload);
         new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, dependsOnNamespace);

@@ -9,6 +9,7 @@ import {
     objectId,
     spotMaxPrice,
 } from "../../config/azure";
+import { llamaCppConfigProblems, llamaCppSchema } from "./llamaCpp";
 
 /** An Azure DNS zone's resource id: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/dnsZones/<zone>. */
 export const AZURE_DNS_ZONE_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([\w.()-]{1,90})\/providers\/Microsoft\.Network\/dnsZones\/([a-z0-9][a-z0-9.-]*[a-z0-9])$/;
@@ -140,11 +141,19 @@ export const aksGpuSchema = z
             plaintextHttp,
             /** Client CIDRs admitted by the Service's load balancer. @default [] (any client with the key) */
             allowedCidrs,
+            /**
+             * The model server: vLLM on the GPU pool, or llama.cpp's server on a CPU pool (no GPU pool,
+             * no device plugin; `nodes` and `replicas` then size the CPU pool). @default "vllm"
+             */
+            serverKind: oneOf(["vllm", "llamacpp"] as const, "server kinds").default("vllm"),
+            /** The CPU pool and server settings of serverKind llamacpp (targets/aksGpu/llamaCpp.ts). @default { vmSize: "Standard_D8s_v5", parallel: 2, threads: 8 } */
+            llamaCpp: llamaCppSchema.optional(),
         },
         { error: "must be an object" },
     )
     .superRefine((cfg, ctx) => {
-        checkSizeAndSpot(cfg, "vmSize", ctx);
+        for (const p of llamaCppConfigProblems(cfg)) ctx.addIssue({ code: "custom", ...p });
+        if (cfg.serverKind !== "llamacpp") checkSizeAndSpot(cfg, "vmSize", ctx);
         checkPlaintextWithDomain(cfg, ctx);
         if (cfg.acme && cfg.existingClusterId) {
             ctx.addIssue({

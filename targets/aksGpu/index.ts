@@ -4,6 +4,7 @@ import { domainNeedsCertificate, publicPlaintextProblems } from "../../config/en
 import { defineTarget } from "../definition";
 import { AksGpuNodePool } from "./AksGpuNodePool";
 import { aksGpuSchema } from "./config";
+import { q5BuildOf } from "./llamaCpp";
 import { AKS_GPU_MOCK_INVOKES, AKS_GPU_MOCK_OUTPUTS } from "./mocks";
 
 /** Part of every child's URN: renaming it would replace everything this target has deployed. */
@@ -16,10 +17,15 @@ export const aksGpu = defineTarget({
     readme: {
         cloud: "Azure",
         serves: "an AKS cluster (Entra ID RBAC, no local accounts, restricted API server) with an autoscaled GPU node pool, the NVIDIA device plugin, and the model server Deployment behind a `/v1/`-only guard",
-        server: "vLLM",
+        server: "vLLM, or llama.cpp on a CPU pool (`serverKind: llamacpp`)",
     },
     schema: aksGpuSchema,
     checkStack: (target, stack, report) => {
+        if (target.serverKind === "llamacpp") {
+            const gguf = q5BuildOf(stack.model.id);
+            if (typeof gguf === "string") report("serverKind", target.serverKind, `model ${stack.model.id} ${gguf}`);
+            return;
+        }
         const problem = awqProblem(target.vmSize, stack.model.id);
         if (problem) report("vmSize", target.vmSize, problem);
     },

@@ -187,7 +187,8 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             replicas: config.replicas,
             apiKeySecret: { name: "llm-api-key", key: "key" },
             hfTokenSecret: hfSecret ? { name: "hf-token", key: "token" } : undefined,
-            gcs: gcs ? { redisAddress: "__REDIS__", password: { name: "redis-password", key: "password" } } : undefined,
+            // A placeholder of the real form (TLS scheme): the builder checks the scheme; the address (an output) replaces it below.
+            gcs: gcs ? { redisAddress: "rediss://redis.placeholder:6379", password: { name: "redis-password", key: "password" } } : undefined,
             appConfigMap: "llm-serve-app",
             targetOngoingRequests: args.targetOngoingRequests,
         });

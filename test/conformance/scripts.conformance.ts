@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { ggufFetchScript } from "../../components/k8s/llamaCpp";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -106,6 +107,15 @@ describe("conformance: generated shell scripts", function () {
             assert.ok(r.ok, `${s.label}:\n${r.output}`);
         }
         console.log(`      shellcheck: ${scripts.length} scripts (${scripts.filter((s) => s.kind === "gcp-startup").length} GCP startup, ${scripts.filter((s) => s.kind === "vm-write-file").length} VM files, ${scripts.filter((s) => s.kind === "vm-runcmd").length} runcmd)`);
+    });
+
+    it("the llama.cpp GGUF fetch (init container of aksGpu's llamacpp mode, run by sh) passes shellcheck with all optional checks", () => {
+        const r = shellcheck(ggufFetchScript(), "sh");
+        assert.ok(r.ok, r.output);
+        // Negative control: the same script without its declaration of the environment it reads is flagged (SC2154).
+        const bare = shellcheck(ggufFetchScript().split("\n").filter((l) => !l.startsWith(": ")).join("\n"), "sh");
+        assert.equal(bare.ok, false);
+        assert.match(bare.output, /SC2154/);
     });
 
     it("negative control: an unquoted variable fails shellcheck", () => {

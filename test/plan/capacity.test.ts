@@ -168,6 +168,33 @@ describe("capacity in the plan (issue 17)", function () {
         assert.equal(a.usdPerMillionTokensWorst, perMillion(Math.round(cost * 100) / 100, 683.3));
     });
 
+    it("showcase aksGpu in llama.cpp mode: 2 pods x 6.16 tokens/s (4-vCPU Kubernetes pod, Q5_K_M, 2 slots: the benchmark notes)", async () => {
+        const { code, report } = await plan(["--stack", "showcase"]);
+        assert.equal(code, 0);
+        const a = report.capacity.find((x) => x.target === "aksGpu")!;
+        // Lines (test/plan/committedStacks.test.ts): 73 + 18.25 + 3.65 + 140.16 + 19.71 + 560.64 + 20.42
+        // + 3.65 + 2.50 + 43.50 = 885.48 baseline; worst case adds 2.19 + 3.98 of upgrade surge = 891.65.
+        // 2 x 6.16 = 12.32 -> 12.3 tokens/s (tenths) -> 12.3 x 2.628 = 32.3244 M tokens a month.
+        assert.equal(a.tokensPerSecondBaseline, 12.3);
+        assert.equal(a.tokensPerSecondMax, 12.3);
+        assert.equal(a.usdPerMillionTokensBaseline, 27.3935); // 885.48 / 32.3244 = 27.39355
+        assert.equal(a.usdPerMillionTokensBaseline, perMillion(885.48, 12.3));
+        assert.equal(a.usdPerMillionTokensWorst, 27.5844); // 891.65 / 32.3244 = 27.58443
+        assert.match(a.basis, /llama\.cpp on 1 x CPU 4-vCPU Kubernetes pod \(gguf-q5_k_m\) at --parallel 2/);
+        assert.match(a.basis, /aks-gpu-deployment replicas 2/);
+    });
+
+    it("showcase aksGpu llama.cpp: another slot count is unknown, never scaled (negative control)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+        const text = fs.readFileSync(path.resolve(__dirname, "../../Pulumi.showcase.yaml"), "utf8");
+        assert.ok(text.includes("        parallel: 2\n"));
+        const slots = path.join(dir, "slots.yaml");
+        fs.writeFileSync(slots, text.replace("        parallel: 2\n", "        parallel: 4\n"));
+        const a = (await plan(["--stack", "showcase", "--stack-file", slots])).report.capacity.find((x) => x.target === "aksGpu")!;
+        assert.equal(a.tokensPerSecondMax, null);
+        assert.match(a.basis, /--parallel 4; the figure was measured with 2 slots/);
+    });
+
     it("prints the capacity table in text and Markdown", async () => {
         let text = "";
         await main(["--stack", "prod"], (s) => (text += s), () => undefined);

@@ -155,6 +155,20 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", 0, 2, 0, 7.96), // 2 nodes x (1.96786 + 16/730) x 2 h
             // The run-time budget's alert topic key (issue 16): $1/month, + $1 for each of the first two rotations.
             line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
+            // llama.cpp on Kubernetes (issue #20): aksGpu's CPU mode, the cluster as prod's (Standard tier, one
+            // D4s_v5 system node) and two Standard_D8s_v5 nodes for the llama-server pods in place of a GPU pool.
+            line("aks-gpu-cluster", "fixed", "aks-standard-tier", 1, 1, 73, 73), // 0.10 x 730
+            line("aks-gpu-cluster", "fixed", "azure-standard-lb-first5-rules", 1, 1, 18.25, 18.25), // 0.025 x 730
+            line("aks-gpu-cluster", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65), // 0.005 x 730
+            line("aks-gpu-cluster", "capacity", "Standard_D4s_v5", 1, 1, 140.16, 140.16), // 0.192 x 730
+            line("aks-gpu-cluster", "storage", "azure-managed-disk", 1, 1, 19.71, 19.71), // default 128 GB OS disk -> P10
+            line("aks-gpu-cluster", "transient", "Standard_D4s_v5 upgrade surge", 0, 1, 0, 2.19), // 1 x (0.192 + 19.71/730) x 10 h
+            line("aks-gpu-cpu-pool", "capacity", "Standard_D8s_v5", 2, 2, 560.64, 560.64), // 2 x 0.384 x 730
+            line("aks-gpu-cpu-pool", "storage", "azure-managed-disk", 2, 2, 20.42, 20.42), // 2 x 64 GB -> P6 $10.21
+            line("aks-gpu-cpu-pool", "transient", "Standard_D8s_v5 upgrade surge", 0, 1, 0, 3.98), // 1 x (0.384 + 10.21/730) x 10 h = 3.9799
+            line("aks-gpu-service", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65), // 0.005 x 730
+            line("aks-gpu-service", "usage", "azure-lb-processed", 500, 500, 2.5, 2.5), // 500 x 0.005
+            line("aks-gpu-service", "usage", "azure-internet-egress", 500, 500, 43.5, 43.5), // 500 x 0.087
         ],
     },
 };
