@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deployRuntimeBudgets, deployTargets, guardCostCap, loadStackConfig } from "./stack";
+import { checkBudgetConfig, deployRuntimeBudgets, deployTargets, guardCostCap, loadStackConfig } from "./stack";
 
 // Validates the whole stack config before any resource is registered.
 const config = loadStackConfig();
+// The committed EXAMPLE GCP billing account is refused at a real preview/up, before any resource.
+checkBudgetConfig(config);
 // When changes are applied without the policy pack, refuse an over-cap stack before registering anything.
 const figures = guardCostCap();
 const deployed = deployTargets(config);

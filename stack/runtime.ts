@@ -5,7 +5,12 @@ import type { StackConfig } from "./config";
 import { budgetPlan, readBudgetSettings } from "./budgetPlan";
 import { budgetClouds, budgetScopes, RuntimeBudgets } from "./budgets";
 import type { GuardFigures } from "./guard";
-import { OFFLINE_PLAN_MARKER, previewWorstByCloud } from "./guard";
+import { checkGcpBillingAccount, OFFLINE_PLAN_MARKER, previewWorstByCloud } from "./guard";
+
+/** Refuses, at a real preview/up, a budget config the clouds would reject (stack/guard.ts). */
+export function checkBudgetConfig(config: StackConfig): void {
+    checkGcpBillingAccount(config.stack, config.budgets?.gcpBillingAccount, budgetScopes(config).gcp !== undefined);
+}
 
 /** Declares the stack's run-time budgets; nothing when its policy config has no enabled cap. */
 export function deployRuntimeBudgets(config: StackConfig, guard: GuardFigures | undefined): RuntimeBudgets | undefined {

@@ -30,8 +30,17 @@ export const DEFAULT_BUDGET_THRESHOLDS: BudgetThresholds = { actual: [50, 80, 10
  * upper-case hex digits.
  */
 export const GCP_BILLING_ACCOUNT_PATTERN = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
-/** The placeholder a committed stack may carry until billing is wired up; the pack flags it. */
+/**
+ * The placeholder a stack may carry until billing is wired up: the program declares no GCP budget
+ * for it (runtime-budget then reports the missing budget), and the pack flags a budget that names it.
+ */
 export const GCP_BILLING_ACCOUNT_PLACEHOLDER = "000000-000000-000000";
+/**
+ * The documented EXAMPLE id committed stacks carry so their plans show a GCP budget: the Billing
+ * API rejects it after everything else was created, so the program refuses it at a real
+ * `pulumi preview`/`up` before registering anything (stack/guard.ts), never in the offline plan.
+ */
+export const GCP_BILLING_ACCOUNT_EXAMPLE = "01A2B3-C4D5E6-F7A8B9";
 
 /**
  * Whole dollars per cloud: the cap split in proportion to each cloud's worst case, rounded DOWN
