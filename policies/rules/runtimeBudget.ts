@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { BUDGET_CLOUDS, BUDGET_TYPES, DEFAULT_BUDGET_THRESHOLDS, GCP_BILLING_ACCOUNT_PATTERN, GCP_BILLING_ACCOUNT_PLACEHOLDER, RUNTIME_BUDGET_POLICY } from "../contract/budgets";
 import { readBudget } from "../budgets";
+import { budgetScopeProblems, stackFacts } from "../budgetScope";
 import { worstCaseByCloud } from "../cost/byCloud";
 import { estimateStack, spotMarginSchema, transientHoursSchema, urnName, usageSchema, usd, SpotMarginConfig } from "../stackCost";
 import { toCostInput } from "../resources";
@@ -60,7 +61,7 @@ export const runtimeBudget: StackValidationPolicy = {
         for (const cloud of BUDGET_CLOUDS) {
             const worst = byCloud[cloud] ?? 0;
             if (worst > 0 && !budgets.some((b) => b.reading.cloud === cloud)) {
-                const fix = cloud === "gcp" ? "set llm-serving:budgets.gcpBillingAccount (the program declares the GCP budget only with a billing account)" : "the program declares one per cloud; check llm-serving:budgets";
+                const fix = cloud === "gcp" ? `set llm-serving:budgets.gcpBillingAccount to the stack's billing account (\`gcloud billing accounts list\`; the program declares no GCP budget without one or with the placeholder ${GCP_BILLING_ACCOUNT_PLACEHOLDER})` : "the program declares one per cloud; check llm-serving:budgets";
                 reportViolation(`${cloud} bills up to ${usd(worst)}/month for this stack and has no run-time budget (${BUDGET_TYPES[cloud]}): ${fix}.`);
             }
         }
@@ -68,6 +69,14 @@ export const runtimeBudget: StackValidationPolicy = {
             const name = `${urnName(urn)} (${reading.cloud})`;
             if (!reading.notifies) {
                 reportViolation(`Budget ${name} notifies no one: set llm-serving:notifications (emails, or an existing SNS topic / Pub/Sub topic / action group).`, urn);
+            }
+            // A budget that covers nothing of the stack guards nothing, whatever its amount.
+            const r = args.resources.find((x) => x.urn === urn);
+            const facts = stackFacts(urn, args.resources);
+            if (!facts) reportViolation(`Budget ${name}: the stack's name cannot be read from its URN, so its filter cannot be checked.`, urn);
+            else {
+                const problems = budgetScopeProblems(reading.cloud, r?.props, facts);
+                if (problems.length > 0) reportViolation(`Budget ${name} does not cover the stack ${facts.environment}: ${problems.join("; ")}.`, urn);
             }
             if (reading.thresholdsUnknown) {
                 reportViolation(`Budget ${name}: its alert thresholds are not known at preview; set them from the policy config, not from other resources' outputs.`, urn);

@@ -1,0 +1,148 @@
+// The outside-in review of the run-time budgets (issue 16): what the clouds' APIs would refuse or
+// silently not cover, each with a check that fails without its fix.
+import { strict as assert } from "node:assert";
+import { readBudget } from "../../policies/budgets";
+import { BUDGET_TYPES, GCP_BILLING_ACCOUNT_EXAMPLE, GCP_BILLING_ACCOUNT_PLACEHOLDER } from "../../policies/contract/budgets";
+import { runtimeBudget } from "../../policies/rules/runtimeBudget";
+import { budgetPeriodStart, gcpBillingAccountOf, GCP_BUDGETS_API } from "../../stack/budgets";
+import { BillingAccountError, checkGcpBillingAccount } from "../../stack/guard";
+import { committedStack, one, ofType, plan } from "../helpers/program";
+import { assertNoViolations, assertOneViolation, runStackPolicy } from "../helpers/policyArgs";
+import { planned } from "../helpers/policyFixtures";
+import { awsBudget, azureBudget, gcpBudget, twoCloudStack, SHARES_AT_2000 } from "./fixtures";
+import { UNKNOWN_STRING_SENTINEL } from "../../policies/contract/keys";
+
+describe("run-time budgets: review fixes", () => {
+    describe("B1: the Azure budget starts on the first of the CURRENT month (the API refuses a past start outside the period)", () => {
+        it("computes the first day of the current UTC month from the clock", () => {
+            assert.equal(budgetPeriodStart(new Date("2027-03-17T23:59:59Z")), "2027-03-01T00:00:00Z");
+            assert.equal(budgetPeriodStart(new Date("2026-12-31T23:30:00-05:00")), "2027-01-01T00:00:00Z"); // UTC, not local time
+            assert.equal(budgetPeriodStart(new Date("2030-10-01T00:00:00Z")), "2030-10-01T00:00:00Z");
+        });
+
+        it("the declared Azure budget starts this month, ignores later changes to it; the AWS budget fixes no start", async () => {
+            const run = await plan(committedStack("dev"));
+            const azure = one(run.resources, BUDGET_TYPES.azure);
+            assert.equal((azure.inputs.timePeriod as { startDate: string }).startDate, budgetPeriodStart(new Date()));
+            const aws = one(run.resources, BUDGET_TYPES.aws);
+            assert.equal(aws.inputs.timePeriodStart, undefined);
+        });
+    });
+
+    describe("B2: placeholder and example GCP billing accounts", () => {
+        it("declares no GCP budget for the placeholder or without an account; any other id is used", () => {
+            assert.equal(gcpBillingAccountOf({ budgets: { gcpBillingAccount: GCP_BILLING_ACCOUNT_PLACEHOLDER } }), undefined);
+            assert.equal(gcpBillingAccountOf({}), undefined);
+            assert.equal(gcpBillingAccountOf({ budgets: { gcpBillingAccount: "0A1B2C-3D4E5F-6A7B8C" } }), "0A1B2C-3D4E5F-6A7B8C");
+        });
+
+        it("dev (placeholder) plans without a GCP budget; prod (example) with one", async () => {
+            assert.equal((await plan(committedStack("dev"))).resources.filter((r) => r.type === BUDGET_TYPES.gcp).length, 0);
+            assert.equal(ofType((await plan(committedStack("prod"))).resources, BUDGET_TYPES.gcp).length, 1);
+        });
+
+        it("a real preview/up refuses the EXAMPLE id before any resource, naming the key and how to find the real id", () => {
+            assert.throws(
+                () => checkGcpBillingAccount("prod", GCP_BILLING_ACCOUNT_EXAMPLE, true, true),
+                (e: unknown) => e instanceof BillingAccountError && /llm-serving:budgets\.gcpBillingAccount/.test(e.message) && /gcloud billing accounts list/.test(e.message),
+            );
+        });
+
+        it("negative controls: the offline plan, a stack without GCP, a real id and the placeholder pass", () => {
+            checkGcpBillingAccount("prod", GCP_BILLING_ACCOUNT_EXAMPLE, true, false);
+            checkGcpBillingAccount("prod", GCP_BILLING_ACCOUNT_EXAMPLE, false, true);
+            checkGcpBillingAccount("prod", "0A1B2C-3D4E5F-6A7B8C", true, true);
+            checkGcpBillingAccount("dev", GCP_BILLING_ACCOUNT_PLACEHOLDER, true, true);
+            checkGcpBillingAccount("dev", undefined, true, true);
+        });
+    });
+
+    describe("B3/B4: the GCP budget's provider, API and project numbers", () => {
+        it("goes through a provider with billingProject = the first project and userProjectOverride, after the API is enabled there", async () => {
+            const run = await plan(committedStack("prod"));
+            const budget = one(run.resources, BUDGET_TYPES.gcp);
+            const provider = one(run.resources, "pulumi:providers:gcp");
+            assert.equal(provider.inputs.billingProject, "acme-llm-prod");
+            assert.equal(String(provider.inputs.userProjectOverride), "true");
+            assert.ok(budget.provider?.startsWith(`${provider.urn}::`), `budget provider ${budget.provider}`);
+            const api = one(run.resources, "gcp:projects/service:Service", "runtime-budgets-gcp-api-billing-budgets");
+            assert.equal(api.inputs.service, GCP_BUDGETS_API);
+            assert.equal(api.inputs.project, "acme-llm-prod");
+            assert.ok(budget.dependencies?.includes(api.urn), "the budget waits for the API");
+        });
+
+        it("filters on projects/<project number>, never the id", async () => {
+            const run = await plan(committedStack("prod"));
+            const projects = (one(run.resources, BUDGET_TYPES.gcp).inputs.budgetFilter as { projects: string[] }).projects;
+            assert.equal(projects.length, 1);
+            assert.match(projects[0], /^projects\/[0-9]{12}$/);
+        });
+    });
+
+    describe("S3/N4: notification paths", () => {
+        it("the AWS budget waits for the SNS topic policy that lets Budgets publish", async () => {
+            const run = await plan(committedStack("dev"));
+            const policy = one(run.resources, "aws:sns/topicPolicy:TopicPolicy");
+            assert.ok(one(run.resources, BUDGET_TYPES.aws).dependencies?.includes(policy.urn));
+        });
+
+        it("Azure: each address is mailed once, by the action group, not also by contactEmails", async () => {
+            const run = await plan(committedStack("dev"));
+            const notifications = one(run.resources, BUDGET_TYPES.azure).inputs.notifications as Record<string, { contactEmails: string[]; contactGroups: unknown[] }>;
+            for (const n of Object.values(notifications)) {
+                assert.deepEqual(n.contactEmails, []);
+                assert.equal(n.contactGroups.length, 1);
+            }
+            assert.ok(readBudget(BUDGET_TYPES.azure, one(run.resources, BUDGET_TYPES.azure).inputs)!.notifies);
+        });
+    });
+
+    describe("S1: runtime-budget checks that each budget covers the stack", () => {
+        const base = () => [...twoCloudStack(), awsBudget(SHARES_AT_2000.aws), gcpBudget(SHARES_AT_2000.gcp)];
+        const azureStack = () => [...base(), planned("azure-native:resources:ResourceGroup", "rg", { location: "eastus", tags: { app: "llm-serving", environment: "test" } })];
+
+        it("passes the budgets as the program declares them (negative control)", async () => {
+            assertNoViolations(await runStackPolicy(runtimeBudget, base()));
+        });
+
+        it("AWS: blocks a filter on a mistyped tag key", async () => {
+            const v = await runStackPolicy(runtimeBudget, [...twoCloudStack(), gcpBudget(1), awsBudget(1, { costFilters: [{ name: "TagKeyValue", values: ["user:enviroment$test"] }] })]);
+            assertOneViolation(v, ["rb-aws (aws) does not cover the stack test", "user:environment$test"]);
+        });
+
+        it("AWS: blocks plannedLimits / autoAdjustData instead of limitAmount", async () => {
+            const v = await runStackPolicy(runtimeBudget, [...twoCloudStack(), gcpBudget(1), awsBudget(1, { plannedLimits: [{ startTime: "2027-01-01_00:00", amount: "9999", unit: "USD" }] })]);
+            assertOneViolation(v, ["rb-aws (aws) does not cover", "plannedLimits is set"]);
+            const w = await runStackPolicy(runtimeBudget, [...twoCloudStack(), gcpBudget(1), awsBudget(1, { autoAdjustData: { autoAdjustType: "HISTORICAL" } })]);
+            assertOneViolation(w, ["autoAdjustData is set"]);
+        });
+
+        it("GCP: blocks a filter naming project ids, other project counts, or unknown projects; and a foreign label", async () => {
+            const ids = await runStackPolicy(runtimeBudget, [...twoCloudStack(), awsBudget(1), gcpBudget(1, { budgetFilter: { projects: ["projects/acme-llm-dev"] } })]);
+            assertOneViolation(ids, ["rb-gcp (gcp) does not cover", "by number"]);
+            const two = await runStackPolicy(runtimeBudget, [...twoCloudStack(), awsBudget(1), gcpBudget(1, { budgetFilter: { projects: ["projects/1", "projects/2"] } })]);
+            assertOneViolation(two, ["names 2 project(s), the stack bills in 1 (acme-llm-dev)"]);
+            const none = await runStackPolicy(runtimeBudget, [...twoCloudStack(), awsBudget(1), gcpBudget(1, { budgetFilter: {} })]);
+            assertOneViolation(none, ["budgetFilter.projects is absent"]);
+            const label = await runStackPolicy(runtimeBudget, [...twoCloudStack(), awsBudget(1), gcpBudget(1, { budgetFilter: { projects: ["projects/1"], labels: { environment: ["prod"] } } })]);
+            assertOneViolation(label, ["budgetFilter.labels must be absent or exactly { environment: [\"test\"] }"]);
+            // Negative control: the stack's own label passes.
+            assertNoViolations(await runStackPolicy(runtimeBudget, [...twoCloudStack(), awsBudget(1), gcpBudget(1, { budgetFilter: { projects: ["projects/1"], labels: { environment: ["test"] } } })]));
+        });
+
+        it("GCP: an unknown project list fails closed (the program reads the numbers at preview)", async () => {
+            const v = await runStackPolicy(runtimeBudget, [...twoCloudStack(), awsBudget(1), gcpBudget(1, { budgetFilter: { projects: [UNKNOWN_STRING_SENTINEL] } })]);
+            assertOneViolation(v, ["budgetFilter.projects is unknown"]);
+        });
+
+        it("Azure: passes the subscription with the stack's tags; blocks a resource-group scope and a tag value that matches nothing", async () => {
+            assertNoViolations(await runStackPolicy(runtimeBudget, [...azureStack(), azureBudget(1, { filter: { and: [{ tags: { name: "app", operator: "In", values: ["llm-serving"] } }, { tags: { name: "environment", operator: "In", values: ["test"] } }] } })]));
+            const rg = await runStackPolicy(runtimeBudget, [...azureStack(), azureBudget(1, { scope: "/subscriptions/00000000-0000-4000-8000-00000000c003/resourceGroups/other" })]);
+            assertOneViolation(rg, ["rb-azure (azure) does not cover", "scope must be the subscription"]);
+            const tag = await runStackPolicy(runtimeBudget, [...azureStack(), azureBudget(1, { filter: { and: [{ tags: { name: "app", operator: "In", values: ["llm-servin"] } }, { tags: { name: "environment", operator: "In", values: ["test"] } }] } })]);
+            assertOneViolation(tag, ["the tag filter app in [\"llm-servin\"] matches none of the stack's Azure resources"]);
+            const env = await runStackPolicy(runtimeBudget, [...azureStack(), azureBudget(1, { filter: { tags: { name: "environment", operator: "In", values: ["prod"] } } })]);
+            assertOneViolation(env, ["the environment tag filter must be exactly [\"test\"]"]);
+        });
+    });
+});
