@@ -13,7 +13,8 @@
 //     which has the costs, blocks any budget over its cloud's share).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BudgetCloud, BudgetThresholds, DEFAULT_BUDGET_THRESHOLDS, RUNTIME_BUDGET_POLICY, splitCap } from "../policies/contract/budgets";
+import { BudgetCloud, BudgetThresholds, DEFAULT_BUDGET_THRESHOLDS, RUNTIME_BUDGET_POLICY, splitCap, thresholdsProblem } from "../policies/contract/budgets";
+import { ConfigError } from "../config/errors";
 
 export interface BudgetPlan {
     readonly cap: number;
@@ -36,10 +37,12 @@ export function readBudgetSettings(stack: string, projectDir = PROJECT_DIR): { c
     if (typeof capEntry.maxMonthlyUsd !== "number" || !(capEntry.maxMonthlyUsd > 0)) return undefined;
     const entry = config[RUNTIME_BUDGET_POLICY] as { thresholds?: Partial<BudgetThresholds> } | string | undefined;
     const given = typeof entry === "object" ? entry.thresholds : undefined;
-    return {
-        cap: capEntry.maxMonthlyUsd,
-        thresholds: { actual: given?.actual ?? DEFAULT_BUDGET_THRESHOLDS.actual, forecast: given?.forecast ?? DEFAULT_BUDGET_THRESHOLDS.forecast },
-    };
+    const thresholds = { actual: given?.actual ?? DEFAULT_BUDGET_THRESHOLDS.actual, forecast: given?.forecast ?? DEFAULT_BUDGET_THRESHOLDS.forecast };
+    // More than every cloud accepts would fail at apply, after the rest was created: refused here,
+    // before any resource (the pack's schema and runtime-budget say the same).
+    const problem = thresholdsProblem(thresholds);
+    if (problem) throw new ConfigError([`${path.relative(projectDir, file)}: ${problem}`]);
+    return { cap: capEntry.maxMonthlyUsd, thresholds };
 }
 
 /** The amounts for `clouds`: by each cloud's worst case when known, else the equal split. */

@@ -26,6 +26,21 @@ export interface BudgetThresholds {
 export const DEFAULT_BUDGET_THRESHOLDS: BudgetThresholds = { actual: [50, 80, 100], forecast: [100] };
 
 /**
+ * The most alert thresholds (actual + forecast together) one budget may carry, the smallest any of
+ * the three clouds accepts: an Azure consumption budget takes at most five notifications
+ * (Budgets - Create Or Update, `notifications`, learn.microsoft.com/en-us/rest/api/consumption);
+ * an AWS budget up to ten (AWS Budgets API, Notification); each threshold is one notification.
+ */
+export const MAX_BUDGET_THRESHOLDS = 5;
+
+/** Why `t` cannot be declared on every cloud's budget, or undefined when it can. */
+export function thresholdsProblem(t: BudgetThresholds): string | undefined {
+    const n = t.actual.length + t.forecast.length;
+    if (n <= MAX_BUDGET_THRESHOLDS) return undefined;
+    return `${RUNTIME_BUDGET_POLICY}.thresholds: got ${n} thresholds (actual ${JSON.stringify(t.actual)}, forecast ${JSON.stringify(t.forecast)}); allowed: at most ${MAX_BUDGET_THRESHOLDS} in all, actual and forecast together (an Azure budget takes at most ${MAX_BUDGET_THRESHOLDS} notifications, one per threshold)`;
+}
+
+/**
  * A GCP billing account id (BillingAccount.name without "billingAccounts/"): three groups of six
  * upper-case hex digits.
  */

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { BUDGET_CLOUDS, BUDGET_TYPES, DEFAULT_BUDGET_THRESHOLDS, GCP_BILLING_ACCOUNT_PATTERN, GCP_BILLING_ACCOUNT_PLACEHOLDER, RUNTIME_BUDGET_POLICY } from "../contract/budgets";
+import { BUDGET_CLOUDS, BUDGET_TYPES, DEFAULT_BUDGET_THRESHOLDS, MAX_BUDGET_THRESHOLDS, thresholdsProblem, GCP_BILLING_ACCOUNT_PATTERN, GCP_BILLING_ACCOUNT_PLACEHOLDER, RUNTIME_BUDGET_POLICY } from "../contract/budgets";
 import { readBudget } from "../budgets";
 import { budgetScopeProblems, stackFacts } from "../budgetScope";
 import { worstCaseByCloud } from "../cost/byCloud";
@@ -14,8 +14,11 @@ const percentList = (what: string, dflt: ReadonlyArray<number>) => ({
     type: "array" as const,
     items: { type: "number" as const, exclusiveMinimum: 0, maximum: 1000 },
     uniqueItems: true,
+    // Each threshold is one notification on the budget, and an Azure budget takes at most five
+    // (contract/budgets.ts MAX_BUDGET_THRESHOLDS); the actual + forecast total is checked below.
+    maxItems: MAX_BUDGET_THRESHOLDS,
     default: [...dflt],
-    description: what,
+    description: `${what} At most ${MAX_BUDGET_THRESHOLDS} thresholds in all, actual and forecast together: an Azure budget takes at most ${MAX_BUDGET_THRESHOLDS} notifications.`,
 });
 
 /**
@@ -49,6 +52,8 @@ export const runtimeBudget: StackValidationPolicy = {
         const config = args.getConfig<RuntimeBudgetConfig>();
         const wantActual = config.thresholds?.actual ?? DEFAULT_BUDGET_THRESHOLDS.actual;
         const wantForecast = config.thresholds?.forecast ?? DEFAULT_BUDGET_THRESHOLDS.forecast;
+        const tooMany = thresholdsProblem({ actual: wantActual, forecast: wantForecast });
+        if (tooMany) reportViolation(`${tooMany}: lower the list in policies/config/<stack>.json.`);
         const result = estimateStack(args);
         // An unknown cost field is cost-known-at-preview's (mandatory); which clouds bill is still
         // read from the lines the engine could price.

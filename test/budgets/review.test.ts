@@ -11,6 +11,13 @@ import { assertNoViolations, assertOneViolation, runStackPolicy } from "../helpe
 import { planned } from "../helpers/policyFixtures";
 import { awsBudget, azureBudget, gcpBudget, twoCloudStack, SHARES_AT_2000 } from "./fixtures";
 import { UNKNOWN_STRING_SENTINEL } from "../../policies/contract/keys";
+import { validatePolicyConfig } from "../../policies/packConfig";
+import type { PolicyConfigSchema } from "@pulumi/policy";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError } from "../../stack";
+import { readBudgetSettings } from "../../stack/budgetPlan";
 
 describe("run-time budgets: review fixes", () => {
     describe("B1: the Azure budget starts on the first of the CURRENT month (the API refuses a past start outside the period)", () => {
@@ -143,6 +150,35 @@ describe("run-time budgets: review fixes", () => {
             assertOneViolation(tag, ["the tag filter app in [\"llm-servin\"] matches none of the stack's Azure resources"]);
             const env = await runStackPolicy(runtimeBudget, [...azureStack(), azureBudget(1, { filter: { tags: { name: "environment", operator: "In", values: ["prod"] } } })]);
             assertOneViolation(env, ["the environment tag filter must be exactly [\"test\"]"]);
+        });
+    });
+
+    describe("N1: at most 5 thresholds per budget, what every cloud accepts (Azure: 5 notifications)", () => {
+        const schema = runtimeBudget.configSchema as PolicyConfigSchema;
+        it("the pack's config schema refuses a list of six", () => {
+            const errors = validatePolicyConfig(schema, { thresholds: { actual: [10, 20, 30, 40, 50, 60] } });
+            assert.ok(errors.some((e) => /thresholds\.actual/.test(e) && /6|more than 5|NOT have more than 5/i.test(e)), errors.join("; "));
+            assert.deepEqual(validatePolicyConfig(schema, { thresholds: { actual: [50, 80, 100], forecast: [100, 120] } }), []);
+        });
+
+        it("runtime-budget reports six in all (actual + forecast), naming the key and the limit", async () => {
+            const v = await runStackPolicy(runtimeBudget, [...twoCloudStack(), awsBudget(1), gcpBudget(1)], { thresholds: { actual: [50, 80, 100], forecast: [90, 100, 120] } });
+            assert.ok(v.some((x) => /runtime-budget\.thresholds: got 6 thresholds .*at most 5 in all/.test(x.message)), JSON.stringify(v));
+        });
+
+        it("the program refuses the same before any resource (ConfigError); five pass", () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fix16-n1-"));
+            fs.mkdirSync(path.join(dir, "policies", "config"), { recursive: true });
+            const write = (t: object) =>
+                fs.writeFileSync(path.join(dir, "policies", "config", "x.json"), JSON.stringify({ "monthly-cost-cap": { maxMonthlyUsd: 100 }, "runtime-budget": { thresholds: t } }));
+            try {
+                write({ actual: [50, 80, 100], forecast: [90, 100, 120] });
+                assert.throws(() => readBudgetSettings("x", dir), (e: unknown) => e instanceof ConfigError && /at most 5 in all/.test(e.problems[0]));
+                write({ actual: [50, 80, 100], forecast: [100, 120] });
+                assert.equal(readBudgetSettings("x", dir)?.thresholds.forecast.length, 2);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
         });
     });
 });
