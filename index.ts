@@ -9,10 +9,15 @@ checkBudgetConfig(config);
 const figures = guardCostCap();
 const deployed = deployTargets(config);
 // The cap carried into run time: one native budget per cloud, from the same cap (issue 16).
-deployRuntimeBudgets(config, figures);
+const budgetAmounts = deployRuntimeBudgets(config, figures);
 const targets = Object.entries(deployed);
 
 /** OpenAI-compatible base URL of each target, keyed by its config key. */
 export const endpoints = pulumi.output(Object.fromEntries(targets.map(([name, t]) => [name, t.endpoint])));
 /** Bearer token of each target (secret): `pulumi stack output apiKeys --show-secrets`. */
 export const apiKeys = pulumi.secret(Object.fromEntries(targets.map(([name, t]) => [name, t.apiKey])));
+/**
+ * Each run-time budget's declared monthly USD, by cloud: read back by the next update when it has
+ * no cost figures (stack/budgetPlan.ts fallbackPlan), so existing budgets keep their amounts.
+ */
+export const runtimeBudgetAmounts = budgetAmounts;

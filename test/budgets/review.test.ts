@@ -17,7 +17,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError } from "../../stack";
-import { readBudgetSettings } from "../../stack/budgetPlan";
+import { fallbackPlan, readBudgetSettings } from "../../stack/budgetPlan";
+import { deployRuntimeBudgets } from "../../stack/runtime";
+import { parseStackConfig } from "../../stack";
+import { runUnderMocks } from "../../plan/mocks";
+import { evaluatePolicies } from "../../policies/evaluate";
+import { loadPolicyConfig } from "../../plan/report";
+import { PROJECT_DIR } from "../helpers/program";
 
 describe("run-time budgets: review fixes", () => {
     describe("B1: the Azure budget starts on the first of the CURRENT month (the API refuses a past start outside the period)", () => {
@@ -179,6 +185,40 @@ describe("run-time budgets: review fixes", () => {
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
+        });
+    });
+
+    describe("S4: without cost figures (skipped check, failed child plan) existing budgets keep their amounts, new ones are not declared", () => {
+        const settings = { cap: 3500, thresholds: { actual: [50, 80, 100], forecast: [100] } };
+        it("fallbackPlan keeps previous amounts, declares none for a cloud without one, never sums past the cap", () => {
+            assert.deepEqual(fallbackPlan(settings, ["gcp", "aws", "azure"], { aws: 2061, azure: 194 }).amounts, { aws: 2061, azure: 194 });
+            assert.deepEqual(fallbackPlan(settings, ["aws", "azure"], undefined).amounts, {});
+            assert.deepEqual(fallbackPlan(settings, ["aws"], { aws: "2061", gcp: 5 }).amounts, {}, "unreadable or other clouds' values are not kept");
+            assert.deepEqual(fallbackPlan({ ...settings, cap: 1000 }, ["aws", "azure"], { aws: 2061, azure: 194 }).amounts, { aws: 913, azure: 86 }); // lowered cap: scaled down (x 1000 / 2255, rounded down)
+        });
+
+        async function runWithoutFigures(previous: unknown) {
+            const stack = committedStack("dev");
+            const config = parseStackConfig({ values: stack.config, secretKeys: new Set(stack.secretKeys) }, "dev");
+            return runUnderMocks({ project: stack.project, stack: "dev", config: stack.config, secretKeys: stack.secretKeys }, () => deployRuntimeBudgets(config, undefined, async () => previous));
+        }
+
+        it("dev with previous amounts: the same amounts, and the pack's mandatory runtime-budget-share passes", async () => {
+            const run = await runWithoutFigures({ aws: 2061, azure: 194 });
+            const amounts = run.resources.flatMap((r) => {
+                const b = readBudget(r.type, r.inputs);
+                return b && b.amount.state === "known" ? [[b.cloud, b.amount.value]] : [];
+            });
+            assert.deepEqual(amounts.sort(), [["aws", 2061], ["azure", 194]]);
+            // The stack's other resources from its plan, with these budgets in place of the plan's.
+            const others = (await plan(committedStack("dev"))).resources.filter((r) => !r.urn.includes("runtime-budgets"));
+            const evaluation = await evaluatePolicies([...others, ...run.resources], loadPolicyConfig(PROJECT_DIR, "dev").config, {});
+            assert.deepEqual(evaluation.violations.filter((v) => v.policy === "runtime-budget-share"), []);
+        });
+
+        it("a new stack without figures declares no budget rather than an equal split the pack would block", async () => {
+            const run = await runWithoutFigures(undefined);
+            assert.deepEqual(run.resources.filter((r) => readBudget(r.type, r.inputs) !== undefined), []);
         });
     });
 });
