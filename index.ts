@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deployRuntimeBudgets, deployTargets, guardCostCap, loadStackConfig } from "./stack";
+import { checkBudgetConfig, deployRuntimeBudgets, deployTargets, guardCostCap, loadStackConfig } from "./stack";
 
 // Validates the whole stack config before any resource is registered.
 const config = loadStackConfig();
+// The committed EXAMPLE GCP billing account is refused at a real preview/up, before any resource.
+checkBudgetConfig(config);
 // When changes are applied without the policy pack, refuse an over-cap stack before registering anything.
 const figures = guardCostCap();
 const deployed = deployTargets(config);
 // The cap carried into run time: one native budget per cloud, from the same cap (issue 16).
-deployRuntimeBudgets(config, figures);
+const budgetAmounts = deployRuntimeBudgets(config, figures);
 const targets = Object.entries(deployed);
 
 /** OpenAI-compatible base URL of each target, keyed by its config key. */
@@ -22,3 +24,8 @@ export const chatUis = pulumi.secret(
 export const rasaWebhooks = pulumi.secret(
     Object.fromEntries(targets.flatMap(([name, t]) => { const rasa = (t as { rasa?: unknown }).rasa; return rasa ? [[name, rasa]] : []; })),
 );
+/**
+ * Each run-time budget's declared monthly USD, by cloud: read back by the next update when it has
+ * no cost figures (stack/budgetPlan.ts fallbackPlan), so existing budgets keep their amounts.
+ */
+export const runtimeBudgetAmounts = budgetAmounts;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { ALL_TARGETS } from "../targets";
 import type { MockInvoke, MockOutputs } from "../targets/definition";
 
@@ -62,6 +63,14 @@ const PROVIDER_MOCK_OUTPUTS: Record<string, MockOutputs> = {
 
 /** Results of invokes (data sources) several targets call, keyed by invoke token. */
 const PROVIDER_MOCK_INVOKES: Record<string, MockInvoke> = {
+    // The project NUMBER the GCP budget's filter names (stack/budgets.ts): a stable 12-digit stand-in
+    // derived from the id, so the plan shows the number-like value the API reads back.
+    "gcp:organizations/getProject:getProject": (inputs) => {
+        const projectId = String(inputs.projectId ?? "mock-project");
+        const digest = createHash("sha256").update(projectId).digest();
+        const number = String(100000000000 + (digest.readUInt32BE(0) % 900000000000));
+        return { projectId, number, name: projectId, id: `projects/${projectId}`, labels: {}, effectiveLabels: {}, autoCreateNetwork: true };
+    },
     // The account the AWS alert topic's key and topic policies name (components/notify/aws.ts).
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/plan", userId: "AIDAPLAN", id: "123456789012" }),
     "azure-native:authorization:getClientConfig": () => ({

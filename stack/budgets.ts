@@ -17,11 +17,14 @@ import * as consumption from "@pulumi/azure-native/consumption";
 import * as resources from "@pulumi/azure-native/resources";
 import * as budgets from "@pulumi/aws/budgets";
 import * as billing from "@pulumi/gcp/billing";
+import { getProjectOutput } from "@pulumi/gcp/organizations/getProject";
+import * as projects from "@pulumi/gcp/projects";
+import { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import { costLabels } from "../components/costLabels";
-import { awsAlertTopics } from "../components/notify/aws";
+import { awsAlertTopicsWithPolicy } from "../components/notify/aws";
 import { azureActionGroups } from "../components/notify/azure";
 import { gcpEmailChannels } from "../components/notify/gcp";
-import type { BudgetCloud } from "../policies/contract/budgets";
+import { GCP_BILLING_ACCOUNT_PLACEHOLDER, type BudgetCloud } from "../policies/contract/budgets";
 import { ALL_TARGETS } from "../targets";
 import type { BudgetPlan } from "./budgetPlan";
 import type { StackConfig } from "./config";
@@ -55,16 +58,38 @@ export function budgetScopes(config: Pick<StackConfig, "targets">): BudgetScopes
     };
 }
 
+/**
+ * The billing account the GCP budget is declared in: none when absent or the placeholder (the
+ * pack's runtime-budget then reports the missing budget: advisory in dev, mandatory in prod).
+ */
+export function gcpBillingAccountOf(config: Pick<StackConfig, "budgets">): string | undefined {
+    const account = config.budgets?.gcpBillingAccount;
+    return account === undefined || account === GCP_BILLING_ACCOUNT_PLACEHOLDER ? undefined : account;
+}
+
+/** The AWS budget's cost filter: the cost-allocation tag environment=<value> the program sets. */
+export function awsBudgetTagFilter(environment: string): string {
+    return `user:environment$${environment}`;
+}
+
+/** The API the GCP budget is created through, enabled in the stack's first GCP project. */
+export const GCP_BUDGETS_API = "billingbudgets.googleapis.com";
+
 export function budgetClouds(scopes: BudgetScopes): BudgetCloud[] {
     return (["gcp", "aws", "azure"] as const).filter((c) => scopes[c] !== undefined);
 }
 
 /**
- * An Azure budget's period must start on the first of a month, at most twelve months ahead
- * (Budgets REST API, BudgetTimePeriod). A fixed date keeps the plan stable; the period is ignored
- * after creation so a later month never shows a change.
+ * An Azure budget's period must start on the first of a month, and the API refuses a start date
+ * in the past outside the current period (BudgetTimePeriod, Consumption REST API): a fixed date
+ * would make every new stack fail from the month after it was written. So the first day of the
+ * current UTC month, computed at run time; the period is ignored after creation so a later month
+ * never shows a change. AWS needs no such date: without timePeriodStart AWS Budgets starts the
+ * budget at the start of the current period (the program sets none).
  */
-export const AZURE_BUDGET_START = "2026-12-01T00:00:00Z";
+export function budgetPeriodStart(now: Date = new Date()): string {
+    return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}-01T00:00:00Z`;
+}
 
 export interface RuntimeBudgetsArgs {
     readonly config: StackConfig;
@@ -72,6 +97,8 @@ export interface RuntimeBudgetsArgs {
     readonly scopes: BudgetScopes;
     /** Extra Pub/Sub topic the GCP budget publishes to instead of notifications.gcpPubsubTopic (the breaker's). */
     readonly gcpPubsubTopic?: pulumi.Input<string>;
+    /** The clock the Azure budget's period starts from (tests fix it). @default now */
+    readonly now?: Date;
 }
 
 export class RuntimeBudgets extends pulumi.ComponentResource {
@@ -93,16 +120,31 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
         const { actual, forecast } = plan.thresholds;
         const stack = config.stack;
 
-        if (scopes.gcp && config.budgets?.gcpBillingAccount !== undefined && plan.amounts.gcp !== undefined) {
-            const channels = gcpEmailChannels(`${name}-gcp`, scopes.gcp.projects[0], n, childOpts, { labels });
+        const billingAccount = gcpBillingAccountOf(config);
+        if (scopes.gcp && billingAccount !== undefined && plan.amounts.gcp !== undefined) {
+            // With user ADC credentials the Billing Budgets API answers 403 unless the request names a
+            // quota project (billingProject + userProjectOverride on the provider; the provider's
+            // billing_budget docs), and the API must be on in that project: the stack's first GCP
+            // project, with the API enabled here (never disabled on destroy: others may use it).
+            const billingProject = scopes.gcp.projects[0];
+            const api = new projects.Service(
+                `${name}-gcp-api-billing-budgets`,
+                { project: billingProject, service: GCP_BUDGETS_API, disableOnDestroy: false, disableDependentServices: false },
+                childOpts,
+            );
+            const provider = new GcpProvider(`${name}-gcp-billing`, { billingProject, userProjectOverride: true }, childOpts);
+            const channels = gcpEmailChannels(`${name}-gcp`, billingProject, n, childOpts, { labels });
+            // The filter names projects by NUMBER (projects/<number>): an id is accepted on create but
+            // read back as a number, a perpetual diff and a 400 on update (pulumi/pulumi-gcp#514).
+            const numbers = scopes.gcp.projects.map((projectId) => getProjectOutput({ projectId }, { parent: this }).number);
             const pubsubTopic = args.gcpPubsubTopic ?? n?.gcpPubsubTopic;
             this.gcp = new billing.Budget(
                 `${name}-gcp`,
                 {
-                    billingAccount: config.budgets.gcpBillingAccount,
+                    billingAccount,
                     displayName: `llm-serving ${stack}`.slice(0, 60),
                     budgetFilter: {
-                        projects: scopes.gcp.projects.map((p) => `projects/${p}`),
+                        projects: numbers.map((num) => pulumi.interpolate`projects/${num}`),
                         calendarPeriod: "MONTH",
                         // Credits (free trial, committed-use) lower the bill; the cap is on the gross worst case.
                         creditTypesTreatment: "EXCLUDE_ALL_CREDITS",
@@ -117,12 +159,12 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
                         ...(pubsubTopic !== undefined ? { pubsubTopic, schemaVersion: "1.0" } : {}),
                     },
                 },
-                childOpts,
+                { ...childOpts, provider, dependsOn: [api] },
             );
         }
 
         if (scopes.aws && plan.amounts.aws !== undefined) {
-            const topics = awsAlertTopics(`${name}-aws`, n, childOpts, { region: scopes.aws.region, tags: labels });
+            const { arns: topics, policy: topicPolicy } = awsAlertTopicsWithPolicy(`${name}-aws`, n, childOpts, { region: scopes.aws.region, tags: labels });
             // A notification needs at least one subscriber: without targets the budget alerts no one (runtime-budget says so).
             const routed = (n?.emails?.length ?? 0) > 0 || n?.awsSnsTopicArn !== undefined;
             this.awsTopics = topics;
@@ -133,7 +175,7 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
                     timeUnit: "MONTHLY",
                     limitAmount: String(plan.amounts.aws),
                     limitUnit: "USD",
-                    costFilters: [{ name: "TagKeyValue", values: [`user:environment$${stack}`] }],
+                    costFilters: [{ name: "TagKeyValue", values: [awsBudgetTagFilter(labels.environment)] }],
                     notifications: routed
                         ? [
                               ...actual.map((t) => ({ notificationType: "ACTUAL", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: topics })),
@@ -142,7 +184,8 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
                         : [],
                     tags: labels,
                 },
-                childOpts,
+                // Budgets publishes only once the topic policy allows it: created after it.
+                { ...childOpts, ...(topicPolicy ? { dependsOn: [topicPolicy] } : {}) },
             );
         }
 
@@ -151,13 +194,15 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
             const groups = azureActionGroups(`${name}-azure`, group.name, n, childOpts, { tags: labels });
             this.azureGroups = groups;
             const emails = [...(n?.emails ?? [])];
+            // One path per address: the action group mails n.emails already (when there are any), so
+            // the budget's own contactEmails stay empty, or each address got every alert twice.
             const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
             const notification = (threshold: number, thresholdType: "Actual" | "Forecasted") => ({
                 enabled: true,
                 operator: "GreaterThan",
                 threshold,
                 thresholdType,
-                contactEmails: emails,
+                contactEmails: [] as string[],
                 contactGroups: groups,
             });
             const notifications: Record<string, ReturnType<typeof notification>> = {};
@@ -172,11 +217,11 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
                     amount: plan.amounts.azure,
                     category: "Cost",
                     timeGrain: "Monthly",
-                    timePeriod: { startDate: AZURE_BUDGET_START },
+                    timePeriod: { startDate: budgetPeriodStart(args.now) },
                     filter: {
                         and: [
                             { tags: { name: "app", operator: "In", values: [labels.app] } },
-                            { tags: { name: "environment", operator: "In", values: [stack] } },
+                            { tags: { name: "environment", operator: "In", values: [labels.environment] } },
                         ],
                     },
                     notifications: routed ? notifications : {},

@@ -27,7 +27,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import type { BudgetCloud } from "../policies/contract/budgets";
+import { GCP_BILLING_ACCOUNT_EXAMPLE, GCP_BILLING_ACCOUNT_PLACEHOLDER, type BudgetCloud } from "../policies/contract/budgets";
 
 /**
  * Set (to true) on globalThis by the offline plan while it runs the program under mocks: the plan
@@ -220,4 +220,28 @@ export function previewWorstByCloud(input: Omit<GuardInput, "stack" | "config" |
         if (e instanceof CostGuardError) return undefined;
         throw e;
     }
+}
+
+/** Refusal of a GCP billing account the Billing API would reject; a RunError, so no stack trace. */
+export class BillingAccountError extends pulumi.RunError {}
+
+/**
+ * The committed stacks carry the documented EXAMPLE billing account id so their offline plans show
+ * a GCP budget; the Billing API rejects it, and only after every other resource was created. So a
+ * real `pulumi preview`/`up` (anything but the offline plan) refuses it before any resource is
+ * registered. `real` is injectable for tests; by default: not under the offline plan.
+ */
+export function checkGcpBillingAccount(
+    stack: string,
+    account: string | undefined,
+    usesGcp: boolean,
+    real: boolean = (globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] !== true,
+): void {
+    if (!real || !usesGcp || account !== GCP_BILLING_ACCOUNT_EXAMPLE) return;
+    throw new BillingAccountError(
+        `llm-serving:budgets.gcpBillingAccount: got ${GCP_BILLING_ACCOUNT_EXAMPLE}, the documented EXAMPLE id committed in Pulumi.${stack}.yaml, not a billing account; ` +
+            "the Cloud Billing API would reject the stack's GCP budget after everything else was created. " +
+            "Allowed: the stack's own billing account id (`gcloud billing accounts list`, column ACCOUNT_ID, XXXXXX-XXXXXX-XXXXXX), " +
+            `or ${GCP_BILLING_ACCOUNT_PLACEHOLDER} / no value to deploy without a GCP budget (the policy pack's runtime-budget reports it).`,
+    );
 }

@@ -3,5 +3,5 @@ export * from "./config";
 export * from "./schema";
 export { deployTargets } from "./deploy";
 export { guardCostCap } from "./guard";
-export { deployRuntimeBudgets } from "./runtime";
+export { checkBudgetConfig, deployRuntimeBudgets } from "./runtime";
 export { ConfigError } from "../config/errors";

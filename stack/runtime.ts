@@ -2,13 +2,36 @@
 // declares after its targets, with amounts from the guard's figures or the equal split.
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config";
-import { budgetPlan, readBudgetSettings } from "./budgetPlan";
+import type { BudgetCloud } from "../policies/contract/budgets";
+import { BUDGET_AMOUNTS_OUTPUT, budgetPlan, fallbackPlan, readBudgetSettings } from "./budgetPlan";
 import { budgetClouds, budgetScopes, RuntimeBudgets } from "./budgets";
 import type { GuardFigures } from "./guard";
-import { OFFLINE_PLAN_MARKER, previewWorstByCloud } from "./guard";
+import { checkGcpBillingAccount, OFFLINE_PLAN_MARKER, previewWorstByCloud } from "./guard";
 
-/** Declares the stack's run-time budgets; nothing when its policy config has no enabled cap. */
-export function deployRuntimeBudgets(config: StackConfig, guard: GuardFigures | undefined): RuntimeBudgets | undefined {
+/** Refuses, at a real preview/up, a budget config the clouds would reject (stack/guard.ts). */
+export function checkBudgetConfig(config: StackConfig): void {
+    checkGcpBillingAccount(config.stack, config.budgets?.gcpBillingAccount, budgetScopes(config).gcp !== undefined);
+}
+
+/** Reads the previous update's BUDGET_AMOUNTS_OUTPUT through a reference to this stack; undefined when there is none. */
+export type PreviousAmounts = () => Promise<unknown>;
+
+const readPrevious: PreviousAmounts = async () => {
+    const ref = new pulumi.StackReference("runtime-budgets-previous", { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}` });
+    const details = await ref.getOutputDetails(BUDGET_AMOUNTS_OUTPUT);
+    return details.value;
+};
+
+/**
+ * Declares the stack's run-time budgets; nothing when its policy config has no enabled cap.
+ * Returns the amounts declared (the stack output BUDGET_AMOUNTS_OUTPUT, read back when a later
+ * update has no figures).
+ */
+export function deployRuntimeBudgets(
+    config: StackConfig,
+    guard: GuardFigures | undefined,
+    previous: PreviousAmounts = readPrevious,
+): pulumi.Output<Partial<Record<BudgetCloud, number>>> | undefined {
     const settings = readBudgetSettings(config.stack);
     if (settings === undefined) return undefined;
     const scopes = budgetScopes(config);
@@ -17,11 +40,25 @@ export function deployRuntimeBudgets(config: StackConfig, guard: GuardFigures | 
     const worst = guard?.byCloud ?? previewWorstByCloud();
     const plan = budgetPlan(settings, clouds, worst);
     // The offline plan resolves the amounts itself (plan/budgets.ts); anywhere else an equal split
-    // means the figures could not be had (a skipped check, a failed child plan): say so.
-    if (plan.split === "equal" && clouds.length > 1 && (globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] !== true) {
-        void pulumi.log.warn(
-            `llm-serving run-time budgets: no worst case per cloud (cost check skipped or its plan failed), so the cap is split equally across ${clouds.join(", ")}: it sums to at most the cap, and the pack's runtime-budget-share checks each share`,
+    // means the figures could not be had (a skipped check, a failed child plan): keep what exists.
+    if (plan.split === "equal" && (globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] !== true) {
+        return pulumi.output(
+            previous()
+                .catch(() => undefined)
+                .then((prev) => {
+                    const kept = fallbackPlan(settings, clouds, prev);
+                    const missing = clouds.filter((c) => kept.amounts[c] === undefined);
+                    void pulumi.log.warn(
+                        "llm-serving run-time budgets: no worst case per cloud (cost check skipped or its plan failed), so no new split of the cap is made: " +
+                            `existing budgets keep their amounts (${Object.entries(kept.amounts).map(([c, a]) => `${c} $${a}`).join(", ") || "none"})` +
+                            (missing.length > 0 ? `; no budget is declared for ${missing.join(", ")} until an update with the figures (runtime-budget reports it)` : ""),
+                    );
+                    new RuntimeBudgets("runtime-budgets", { config, plan: kept, scopes });
+                    return kept.amounts;
+                }),
         );
     }
-    return new RuntimeBudgets("runtime-budgets", { config, plan, scopes });
+    new RuntimeBudgets("runtime-budgets", { config, plan, scopes });
+    // The offline plan's amounts are the equal split it resolves afterwards: nothing to export.
+    return (globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] === true ? undefined : pulumi.output(plan.amounts);
 }

@@ -64,10 +64,19 @@ export function alertTopicPolicy(accountId: string, topicArn: string): string {
     });
 }
 
+/** The topics to publish to and the policy that lets AWS Budgets and CloudWatch publish to the own one. */
+export interface AwsAlertTopics {
+    readonly arns: pulumi.Output<string[]>;
+    /** The own topic's policy (undefined without addresses): a budget that publishes must depend on it. */
+    readonly policy?: sns.TopicPolicy;
+}
+
 /**
  * One encrypted topic with an e-mail subscription per address (each address must confirm the
  * subscription AWS mails it before it receives anything). Returns the topic ARNs to publish to: its
- * own (when there are addresses) and `n.awsSnsTopicArn` (when set); [] when neither.
+ * own (when there are addresses) and `n.awsSnsTopicArn` (when set); [] when neither. The ARNs carry
+ * the topic policy as a dependency, so whatever publishes to them is created after Budgets and
+ * CloudWatch may publish (else the first alert can be refused).
  */
 export function awsAlertTopics(
     name: string,
@@ -75,8 +84,19 @@ export function awsAlertTopics(
     opts: pulumi.ComponentResourceOptions,
     settings: AwsNotifyOptions = {},
 ): pulumi.Output<string[]> {
+    return awsAlertTopicsWithPolicy(name, n, opts, settings).arns;
+}
+
+/** awsAlertTopics, also returning the topic policy (for an explicit dependsOn). */
+export function awsAlertTopicsWithPolicy(
+    name: string,
+    n: NotificationsConfig | undefined,
+    opts: pulumi.ComponentResourceOptions,
+    settings: AwsNotifyOptions = {},
+): AwsAlertTopics {
     const emails = n?.emails ?? [];
     const arns: pulumi.Input<string>[] = [];
+    let policy: sns.TopicPolicy | undefined;
     if (emails.length > 0) {
         const { region } = settings;
         const tags = settings.tags ? { ...settings.tags } : undefined;
@@ -87,12 +107,13 @@ export function awsAlertTopics(
             opts,
         );
         const topic = new sns.Topic(`${name}-alerts`, { region, kmsMasterKeyId: key.arn, tags }, opts);
-        new sns.TopicPolicy(`${name}-alerts`, { region, arn: topic.arn, policy: pulumi.all([accountId, topic.arn]).apply(([a, t]) => alertTopicPolicy(a, t)) }, opts);
+        policy = new sns.TopicPolicy(`${name}-alerts`, { region, arn: topic.arn, policy: pulumi.all([accountId, topic.arn]).apply(([a, t]) => alertTopicPolicy(a, t)) }, opts);
         for (const email of emails) {
             new sns.TopicSubscription(`${name}-email-${addressSuffix(email)}`, { region, topic: topic.arn, protocol: "email", endpoint: email }, opts);
         }
         arns.push(topic.arn);
     }
     if (n?.awsSnsTopicArn !== undefined) arns.push(n.awsSnsTopicArn);
-    return pulumi.all(arns);
+    const all = pulumi.all(arns);
+    return { arns: policy ? pulumi.all([all, policy.urn]).apply(([a]) => a) : all, ...(policy ? { policy } : {}) };
 }

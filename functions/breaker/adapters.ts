@@ -20,6 +20,18 @@ const BASELINE = "llm-serving-baseline";
 const STATE = "llm-serving-breaker";
 const trippedOf = (labels: Record<string, string> | undefined): Group["tripped"] =>
     labels?.[STATE] === "tripped-baseline" ? "baseline" : labels?.[STATE] === "tripped-zero" ? "zero" : undefined;
+/** The recorded crossing and period of a trip (absent or malformed: none, so no second step). */
+const tripOf = (labels: Record<string, string> | undefined): Pick<Group, "tripped" | "trippedThreshold" | "trippedPeriod"> => {
+    const tripped = trippedOf(labels);
+    if (!tripped) return {};
+    const threshold = Number(labels?.["llm-serving-breaker-threshold"]);
+    const period = labels?.["llm-serving-breaker-period"];
+    return {
+        tripped,
+        ...(Number.isFinite(threshold) && labels?.["llm-serving-breaker-threshold"] !== undefined ? { trippedThreshold: threshold } : {}),
+        ...(period !== undefined && /^[0-9]{4}-[0-9]{2}$/.test(period) ? { trippedPeriod: period } : {}),
+    };
+};
 
 /** The slice of RegionAutoscalersClient the GCP adapter calls. */
 export interface GcpAutoscalers {
@@ -40,7 +52,7 @@ export function gcpMigAdapter(client: GcpAutoscalers, scope: { project: string; 
             return found.flatMap((a) => {
                 const kv = parse(a.description);
                 const baseline = Number(kv[BASELINE]);
-                return Number.isInteger(baseline) ? [{ kind: "gcp-mig-autoscaler" as const, id: a.name, max: a.autoscalingPolicy.maxNumReplicas, baseline, tripped: trippedOf(kv) }] : [];
+                return Number.isInteger(baseline) ? [{ kind: "gcp-mig-autoscaler" as const, id: a.name, max: a.autoscalingPolicy.maxNumReplicas, baseline, ...tripOf(kv) }] : [];
             });
         },
         async apply(step, labels) {
@@ -68,7 +80,7 @@ function taggedAdapter(kind: GroupKind, client: TaggedScaled): GroupAdapter {
         async list() {
             return (await client.list()).flatMap((g) => {
                 const baseline = Number(g.tags[BASELINE]);
-                return Number.isInteger(baseline) ? [{ kind, id: g.id, max: g.max, baseline, tripped: trippedOf(g.tags) }] : [];
+                return Number.isInteger(baseline) ? [{ kind, id: g.id, max: g.max, baseline, ...tripOf(g.tags) }] : [];
             });
         },
         async apply(step, labels) {

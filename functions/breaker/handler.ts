@@ -25,8 +25,8 @@ export async function handle(
     }
     const n = parsed.notification;
     const groups = (await Promise.all(adapters.map((a) => a.list()))).flat();
-    const steps = decide(n, groups, settings);
     const at = now();
+    const steps = decide(n, groups, settings, at);
     const done: Step[] = [];
     for (const step of steps) {
         const adapter = adapters.find((a) => a.kind === step.group.kind);

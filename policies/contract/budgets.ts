@@ -26,12 +26,36 @@ export interface BudgetThresholds {
 export const DEFAULT_BUDGET_THRESHOLDS: BudgetThresholds = { actual: [50, 80, 100], forecast: [100] };
 
 /**
+ * The most alert thresholds (actual + forecast together) one budget may carry, the smallest any of
+ * the three clouds accepts: an Azure consumption budget takes at most five notifications
+ * (Budgets - Create Or Update, `notifications`, learn.microsoft.com/en-us/rest/api/consumption);
+ * an AWS budget up to ten (AWS Budgets API, Notification); each threshold is one notification.
+ */
+export const MAX_BUDGET_THRESHOLDS = 5;
+
+/** Why `t` cannot be declared on every cloud's budget, or undefined when it can. */
+export function thresholdsProblem(t: BudgetThresholds): string | undefined {
+    const n = t.actual.length + t.forecast.length;
+    if (n <= MAX_BUDGET_THRESHOLDS) return undefined;
+    return `${RUNTIME_BUDGET_POLICY}.thresholds: got ${n} thresholds (actual ${JSON.stringify(t.actual)}, forecast ${JSON.stringify(t.forecast)}); allowed: at most ${MAX_BUDGET_THRESHOLDS} in all, actual and forecast together (an Azure budget takes at most ${MAX_BUDGET_THRESHOLDS} notifications, one per threshold)`;
+}
+
+/**
  * A GCP billing account id (BillingAccount.name without "billingAccounts/"): three groups of six
  * upper-case hex digits.
  */
 export const GCP_BILLING_ACCOUNT_PATTERN = /^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/;
-/** The placeholder a committed stack may carry until billing is wired up; the pack flags it. */
+/**
+ * The placeholder a stack may carry until billing is wired up: the program declares no GCP budget
+ * for it (runtime-budget then reports the missing budget), and the pack flags a budget that names it.
+ */
 export const GCP_BILLING_ACCOUNT_PLACEHOLDER = "000000-000000-000000";
+/**
+ * The documented EXAMPLE id committed stacks carry so their plans show a GCP budget: the Billing
+ * API rejects it after everything else was created, so the program refuses it at a real
+ * `pulumi preview`/`up` before registering anything (stack/guard.ts), never in the offline plan.
+ */
+export const GCP_BILLING_ACCOUNT_EXAMPLE = "01A2B3-C4D5E6-F7A8B9";
 
 /**
  * Whole dollars per cloud: the cap split in proportion to each cloud's worst case, rounded DOWN

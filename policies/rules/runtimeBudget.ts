@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { BUDGET_CLOUDS, BUDGET_TYPES, DEFAULT_BUDGET_THRESHOLDS, GCP_BILLING_ACCOUNT_PATTERN, GCP_BILLING_ACCOUNT_PLACEHOLDER, RUNTIME_BUDGET_POLICY } from "../contract/budgets";
+import { BUDGET_CLOUDS, BUDGET_TYPES, DEFAULT_BUDGET_THRESHOLDS, MAX_BUDGET_THRESHOLDS, thresholdsProblem, GCP_BILLING_ACCOUNT_PATTERN, GCP_BILLING_ACCOUNT_PLACEHOLDER, RUNTIME_BUDGET_POLICY } from "../contract/budgets";
 import { readBudget } from "../budgets";
+import { budgetScopeProblems, stackFacts } from "../budgetScope";
 import { worstCaseByCloud } from "../cost/byCloud";
 import { estimateStack, spotMarginSchema, transientHoursSchema, urnName, usageSchema, usd, SpotMarginConfig } from "../stackCost";
 import { toCostInput } from "../resources";
@@ -13,8 +14,11 @@ const percentList = (what: string, dflt: ReadonlyArray<number>) => ({
     type: "array" as const,
     items: { type: "number" as const, exclusiveMinimum: 0, maximum: 1000 },
     uniqueItems: true,
+    // Each threshold is one notification on the budget, and an Azure budget takes at most five
+    // (contract/budgets.ts MAX_BUDGET_THRESHOLDS); the actual + forecast total is checked below.
+    maxItems: MAX_BUDGET_THRESHOLDS,
     default: [...dflt],
-    description: what,
+    description: `${what} At most ${MAX_BUDGET_THRESHOLDS} thresholds in all, actual and forecast together: an Azure budget takes at most ${MAX_BUDGET_THRESHOLDS} notifications.`,
 });
 
 /**
@@ -48,6 +52,8 @@ export const runtimeBudget: StackValidationPolicy = {
         const config = args.getConfig<RuntimeBudgetConfig>();
         const wantActual = config.thresholds?.actual ?? DEFAULT_BUDGET_THRESHOLDS.actual;
         const wantForecast = config.thresholds?.forecast ?? DEFAULT_BUDGET_THRESHOLDS.forecast;
+        const tooMany = thresholdsProblem({ actual: wantActual, forecast: wantForecast });
+        if (tooMany) reportViolation(`${tooMany}: lower the list in policies/config/<stack>.json.`);
         const result = estimateStack(args);
         // An unknown cost field is cost-known-at-preview's (mandatory); which clouds bill is still
         // read from the lines the engine could price.
@@ -60,7 +66,7 @@ export const runtimeBudget: StackValidationPolicy = {
         for (const cloud of BUDGET_CLOUDS) {
             const worst = byCloud[cloud] ?? 0;
             if (worst > 0 && !budgets.some((b) => b.reading.cloud === cloud)) {
-                const fix = cloud === "gcp" ? "set llm-serving:budgets.gcpBillingAccount (the program declares the GCP budget only with a billing account)" : "the program declares one per cloud; check llm-serving:budgets";
+                const fix = cloud === "gcp" ? `set llm-serving:budgets.gcpBillingAccount to the stack's billing account (\`gcloud billing accounts list\`; the program declares no GCP budget without one or with the placeholder ${GCP_BILLING_ACCOUNT_PLACEHOLDER})` : "the program declares one per cloud; check llm-serving:budgets";
                 reportViolation(`${cloud} bills up to ${usd(worst)}/month for this stack and has no run-time budget (${BUDGET_TYPES[cloud]}): ${fix}.`);
             }
         }
@@ -68,6 +74,14 @@ export const runtimeBudget: StackValidationPolicy = {
             const name = `${urnName(urn)} (${reading.cloud})`;
             if (!reading.notifies) {
                 reportViolation(`Budget ${name} notifies no one: set llm-serving:notifications (emails, or an existing SNS topic / Pub/Sub topic / action group).`, urn);
+            }
+            // A budget that covers nothing of the stack guards nothing, whatever its amount.
+            const r = args.resources.find((x) => x.urn === urn);
+            const facts = stackFacts(urn, args.resources);
+            if (!facts) reportViolation(`Budget ${name}: the stack's name cannot be read from its URN, so its filter cannot be checked.`, urn);
+            else {
+                const problems = budgetScopeProblems(reading.cloud, r?.props, facts);
+                if (problems.length > 0) reportViolation(`Budget ${name} does not cover the stack ${facts.environment}: ${problems.join("; ")}.`, urn);
             }
             if (reading.thresholdsUnknown) {
                 reportViolation(`Budget ${name}: its alert thresholds are not known at preview; set them from the policy config, not from other resources' outputs.`, urn);

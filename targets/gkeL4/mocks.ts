@@ -12,7 +12,8 @@ export const GKE_L4_MOCK_OUTPUTS: Readonly<Record<string, MockOutputs>> = {
     }),
 };
 
-/** The project lookup (its number names the Workload Identity principal); a fake number. */
-export const GKE_L4_MOCK_INVOKES: Readonly<Record<string, MockInvoke>> = {
-    "gcp:organizations/getProject:getProject": (args) => ({ projectId: args.projectId, name: args.projectId, number: "123456789012" }),
-};
+/**
+ * The project lookup (its number names the Workload Identity principal) is shared with the GCP
+ * run-time budget, so it is mocked once, in plan/mockOutputs.ts.
+ */
+export const GKE_L4_MOCK_INVOKES: Readonly<Record<string, MockInvoke>> = {};

@@ -137,12 +137,19 @@ describe("breaker: decisions (pure)", () => {
         );
     });
 
-    it("steps to zero only when opted in and the group was already tripped to baseline", () => {
-        const tripped: Group[] = [{ kind: "aks-node-pool", id: "pool", max: 1, baseline: 1, tripped: "baseline" }];
-        assert.deepEqual(decide(n(true, 100), tripped, SETTINGS), []);
-        assert.deepEqual(decide(n(true, 100), tripped, { ...SETTINGS, stepToZero: true }).map((s) => [s.to, s.state]), [[0, "zero"]]);
+    it("steps to zero only when opted in, on a NEW, HIGHER crossing in the period the group was tripped to baseline in", () => {
+        const at = new Date("2026-12-02T03:00:00Z");
+        const tripped: Group[] = [{ kind: "aks-node-pool", id: "pool", max: 1, baseline: 1, tripped: "baseline", trippedThreshold: 100, trippedPeriod: "2026-12" }];
+        const zero = { ...SETTINGS, stepToZero: true };
+        assert.deepEqual(decide(n(true, 120), tripped, SETTINGS, at), [], "not opted in");
+        assert.deepEqual(decide(n(true, 120), tripped, zero, at).map((s) => [s.to, s.state, s.threshold, s.period]), [[0, "zero", 120, "2026-12"]]);
+        // GCP republishes the same forecastThresholdExceeded several times a day: a repeat holds baseline.
+        assert.deepEqual(decide(n(true, 100), tripped, zero, at), [], "a repeat of the crossing that tripped it");
+        // A crossing in a later period than the trip, or a trip without a recorded crossing: no second step.
+        assert.deepEqual(decide(n(true, 120), tripped, zero, new Date("2027-01-03T00:00:00Z")), []);
+        assert.deepEqual(decide(n(true, 120), [{ kind: "aks-node-pool", id: "pool", max: 1, baseline: 1, tripped: "baseline" }], zero, at), []);
         // Negative control: never tripped, at baseline: even with stepToZero the first notification only holds it.
-        assert.deepEqual(decide(n(true, 100), [{ ...tripped[0], tripped: undefined }], { ...SETTINGS, stepToZero: true }), []);
+        assert.deepEqual(decide(n(true, 120), [{ ...tripped[0], tripped: undefined }], zero, at), []);
     });
 });
 
@@ -161,6 +168,20 @@ describe("breaker: one run end to end, SDK calls stubbed", () => {
         const again = await handle(parseGcp(event), [adapter], SETTINGS, (l) => lines.push(l), NOW);
         assert.equal(again.acted, false);
         assert.equal(gcp.patches.length, 1, "a repeated notification changes nothing");
+    });
+
+    it("GCP with stepToZero: repeats of the same 100% forecast hold baseline; a higher crossing in the period steps to zero", async () => {
+        const gcp = gcpStub([{ name: "mig", max: 3, baseline: 2 }]);
+        const adapter = gcpMigAdapter(gcp.client, { project: "p", region: "r", stack: "dev" });
+        const zero = { ...SETTINGS, stepToZero: true };
+        const at100 = parseGcp(gcpEvent({ ...GCP_BASE, forecastThresholdExceeded: 1.0 }));
+        const first = await handle(at100, [adapter], zero, () => undefined, NOW);
+        assert.deepEqual(first.steps.map((s) => [s.to, s.state]), [[2, "baseline"]]);
+        assert.match(gcp.patches[0].description, /llm-serving-breaker-threshold=100 llm-serving-breaker-period=2026-12/);
+        for (let i = 0; i < 4; i++) assert.equal((await handle(at100, [adapter], zero, () => undefined, NOW)).acted, false, `repeat ${i + 1}`);
+        assert.equal(gcp.patches.length, 1);
+        const at120 = await handle(parseGcp(gcpEvent({ ...GCP_BASE, forecastThresholdExceeded: 1.2 })), [adapter], zero, () => undefined, NOW);
+        assert.deepEqual(at120.steps.map((s) => [s.from, s.to, s.state]), [[2, 0, "zero"]]);
     });
 
     it("GCP below the threshold (an 80% actual alert): nothing is patched", async () => {

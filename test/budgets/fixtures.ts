@@ -20,6 +20,8 @@ export function awsBudget(amount: number, extra: Record<string, unknown> = {}): 
         timeUnit: "MONTHLY",
         limitUnit: "USD",
         limitAmount: String(amount),
+        // The fixtures' stack is "test" (urn:pulumi:test::...), its environment tag value.
+        costFilters: [{ name: "TagKeyValue", values: ["user:environment$test"] }],
         notifications: [n("ACTUAL", 50), n("ACTUAL", 80), n("ACTUAL", 100), n("FORECASTED", 100)],
         ...extra,
     });
@@ -33,6 +35,7 @@ export function azureBudget(amount: number, extra: Record<string, unknown> = {})
         category: "Cost",
         timeGrain: "Monthly",
         timePeriod: { startDate: "2026-12-01T00:00:00Z" },
+        filter: { and: [{ tags: { name: "environment", operator: "In", values: ["test"] } }] },
         notifications: { actual_50: n("Actual", 50), actual_80: n("Actual", 80), actual_100: n("Actual", 100), forecast_100: n("Forecasted", 100) },
         ...extra,
     });

@@ -191,6 +191,8 @@ export function ignoringCatalogAge<T extends { policy: string }>(violations: rea
 export function gcpRuntimeBudget(amount: number, extra: Record<string, unknown> = {}): PlannedResource {
     return planned("gcp:billing/budget:Budget", "rb-gcp", {
         billingAccount: "01A2B3-C4D5E6-F7A8B9",
+        // One project number per project of the fixtures' GCP resources (acme-llm-dev).
+        budgetFilter: { projects: ["projects/123456789012"], calendarPeriod: "MONTH", creditTypesTreatment: "EXCLUDE_ALL_CREDITS" },
         amount: { specifiedAmount: { currencyCode: "USD", units: String(amount) } },
         thresholdRules: [
             { thresholdPercent: 0.5, spendBasis: "CURRENT_SPEND" },

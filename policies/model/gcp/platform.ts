@@ -6,6 +6,15 @@ import { Kind } from "../kind";
 
 export const GCP_PLATFORM = {
     consumerQuotaOverride: "gcp:serviceusage/consumerQuotaOverride:ConsumerQuotaOverride",
+    /**
+     * An enabled API (e.g. billingbudgets.googleapis.com for the run-time budget). Enabling an API
+     * bills nothing; its use bills under the API's own SKUs ("There is no charge for enabling an
+     * API", cloud.google.com/service-usage/docs/enable-disable), and budgets are free.
+     */
+    projectService: "gcp:projects/service:Service",
 } as const;
 
-export const GCP_PLATFORM_KINDS: ReadonlyArray<Kind> = [{ name: "gcp-consumer-quota-override", provider: "gcp", types: [GCP_PLATFORM.consumerQuotaOverride] }];
+export const GCP_PLATFORM_KINDS: ReadonlyArray<Kind> = [
+    { name: "gcp-consumer-quota-override", provider: "gcp", types: [GCP_PLATFORM.consumerQuotaOverride] },
+    { name: "gcp-project-service", provider: "gcp", types: [GCP_PLATFORM.projectService] },
+];

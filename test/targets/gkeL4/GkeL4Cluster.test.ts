@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { MockRun, PlannedResource } from "../../../plan/mocks";
+import { MOCK_INVOKES } from "../../../plan/mockOutputs";
 import { planDocument } from "../../../plan/render";
 import { CERT_MANAGER_TIMEOUT_SECONDS, NODE_SCOPES } from "../../../targets/gkeL4/builders";
 import { everyText } from "../../components/azure/fixtures";
@@ -120,7 +121,7 @@ describe("GkeL4Cluster under mocks (ACME, HF token)", function () {
             // The project's number (mocked lookup), the cluster's pool, the namespace and the account: nothing broader.
             assert.equal(
                 grant.inputs.member,
-                "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-llm-test.svc.id.goog/subject/ns/llm-serving/sa/model-server-secret-reader",
+                `principal://iam.googleapis.com/projects/${String(MOCK_INVOKES["gcp:organizations/getProject:getProject"]({ projectId: "acme-llm-test" }).number)}/locations/global/workloadIdentityPools/acme-llm-test.svc.id.goog/subject/ns/llm-serving/sa/model-server-secret-reader`,
             );
         }
         const ksa = one(resources, T.ksa);
