@@ -28,7 +28,7 @@ const T = {
 };
 const NOTIFY = { emails: ["oncall@example.com"] };
 /** What the pack reads: the planned inputs as props. */
-const asCost = (rs: PlannedResource[]) => rs.map((r) => ({ ...r, props: r.inputs }));
+const asCost = (rs: ReadonlyArray<{ urn: string; type: string; name: string; inputs: Record<string, unknown>; propertyDependencies: Record<string, string[]> }>) => rs.map((r) => ({ ...r, props: r.inputs }));
 
 /** @kubernetes-models/keda is ESM-only: loaded with a dynamic import. */
 async function kedaModels() {
@@ -93,7 +93,7 @@ describe("aksGpu observability (issue #18): managed Prometheus, alerts, KEDA on 
         assert.equal(ta.spec.podIdentity.provider, "azure-workload");
         assert.equal(so.spec.triggers[0].authenticationRef.name, ta.metadata.name);
         assert.match(so.spec.triggers[0].metadata.serverAddress, /^https:\/\/.+prometheus\.monitor\.azure\.com$/);
-        assert.equal(so.spec.scaleTargetRef.name, one(resources, T.deployment).inputs.metadata.name);
+        assert.equal(so.spec.scaleTargetRef.name, (one(resources, T.deployment).inputs.metadata as Record<string, unknown>).name);
         // Negative control: the schema refuses a trigger without its type.
         const broken = JSON.parse(JSON.stringify(so));
         delete broken.spec.triggers[0].type;
@@ -157,7 +157,7 @@ describe("the pack reads a KEDA ScaledObject's bounds (bounded-scaling, tokens)"
     });
 
     it("takes the Deployment's replicas from the ScaledObject, still capped by the priced nodes", () => {
-        const capOf = (rs: PlannedResource[]) => {
+        const capOf = (rs: Parameters<typeof asCost>[0]) => {
             const est = estimateCosts(asCost(rs));
             return targetCapacities(asCost(rs), est).find((c) => c.componentType === "llm-serving:azure:AksGpuNodePool")!;
         };
