@@ -151,7 +151,8 @@ export function aksObservability(parent: pulumi.Resource, name: string, a: AksOb
             interval: "PT1M",
             enabled: true,
             description: `llm-serving ${name}: model-server alerts (issue #18)`,
-            rules: actionGroups.apply((ids) => alertRules("vllm", selector, obs).map((r) => azurePrometheusRule(r, ids))),
+            // The list is known at preview (the pack counts the rules); only each rule's actions wait for the groups.
+            rules: alertRules("vllm", selector, obs).map((r) => ({ ...azurePrometheusRule(r, []), actions: actionGroups.apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))) })),
             tags,
         },
         opts,
