@@ -14,6 +14,8 @@ export const BUILTIN_ROLES = {
     amlWorkspaceConnectionSecretsReader: "ea01e6af-a1c1-4350-9563-ad00f8c72ec5",
     /** Administer an AKS cluster through Azure RBAC (local accounts are disabled): the deployer. */
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    /** Query an Azure Monitor workspace's Prometheus metrics (KEDA's scaler on aksGpu). */
+    monitoringDataReader: "b0d8363b-8ddd-447d-831f-62ca05bff136",
 } as const;
 
 /** The built-in role each id above is, by its exact role name (checked by the conformance tier). */
@@ -22,6 +24,7 @@ export const BUILTIN_ROLE_NAMES: Readonly<Record<keyof typeof BUILTIN_ROLES, str
     keyVaultSecretsOfficer: "Key Vault Secrets Officer",
     amlWorkspaceConnectionSecretsReader: "Azure Machine Learning Workspace Connection Secrets Reader",
     aksRbacClusterAdmin: "Azure Kubernetes Service RBAC Cluster Admin",
+    monitoringDataReader: "Monitoring Data Reader",
 };
 
 /** The full id a RoleAssignment needs for a built-in role in a subscription. */

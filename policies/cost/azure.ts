@@ -6,6 +6,7 @@ import { readSelector, workloadFloor } from "./floors";
 import { StackIndex } from "./graph";
 import { Purchase, Sink, describeCount, normalizeAzureLocation, priceSku } from "./pricing";
 import { CostInputResource } from "./types";
+import { kindsOf } from "../model";
 import { AKS } from "../model/azure/aks";
 import { AZURE_COMPUTE } from "../model/azure/compute";
 import { AZURE_ML } from "../model/azure/ml";
@@ -42,6 +43,8 @@ export function priceAzure(index: StackIndex, sink: Sink): void {
     for (const d of index.ofType(AZURE_TYPES.disk)) priceDisk(d, d.props, [], sink);
     for (const ip of index.ofType(AZURE_TYPES.publicIp)) pricePublicIp(ip, sink);
     for (const lb of index.ofType(AZURE_TYPES.loadBalancer)) priceLoadBalancer(lb, sink);
+    // Kinds that price themselves (Azure Monitor observability, issue #18).
+    for (const kind of kindsOf("azure")) kind.price?.(index, sink, { countVms: () => undefined }); // no Azure kind here counts VMs
 }
 
 type Region = { region: string | undefined };

@@ -9,6 +9,7 @@
 // Deployment's replicas, a Ray worker group's bounds) where the target runs on Kubernetes.
 import { MODEL_ACCESS_INPUT } from "../contract/modelAccess";
 import { RAY_V1_TYPES, REPLICATED_WORKLOADS } from "../model/kubernetes/workloads";
+import { KEDA } from "../model/kubernetes/observability";
 import { PathKey, readArray, readCount, readString } from "../model/read";
 import { CatalogEntry, Cloud, findPrice } from "./catalog";
 import { nodeCapacity, podsPerNode, readRequests } from "./floors";
@@ -83,6 +84,15 @@ function workloadBounds(resources: ReadonlyArray<CostInputResource>, device: str
             const spec: PathKey[] = ["spec", "template", "spec"];
             const requests = readRequests(r.props, spec);
             if (!(requests[device] > 0)) continue;
+            // A KEDA ScaledObject on the Deployment owns its replicas: its bounds, not spec.replicas.
+            const scaler = scaledObjectOf(resources, r);
+            if (scaler) {
+                const min = readCount(scaler.props, ["spec", "minReplicaCount"]);
+                const max = readCount(scaler.props, ["spec", "maxReplicaCount"]);
+                if (min.state !== "known" || max.state !== "known") return undefined;
+                out.push({ min: min.value, max: max.value, requests, source: `${scaler.name} replicas ${min.value}–${max.value}` });
+                continue;
+            }
             const n = readCount(r.props, ["spec", "replicas"]);
             if (n.state !== "known") return undefined;
             out.push({ min: n.value, max: n.value, requests, source: `${r.name} replicas ${n.value}` });
@@ -102,6 +112,20 @@ function workloadBounds(resources: ReadonlyArray<CostInputResource>, device: str
         }
     }
     return out;
+}
+
+/** The KEDA ScaledObject that scales a Deployment (same namespace, scaleTargetRef naming it), if any. */
+export function scaledObjectOf(resources: ReadonlyArray<CostInputResource>, deployment: CostInputResource): CostInputResource | undefined {
+    const name = readString(deployment.props, ["metadata", "name"]);
+    const ns = readString(deployment.props, ["metadata", "namespace"]);
+    if (name.state !== "known") return undefined;
+    return resources.find((s) => {
+        if (s.type !== KEDA.scaledObject) return false;
+        const target = readString(s.props, ["spec", "scaleTargetRef", "name"]);
+        const kind = readString(s.props, ["spec", "scaleTargetRef", "kind"]);
+        const sns = readString(s.props, ["metadata", "namespace"]);
+        return target.state === "known" && target.value === name.value && (kind.state !== "known" || kind.value === "Deployment") && (sns.state !== "known" || ns.state !== "known" || sns.value === ns.value);
+    });
 }
 
 /** The Kubernetes resource a model-server pod asks for on this accelerator, if any. */

@@ -1,5 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { NODE_POOL_TYPES } from "../model/kubernetes/karpenter";
+import { KEDA } from "../model/kubernetes/observability";
 import { readAt } from "../model/read";
 import { estimateStack, sentence, spotMarginSchema, urnName } from "../stackCost";
 
@@ -31,6 +32,11 @@ export const boundedScaling: StackValidationPolicy = {
                 );
             }
         }
+        // A KEDA ScaledObject sets its Deployment's replicas; without maxReplicaCount KEDA allows 100.
+        for (const so of args.resources.filter((r) => r.type === KEDA.scaledObject)) {
+            const problem = scaledObjectProblem(so);
+            if (problem) reportViolation(`${urnName(so.urn)} [${so.type}]: ${problem}`, so.urn);
+        }
         // Checked here as well as by the engine, so a NodePool without limits is caught even if the
         // catalog cannot price what it would launch.
         for (const pool of args.resources.filter((r) => NODE_POOLS.has(r.type) && !reported.has(r.urn))) {
@@ -54,4 +60,15 @@ function nodePoolLimitsProblem(pool: PolicyResource): string | undefined {
                 ? undefined
                 : "spec.limits is empty, so Karpenter may launch nodes without bound. Set cpu, memory and the accelerator resource.";
     }
+}
+
+/** A ScaledObject's replica bounds must be known whole numbers with min <= max (KEDA's default max is 100). */
+export function scaledObjectProblem(so: PolicyResource): string | undefined {
+    const max = readAt(so.props, ["spec", "maxReplicaCount"]);
+    const min = readAt(so.props, ["spec", "minReplicaCount"]);
+    if (max.state === "absent") return "spec.maxReplicaCount is not set, so KEDA may scale the Deployment to 100 replicas. Set it to what the node pools hold.";
+    if (max.state === "unknown") return "spec.maxReplicaCount is unknown at preview, so its ceiling cannot be checked. Set it from config values.";
+    if (typeof max.value !== "number" || !Number.isInteger(max.value) || max.value < 1) return `spec.maxReplicaCount is ${JSON.stringify(max.value)}, not a whole number >= 1.`;
+    if (min.state === "known" && typeof min.value === "number" && min.value > max.value) return `spec.minReplicaCount ${min.value} is above spec.maxReplicaCount ${max.value}.`;
+    return undefined;
 }

@@ -28,6 +28,8 @@ export const ALERT_ROUTES: Readonly<Record<string, ReadonlyArray<string>>> = {
     // Each rule carries its own actions: routed when any rule has an action group.
     "azure-native:alertsmanagement:PrometheusRuleGroup": ["rules[].actions"],
     "azure-native:insights:MetricAlert": ["actions"],
+    // The v3 SDK's token for a metric alert (the insights one is its alias).
+    "azure-native:monitor:MetricAlert": ["actions"],
     "aws:cloudwatch/metricAlarm:MetricAlarm": ["alarmActions"],
     "aws:amp/alertManagerDefinition:AlertManagerDefinition": ["definition"],
 };

@@ -46,6 +46,9 @@ import {
 import { openAiBaseUrl } from "../../components/serving";
 import { azureVllmServer } from "../../components/azure/server";
 import { modelAccessOf } from "../../components/modelAccess";
+import type { ObservabilityConfig } from "../../config/observability";
+import type { NotificationsConfig } from "../../config/notifications";
+import { aksObservability, clusterObservabilityProfile } from "./observability";
 
 export interface AksGpuNodePoolArgs {
     /** Validated `targets.aksGpu` config. */
@@ -62,6 +65,10 @@ export interface AksGpuNodePoolArgs {
      * needed when `config.acme` has cert-manager obtain one from Let's Encrypt.
      */
     readonly tls?: TlsCertificate;
+    /** Alert thresholds and the scaling target (issue #18). */
+    readonly observability?: ObservabilityConfig;
+    /** Where the alerts go (issue #18). */
+    readonly notifications?: NotificationsConfig;
 }
 
 /** App name of the model server's Kubernetes objects. */
@@ -124,6 +131,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         // The deployer's cluster-admin grant on a new cluster: Kubernetes objects wait for it.
         let deployerAdmin: authorization.RoleAssignment | undefined;
         let oidcIssuerUrl: pulumi.Output<string> | undefined;
+        let clusterId: pulumi.Output<string> | undefined;
         if (config.existingClusterId) {
             const existing = parseClusterId(config.existingClusterId);
             resourceGroupName = pulumi.output(existing.resourceGroupName);
@@ -147,6 +155,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
                     ...(config.onDemandFallback > 0 ? { autoScalerProfile: { expander: "priority" } } : {}),
                     // cert-manager signs in to Azure DNS through Workload Identity (no client secret).
                     ...(acme ? { oidcIssuerProfile: { enabled: true }, securityProfile: { workloadIdentity: { enabled: true } } } : {}),
+                    // Managed Prometheus, managed KEDA and workload identity (issue #18; targets/aksGpu/observability.ts).
+                    ...clusterObservabilityProfile(),
                     tags,
                 },
                 // The GPU pool is managed as its own resource; do not fight it over the inline list.
@@ -155,6 +165,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             resourceGroupName = group.name;
             clusterName = cluster.name;
             oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");
+            clusterId = cluster.id;
 
             // With local accounts disabled, whoever runs Pulumi needs Azure RBAC rights to apply
             // the Kubernetes objects below. A person (az login) or a service principal (CI).
@@ -292,7 +303,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         if (misplaced.length > 0) throw new Error(`${name}: ${misplaced.join("; ")}`);
         // Scheduling needs GPUs advertised; the pod reads the Secret and the guard's config.
         const podNeeds = { ...k8sOpts, dependsOn: [namespace, secret, configMap, ...(devicePlugin ? [devicePlugin] : []), ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] };
-        new appsv1.Deployment(`${name}-deployment`, { metadata: split.main.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(split.main.spec) }, podNeeds);
+        // KEDA owns the replicas once its ScaledObject exists (targets/aksGpu/observability.ts): a later update must not reset them.
+        const mainDeployment = new appsv1.Deployment(`${name}-deployment`, { metadata: split.main.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(split.main.spec) }, { ...podNeeds, ignoreChanges: ["spec.replicas"] });
         const pdb = modelServerPdb(workload);
         new policyv1.PodDisruptionBudget(`${name}-pdb`, { metadata: pdb.metadata, spec: pdb.spec }, dependsOnNamespace);
         if (split.floor) {
@@ -313,6 +325,18 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         // With a floor the Service selects both Deployments' pods through the label they share.
         const svcSpec = capacity.onDemand ? { ...svc.spec, selector: { [ENDPOINT_POD_LABEL]: APP } } : svc.spec;
         const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svcSpec }, dependsOnNamespace);
+
+        // Metrics, alerts and KEDA on queue depth (issue #18); on a cluster of our own only (an
+        // existing cluster's add-ons are not this stack's to switch on), and for vLLM only: the
+        // queries name vLLM's metrics, which llama.cpp's server does not export (KEDA would scale
+        // on an empty query). model-server-observability reports the llama.cpp server uncollected.
+        if (clusterId && oidcIssuerUrl && !llama) {
+            aksObservability(this, name, {
+                config, app: APP, deployment: split.main.metadata!.name!, resourceGroupName, clusterId, clusterName, oidcIssuerUrl,
+                accelerator: size.accelerator === "nvidia-a100" && size.gpuMemoryGb === 80 && size.gpus === 1 ? "NVIDIA A100 80GB" : undefined,
+                observability: args.observability, notifications: args.notifications, tags, k8sOpts, dependsOn: [namespace, mainDeployment],
+            });
+        }
 
         this.endpoint = config.domain
             ? pulumi.output(openAiBaseUrl(`https://${config.domain}`))

@@ -43,6 +43,8 @@ export const aksGpu = defineTarget({
             apiKey: stack.apiKey,
             hfToken: stack.hfToken,
             tls: stack.tls,
+            observability: stack.observability,
+            notifications: stack.notifications,
         }),
     mockOutputs: AKS_GPU_MOCK_OUTPUTS,
     mockInvokes: AKS_GPU_MOCK_INVOKES,

@@ -3,6 +3,8 @@ import type { MockInvoke, MockOutputs } from "../definition";
 /** What Azure computes for the AKS cluster (its name), for the offline plan. */
 export const AKS_GPU_MOCK_OUTPUTS: Readonly<Record<string, MockOutputs>> = {
     "azure-native:containerservice:ManagedCluster": (name) => ({ name }),
+    // The query endpoint KEDA's scaler reads (issue #18): Azure gives it at creation.
+    "azure-native:monitor:AzureMonitorWorkspace": (name) => ({ name, metrics: { prometheusQueryEndpoint: `https://${name}.eastus.prometheus.monitor.azure.com` } }),
 };
 
 const FAKE_KUBECONFIG = `apiVersion: v1

@@ -1,4 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ObservabilityConfig } from "../../config/observability";
+import type { NotificationsConfig } from "../../config/notifications";
+import { azureMlAlerts } from "./alerts";
 import * as local from "@pulumi/command/local";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as authorization from "@pulumi/azure-native/authorization";
@@ -34,6 +37,10 @@ export interface AzureMlEndpointArgs {
     readonly tags: Readonly<Record<string, string>>;
     /** Hugging Face token, for gated models. */
     readonly hfToken?: pulumi.Input<string>;
+    /** Alert thresholds (issue #18). */
+    readonly observability?: ObservabilityConfig;
+    /** Where the alerts go (issue #18). */
+    readonly notifications?: NotificationsConfig;
 }
 
 /** Fixed deployment name: the traffic split and the autoscale setting refer to it. */
@@ -262,6 +269,9 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
             },
             { ...childOpts, dependsOn: hfConnection ? [hfConnection] : [], ignoreChanges: ["sku.capacity"] },
         );
+
+        // Metric alerts on the platform metrics, to the stack's action groups (issue #18; targets/azureMl/alerts.ts).
+        azureMlAlerts(this, name, { resourceGroupName, endpointId: endpoint.id, deploymentId: deployment.id, observability: args.observability, notifications: args.notifications, tags });
 
         new monitor.AutoscaleSetting(
             `${name}-autoscale`,

@@ -29,6 +29,8 @@ export const azureMl = defineTarget({
             model: stack.model,
             tags: costLabels(stack),
             hfToken: stack.hfToken,
+            observability: stack.observability,
+            notifications: stack.notifications,
         }),
     mockOutputs: AZURE_ML_MOCK_OUTPUTS,
     mockInvokes: AZURE_ML_MOCK_INVOKES,

@@ -89,7 +89,7 @@ describe("AKS HTTPS through cert-manager and Let's Encrypt (no secret in the sta
         const cluster = one(resources, "azure-native:containerservice:ManagedCluster");
         assert.deepEqual(cluster.inputs.oidcIssuerProfile, { enabled: true });
         assert.deepEqual(cluster.inputs.securityProfile, { workloadIdentity: { enabled: true } });
-        const fed = one(resources, "azure-native:managedidentity:FederatedIdentityCredential");
+        const fed = one(resources, "azure-native:managedidentity:FederatedIdentityCredential", "aks-gpu-cert-manager");
         assert.equal(fed.inputs.subject, "system:serviceaccount:cert-manager:cert-manager");
         assert.deepEqual(fed.inputs.audiences, ["api://AzureADTokenExchange"]);
         const grant = one(resources, "azure-native:authorization:RoleAssignment", "aks-gpu-cert-manager-dns");

@@ -98,6 +98,10 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("gcp-spot-l4-armor", "fixed", "gcp-cloud-armor-rule", 3, 3, 3, 3), // 3 rules x $1
             line("gcp-spot-l4-armor", "usage", "gcp-cloud-armor-requests", 10, 10, 7.5, 7.5), // 10 M x 0.75
             line("gcp-spot-l4-api-key-version", "fixed", "gcp-secret-version", 1, 1, 0.06, 0.06),
+            // Issue #18 on Azure: 40 M samples x $0.016, 5 rules x 43,800 x 1,000 samples x $0.0001/M, 4 metric alerts x $0.10.
+            line("aks-gpu-amw", "usage", "azure-prometheus-samples", 40, 40, 0.64, 0.64),
+            line("aks-gpu-alerts", "usage", "azure-prometheus-query-samples", 219, 219, 0.02, 0.02),
+            ...["request-latency", "no-healthy-instance", "gpu-saturated", "gpu-memory-full"].map((id) => line(`azure-ml-${id}`, "usage", "azure-metric-alert-series", 1, 1, 0.1, 0.1)),
             line("aks-gpu-cluster", "fixed", "aks-standard-tier", 1, 1, 73, 73), // 0.10 x 730
             line("aks-gpu-cluster", "fixed", "azure-standard-lb-first5-rules", 1, 1, 18.25, 18.25), // 0.025 x 730
             line("aks-gpu-cluster", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65),

@@ -12,4 +12,17 @@ export const K8S_SCRAPE_CONFIG_TYPES: ReadonlyArray<string> = [
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
 ];
 
-export const K8S_OBSERVABILITY_KINDS: ReadonlyArray<Kind> = [{ name: "kubernetes-scrape-config", provider: "kubernetes", types: K8S_SCRAPE_CONFIG_TYPES }];
+/**
+ * KEDA's objects (AKS's managed add-on runs the operator on the system pool the stack already
+ * pays for). A ScaledObject bills nothing itself, but it sets its Deployment's replicas: the pack
+ * reads its maxReplicaCount as the Deployment's maximum (policies/cost/tokens.ts, bounded-scaling).
+ */
+export const KEDA = {
+    scaledObject: "kubernetes:keda.sh/v1alpha1:ScaledObject",
+    triggerAuthentication: "kubernetes:keda.sh/v1alpha1:TriggerAuthentication",
+} as const;
+
+export const K8S_OBSERVABILITY_KINDS: ReadonlyArray<Kind> = [
+    { name: "kubernetes-scrape-config", provider: "kubernetes", types: K8S_SCRAPE_CONFIG_TYPES },
+    { name: "keda", provider: "kubernetes", types: [KEDA.scaledObject, KEDA.triggerAuthentication] },
+];

@@ -81,7 +81,7 @@ describe("AksGpuNodePool under mocks", function () {
     });
 
     it("grants the deployer cluster admin with a principalType matching a CI service principal, before any Kubernetes object", () => {
-        const role = one(resources, T.role);
+        const role = one(resources, T.role, "aks-gpu-deployer-admin");
         // The mocked client config is a service principal's (its own client id).
         assert.equal(role.inputs.principalType, "ServicePrincipal");
         assert.ok(one(resources, T.provider).dependencies?.includes(role.urn), "the provider waits for the grant");

@@ -1,0 +1,221 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as alertsmanagement from "@pulumi/azure-native/alertsmanagement";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as monitor from "@pulumi/azure-native/monitor";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import { DEFAULT_OBSERVABILITY, ObservabilityConfig, targetInFlight } from "../../config/observability";
+import type { NotificationsConfig } from "../../config/notifications";
+import { azureActionGroups } from "../../components/notify/azure";
+import { BUILTIN_ROLES, roleDefinitionId } from "../../components/azure/roles";
+import { inFlightScaledObject, ScaledObjectSpec } from "../../components/observability/keda";
+import { alertRules, AlertRule } from "../../components/observability/signals";
+import { POD_SCRAPE_INTERVAL_SECONDS } from "../../components/observability/podMonitoring";
+import { MODEL_PORT_NAME, selectorLabels } from "../../components/k8s/modelServer";
+import { serviceAccountSubject, WORKLOAD_IDENTITY_AUDIENCE } from "./acme";
+import { aksCapacity } from "./capacity";
+import { AksGpuConfig } from "./config";
+
+/**
+ * Issue #18 on AKS: Azure Monitor managed Prometheus collects the model pods' /metrics inside the
+ * cluster (the public path stays the route guard's `/v1/`), five Prometheus alert rules watch them
+ * and notify the stack's action groups, and AKS's managed KEDA add-on scales the model Deployment
+ * on requests in flight per replica, queried from the same workspace.
+ */
+
+/**
+ * Cluster settings the metrics add-on (ama-metrics) and the managed KEDA add-on need; the OIDC
+ * issuer and workload identity let KEDA's operator sign in to the workspace without a secret.
+ */
+export function clusterObservabilityProfile() {
+    return {
+        azureMonitorProfile: { metrics: { enabled: true } },
+        workloadAutoScalerProfile: { keda: { enabled: true } },
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true } },
+    };
+}
+
+/** The managed KEDA add-on's operator service account (it makes the scaler's queries). */
+export const KEDA_OPERATOR_SERVICE_ACCOUNT = { namespace: "kube-system", name: "keda-operator" } as const;
+
+/** Azure Monitor managed Prometheus's PodMonitor (ama-metrics reads azmonitoring.coreos.com). */
+export function azurePodMonitor(app: string, namespace: string, labels?: Readonly<Record<string, string>>) {
+    return {
+        apiVersion: "azmonitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: { name: `${app}-metrics`, namespace, ...(labels ? { labels: { ...labels } } : {}) },
+        spec: {
+            selector: { matchLabels: selectorLabels(app) },
+            podMetricsEndpoints: [{ port: MODEL_PORT_NAME, path: "/metrics", interval: `${POD_SCRAPE_INTERVAL_SECONDS}s` }],
+        },
+    } as const;
+}
+
+/** PromQL selector of what the PodMonitor collects (ama-metrics sets job to podMonitor/<ns>/<name>... only on request; namespace and pod labels are always there). */
+export function azurePodMonitorSelector(app: string, namespace: string): string {
+    return `namespace="${namespace}",pod=~"${app}-.*"`;
+}
+
+/**
+ * Replicas KEDA may set on the main Deployment: from its configured replicas up to the GPU nodes
+ * the pools can hold beyond the on-demand floor's replicas (one replica per node: each takes every
+ * GPU of its node). The pack prices the pools at their maximum, so this never asks for more.
+ */
+export function scaledReplicaBounds(config: Pick<AksGpuConfig, "replicas" | "nodes" | "onDemandBase" | "onDemandFallback">): { min: number; max: number } {
+    const cap = aksCapacity(config);
+    const floor = cap.onDemand ? config.onDemandBase : 0;
+    const min = config.replicas - floor;
+    const max = config.nodes.max - floor;
+    return { min, max: Math.max(min, max) };
+}
+
+/** One Prometheus rule of an Azure rule group from a shared alert (severity: 0 critical .. 4 verbose). */
+export function azurePrometheusRule(rule: AlertRule, actionGroupIds: ReadonlyArray<string>) {
+    return {
+        alert: rule.id,
+        expression: rule.expr,
+        for: `PT${rule.forMinutes}M`,
+        severity: rule.severity === "critical" ? 0 : 2,
+        enabled: true,
+        annotations: { summary: rule.summary, title: rule.title },
+        resolveConfiguration: { autoResolved: true, timeToResolve: "PT10M" },
+        actions: actionGroupIds.map((actionGroupId) => ({ actionGroupId })),
+    };
+}
+
+/** The KEDA TriggerAuthentication: the operator's workload identity, federated to `clientId`. */
+export function workloadIdentityTriggerAuth(name: string, namespace: string, clientId: string, labels?: Readonly<Record<string, string>>) {
+    return {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "TriggerAuthentication",
+        metadata: { name, namespace, ...(labels ? { labels: { ...labels } } : {}) },
+        spec: { podIdentity: { provider: "azure-workload", identityId: clientId } },
+    } as const;
+}
+
+export interface AksObservabilityArgs {
+    readonly config: AksGpuConfig;
+    readonly app: string;
+    /** The main (spot-preferring) Deployment KEDA scales. */
+    readonly deployment: string;
+    readonly resourceGroupName: pulumi.Input<string>;
+    readonly clusterId: pulumi.Input<string>;
+    readonly clusterName: pulumi.Input<string>;
+    readonly oidcIssuerUrl: pulumi.Input<string>;
+    readonly accelerator: string | undefined;
+    readonly observability?: ObservabilityConfig;
+    readonly notifications?: NotificationsConfig;
+    readonly tags: Readonly<Record<string, string>>;
+    readonly k8sOpts: pulumi.CustomResourceOptions;
+    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/** Creates the workspace, its collection rule, the alert rules, and KEDA's objects; returns the ScaledObject it applied. */
+export function aksObservability(parent: pulumi.Resource, name: string, a: AksObservabilityArgs): ScaledObjectSpec {
+    const opts = { parent };
+    const obs = a.observability ?? DEFAULT_OBSERVABILITY;
+    const { config, tags } = a;
+    const workspace = new monitor.AzureMonitorWorkspace(`${name}-amw`, { resourceGroupName: a.resourceGroupName, location: config.location, tags }, opts);
+    // What the AKS docs create when the metrics add-on is enabled from the API: a Linux DCE and a
+    // DCR forwarding the Microsoft-PrometheusMetrics stream to the workspace, associated with the cluster.
+    const dce = new monitor.DataCollectionEndpoint(`${name}-dce`, { resourceGroupName: a.resourceGroupName, location: config.location, kind: "Linux", tags }, opts);
+    const dcr = new monitor.DataCollectionRule(
+        `${name}-dcr`,
+        {
+            resourceGroupName: a.resourceGroupName,
+            location: config.location,
+            kind: "Linux",
+            dataCollectionEndpointId: dce.id,
+            dataSources: { prometheusForwarder: [{ name: "PrometheusDataSource", streams: ["Microsoft-PrometheusMetrics"], labelIncludeFilter: {} }] },
+            destinations: { monitoringAccounts: [{ name: "MonitoringAccount1", accountResourceId: workspace.id }] },
+            dataFlows: [{ streams: ["Microsoft-PrometheusMetrics"], destinations: ["MonitoringAccount1"] }],
+            tags,
+        },
+        opts,
+    );
+    new monitor.DataCollectionRuleAssociation(`${name}-dcra`, { resourceUri: a.clusterId, associationName: "ContainerInsightsMetricsExtension", dataCollectionRuleId: dcr.id }, opts);
+
+    const pm = azurePodMonitor(a.app, config.namespace, tags);
+    new CustomResource(`${name}-pod-monitor`, { ...pm, metadata: { ...pm.metadata }, spec: pm.spec as unknown as Record<string, unknown> }, { ...a.k8sOpts, dependsOn: a.dependsOn });
+
+    const selector = azurePodMonitorSelector(a.app, config.namespace);
+    const actionGroups = azureActionGroups(`${name}-obs`, a.resourceGroupName, a.notifications, opts, { tags });
+    new alertsmanagement.PrometheusRuleGroup(
+        `${name}-alerts`,
+        {
+            resourceGroupName: a.resourceGroupName,
+            location: config.location,
+            clusterName: a.clusterName,
+            scopes: [workspace.id, a.clusterId],
+            interval: "PT1M",
+            enabled: true,
+            description: `llm-serving ${name}: model-server alerts (issue #18)`,
+            // The list is known at preview (the pack counts the rules); only each rule's actions wait for the groups.
+            rules: alertRules("vllm", selector, obs).map((r) => ({ ...azurePrometheusRule(r, []), actions: actionGroups.apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))) })),
+            tags,
+        },
+        opts,
+    );
+
+    // KEDA's operator queries the workspace as a user-assigned identity federated with its service account.
+    const identity = new managedidentity.UserAssignedIdentity(`${name}-keda`, { resourceGroupName: a.resourceGroupName, location: config.location, tags }, opts);
+    const federation = new managedidentity.FederatedIdentityCredential(
+        `${name}-keda`,
+        {
+            resourceGroupName: a.resourceGroupName,
+            resourceName: identity.name,
+            federatedIdentityCredentialResourceName: "keda-operator",
+            issuer: a.oidcIssuerUrl,
+            subject: serviceAccountSubject(KEDA_OPERATOR_SERVICE_ACCOUNT.namespace, KEDA_OPERATOR_SERVICE_ACCOUNT.name),
+            audiences: [WORKLOAD_IDENTITY_AUDIENCE],
+        },
+        opts,
+    );
+    const reader = new authorization.RoleAssignment(
+        `${name}-keda-reader`,
+        {
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: authorization.getClientConfigOutput(opts).subscriptionId.apply((sub) => roleDefinitionId(sub, BUILTIN_ROLES.monitoringDataReader)),
+            scope: workspace.id,
+        },
+        opts,
+    );
+    const authName = `${a.app}-prometheus`;
+    const auth = identity.clientId.apply((clientId) => workloadIdentityTriggerAuth(authName, config.namespace, clientId, tags));
+    const triggerAuth = new CustomResource(
+        `${name}-keda-auth`,
+        { apiVersion: "keda.sh/v1alpha1", kind: "TriggerAuthentication", metadata: { name: authName, namespace: config.namespace, labels: { ...tags } }, spec: auth.spec },
+        { ...a.k8sOpts, dependsOn: [...a.dependsOn, federation, reader] },
+    );
+    const bounds = scaledReplicaBounds(config);
+    const scaled = inFlightScaledObject({
+        name: a.deployment,
+        namespace: config.namespace,
+        deployment: a.deployment,
+        server: "vllm",
+        selector,
+        minReplicas: bounds.min,
+        maxReplicas: bounds.max,
+        targetInFlightPerReplica: targetInFlight(obs, a.accelerator),
+        serverAddress: "https://placeholder.invalid",
+        authenticationRef: authName,
+        labels: tags,
+    });
+    const trigger = scaled.spec.triggers[0];
+    new CustomResource(
+        `${name}-scaled-object`,
+        {
+            apiVersion: scaled.apiVersion,
+            kind: scaled.kind,
+            metadata: scaled.metadata,
+            spec: {
+                ...scaled.spec,
+                triggers: [{ ...trigger, metadata: { ...trigger.metadata, serverAddress: workspace.metrics.apply((m) => m?.prometheusQueryEndpoint ?? "") } }],
+            },
+        },
+        { ...a.k8sOpts, dependsOn: [...a.dependsOn, triggerAuth] },
+    );
+    return scaled;
+}
