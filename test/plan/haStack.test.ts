@@ -44,6 +44,10 @@ const EXPECTED = [
         line(`gcp-spot-l4-obs-${a}`, "usage", "gcp-alert-time-series", "global", 0.0438, 0.0438, 0.02, 0.02),
     ]),
     line("gcp-spot-l4-obs-dashboard", "usage", "gcp-prometheus-samples", "global", 40, 40, 2.4, 2.4),
+    // aksGpu observability (#18): 40 M samples into Azure Monitor managed Prometheus x $0.16 per 10 M = $0.64;
+    // five alert rules evaluated each minute over ~1,000 samples: 5 x 43,800 x 1,000 = 219 M samples x $0.001 per 10 M = $0.0219.
+    line("aks-gpu-amw", "usage", "azure-prometheus-samples", "global", 40, 40, 0.64, 0.64),
+    line("aks-gpu-alerts", "usage", "azure-prometheus-query-samples", "global", 219, 219, 0.02, 0.02),
     line("aks-gpu-cluster", "fixed", "aks-standard-tier", "-", 1, 1, 73, 73), // 0.10 x 730
     line("aks-gpu-cluster", "fixed", "azure-standard-lb-first5-rules", "-", 1, 1, 18.25, 18.25),
     line("aks-gpu-cluster", "fixed", "azure-standard-public-ip", "-", 1, 1, 3.65, 3.65),
@@ -82,8 +86,8 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         assert.deepEqual([...actual].sort(order), [...EXPECTED].sort(order));
         assert.equal(report.cost.baselineMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.baseline, 0)));
         assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
-        assert.equal(report.cost.baselineMonthlyUsd, 6063.55);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 10975.44);
+        assert.equal(report.cost.baselineMonthlyUsd, 6064.21);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 10976.1);
         assert.equal(report.cost.capMonthlyUsd, 13000);
     });
 
