@@ -324,6 +324,10 @@ export class EksInf2Pool extends pulumi.ComponentResource {
     }
 }
 
+// floorWorkerGroup takes any group with a pod template (its loose type, shared with the tests); the builder's group is one.
+const floorOf = <G>(group: G, base: number): G => floorWorkerGroup(group as unknown as Parameters<typeof floorWorkerGroup>[0], base) as unknown as G;
+
+
 /**
  * The RayService with an on-demand floor: `base` always-running workers in a group of their own
  * (floorWorkerGroup) and the serving group shrunk by as many, so the workers' bounds stay
@@ -334,6 +338,6 @@ function withFloorGroup(rs: ReturnType<typeof buildRayService>, base: number): R
     const spot = { ...main, replicas: main.replicas - base, minReplicas: main.minReplicas - base, maxReplicas: main.maxReplicas - base };
     return {
         ...rs,
-        spec: { ...rs.spec, rayClusterConfig: { ...rs.spec.rayClusterConfig, workerGroupSpecs: [spot, ...rest, floorWorkerGroup(main, base)] } },
+        spec: { ...rs.spec, rayClusterConfig: { ...rs.spec.rayClusterConfig, workerGroupSpecs: [spot, ...rest, floorOf(main, base)] } },
     };
 }
