@@ -62,7 +62,7 @@ describe("run-time budgets in the committed stacks' plans", () => {
         const advisory = report.policies.violations.filter((v) => v.policy === "runtime-budget");
         assert.equal(advisory.length, 1);
         assert.equal(advisory[0].enforcementLevel, "advisory");
-        assert.match(advisory[0].message, /gcp bills up to \$1111\.42\/month .*no run-time budget.*gcloud billing accounts list.*placeholder 000000-000000-000000/);
+        assert.match(advisory[0].message, /gcp bills up to \$1119\.62\/month .*no run-time budget.*gcloud billing accounts list.*placeholder 000000-000000-000000/);
     });
 
     it("the plan line beside the cost table names the cap, the budgets and the breaker", () => {
