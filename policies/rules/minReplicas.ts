@@ -140,8 +140,16 @@ function targetsMlDeployment(resource: PolicyResource): boolean {
 function checkRay(resource: PolicyResource, least: number, check: (read: Read, fix: string, absentMeans?: number) => void): void {
     const cluster = resource.type.endsWith(":RayService") ? ["spec", "rayClusterConfig"] : ["spec"];
     const groups = readAt(resource.props, [...cluster, "workerGroupSpecs"]);
-    for (const group of groups.state === "unknown" ? [groups] : elementsOf(groups)) {
-        check(readIn(group, ["minReplicas"]), `Set replicas.min to ${least} or more.`, 0);
+    const list = groups.state === "unknown" ? [groups] : elementsOf(groups);
+    const mins = list.map((group) => readIn(group, ["minReplicas"]));
+    const known = mins.map((r) => asNumber(r));
+    if (mins.length > 1 && known.every((n) => n.state !== "unknown")) {
+        // Several worker groups serve the one Serve app (e.g. an on-demand floor group beside the
+        // spot group, issue 19): the workers always running are their minima together.
+        const sum = known.reduce((acc, n) => acc + (n.state === "known" ? n.value : 0), 0);
+        check({ state: "known", value: sum, field: `the minReplicas of ${cluster.join(".")}.workerGroupSpecs summed over its ${mins.length} groups` } as Read, `Set replicas.min to ${least} or more.`);
+    } else {
+        for (const read of mins) check(read, `Set replicas.min to ${least} or more.`, 0);
     }
     const serve = readAt(resource.props, ["spec", "serveConfigV2"]);
     if (serve.state === "unknown") {

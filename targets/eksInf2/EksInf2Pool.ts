@@ -24,6 +24,8 @@ import { neuronServer, openAiBaseUrl } from "../../components/serving";
 import { modelAccessOf } from "../../components/modelAccess";
 import { createChatUi } from "./chatUiResources";
 import { createRasa } from "./rasaResources";
+import { capacityNodePools, floorWorkerGroup } from "./capacity";
+import { checkFloorOnOnDemand } from "./consistency";
 
 export interface EksInf2PoolArgs {
     /** Validated `targets.eksInf2` config. */
@@ -143,18 +145,21 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             { ...nodeClass, spec: { ...nodeClass.spec, role: karpenter.nodeRole.name } },
             { ...k8sOpts, dependsOn: [karpenterChart] },
         );
-        new CustomResource(
-            `${name}-nodepool`,
-            buildNodePool({
-                name: INF2_POOL,
-                nodeClassName: INF2_POOL,
-                region,
-                instanceTypes: config.instanceTypes,
-                capacityType: config.capacityType,
-                maxNodes: config.maxNodes,
-            }),
-            // Spot launches need the account's EC2 Spot service-linked role first.
-            { ...k8sOpts, dependsOn: [karpenterChart, ...(karpenter.spotRole ? [karpenter.spotRole] : [])] },
+        // With an on-demand floor or fallback (spot only, the config refuses it otherwise): a spot
+        // NodePool weighted over an on-demand one, sharing maxNodes (capacity.ts). The spot pool
+        // keeps the single pool's resource name, so adding a floor does not replace it.
+        const onDemandPools = config.onDemandBase + config.onDemandFallback > 0;
+        const poolBase = { name: INF2_POOL, nodeClassName: INF2_POOL, region, instanceTypes: config.instanceTypes, maxNodes: config.maxNodes };
+        const nodePools = onDemandPools
+            ? capacityNodePools({ pool: poolBase, onDemandBase: config.onDemandBase, onDemandFallback: config.onDemandFallback }).map(buildNodePool)
+            : [buildNodePool({ ...poolBase, capacityType: config.capacityType })];
+        nodePools.forEach((pool, i) =>
+            new CustomResource(
+                i === 0 ? `${name}-nodepool` : `${name}-nodepool-ondemand`,
+                pool,
+                // Spot launches need the account's EC2 Spot service-linked role first.
+                { ...k8sOpts, dependsOn: [karpenterChart, ...(karpenter.spotRole ? [karpenter.spotRole] : [])] },
+            ),
         );
 
         // The model: namespace, secrets by reference, the Serve app, the RayService.
@@ -179,7 +184,7 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             nsOpts,
         );
         const gcs = config.gcsFaultTolerance ? this.redis(name, config, network, eks.securityGroupId, tags, nsOpts) : undefined;
-        const rayService = buildRayService({
+        const built = buildRayService({
             name: RAY_SERVICE_NAME,
             server,
             devicesPerReplica: 1,
@@ -192,6 +197,12 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             appConfigMap: "llm-serve-app",
             targetOngoingRequests: args.targetOngoingRequests,
         });
+        const rayService = config.onDemandBase > 0 ? withFloorGroup(built, config.onDemandBase) : built;
+        if (config.onDemandBase > 0) {
+            // The floor must land on on-demand nodes by construction; a mismatch is a bug, not a config error.
+            const misplaced = checkFloorOnOnDemand(rayService, nodePools, [`${INF2_POOL}-floor`]);
+            if (misplaced.length > 0) throw new Error(`${name}: ${misplaced.join(" ")}`);
+        }
         const gcsOptions = rayService.spec.rayClusterConfig.gcsFaultToleranceOptions;
         new CustomResource(
             `${name}-rayservice`,
@@ -311,4 +322,22 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         );
         return { address: pulumi.interpolate`rediss://${group.primaryEndpointAddress}:6379`, secret };
     }
+}
+
+// floorWorkerGroup takes any group with a pod template (its loose type, shared with the tests); the builder's group is one.
+const floorOf = <G>(group: G, base: number): G => floorWorkerGroup(group as unknown as Parameters<typeof floorWorkerGroup>[0], base) as unknown as G;
+
+
+/**
+ * The RayService with an on-demand floor: `base` always-running workers in a group of their own
+ * (floorWorkerGroup) and the serving group shrunk by as many, so the workers' bounds stay
+ * `replicas`; the Serve app's min_replicas (replicas.min >= base, the config checks) covers them.
+ */
+function withFloorGroup(rs: ReturnType<typeof buildRayService>, base: number): ReturnType<typeof buildRayService> {
+    const [main, ...rest] = rs.spec.rayClusterConfig.workerGroupSpecs;
+    const spot = { ...main, replicas: main.replicas - base, minReplicas: main.minReplicas - base, maxReplicas: main.maxReplicas - base };
+    return {
+        ...rs,
+        spec: { ...rs.spec, rayClusterConfig: { ...rs.spec.rayClusterConfig, workerGroupSpecs: [spot, ...rest, floorOf(main, base)] } },
+    };
 }

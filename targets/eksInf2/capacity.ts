@@ -1,7 +1,7 @@
 // The inf2 target's on-demand floor and fallback (issue 19), as pure builders: a spot NodePool
 // weighted over an on-demand NodePool, both bounded under one shared maximum and declaring it to
 // the policy pack, and the floor as a Ray worker group that always runs and selects on-demand
-// nodes. Not wired into the component yet: the eksInf2 config has no `onDemandBase` so far.
+// nodes. EksInf2Pool wires them when the config sets `onDemandBase` or `onDemandFallback`.
 //
 // What Karpenter does: it tries NodePools in descending `spec.weight`; when the spot pool cannot
 // launch (no spot capacity for the allowed types, an insufficient-capacity error) it falls back
@@ -70,6 +70,8 @@ export function floorWorkerGroup<G extends WorkerGroup>(group: G, replicas: numb
     return {
         ...group,
         groupName: `${group.groupName}-floor`,
+        // KubeRay's `replicas` (the current count) too, when the group sets it: else it would keep the serving group's.
+        ...("replicas" in group ? { replicas } : {}),
         minReplicas: replicas,
         maxReplicas: replicas,
         template: {

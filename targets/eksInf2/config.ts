@@ -186,6 +186,18 @@ export const eksInf2Schema = z
              * are this times the largest allowed type, which is what the cost policy prices.
              */
             maxNodes: int(1, 20),
+            /**
+             * inf2 nodes on demand that always run beside spot (with capacityType spot), holding
+             * `onDemandBase` always-running Ray workers: a spot NodePool weighted over an on-demand
+             * NodePool, both sharing `maxNodes` (targets/eksInf2/capacity.ts). @default 0
+             */
+            onDemandBase: int(0, 19).default(0),
+            /**
+             * Further on-demand nodes Karpenter may launch when spot cannot be had (its
+             * capacity-type fallback over the weighted NodePools), carved out of `maxNodes`. Needs
+             * `onDemandBase` >= 1, as on the other targets. @default 0
+             */
+            onDemandFallback: int(0, 19).default(0),
             /** Ray Serve replicas of the model (autoscaling bounds); each takes one Inferentia2 device. */
             replicas: range(1, 40),
             /** Root volume of inf2 nodes: image, Neuron compile cache and weights. @default 200 */
@@ -289,6 +301,21 @@ export const eksInf2Schema = z
             if (!zone.startsWith(cfg.region)) {
                 ctx.addIssue({ code: "custom", path: ["availabilityZones", i], input: zone, message: `must be a zone of ${cfg.region}` });
             }
+        }
+        const onDemand = cfg.onDemandBase + cfg.onDemandFallback;
+        if (onDemand > 0 && cfg.capacityType === "on-demand") {
+            // Every inf2 node is already on demand: a floor or fallback pool would mean nothing.
+            const key = cfg.onDemandBase > 0 ? "onDemandBase" : "onDemandFallback";
+            ctx.addIssue({ code: "custom", path: [key], input: cfg[key], message: `must be 0 with capacityType on-demand (every inf2 node is already on demand; allowed: 0, or capacityType spot)` });
+        } else if (onDemand > 0 && cfg.maxNodes - onDemand < 1) {
+            ctx.addIssue({ code: "custom", path: ["onDemandFallback"], input: cfg.onDemandFallback, message: `onDemandBase + onDemandFallback (${onDemand}) must leave at least one spot node under maxNodes (${cfg.maxNodes}) (allowed: at most ${cfg.maxNodes - 1} together)` });
+        }
+        if (cfg.onDemandFallback > 0 && cfg.onDemandBase === 0) {
+            ctx.addIssue({ code: "custom", path: ["onDemandFallback"], input: cfg.onDemandFallback, message: "must be 0 unless onDemandBase is at least 1: the fallback is declared to the cost policy as part of the floor's share, as on the other targets (allowed: onDemandFallback 0, or onDemandBase >= 1 with it)" });
+        }
+        if (cfg.onDemandBase > 0 && cfg.onDemandBase > cfg.replicas.min) {
+            // The floor's workers always run: Serve must keep at least one replica on each.
+            ctx.addIssue({ code: "custom", path: ["onDemandBase"], input: cfg.onDemandBase, message: `must not exceed replicas.min (${cfg.replicas.min}): the floor's workers always run and the Serve app's minimum replicas must cover them (allowed: 0..${cfg.replicas.min})` });
         }
         const devices = maxNeuronDevices(cfg.instanceTypes, cfg.maxNodes);
         if (cfg.replicas.max > devices) {

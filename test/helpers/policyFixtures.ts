@@ -233,3 +233,15 @@ export function gcpFallbackStack(share: { max?: string; floorMax?: number } = {}
     );
     return [template, mig, autoscaler, floorTemplate, floorMig, floorAutoscaler, forwardingRule];
 }
+
+/**
+ * Issue 19 on Karpenter: the eksInf2 builders' spot NodePool (weight 100) and on-demand floor
+ * NodePool (weight 10) under one shared maximum of `maxNodes`, as the component registers them.
+ */
+export function karpenterFallbackStack(maxNodes = 4, onDemandBase = 1, onDemandFallback = 1): PlannedResource[] {
+    // Required lazily: the fixtures stay free of the program's modules for every other test.
+    const { capacityNodePools } = require("../../targets/eksInf2/capacity") as typeof import("../../targets/eksInf2/capacity");
+    const { buildNodePool } = require("../../targets/eksInf2/karpenter") as typeof import("../../targets/eksInf2/karpenter");
+    const pools = capacityNodePools({ pool: { name: "inf2", nodeClassName: "inf2", region: "us-west-2", instanceTypes: ["inf2.8xlarge"], maxNodes }, onDemandBase, onDemandFallback });
+    return pools.map((p, i) => planned(TYPES.nodePool, i === 0 ? "llm-inf2" : "llm-inf2-ondemand", JSON.parse(JSON.stringify(buildNodePool(p))) as Record<string, unknown>));
+}

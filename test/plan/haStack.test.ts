@@ -65,6 +65,33 @@ const EXPECTED = [
     line("aks-gpu-service", "fixed", "azure-standard-public-ip", "eastus", 1, 1, 3.65, 3.65),
     line("aks-gpu-service", "usage", "azure-lb-processed", "eastus", 500, 500, 2.5, 2.5), // 500 x 0.005
     line("aks-gpu-service", "usage", "azure-internet-egress", "eastus", 500, 500, 43.5, 43.5), // 500 x 0.087
+    // eksInf2 (us-west-2): inf2.8xlarge $1.96786/h on demand, spot $0.6303/h (catalog); m5.large $0.096/h;
+    // EKS $0.10/h; NAT $0.045/h + $0.045/GB; NLB $0.0225/h + $0.006/GB; public IPv4 $0.005/h; gp3 $0.08/GB-month.
+    line("eks-inf2-cluster", "fixed", "eks-control-plane", "-", 1, 1, 73, 73), // 0.10 x 730
+    line("eks-inf2-system-nodes", "capacity", "m5.large", "us-west-2", 2, 3, 140.16, 210.24), // 2 / 3 x 0.096 x 730
+    line("eks-inf2-system-nodes", "storage", "aws-ebs", "us-west-2", 2, 3, 8, 12), // 2 / 3 x 50 GB x 0.08
+    line("eks-inf2-system-nodes", "transient", "m5.large update surge", "us-west-2", 0, 4, 0, 1.62), // (0.096 + 4/730) x 4 h x 4 = 1.6237
+    line("eks-inf2-nat", "fixed", "aws-nat-gateway", "-", 1, 1, 32.85, 32.85), // 0.045 x 730
+    line("eks-inf2-nat", "usage", "aws-nat-processed", "-", 500, 500, 22.5, 22.5), // 500 x 0.045
+    line("eks-inf2-nlb", "fixed", "aws-nlb", "-", 1, 1, 16.43, 16.43), // 0.0225 x 730 = 16.425
+    line("eks-inf2-nlb", "fixed", "aws-public-ipv4", "-", 2, 2, 7.3, 7.3), // 2 x 0.005 x 730
+    line("eks-inf2-nlb", "usage", "aws-nlb-processed", "-", 500, 500, 3, 3), // 500 x 0.006
+    line("eks-inf2-nlb", "usage", "aws-internet-egress", "-", 500, 500, 45, 45), // 500 x 0.09
+    line("eks-inf2-nat-ip", "fixed", "aws-public-ipv4", "-", 1, 1, 3.65, 3.65),
+    line("eks-inf2-redis", "capacity", "cache.t4g.small", "us-west-2", 1, 1, 23.36, 23.36), // 0.032 x 730
+    line("eks-inf2-secrets-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
+    line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3), // the AWS budget's topic key: ha now deploys to AWS
+    line("eks-inf2-control-plane-logs", "usage", "aws-cloudwatch-logs-ingestion", "-", 50, 50, 25, 25), // 50 GB x 0.50
+    // Spot NodePool (1 node: maxNodes 2 minus the floor): Karpenter spot has no price cap, so on-demand in the worst case.
+    line("eks-inf2-nodepool", "capacity", "inf2.8xlarge", "us-west-2", 1, 1, 1436.54, 1436.54), // 1.96786 x 730 = 1436.5378
+    line("eks-inf2-nodepool", "storage", "aws-ebs", "us-west-2", 1, 1, 16, 16), // 200 GB x 0.08
+    line("eks-inf2-nodepool", "transient", "inf2.8xlarge overshoot", "us-west-2", 0, 1, 0, 3.98), // (1.96786 + 16/730) x 2 h = 3.9796
+    line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", "us-west-2", 0, 1, 0, 3.98),
+    // On-demand NodePool: the floor's 1 node, always on demand.
+    line("eks-inf2-nodepool-ondemand", "capacity", "inf2.8xlarge", "us-west-2", 1, 1, 1436.54, 1436.54),
+    line("eks-inf2-nodepool-ondemand", "storage", "aws-ebs", "us-west-2", 1, 1, 16, 16),
+    line("eks-inf2-nodepool-ondemand", "transient", "inf2.8xlarge overshoot", "us-west-2", 0, 1, 0, 3.98),
+    line("eks-inf2-nodepool-ondemand", "transient", "inf2.8xlarge replacement", "us-west-2", 0, 1, 0, 3.98),
 ];
 
 async function planJson(): Promise<PlanReport> {
@@ -86,9 +113,10 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         assert.deepEqual([...actual].sort(order), [...EXPECTED].sort(order));
         assert.equal(report.cost.baselineMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.baseline, 0)));
         assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
-        assert.equal(report.cost.baselineMonthlyUsd, 6064.21);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 10976.1);
-        assert.equal(report.cost.capMonthlyUsd, 13000);
+        // 9370.88 / 14378.39 with eksInf2 (fin19), + aksGpu's $0.66 of observability (#18).
+        assert.equal(report.cost.baselineMonthlyUsd, 9371.54);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 14379.05);
+        assert.equal(report.cost.capMonthlyUsd, 15000);
     });
 
     it("shows both capacity types and both regions: floor and fallback on demand, spot with its expected figure", () => {
@@ -102,6 +130,14 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         }
         const pools = report.cost.lines.filter((l) => l.kind === "capacity" && l.sku === "Standard_NC24ads_A100_v4");
         assert.deepEqual(pools.map((l) => /on-demand \$3\.673\/h/.test(l.basis)).sort(), [false, true]);
+        // eksInf2: the floor's NodePool on demand; the spot NodePool on demand in the worst case, with its expected spot figure.
+        const inf2 = report.cost.lines.filter((l) => l.kind === "capacity" && l.sku === "inf2.8xlarge");
+        assert.deepEqual(inf2.map((l) => l.urn.slice(l.urn.lastIndexOf("::") + 2)).sort(), ["eks-inf2-nodepool", "eks-inf2-nodepool-ondemand"]);
+        for (const l of inf2) {
+            const onDemand = l.urn.endsWith("-ondemand");
+            assert.match(l.basis, onDemand ? /^1 to 1 x inf2\.8xlarge in us-west-2: on-demand \$1\.96786\/h/ : /spot with no price cap, so worst case on-demand \$1\.96786\/h/);
+            assert.equal(l.expected === undefined, onDemand, "only the spot pool carries an expected spot figure");
+        }
     });
 });
 

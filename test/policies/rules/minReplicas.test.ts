@@ -90,3 +90,26 @@ describe("policy min-replicas: groups that serve one endpoint together (issue 19
         assert.equal(reported.length, 2);
     });
 });
+
+describe("policy min-replicas: a RayService's worker groups serve one Serve app (issue 19's floor group)", () => {
+    const withGroups = (mins: number[]) =>
+        mutated(rayService(), (i) => {
+            const cluster = (i.spec as { rayClusterConfig: { workerGroupSpecs: Record<string, unknown>[] } }).rayClusterConfig;
+            const [group] = cluster.workerGroupSpecs;
+            cluster.workerGroupSpecs = mins.map((min, n) => ({ ...group, groupName: n === 0 ? "inf2" : "inf2-floor", minReplicas: min, maxReplicas: Math.max(min, 1) }));
+        });
+
+    it("passes a spot group of 1 beside an always-on floor group of 1 (2 workers together)", async () => {
+        assertNoViolations(await runStackPolicy(minReplicas, [withGroups([1, 1])]));
+    });
+
+    it("blocks groups that keep fewer than 2 workers together (negative control)", async () => {
+        const resource = withGroups([0, 1]);
+        assertOneViolation(await runStackPolicy(minReplicas, [resource]), ["llm-rayservice", "summed over its 2 groups is 1, below 2"], resource.urn);
+    });
+
+    it("still judges a single group on its own", async () => {
+        const resource = withGroups([1]);
+        assertOneViolation(await runStackPolicy(minReplicas, [resource]), ["workerGroupSpecs[0].minReplicas is 1"], resource.urn);
+    });
+});

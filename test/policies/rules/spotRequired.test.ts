@@ -2,7 +2,7 @@ import { spotRequired } from "../../../policies/rules/spotRequired";
 import { UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import type { PlannedResource } from "../../../policies/evaluate";
 import { assertNoViolations, assertOneViolation, runResourcePolicy } from "../../helpers/policyArgs";
-import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpFallbackStack, gcpSpotVm, gcpStack, inf2NodePool, mutated, setPath } from "../../helpers/policyFixtures";
+import { aksCluster, aksGpuPool, azureSpotVm, ec2SpotInstance, eksNodeGroup, gcpFallbackStack, gcpSpotVm, gcpStack, inf2NodePool, karpenterFallbackStack, mutated, setPath } from "../../helpers/policyFixtures";
 
 const DEV = { kinds: ["gcp-instance-template", "gcp-instance", "azure-vm", "aks-agent-pool", "ec2-instance", "karpenter-node-pool"] };
 
@@ -99,5 +99,19 @@ describe("policy spot-required", () => {
             const resource = mutated(floor(), (i) => ((i.labels as Record<string, string>)["llm-serving-capacity"] = "spot"));
             assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["labelled spot"], resource.urn);
         });
+    });
+});
+
+describe("policy spot-required: Karpenter's declared on-demand NodePool (issue 19, eksInf2)", () => {
+    const onDemandPool = (): PlannedResource => karpenterFallbackStack()[1];
+
+    it("accepts the on-demand NodePool declared as the floor of a shared maximum, and the spot pool beside it", async () => {
+        assertNoViolations(await runResourcePolicy(spotRequired, onDemandPool(), DEV));
+        assertNoViolations(await runResourcePolicy(spotRequired, karpenterFallbackStack()[0], DEV));
+    });
+
+    it("refuses the same on-demand NodePool undeclared (negative control)", async () => {
+        const resource = mutated(onDemandPool(), (i) => delete (i.metadata as Record<string, unknown>).labels);
+        assertOneViolation(await runResourcePolicy(spotRequired, resource, DEV), ["llm-inf2-ondemand", "must be spot", "karpenter.sh/capacity-type"], resource.urn);
     });
 });

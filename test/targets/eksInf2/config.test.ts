@@ -36,6 +36,12 @@ const ROWS: readonly [string, Record<string, unknown>, RegExp][] = [
     ["chatUiImage", { chatUiImage: "chat-ui" }, /\.chatUiImage: got "chat-ui"; must be an image reference pinned to a tag or digest$/],
     ["image latest", { image: "public.ecr.aws/neuron/vllm:latest" }, /\.image: got "public\.ecr\.aws\/neuron\/vllm:latest"; must not use the tag latest$/],
     ["image untagged", { image: "public.ecr.aws/neuron/vllm" }, /\.image: got "public\.ecr\.aws\/neuron\/vllm"; must be an image reference pinned to a tag or digest$/],
+    ["onDemandBase", { capacityType: "spot", onDemandBase: -1 }, /\.onDemandBase: got -1; must be a whole number from 0 to 19$/],
+    ["onDemandBase with on-demand nodes", { onDemandBase: 1 }, /\.onDemandBase: got 1; must be 0 with capacityType on-demand \(every inf2 node is already on demand; allowed: 0, or capacityType spot\)$/],
+    ["onDemandFallback with on-demand nodes", { capacityType: "on-demand", onDemandFallback: 1 }, /\.onDemandFallback: got 1; must be 0 with capacityType on-demand/],
+    ["onDemandFallback without a floor", { capacityType: "spot", maxNodes: 3, replicas: { min: 1, max: 2 }, onDemandFallback: 1 }, /\.onDemandFallback: got 1; must be 0 unless onDemandBase is at least 1.*allowed: onDemandFallback 0, or onDemandBase >= 1 with it\)$/],
+    ["floor and fallback over maxNodes", { capacityType: "spot", onDemandBase: 1, onDemandFallback: 1 }, /\.onDemandFallback: got 1; onDemandBase \+ onDemandFallback \(2\) must leave at least one spot node under maxNodes \(2\) \(allowed: at most 1 together\)$/],
+    ["onDemandBase over replicas.min", { capacityType: "spot", maxNodes: 4, replicas: { min: 1, max: 3 }, onDemandBase: 2 }, /\.onDemandBase: got 2; must not exceed replicas\.min \(1\): the floor's workers always run .*\(allowed: 0\.\.1\)$/],
     ["unknown field", { maxNode: 2 }, /\.maxNode: unknown key; allowed keys are region, availabilityZones, vpcCidr/],
 ];
 
@@ -62,5 +68,10 @@ describe("eksInf2 config: each new field fails with its key path, value and what
         assert.deepEqual(cfg.instanceTypes, ["inf2.8xlarge"]);
         assert.equal(cfg.capacityType, "on-demand");
         assert.deepEqual(cfg.systemNodes, { instanceType: "m5.large", count: { min: 2, max: 3 } });
+        assert.deepEqual([cfg.onDemandBase, cfg.onDemandFallback], [0, 0]);
+    });
+    it("accepts a spot pool with a floor and a fallback inside maxNodes, the floor covered by replicas.min", () => {
+        assert.deepEqual(problems({ capacityType: "spot", maxNodes: 3, replicas: { min: 1, max: 3 }, onDemandBase: 1, onDemandFallback: 1 }), []);
+        assert.deepEqual(problems({ capacityType: "spot", onDemandBase: 1 }), []);
     });
 });

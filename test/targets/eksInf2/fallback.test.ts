@@ -1,4 +1,4 @@
-// Issue 19 on eksInf2 (builders only, not wired into the component yet): a spot NodePool weighted
+// Issue 19 on eksInf2: a spot NodePool weighted
 // over an on-demand NodePool under one shared maximum, and the floor as always-running Ray workers
 // that select on-demand nodes, proven by the consistency check.
 import { strict as assert } from "node:assert";
@@ -9,6 +9,8 @@ import { buildRayService, RayServiceInput } from "../../../targets/eksInf2/raySe
 import { INF2_CAPACITY } from "../../../targets/eksInf2/config";
 import { neuronServer } from "../../../components/serving";
 import { readCapacityShare } from "../../../policies/contract/capacityShare";
+import { PlannedResource } from "../../../plan/mocks";
+import { plan, stackFrom, TEST_TAGS } from "../../helpers/program";
 
 const TEST_IMAGE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0";
 const MODEL = { id: "mistralai/Mistral-7B-Instruct-v0.2", servedName: "mistral-7b", maxModelLen: 8192 };
@@ -98,5 +100,59 @@ describe("eksInf2 floor placement by construction (consistency check)", () => {
         assert.ok(checkFloorOnOnDemand(withFloor(1), mixed, ["inf2-floor"]).length > 0, "no on-demand-only pool left for the floor");
 
         assert.match(checkFloorOnOnDemand(clone(buildRayService(rayInput)), pools, ["inf2-floor"]).join("\n"), /no worker group inf2-floor/);
+    });
+});
+
+describe("EksInf2Pool wires the floor and fallback (issue 19)", function () {
+    const EKS = {
+        region: "us-west-2",
+        instanceTypes: ["inf2.8xlarge"],
+        capacityType: "spot",
+        maxNodes: 4,
+        replicas: { min: 2, max: 4 },
+        allowedCidrs: ["203.0.113.0/24"],
+        apiAccessCidrs: ["203.0.113.0/24"],
+        plaintextHttp: true,
+        image: TEST_IMAGE,
+    };
+    const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
+    const planOf = async (extra: Record<string, unknown>) => (await plan(stackFrom({ tags: TEST_TAGS, targets: { eksInf2: { ...EKS, ...extra } } }))).resources;
+    let floor: PlannedResource[];
+    let plain: PlannedResource[];
+    before(async () => {
+        floor = await planOf({ onDemandBase: 1, onDemandFallback: 1 });
+        plain = await planOf({});
+    });
+    const pools = (rs: PlannedResource[]) => rs.filter((r) => r.type === NODE_POOL);
+    const rayService = (rs: PlannedResource[]) => rs.find((r) => r.type === "kubernetes:ray.io/v1:RayService")!.inputs as any;
+
+    it("keeps the spot pool's URN and adds the on-demand pool beside it, limits adding up to maxNodes", () => {
+        const [spot, od] = pools(floor);
+        assert.equal(pools(plain).length, 1);
+        assert.equal(spot.urn, pools(plain)[0].urn, "adding a floor must not replace the existing NodePool");
+        assert.equal(od.name, "eks-inf2-nodepool-ondemand");
+        const nodes = [spot, od].map((p) => maxNodesWithin((p.inputs as any).spec.limits, ["inf2.8xlarge"]));
+        assert.deepEqual(nodes, [2, 2]);
+        assert.deepEqual([spot, od].map((p) => (p.inputs as any).spec.weight), [SPOT_POOL_WEIGHT, ON_DEMAND_POOL_WEIGHT]);
+        assert.deepEqual([spot, od].map((p) => (p.inputs as any).metadata.labels["llm-serving-capacity"]), ["spot", "on-demand-floor"]);
+    });
+
+    it("runs the floor as its own always-on group on on-demand nodes; the workers' bounds stay replicas", () => {
+        const rs = rayService(floor);
+        const groups = rs.spec.rayClusterConfig.workerGroupSpecs;
+        assert.deepEqual(groups.map((g: any) => [g.groupName, g.replicas, g.minReplicas, g.maxReplicas]), [["inf2", 1, 1, 3], ["inf2-floor", 1, 1, 1]]);
+        assert.deepEqual(checkFloorOnOnDemand(rs, pools(floor).map((p) => p.inputs), ["inf2-floor"]), []);
+        assert.deepEqual(checkWorkersMatchPools(rs, pools(floor).map((p) => p.inputs)), []);
+        // The Serve app's minimum covers the floor's workers.
+        assert.match(JSON.stringify(rs.spec.serveConfigV2), /min_replicas: 2/);
+    });
+
+    it("without the keys: one NodePool, one worker group (plans unchanged)", () => {
+        assert.equal(rayService(plain).spec.rayClusterConfig.workerGroupSpecs.length, 1);
+        assert.equal((pools(plain)[0].inputs as any).metadata.labels, undefined);
+    });
+
+    it("a fallback alone is refused before any resource (exit 2 path)", async () => {
+        await assert.rejects(planOf({ onDemandFallback: 1 }), /onDemandFallback: got 1; must be 0 unless onDemandBase/);
     });
 });
