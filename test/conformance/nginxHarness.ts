@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import { requireTool, runTool } from "./tools";
-import { RASA_TOKEN_DIR, RASA_TOKEN_FILE, rasaTokenSnippet } from "../../targets/eksInf2/rasa";
+import { RASA_TOKEN_DIR, RASA_TOKEN_FILE, rasaTokenSnippet } from "../../components/k8s/rasa";
 import { readUpstream, upstreamLock } from "./upstream";
 
 /**
