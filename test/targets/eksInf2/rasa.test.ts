@@ -104,8 +104,8 @@ describe("eksInf2 rasa: objects and config", () => {
         const actions = buildRasaActionsDeployment(INPUT).spec!.template.metadata!.labels!;
         const server = buildRasaDeployment(INPUT).spec!.template.metadata!.labels!;
         const selects = (sel: Record<string, string>, podLabels: Record<string, string>) => Object.entries(sel).every(([k, v]) => podLabels[k] === v);
-        assert.ok(selects(np.spec!.podSelector.matchLabels!, actions), "applies to the action server");
-        assert.ok(!selects(np.spec!.podSelector.matchLabels!, server), "not to the Rasa server");
+        assert.ok(selects(np.spec!.podSelector!.matchLabels!, actions), "applies to the action server");
+        assert.ok(!selects(np.spec!.podSelector!.matchLabels!, server), "not to the Rasa server");
         const from = np.spec!.ingress![0].from![0].podSelector!.matchLabels!;
         assert.ok(selects(from, server), "admits the Rasa server");
         assert.ok(!selects(from, actions), "and not the action server's own pods (nor any other)");
