@@ -178,9 +178,11 @@ export function buildRasaActionsNetworkPolicy(namespace: string): INetworkPolicy
 
 /**
  * The guard's location: Rasa's REST webhook only (exact match), with the Rasa token. Rasa's REST
- * channel takes no credentials itself, so the guard is its authentication.
+ * channel takes no credentials itself, so the guard is its authentication. `staticUpstream`: for a
+ * guard without a resolver (aksGpu's sidecar), nginx resolves the Service name once at start (a
+ * ClusterIP stays while the Service does; the Deployment waits for the Service).
  */
-export function rasaLocation(upstreamHost: string): string {
+export function rasaLocation(upstreamHost: string, staticUpstream = false): string {
     return `    # Rasa's REST channel: its webhook only, with the Rasa token (a bearer token of its own).
     location = ${RASA_REST_WEBHOOK} {
         default_type application/json;
@@ -192,8 +194,8 @@ export function rasaLocation(upstreamHost: string): string {
             add_header WWW-Authenticate Bearer always;
             return 401 '{"error":"missing or invalid Rasa token"}\\n';
         }
-        set $rasa_upstream ${upstreamHost}:${RASA_PORT};
-        proxy_pass http://$rasa_upstream;
+${staticUpstream ? `        proxy_pass http://${upstreamHost}:${RASA_PORT};` : `        set $rasa_upstream ${upstreamHost}:${RASA_PORT};
+        proxy_pass http://$rasa_upstream;`}
         proxy_http_version 1.1;
         proxy_set_header Host $host;
         proxy_set_header Authorization "";

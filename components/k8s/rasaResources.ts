@@ -34,10 +34,12 @@ export interface Rasa {
     /** Bearer token of the REST webhook (secret). */
     readonly token: pulumi.Output<string>;
     readonly path: string;
+    /** The two Services (a guard resolving the name once at start waits for them). */
+    readonly services: Service[];
 }
 
 /** Rasa's resources: its token (generated, a secret), config files, the two Deployments, their Services, and the action server's ingress policy. */
-export function createRasa(name: string, input: RasaInput, parent: pulumi.Resource, k8sOpts: pulumi.CustomResourceOptions): Rasa {
+export function createRasa(name: string, input: RasaInput, parent: pulumi.Resource, k8sOpts: pulumi.CustomResourceOptions, staticUpstream = false): Rasa {
     const namespace = input.placement.namespace;
     const token = pulumi.secret(new random.RandomPassword(`${name}-rasa-token`, { length: 40, special: false }, { parent }).result);
     const tokenSecret = new Secret(
@@ -56,14 +58,15 @@ export function createRasa(name: string, input: RasaInput, parent: pulumi.Resour
     // Typed by kubernetes-models (schema-validated in tests); its IntOrString unions differ from the SDK's.
     new Deployment(`${name}-rasa-actions`, buildRasaActionsDeployment(input) as DeploymentArgs, k8sOpts);
     new NetworkPolicy(`${name}-rasa-actions`, buildRasaActionsNetworkPolicy(namespace) as NetworkPolicyArgs, k8sOpts);
-    new Service(`${name}-rasa-actions`, buildRasaService(RASA_ACTIONS_NAME, RASA_ACTIONS_PORT, namespace), k8sOpts);
+    const actionsService = new Service(`${name}-rasa-actions`, buildRasaService(RASA_ACTIONS_NAME, RASA_ACTIONS_PORT, namespace), k8sOpts);
     new Deployment(`${name}-rasa`, buildRasaDeployment(input) as DeploymentArgs, { ...k8sOpts, dependsOn: [config] });
-    new Service(`${name}-rasa`, buildRasaService(RASA_NAME, RASA_PORT, namespace), k8sOpts);
+    const rasaService = new Service(`${name}-rasa`, buildRasaService(RASA_NAME, RASA_PORT, namespace), k8sOpts);
     return {
-        location: rasaLocation(`${RASA_NAME}.${namespace}.svc.cluster.local`),
+        location: rasaLocation(`${RASA_NAME}.${namespace}.svc.cluster.local`, staticUpstream),
         tokenMount: { secretName: RASA_TOKEN_SECRET, mountPath: RASA_TOKEN_DIR },
         tokenSecret,
         token,
         path: RASA_REST_WEBHOOK,
+        services: [actionsService, rasaService],
     };
 }
