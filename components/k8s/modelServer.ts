@@ -96,13 +96,14 @@ export function modelProbes(server: ModelServerSpec): {
 /** The route guard's nginx config template as a ConfigMap (upstream: the model server in the same pod); no key in it. */
 export function routeGuardConfigMap(
     w: Pick<ModelServerWorkload, "name" | "namespace" | "labels" | "server" | "tlsSecretName">,
+    extraLocations?: string,
 ): Built<IConfigMap> {
     const tls = w.tlsSecretName ? TLS_FILES : undefined;
     return {
         apiVersion: "v1",
         kind: "ConfigMap",
         metadata: { name: `${w.name}-route-guard`, namespace: w.namespace, labels: objectLabels(w) },
-        data: { [ROUTE_GUARD_TEMPLATE_FILE]: routeGuardConf({ upstream: `127.0.0.1:${w.server.port}`, ...(tls ? { tls } : {}) }) },
+        data: { [ROUTE_GUARD_TEMPLATE_FILE]: routeGuardConf({ upstream: `127.0.0.1:${w.server.port}`, ...(tls ? { tls } : {}), ...(extraLocations ? { extraLocations } : {}) }) },
     };
 }
 

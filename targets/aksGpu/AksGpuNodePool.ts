@@ -30,6 +30,9 @@ import {
 import { deployerPrincipalType, roleDefinitionId } from "../../components/azure/roles";
 import { llamaCppPoolSpec, llamaCppWorkloadParts } from "./llamaCpp";
 import { llamaCppDeployment } from "../../components/k8s/llamaCpp";
+import { createRasa } from "../../components/k8s/rasaResources";
+import { RASA_TOKEN_SECRET } from "../../components/k8s/rasa";
+import { aksRasaPlacement, modelInternalService, rasaPoolSpec, withRasaTokenInGuard } from "./rasa";
 import { aksCapacity, ENDPOINT_POD_LABEL, floorPdb, onDemandPoolSpec, placementProblems, priorityExpanderConfigMap, shareTags, splitDeployments, spotPoolSpec } from "./capacity";
 
 /** AKS's taint on the system pool (inline profile, CriticalAddonsOnly): add-ons that run there tolerate it. */
@@ -42,6 +45,7 @@ import {
     routeGuardConfigMap,
     asPulumi,
     SECRET_DATA_KEYS,
+    selectorLabels,
 } from "../../components/k8s/modelServer";
 import { openAiBaseUrl } from "../../components/serving";
 import { azureVllmServer } from "../../components/azure/server";
@@ -101,6 +105,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
      * spn, workloadidentity) for non-interactive use.
      */
     public readonly kubeconfig: pulumi.Output<string>;
+    /** With rasa: the REST webhook's URL and its bearer token (secret). */
+    public readonly rasa?: { url: pulumi.Output<string>; token: pulumi.Output<string> };
 
     constructor(name: string, args: AksGpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         // Which model this target downloads and whether it holds a token for it (the model-access policy).
@@ -208,6 +214,15 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
               )
             : undefined;
 
+        // Rasa (optional): a small User pool of its own (the system pool is tainted CriticalAddonsOnly).
+        const rasaPool = config.rasa
+            ? new containerservice.AgentPool(
+                  `${name}-rasa-pool`,
+                  { resourceGroupName, resourceName: clusterName, ...rasaPoolSpec(config.rasa), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location } },
+                  { ...childOpts, dependsOn: [pool] },
+              )
+            : undefined;
+
         // Kubernetes: an explicit provider from the cluster's Entra ID kubeconfig (never the ambient context).
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(
             { resourceGroupName, resourceName: clusterName, format: "exec" },
@@ -219,7 +234,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         const k8s = new KubernetesProvider(
             `${name}-k8s`,
             { kubeconfig: this.kubeconfig, enableServerSideApply: true, deleteUnreachable: true },
-            { ...childOpts, dependsOn: [pool, ...(onDemandPool ? [onDemandPool] : []), ...(deployerAdmin ? [deployerAdmin] : [])] },
+            { ...childOpts, dependsOn: [pool, ...(onDemandPool ? [onDemandPool] : []), ...(rasaPool ? [rasaPool] : []), ...(deployerAdmin ? [deployerAdmin] : [])] },
         );
         const k8sOpts = { parent: this, provider: k8s };
 
@@ -290,19 +305,41 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         };
         const dependsOnNamespace = { ...k8sOpts, dependsOn: [namespace] };
 
-        const guardConf = routeGuardConfigMap(workload);
+        // Rasa beside the model: its action server reaches the model by an in-cluster Service on the model's port.
+        const rasa = config.rasa
+            ? createRasa(
+                  name,
+                  {
+                      ...config.rasa,
+                      openAiBaseUrl: openAiBaseUrl(`http://${APP}-internal.${config.namespace}.svc.cluster.local:${workload.server.port}`),
+                      model: args.model.servedName,
+                      apiKey: { name: `${APP}-secrets`, key: SECRET_DATA_KEYS.apiKey },
+                      placement: aksRasaPlacement(config.namespace),
+                  },
+                  this,
+                  dependsOnNamespace,
+                  true,
+              )
+            : undefined;
+        if (rasa) {
+            const internal = modelInternalService(APP, config.namespace, workload.server.port, capacity.onDemand ? { [ENDPOINT_POD_LABEL]: APP } : selectorLabels(APP));
+            new corev1.Service(`${name}-internal-service`, { metadata: internal.metadata, spec: asPulumi<corev1.ServiceArgs["spec"]>(internal.spec) }, dependsOnNamespace);
+        }
+
+        const guardConf = routeGuardConfigMap(workload, rasa?.location);
         const configMap = new corev1.ConfigMap(
             `${name}-route-guard`,
             { metadata: guardConf.metadata, data: guardConf.data },
             dependsOnNamespace,
         );
-        const built = llama ? llamaCppDeployment(workload, llama.options) : modelServerDeployment(workload);
+        const unguarded = llama ? llamaCppDeployment(workload, llama.options) : modelServerDeployment(workload);
+        const built = rasa ? (withRasaTokenInGuard(unguarded, RASA_TOKEN_SECRET) as typeof unguarded) : unguarded;
         // With an on-demand pool: the main Deployment prefers spot, a floor Deployment holds onDemandBase replicas on demand.
         const split = capacity.onDemand ? splitDeployments(built, APP, config.onDemandBase) : { main: built, floor: undefined };
         const misplaced = placementProblems(config, split);
         if (misplaced.length > 0) throw new Error(`${name}: ${misplaced.join("; ")}`);
         // Scheduling needs GPUs advertised; the pod reads the Secret and the guard's config.
-        const podNeeds = { ...k8sOpts, dependsOn: [namespace, secret, configMap, ...(devicePlugin ? [devicePlugin] : []), ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])] };
+        const podNeeds = { ...k8sOpts, dependsOn: [namespace, secret, configMap, ...(devicePlugin ? [devicePlugin] : []), ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : []), ...(rasa ? [rasa.tokenSecret, ...rasa.services] : [])] };
         // KEDA owns the replicas once its ScaledObject exists (targets/aksGpu/observability.ts): a later update must not reset them.
         const mainDeployment = new appsv1.Deployment(`${name}-deployment`, { metadata: split.main.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(split.main.spec) }, { ...podNeeds, ignoreChanges: ["spec.replicas"] });
         const pdb = modelServerPdb(workload);
@@ -344,7 +381,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
                   openAiBaseUrl(`http://${ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? "pending"}`),
               );
         this.apiKey = apiKey;
-        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
+        this.rasa = rasa && config.domain ? { url: pulumi.output(`https://${config.domain}${rasa.path}`), token: rasa.token } : undefined;
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig, ...(this.rasa ? { rasa: this.rasa } : {}) });
     }
 
     /**

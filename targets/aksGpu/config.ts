@@ -10,6 +10,7 @@ import {
     spotMaxPrice,
 } from "../../config/azure";
 import { llamaCppConfigProblems, llamaCppSchema } from "./llamaCpp";
+import { aksRasaSchema } from "./rasa";
 
 /** An Azure DNS zone's resource id: /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.Network/dnsZones/<zone>. */
 export const AZURE_DNS_ZONE_ID = /^\/subscriptions\/([0-9a-fA-F-]{36})\/resourceGroups\/([\w.()-]{1,90})\/providers\/Microsoft\.Network\/dnsZones\/([a-z0-9][a-z0-9.-]*[a-z0-9])$/;
@@ -148,6 +149,15 @@ export const aksGpuSchema = z
             serverKind: oneOf(["vllm", "llamacpp"] as const, "server kinds").default("vllm"),
             /** The CPU pool and server settings of serverKind llamacpp (targets/aksGpu/llamaCpp.ts). @default { vmSize: "Standard_D8s_v5", parallel: 2, threads: 8 } */
             llamaCpp: llamaCppSchema.optional(),
+            /**
+             * Rasa beside the model (the Azure plan): the Rasa server and the action server
+             * (config/rasa.ts: `image`, `actionsImage`, `modelUrl` public https without
+             * credentials, `replicas` 1) on a small User pool of their own (`vmSize`
+             * Standard_D4s_v5 or Standard_B2s, 1..`maxNodes` nodes); REST webhook at
+             * https://<domain>/webhooks/rest/webhook behind the guard with a token of its own.
+             * Needs domain. @default none
+             */
+            rasa: aksRasaSchema.optional(),
         },
         { error: "must be an object" },
     )
@@ -155,6 +165,9 @@ export const aksGpuSchema = z
         for (const p of llamaCppConfigProblems(cfg)) ctx.addIssue({ code: "custom", ...p });
         if (cfg.serverKind !== "llamacpp") checkSizeAndSpot(cfg, "vmSize", ctx);
         checkPlaintextWithDomain(cfg, ctx);
+        if (cfg.rasa && cfg.domain === undefined) {
+            ctx.addIssue({ code: "custom", path: ["rasa"], input: cfg.rasa.image, message: "needs domain: the Rasa token would otherwise cross the network in clear" });
+        }
         if (cfg.acme && cfg.existingClusterId) {
             ctx.addIssue({
                 code: "custom",

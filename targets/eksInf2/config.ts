@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { allowedCidrs, checkPlaintextWithDomain, cidr, cidrList, domain, int, noDuplicates, oneOf, plaintextHttp, range } from "../../config/fields";
 import { parseCidr } from "../../policies/contract/cidr";
+import { rasaSchema } from "../../config/rasa";
 
 /** An image reference pinned to a tag or digest (registry host, optional port, a path). */
 const PINNED_IMAGE = /^[\w.-]+(:\d+)?(\/[\w.-]+)+(@sha256:[0-9a-f]{64}|:[\w][\w.-]{0,127})$/;
@@ -236,23 +237,14 @@ export const eksInf2Schema = z
             chatUi: z.boolean({ error: "must be true or false" }).default(false),
             /**
              * Rasa beside the model: the Rasa server (`image`, pinned) with the trained model fetched
-             * from `modelUrl` (HTTPS) at start, and the action server built from
-             * images/rasa-actions (`actionsImage`), whose action asks this stack's model. Its REST
-             * webhook is served at https://<domain>/webhooks/rest/webhook with a token of its own.
+             * from `modelUrl` at start, and the action server built from images/rasa-actions
+             * (`actionsImage`), whose action asks this stack's model. Its REST webhook is served at
+             * https://<domain>/webhooks/rest/webhook with a token of its own. `modelUrl` must be a
+             * public https URL (one with credentials is refused: it would sit in plain text in the
+             * config and the Deployment); `replicas` is 1 (no shared tracker/lock store yet).
              * Needs domain. @default none
              */
-            rasa: z
-                .strictObject(
-                    {
-                        image: z.string({ error: "must be a Rasa image pinned to a tag or digest" }).regex(PINNED_IMAGE, { error: "must be an image reference pinned to a tag or digest" }).refine((i) => !/:latest$/.test(i), { error: "must not use the tag latest" }),
-                        actionsImage: z.string({ error: "must be the image built from images/rasa-actions, pinned" }).regex(PINNED_IMAGE, { error: "must be an image reference pinned to a tag or digest" }).refine((i) => !/:latest$/.test(i), { error: "must not use the tag latest" }),
-                        modelUrl: z.string({ error: "must be an https URL of a trained Rasa model (.tar.gz)" }).regex(/^https:\/\/[^\s'"$`\\]+\.tar\.gz(\?[^\s'"$`\\]*)?$/, { error: "must be an https URL of a trained Rasa model (.tar.gz)" }),
-                        /** Replicas of the Rasa server and of the action server. @default 1 */
-                        replicas: int(1, 5).default(1),
-                    },
-                    { error: "must be an object { image, actionsImage, modelUrl, replicas }" },
-                )
-                .optional(),
+            rasa: rasaSchema.optional(),
             /** The chat UI image built from images/chat-ui/Dockerfile, pinned to a tag or digest (with chatUi). */
             chatUiImage: z
                 .string({ error: "must be the image built from images/chat-ui/Dockerfile, pushed to your registry, with a tag or digest" })

@@ -1,61 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Deployment, DeploymentArgs } from "@pulumi/kubernetes/apps/v1";
-import { ConfigMap, Secret, Service } from "@pulumi/kubernetes/core/v1";
-import * as random from "@pulumi/random";
-import { RASA_ACTIONS_PORT, RASA_REST_WEBHOOK, rasaCredentialsYml, rasaEndpointsYml } from "../../components/rasa/files";
-import { SERVING_NAMESPACE } from "./labels";
-import { ProxySecretMount } from "./proxy";
-import {
-    buildRasaActionsDeployment,
-    buildRasaDeployment,
-    buildRasaService,
-    RASA_ACTIONS_NAME,
-    RASA_CONFIG_MAP,
-    RASA_NAME,
-    RASA_PORT,
-    RASA_TOKEN_DIR,
-    RASA_TOKEN_FILE,
-    RASA_TOKEN_SECRET,
-    RasaInput,
-    rasaLocation,
-    rasaTokenSnippet,
-} from "./rasa";
+import { createRasa as createRasaIn, Rasa } from "../../components/k8s/rasaResources";
+import type { RasaInput, RasaPlacement } from "../../components/k8s/rasa";
+import { POOL_LABEL, SERVING_NAMESPACE, SYSTEM_POOL } from "./labels";
 
-export interface Rasa {
-    readonly location: string;
-    readonly tokenMount: ProxySecretMount;
-    readonly tokenSecret: Secret;
-    /** Bearer token of the REST webhook (secret). */
-    readonly token: pulumi.Output<string>;
-    readonly path: string;
-}
+/** Where Rasa runs on eksInf2: the serving namespace, on the system nodes (their maximum is already priced; untainted). */
+export const EKS_INF2_RASA_PLACEMENT: RasaPlacement = { namespace: SERVING_NAMESPACE, nodeSelector: { [POOL_LABEL]: SYSTEM_POOL } };
 
-/** Rasa's resources: its token (generated, a secret), config files, the two Deployments and their Services. */
-export function createRasa(name: string, input: RasaInput, parent: pulumi.Resource, k8sOpts: pulumi.CustomResourceOptions): Rasa {
-    const token = pulumi.secret(new random.RandomPassword(`${name}-rasa-token`, { length: 40, special: false }, { parent }).result);
-    const tokenSecret = new Secret(
-        `${name}-rasa-token`,
-        { metadata: { name: RASA_TOKEN_SECRET, namespace: SERVING_NAMESPACE }, stringData: { [RASA_TOKEN_FILE]: pulumi.secret(token.apply(rasaTokenSnippet)) } },
-        k8sOpts,
-    );
-    const config = new ConfigMap(
-        `${name}-rasa-config`,
-        {
-            metadata: { name: RASA_CONFIG_MAP, namespace: SERVING_NAMESPACE },
-            data: { "endpoints.yml": rasaEndpointsYml(`${RASA_ACTIONS_NAME}.${SERVING_NAMESPACE}.svc.cluster.local`), "credentials.yml": rasaCredentialsYml() },
-        },
-        k8sOpts,
-    );
-    // Typed by kubernetes-models (schema-validated in tests); its IntOrString unions differ from the SDK's.
-    new Deployment(`${name}-rasa-actions`, buildRasaActionsDeployment(input) as DeploymentArgs, k8sOpts);
-    new Service(`${name}-rasa-actions`, buildRasaService(RASA_ACTIONS_NAME, RASA_ACTIONS_PORT), k8sOpts);
-    new Deployment(`${name}-rasa`, buildRasaDeployment(input) as DeploymentArgs, { ...k8sOpts, dependsOn: [config] });
-    new Service(`${name}-rasa`, buildRasaService(RASA_NAME, RASA_PORT), k8sOpts);
-    return {
-        location: rasaLocation(`${RASA_NAME}.${SERVING_NAMESPACE}.svc.cluster.local`),
-        tokenMount: { secretName: RASA_TOKEN_SECRET, mountPath: RASA_TOKEN_DIR },
-        tokenSecret,
-        token,
-        path: RASA_REST_WEBHOOK,
-    };
+/** Rasa's resources on eksInf2 (components/k8s/rasaResources.ts) at eksInf2's placement. */
+export function createRasa(name: string, input: Omit<RasaInput, "placement">, parent: pulumi.Resource, k8sOpts: pulumi.CustomResourceOptions): Rasa {
+    return createRasaIn(name, { ...input, placement: EKS_INF2_RASA_PLACEMENT }, parent, k8sOpts);
 }

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import { requireTool, runTool } from "./tools";
-import { RASA_TOKEN_DIR, RASA_TOKEN_FILE, rasaTokenSnippet } from "../../targets/eksInf2/rasa";
+import { RASA_NAME, RASA_PORT, RASA_TOKEN_DIR, RASA_TOKEN_FILE, rasaTokenSnippet } from "../../components/k8s/rasa";
 import { readUpstream, upstreamLock } from "./upstream";
 
 /**
@@ -133,6 +133,10 @@ export function preparePrefix(image: string, rendered: string, loc: Localisation
     const main = move(imageNginxConf(image, dir));
     const server = move(rendered)
         .replace(/^(\s*listen\s+)(\d+)/gm, `$1127.0.0.1:${loc.listenPort}`)
+        // Rasa's Service name, resolved once at start by aksGpu's sidecar guard (it has no resolver): the
+        // cluster's DNS is not here, so it stands for the local stand-in as the model's 127.0.0.1 does.
+        // Only Rasa's: the eksInf2 negative control needs other literal names to stay unresolvable.
+        .replace(new RegExp(`^(\\s*proxy_pass http://)${RASA_NAME}\\.[a-z0-9-]+\\.svc\\.cluster\\.local(:${RASA_PORT};)`, "gm"), "$1127.0.0.1$2")
         .replace(/^(\s*(?:proxy_pass http:\/\/|set \$llm_upstream )[^;$\s]+):\d+;/gm, `$1:${loc.upstreamPort};`);
     const conf = path.join(dir, "etc/nginx/nginx.conf");
     fs.writeFileSync(conf, main);

@@ -173,6 +173,10 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("aks-gpu-service", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65), // 0.005 x 730
             line("aks-gpu-service", "usage", "azure-lb-processed", 500, 500, 2.5, 2.5), // 500 x 0.005
             line("aks-gpu-service", "usage", "azure-internet-egress", 500, 500, 43.5, 43.5), // 500 x 0.087
+            // Rasa on aksGpu (the Azure plan): its own User pool, one Standard_D4s_v5 (autoscaling 1..1).
+            line("aks-gpu-rasa-pool", "capacity", "Standard_D4s_v5", 1, 1, 140.16, 140.16), // 0.192 x 730
+            line("aks-gpu-rasa-pool", "storage", "azure-managed-disk", 1, 1, 10.21, 10.21), // 64 GB -> P6 $10.21
+            line("aks-gpu-rasa-pool", "transient", "Standard_D4s_v5 upgrade surge", 0, 1, 0, 2.06), // 1 x (0.192 + 10.21/730) x 10 h = 2.0599
         ],
     },
 };

@@ -1,17 +1,19 @@
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IToleration } from "kubernetes-models/v1/Toleration";
 import type { IService } from "kubernetes-models/v1/Service";
-import type { SecretKeyRef } from "../../components/k8s/routeGuard";
-import { RASA_ACTIONS_PORT, RASA_REST_WEBHOOK } from "../../components/rasa/files";
-import { POOL_LABEL, SERVING_NAMESPACE, SYSTEM_POOL } from "./labels";
+import type { SecretKeyRef } from "./routeGuard";
+import { RASA_ACTIONS_PORT, RASA_REST_WEBHOOK } from "../rasa/files";
 
 /**
- * Rasa beside the model (config `rasa`), after the Azure plan's Rasa microservice: the Rasa server
- * (the pinned image in config) loading its trained model, fetched at start from `modelUrl`, and the
- * action server built from images/rasa-actions, whose custom action asks the stack's own model with
- * the API key from its Secret (Rasa Open Source has no LLM client of its own). Both run on the system
- * nodes (their maximum is already priced) behind the route guard: only Rasa's REST webhook is
- * forwarded, and only with the Rasa token (a bearer token of its own, generated per stack), over the
- * same TLS listener and client CIDRs as the model.
+ * Rasa beside the model (config `rasa`, eksInf2 and aksGpu), after the Azure plan's Rasa
+ * microservice: the Rasa server (the pinned image in config) loading its trained model, fetched at
+ * start from `modelUrl`, and the action server built from images/rasa-actions, whose custom action
+ * asks the stack's own model with the API key from its Secret (Rasa Open Source has no LLM client of
+ * its own). Where they run (namespace, node selector, tolerations) is the target's choice. Both sit
+ * behind the route guard: only Rasa's REST webhook is forwarded, and only with the Rasa token (a
+ * bearer token of its own, generated per stack), over the same TLS listener and client CIDRs as the
+ * model. One replica each: the in-memory tracker and lock store (config/rasa.ts says why).
  */
 
 export const RASA_NAME = "rasa";
@@ -35,6 +37,18 @@ export interface RasaInput {
     readonly openAiBaseUrl: string;
     readonly model: string;
     readonly apiKey: SecretKeyRef;
+    /** Where both Deployments run: the target's namespace, node selector and, if its nodes are tainted, tolerations. */
+    readonly placement: RasaPlacement;
+}
+
+export interface RasaPlacement {
+    readonly namespace: string;
+    readonly nodeSelector: Record<string, string>;
+    readonly tolerations?: IToleration[];
+}
+
+function podPlacement(p: RasaPlacement) {
+    return { nodeSelector: { ...p.nodeSelector }, ...(p.tolerations ? { tolerations: p.tolerations } : {}) };
 }
 
 const labels = (name: string) => ({ "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "llm-serving" });
@@ -46,14 +60,14 @@ export function buildRasaDeployment(input: RasaInput): IDeployment {
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
-        metadata: { name: RASA_NAME, namespace: SERVING_NAMESPACE, labels: labels(RASA_NAME) },
+        metadata: { name: RASA_NAME, namespace: input.placement.namespace, labels: labels(RASA_NAME) },
         spec: {
             replicas: input.replicas,
             selector: { matchLabels: labels(RASA_NAME) },
             template: {
                 metadata: { labels: labels(RASA_NAME) },
                 spec: {
-                    nodeSelector: { [POOL_LABEL]: SYSTEM_POOL },
+                    ...podPlacement(input.placement),
                     automountServiceAccountToken: false,
                     securityContext: { runAsNonRoot: true, runAsUser: 1001, fsGroup: 1001, seccompProfile: { type: "RuntimeDefault" } },
                     initContainers: [
@@ -100,14 +114,14 @@ export function buildRasaActionsDeployment(input: RasaInput): IDeployment {
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
-        metadata: { name: RASA_ACTIONS_NAME, namespace: SERVING_NAMESPACE, labels: labels(RASA_ACTIONS_NAME) },
+        metadata: { name: RASA_ACTIONS_NAME, namespace: input.placement.namespace, labels: labels(RASA_ACTIONS_NAME) },
         spec: {
             replicas: input.replicas,
             selector: { matchLabels: labels(RASA_ACTIONS_NAME) },
             template: {
                 metadata: { labels: labels(RASA_ACTIONS_NAME) },
                 spec: {
-                    nodeSelector: { [POOL_LABEL]: SYSTEM_POOL },
+                    ...podPlacement(input.placement),
                     automountServiceAccountToken: false,
                     securityContext: { runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: "RuntimeDefault" } },
                     containers: [
@@ -133,20 +147,42 @@ export function buildRasaActionsDeployment(input: RasaInput): IDeployment {
     };
 }
 
-export function buildRasaService(name: string, port: number): IService {
+export function buildRasaService(name: string, port: number, namespace: string): IService {
     return {
         apiVersion: "v1",
         kind: "Service",
-        metadata: { name, namespace: SERVING_NAMESPACE },
+        metadata: { name, namespace },
         spec: { type: "ClusterIP", selector: labels(name), ports: [{ name: "http", port, targetPort: port, protocol: "TCP" }] },
     };
 }
 
 /**
- * The guard's location: Rasa's REST webhook only (exact match), with the Rasa token. Rasa's REST
- * channel takes no credentials itself, so the guard is its authentication.
+ * The action server's webhook (:5055) only from the Rasa server's pods. Rasa's endpoints.yml can
+ * send a token to the action server (action_endpoint.token, as a query parameter), but the Rasa SDK
+ * 3.6 action server checks none, so a token would be decoration: the restriction is this policy.
+ * It is enforced only where the cluster's network plugin enforces NetworkPolicy (AKS with a network
+ * policy engine, which aksGpu sets; on EKS the VPC CNI's network policy agent must be enabled).
  */
-export function rasaLocation(upstreamHost: string): string {
+export function buildRasaActionsNetworkPolicy(namespace: string): INetworkPolicy {
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: `${RASA_ACTIONS_NAME}-from-rasa`, namespace },
+        spec: {
+            podSelector: { matchLabels: labels(RASA_ACTIONS_NAME) },
+            policyTypes: ["Ingress"],
+            ingress: [{ from: [{ podSelector: { matchLabels: labels(RASA_NAME) } }], ports: [{ protocol: "TCP", port: RASA_ACTIONS_PORT }] }],
+        },
+    };
+}
+
+/**
+ * The guard's location: Rasa's REST webhook only (exact match), with the Rasa token. Rasa's REST
+ * channel takes no credentials itself, so the guard is its authentication. `staticUpstream`: for a
+ * guard without a resolver (aksGpu's sidecar), nginx resolves the Service name once at start (a
+ * ClusterIP stays while the Service does; the Deployment waits for the Service).
+ */
+export function rasaLocation(upstreamHost: string, staticUpstream = false): string {
     return `    # Rasa's REST channel: its webhook only, with the Rasa token (a bearer token of its own).
     location = ${RASA_REST_WEBHOOK} {
         default_type application/json;
@@ -158,8 +194,8 @@ export function rasaLocation(upstreamHost: string): string {
             add_header WWW-Authenticate Bearer always;
             return 401 '{"error":"missing or invalid Rasa token"}\\n';
         }
-        set $rasa_upstream ${upstreamHost}:${RASA_PORT};
-        proxy_pass http://$rasa_upstream;
+${staticUpstream ? `        proxy_pass http://${upstreamHost}:${RASA_PORT};` : `        set $rasa_upstream ${upstreamHost}:${RASA_PORT};
+        proxy_pass http://$rasa_upstream;`}
         proxy_http_version 1.1;
         proxy_set_header Host $host;
         proxy_set_header Authorization "";
