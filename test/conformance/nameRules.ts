@@ -107,21 +107,24 @@ export const AZURE_NAME_RULES: Readonly<Record<string, NameRule>> = {
     "azure-native:compute:VirtualMachine": { field: "vmName", min: 1, max: 64, pattern: /^[^\\/"'[\]:|<>+=;,?*@&_\s]([^\\/"'[\]:|<>+=;,?*@&_\s]*[^\\/"'[\]:|<>+=;,?*@&_\s.-])?$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftcompute` },
     // ARM_NAMES#microsoftinsights: action groups 1-260, not :<>+/&%\?| or control characters, not ending in a space or period.
     "azure-native:monitor:ActionGroup": { field: "actionGroupName", min: 1, max: 260, pattern: /^[^:<>+/&%\\?|\x00-\x1f]*[^:<>+/&%\\?|\x00-\x1f .]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftinsights` },
-    // ARM_NAMES#microsoftinsights: metric alerts 1-260, not *#&+:<>?@%{}\/ or control characters, not ending in a space or period.
-    "azure-native:monitor:MetricAlert": { field: "ruleName", min: 1, max: 260, pattern: /^[^*#&+:<>?@%{}\\/\x00-\x1f]*[^*#&+:<>?@%{}\\/\x00-\x1f .]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftinsights` },
-    // ARM_NAMES#microsoftinsights: data collection endpoints 3-44 alphanumerics and hyphens, start and end with alphanumeric.
-    "azure-native:monitor:DataCollectionEndpoint": { field: "dataCollectionEndpointName", min: 3, max: 44, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftinsights` },
-    // ARM_NAMES#microsoftinsights: data collection rules 1-64 alphanumerics, underscores, periods and hyphens, start with alphanumeric.
-    "azure-native:monitor:DataCollectionRule": { field: "dataCollectionRuleName", min: 1, max: 64, pattern: /^[a-zA-Z0-9][\w.-]*$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftinsights` },
-    // An association is an extension resource on the cluster; its name is unique per associated
-    // resource. The REST reference states no pattern, so it is held to the data collection rule's.
-    "azure-native:monitor:DataCollectionRuleAssociation": { field: "associationName", min: 1, max: 64, pattern: /^[a-zA-Z0-9][\w.-]*$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/data-collection-rule-associations/create" },
-    // ARM_NAMES#microsoftmonitor: Azure Monitor workspaces (Microsoft.Monitor/accounts) 4-44 alphanumerics and hyphens, start and end with alphanumeric.
-    "azure-native:monitor:AzureMonitorWorkspace": { field: "azureMonitorWorkspaceName", min: 4, max: 44, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftmonitor` },
-    // Prometheus rule groups: ruleGroupName ^[^:@/#{}%&+*<>?]+$ (REST reference), held to 1-260 like the other alert rules.
-    "azure-native:alertsmanagement:PrometheusRuleGroup": { field: "ruleGroupName", min: 1, max: 260, pattern: /^[^:@/#{}%&+*<>?]+$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/prometheus-rule-groups/create-or-update" },
-    // ARM_NAMES#microsoftconsumption: budgets 1-63 alphanumerics, underscores and hyphens, start with alphanumeric; unique in their scope.
-    "azure-native:consumption:Budget": { field: "budgetName", min: 1, max: 63, pattern: /^[a-zA-Z0-9][\w-]*$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftconsumption` },
+    // ARM_NAMES#microsoftinsights: metric alerts 1-260, not *#&+:<>?@%{}\/| or control characters, not ending in a space or period.
+    "azure-native:monitor:MetricAlert": { field: "ruleName", min: 1, max: 260, pattern: /^[^*#&+:<>?@%{}\\/|\x00-\x1f]*[^*#&+:<>?@%{}\\/|\x00-\x1f .]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftinsights` },
+    // ARM_NAMES#microsoftalertsmanagement: Prometheus rule groups 1-260, not <>*%{}&:\?+/#| or control characters, not ending in a space or period.
+    "azure-native:alertsmanagement:PrometheusRuleGroup": { field: "ruleGroupName", min: 1, max: 260, pattern: /^[^<>*%{}&:\\?+/#|\x00-\x1f]*[^<>*%{}&:\\?+/#|\x00-\x1f .]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftalertsmanagement` },
+    // ARM_NAMES#microsoftconsumption: budgets 1-63 alphanumerics, hyphens and underscores, unique in their subscription or resource group.
+    "azure-native:consumption:Budget": { field: "budgetName", min: 1, max: 63, pattern: /^[\w-]+$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftconsumption` },
+    // Data collection endpoints, rules and rule associations have no published name rule: ARM_NAMES has
+    // no row for them and their REST references give no pattern or length. They are held, as the
+    // stricter reading, to the Log Analytics workspace rule (ARM_NAMES#microsoftoperationalinsights:
+    // 4-63 alphanumerics and hyphens, start and end with alphanumeric), the Azure Monitor store they sit beside.
+    "azure-native:monitor:DataCollectionEndpoint": { field: "dataCollectionEndpointName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/data-collection-endpoints/create" },
+    "azure-native:monitor:DataCollectionRule": { field: "dataCollectionRuleName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/data-collection-rules/create" },
+    // An association is an extension resource: its name is unique per associated resource (here the cluster).
+    "azure-native:monitor:DataCollectionRuleAssociation": { field: "associationName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/data-collection-rule-associations/create" },
+    // Azure Monitor workspaces (Microsoft.Monitor/accounts): the REST reference's azureMonitorWorkspaceName
+    // pattern is ^(?!-)[a-zA-Z0-9-]+[^-]$; no length is published, so the Log Analytics workspace's
+    // 4-63 (and an alphanumeric last character) is held, as above.
+    "azure-native:monitor:AzureMonitorWorkspace": { field: "azureMonitorWorkspaceName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/azure-monitor-workspaces/create" },
     // Role assignment names are GUIDs the provider generates (ARM_NAMES#microsoftauthorization).
     "azure-native:authorization:RoleAssignment": { field: "roleAssignmentName", min: 36, max: 36, pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, unique: "parent", autoname: "none", source: `${ARM_NAMES}#microsoftauthorization` },
 };
