@@ -25,6 +25,9 @@ export const BUILTIN_ROLE_IDS: Readonly<Record<string, string>> = {
     "Azure Kubernetes Service RBAC Admin": "3498e952-d568-435e-9b2c-8d77e338d7f7",
     "Azure Kubernetes Service RBAC Writer": "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
     "Azure Kubernetes Service RBAC Reader": "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+    // Monitor (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/monitor#monitoring-data-reader);
+    // read access to Azure Monitor workspace (managed Prometheus) data, what KEDA queries.
+    "Monitoring Data Reader": "b0d8363b-8ddd-447d-831f-62ca05bff136",
     // AI + machine learning (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/ai-machine-learning)
     "Azure Machine Learning Workspace Connection Secrets Reader": "ea01e6af-a1c1-4350-9563-ad00f8c72ec5",
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",

@@ -105,6 +105,26 @@ export const AZURE_NAME_RULES: Readonly<Record<string, NameRule>> = {
     // ARM_NAMES#microsoftcompute: Linux VMs 1-64, none of \/"'[]:|<>+=;,?*@&_ , not starting with
     // an underscore, not ending with a period or hyphen.
     "azure-native:compute:VirtualMachine": { field: "vmName", min: 1, max: 64, pattern: /^[^\\/"'[\]:|<>+=;,?*@&_\s]([^\\/"'[\]:|<>+=;,?*@&_\s]*[^\\/"'[\]:|<>+=;,?*@&_\s.-])?$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftcompute` },
+    // ARM_NAMES#microsoftinsights: action groups 1-260, not :<>+/&%\?| or control characters, not ending in a space or period.
+    "azure-native:monitor:ActionGroup": { field: "actionGroupName", min: 1, max: 260, pattern: /^[^:<>+/&%\\?|\x00-\x1f]*[^:<>+/&%\\?|\x00-\x1f .]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftinsights` },
+    // ARM_NAMES#microsoftinsights: metric alerts 1-260, not *#&+:<>?@%{}\/| or control characters, not ending in a space or period.
+    "azure-native:monitor:MetricAlert": { field: "ruleName", min: 1, max: 260, pattern: /^[^*#&+:<>?@%{}\\/|\x00-\x1f]*[^*#&+:<>?@%{}\\/|\x00-\x1f .]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftinsights` },
+    // ARM_NAMES#microsoftalertsmanagement: Prometheus rule groups 1-260, not <>*%{}&:\?+/#| or control characters, not ending in a space or period.
+    "azure-native:alertsmanagement:PrometheusRuleGroup": { field: "ruleGroupName", min: 1, max: 260, pattern: /^[^<>*%{}&:\\?+/#|\x00-\x1f]*[^<>*%{}&:\\?+/#|\x00-\x1f .]$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftalertsmanagement` },
+    // ARM_NAMES#microsoftconsumption: budgets 1-63 alphanumerics, hyphens and underscores, unique in their subscription or resource group.
+    "azure-native:consumption:Budget": { field: "budgetName", min: 1, max: 63, pattern: /^[\w-]+$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftconsumption` },
+    // Data collection endpoints, rules and rule associations have no published name rule: ARM_NAMES has
+    // no row for them and their REST references give no pattern or length. They are held, as the
+    // stricter reading, to the Log Analytics workspace rule (ARM_NAMES#microsoftoperationalinsights:
+    // 4-63 alphanumerics and hyphens, start and end with alphanumeric), the Azure Monitor store they sit beside.
+    "azure-native:monitor:DataCollectionEndpoint": { field: "dataCollectionEndpointName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/data-collection-endpoints/create" },
+    "azure-native:monitor:DataCollectionRule": { field: "dataCollectionRuleName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/data-collection-rules/create" },
+    // An association is an extension resource: its name is unique per associated resource (here the cluster).
+    "azure-native:monitor:DataCollectionRuleAssociation": { field: "associationName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/data-collection-rule-associations/create" },
+    // Azure Monitor workspaces (Microsoft.Monitor/accounts): the REST reference's azureMonitorWorkspaceName
+    // pattern is ^(?!-)[a-zA-Z0-9-]+[^-]$; no length is published, so the Log Analytics workspace's
+    // 4-63 (and an alphanumeric last character) is held, as above.
+    "azure-native:monitor:AzureMonitorWorkspace": { field: "azureMonitorWorkspaceName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/azure-monitor-workspaces/create" },
     // Role assignment names are GUIDs the provider generates (ARM_NAMES#microsoftauthorization).
     "azure-native:authorization:RoleAssignment": { field: "roleAssignmentName", min: 36, max: 36, pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, unique: "parent", autoname: "none", source: `${ARM_NAMES}#microsoftauthorization` },
 };
@@ -165,6 +185,17 @@ export const GCP_NAME_RULES: Readonly<Record<string, NameRule | null>> = {
     // The REST reference states no rule for NodePool.name; pools are held to the cluster's, the stricter reading.
     "gcp:container/nodePool:NodePool": { field: "name", min: 1, max: 40, pattern: GCP_RFC1035, unique: "parent", autoname: "tfbridge", source: "https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters.nodePools" },
     "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember": null,
+    // Cloud Monitoring alert policies, notification channels and dashboards, and billing budgets, get
+    // server-assigned ids (projects/<p>/alertPolicies/<id>, .../notificationChannels/<id>,
+    // .../dashboards/<id>, billingAccounts/<a>/budgets/<id>); the program sets only a displayName
+    // (https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.alertPolicies/create,
+    // https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.notificationChannels/create,
+    // https://cloud.google.com/monitoring/api/ref_v3/rest/v1/projects.dashboards/create,
+    // https://cloud.google.com/billing/docs/reference/budget/rest/v1/billingAccounts.budgets/create).
+    "gcp:monitoring/alertPolicy:AlertPolicy": null,
+    "gcp:monitoring/notificationChannel:NotificationChannel": null,
+    "gcp:monitoring/dashboard:Dashboard": null,
+    "gcp:billing/budget:Budget": null,
 };
 
 /** Extra GCP names inside resources. */
@@ -238,6 +269,15 @@ export const AWS_NAME_RULES: Readonly<Record<string, NameRule | null>> = {
     // Log groups: 1-512 characters of [.\-_/#A-Za-z0-9]
     // (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
     "aws:cloudwatch/logGroup:LogGroup": { field: "name", min: 1, max: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/, unique: "region", autoname: "tfbridge", source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html" },
+    // SNS topics: 1-256 ASCII letters, digits, underscores and hyphens; a FIFO topic ends in .fifo
+    // (https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html).
+    "aws:sns/topic:Topic": { field: "name", min: 1, max: 256, pattern: /^[a-zA-Z0-9_-]+(\.fifo)?$/, unique: "region", autoname: "tfbridge", source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html" },
+    "aws:sns/topicPolicy:TopicPolicy": null,
+    // A subscription's ARN is assigned by SNS (https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html).
+    "aws:sns/topicSubscription:TopicSubscription": null,
+    // Budgets: BudgetName 1-100 characters, no ':' or '\\', no "/action/" substring; unique in the account
+    // (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html).
+    "aws:budgets/budget:Budget": { field: "name", min: 1, max: 100, pattern: /^(?![^:\\]*\/action\/)[^:\\]+$/, unique: "parent", autoname: "tfbridge", source: "https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html" },
     // ElastiCache replication groups: 1-40 characters, start with a letter, letters, digits and
     // hyphens, no two consecutive hyphens, not ending with a hyphen
     // (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html).

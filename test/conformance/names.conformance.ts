@@ -44,6 +44,13 @@ describe("conformance: resource names against the clouds' naming rules", () => {
             assert.ok(nameProblems(autonamed("x".repeat(57), "tfbridge")!, AWS_NAME_RULES["aws:iam/role:Role"]!).length > 0, "an autonamed IAM role over 64");
             const endpoint = AZURE_NAME_RULES["azure-native:machinelearningservices:OnlineEndpoint"];
             assert.ok(nameProblems(autonamed("azure-ml-online-endpoint-x", endpoint.autoname)!, endpoint).length > 0, "an autonamed ML endpoint over 32");
+            const topic = AWS_NAME_RULES["aws:sns/topic:Topic"]!;
+            assert.ok(nameProblems("alerts.fifo", topic).length === 0 && nameProblems("alerts.json", topic).length > 0, "an SNS topic may end only in .fifo");
+            assert.ok(nameProblems("t".repeat(257), topic).length > 0, "an SNS topic over 256");
+            assert.ok(nameProblems("llm:dev", AWS_NAME_RULES["aws:budgets/budget:Budget"]!).length > 0, "':' in an AWS budget name");
+            assert.ok(nameProblems("llm|dev", AZURE_NAME_RULES["azure-native:monitor:MetricAlert"]).length > 0, "'|' in a metric alert name");
+            assert.ok(nameProblems("alerts.", AZURE_NAME_RULES["azure-native:monitor:ActionGroup"]).length > 0, "an action group ending in a period");
+            assert.ok(nameProblems("b".repeat(64), AZURE_NAME_RULES["azure-native:consumption:Budget"]).length > 0, "an Azure budget over 63");
         });
 
         it("a type with no rule, and a global name two stacks share, are reported", () => {
