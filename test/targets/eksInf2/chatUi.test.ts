@@ -1,10 +1,8 @@
 import { strict as assert } from "node:assert";
-import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
+import { hasNginx, LocationUnderNginx, SeenRequest, startLocationUnderNginx } from "../../helpers/nginxLocation";
 import { buildChatUiDeployment, buildChatUiService, CHAT_UI_PORT, CHAT_UI_USERS_DIR, CHAT_UI_USERS_FILE, chatUiLocation, htpasswdLine } from "../../../targets/eksInf2/chatUi";
 import { proxyConfig } from "../../../targets/eksInf2/proxy";
 import { eksInf2Schema } from "../../../targets/eksInf2/config";
@@ -65,49 +63,28 @@ describe("eksInf2 chat UI: objects", () => {
 });
 
 describe("eksInf2 chat UI: the guard's location under the real nginx", () => {
-    const hasNginx = spawnSync("nginx", ["-v"]).status === 0;
-    let dir = "";
-    let nginx: ReturnType<typeof spawn> | undefined;
-    let upstream: http.Server;
-    const seen: Array<{ url: string; authorization?: string }> = [];
+    let guard: LocationUnderNginx | undefined;
+    let seen: SeenRequest[] = [];
     let port = 0;
     const PASSWORD = "chat-password-0123456789";
 
     before(async function () {
-        if (!hasNginx) this.skip();
-        upstream = http.createServer((req, res) => {
-            seen.push({ url: req.url ?? "", authorization: req.headers.authorization });
-            res.writeHead(200, { "Content-Type": "text/html" }).end("<html>gradio stand-in</html>");
+        if (!hasNginx()) this.skip();
+        guard = await startLocationUnderNginx({
+            prefix: "chat-guard-",
+            contentType: "text/html",
+            body: "<html>gradio stand-in</html>",
+            locationFor: (dir, upstreamPort) => {
+                fs.mkdirSync(path.join(dir, "users"));
+                fs.writeFileSync(path.join(dir, "users", CHAT_UI_USERS_FILE), htpasswdLine("chat", PASSWORD, "salt-0123456789ab"));
+                return chatUiLocation("127.0.0.1").replace(`:${CHAT_UI_PORT};`, `:${upstreamPort};`).replace(CHAT_UI_USERS_DIR, path.join(dir, "users"));
+            },
         });
-        await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
-        const upstreamPort = (upstream.address() as AddressInfo).port;
-        const probe = http.createServer();
-        await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-        port = (probe.address() as AddressInfo).port;
-        await new Promise<void>((r) => probe.close(() => r()));
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "chat-guard-"));
-        fs.mkdirSync(path.join(dir, "users"));
-        fs.writeFileSync(path.join(dir, "users", CHAT_UI_USERS_FILE), htpasswdLine("chat", PASSWORD, "salt-0123456789ab"));
-        const location = chatUiLocation("127.0.0.1").replace(`:${CHAT_UI_PORT};`, `:${upstreamPort};`).replace(CHAT_UI_USERS_DIR, path.join(dir, "users"));
-        const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${dir}/${t};`).join(" ");
-        fs.writeFileSync(
-            path.join(dir, "nginx.conf"),
-            `user root; pid ${dir}/nginx.pid; error_log ${dir}/error.log; events {} http { access_log off; ${temp}\nserver { listen 127.0.0.1:${port};\n${location}    location / { return 403; }\n} }\n`,
-        );
-        const t = spawnSync("nginx", ["-t", "-p", `${dir}/`, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`], { encoding: "utf8" });
-        assert.equal(t.status, 0, t.stderr);
-        nginx = spawn("nginx", ["-p", `${dir}/`, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`, "-g", "daemon off;"], { stdio: "ignore" });
-        for (let i = 0; i < 50; i++) {
-            if ((await get("/", {}).catch(() => 0)) === 403) return;
-            await new Promise((r) => setTimeout(r, 100));
-        }
-        throw new Error("nginx did not start");
+        ({ port, seen } = guard);
     });
 
     after(async () => {
-        nginx?.kill("SIGTERM");
-        if (upstream) await new Promise<void>((r) => upstream.close(() => r()));
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+        await guard?.stop();
     });
 
     function get(p: string, headers: Record<string, string>): Promise<number> {

@@ -1,10 +1,8 @@
 import { strict as assert } from "node:assert";
-import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
+import { hasNginx, LocationUnderNginx, SeenRequest, startLocationUnderNginx } from "../../helpers/nginxLocation";
 import { rasaFileProblems, rasaEndpointsYml } from "../../../components/rasa/files";
 import { EXIT, main } from "../../../plan/cli";
 import { eksInf2Schema } from "../../../targets/eksInf2/config";
@@ -132,46 +130,28 @@ describe("eksInf2 rasa: objects and config", () => {
 });
 
 describe("eksInf2 rasa: the guard's webhook location under the real nginx", () => {
-    const hasNginx = spawnSync("nginx", ["-v"]).status === 0;
-    let dir = "";
-    let nginx: ReturnType<typeof spawn> | undefined;
-    let upstream: http.Server;
-    const seen: Array<{ url: string; authorization?: string }> = [];
+    let guard: LocationUnderNginx | undefined;
+    let seen: SeenRequest[] = [];
     let port = 0;
     const TOKEN = "rasaToken0123456789";
 
     before(async function () {
-        if (!hasNginx) this.skip();
-        upstream = http.createServer((req, res) => {
-            seen.push({ url: req.url ?? "", authorization: req.headers.authorization });
-            res.writeHead(200, { "Content-Type": "application/json" }).end('[{"recipient_id":"u","text":"hi"}]');
+        if (!hasNginx()) this.skip();
+        guard = await startLocationUnderNginx({
+            prefix: "rasa-guard-",
+            contentType: "application/json",
+            body: '[{"recipient_id":"u","text":"hi"}]',
+            locationFor: (dir, upstreamPort) => {
+                fs.mkdirSync(path.join(dir, "token"));
+                fs.writeFileSync(path.join(dir, "token", RASA_TOKEN_FILE), rasaTokenSnippet(TOKEN));
+                return rasaLocation("127.0.0.1").replace(`:${RASA_PORT};`, `:${upstreamPort};`).replace(RASA_TOKEN_DIR, path.join(dir, "token"));
+            },
         });
-        await new Promise<void>((r) => upstream.listen(0, "127.0.0.1", r));
-        const upstreamPort = (upstream.address() as AddressInfo).port;
-        const probe = http.createServer();
-        await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-        port = (probe.address() as AddressInfo).port;
-        await new Promise<void>((r) => probe.close(() => r()));
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "rasa-guard-"));
-        fs.mkdirSync(path.join(dir, "token"));
-        fs.writeFileSync(path.join(dir, "token", RASA_TOKEN_FILE), rasaTokenSnippet(TOKEN));
-        const location = rasaLocation("127.0.0.1").replace(`:${RASA_PORT};`, `:${upstreamPort};`).replace(RASA_TOKEN_DIR, path.join(dir, "token"));
-        const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${dir}/${t};`).join(" ");
-        fs.writeFileSync(path.join(dir, "nginx.conf"), `user root; pid ${dir}/nginx.pid; error_log ${dir}/error.log; events {} http { access_log off; ${temp}\nserver { listen 127.0.0.1:${port};\n${location}    location / { return 403; }\n} }\n`);
-        const t = spawnSync("nginx", ["-t", "-p", `${dir}/`, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`], { encoding: "utf8" });
-        assert.equal(t.status, 0, t.stderr);
-        nginx = spawn("nginx", ["-p", `${dir}/`, "-c", `${dir}/nginx.conf`, "-e", `${dir}/error.log`, "-g", "daemon off;"], { stdio: "ignore" });
-        for (let i = 0; i < 50; i++) {
-            if ((await post("/", {}).catch(() => 0)) === 403) return;
-            await new Promise((r) => setTimeout(r, 100));
-        }
-        throw new Error("nginx did not start");
+        ({ port, seen } = guard);
     });
 
     after(async () => {
-        nginx?.kill("SIGTERM");
-        if (upstream) await new Promise<void>((r) => upstream.close(() => r()));
-        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+        await guard?.stop();
     });
 
     function post(p: string, headers: Record<string, string>): Promise<number> {
