@@ -27,6 +27,7 @@ import { gcpEmailChannels } from "../components/notify/gcp";
 import { GCP_BILLING_ACCOUNT_PLACEHOLDER, type BudgetCloud } from "../policies/contract/budgets";
 import { ALL_TARGETS } from "../targets";
 import type { BudgetPlan } from "./budgetPlan";
+import type { BreakerTriggers } from "./breaker";
 import type { StackConfig } from "./config";
 
 /** Where each cloud's budget looks and its channels live, from the targets the config names. */
@@ -95,8 +96,8 @@ export interface RuntimeBudgetsArgs {
     readonly config: StackConfig;
     readonly plan: BudgetPlan;
     readonly scopes: BudgetScopes;
-    /** Extra Pub/Sub topic the GCP budget publishes to instead of notifications.gcpPubsubTopic (the breaker's). */
-    readonly gcpPubsubTopic?: pulumi.Input<string>;
+    /** The breaker's triggers (stack/breaker): each cloud's budget notifies its trigger too. */
+    readonly triggers?: BreakerTriggers;
     /** The clock the Azure budget's period starts from (tests fix it). @default now */
     readonly now?: Date;
 }
@@ -137,7 +138,7 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
             // The filter names projects by NUMBER (projects/<number>): an id is accepted on create but
             // read back as a number, a perpetual diff and a 400 on update (pulumi/pulumi-gcp#514).
             const numbers = scopes.gcp.projects.map((projectId) => getProjectOutput({ projectId }, { parent: this }).number);
-            const pubsubTopic = args.gcpPubsubTopic ?? n?.gcpPubsubTopic;
+            const pubsubTopic = args.triggers?.gcpPubsubTopic ?? n?.gcpPubsubTopic;
             this.gcp = new billing.Budget(
                 `${name}-gcp`,
                 {
@@ -166,8 +167,10 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
         if (scopes.aws && plan.amounts.aws !== undefined) {
             const { arns: topics, policy: topicPolicy } = awsAlertTopicsWithPolicy(`${name}-aws`, n, childOpts, { region: scopes.aws.region, tags: labels });
             // A notification needs at least one subscriber: without targets the budget alerts no one (runtime-budget says so).
-            const routed = (n?.emails?.length ?? 0) > 0 || n?.awsSnsTopicArn !== undefined;
+            const breakerTopics = args.triggers?.awsSnsTopicArns ?? [];
+            const routed = (n?.emails?.length ?? 0) > 0 || n?.awsSnsTopicArn !== undefined || breakerTopics.length > 0;
             this.awsTopics = topics;
+            const subscribers = pulumi.all([topics, pulumi.all(breakerTopics)]).apply(([own, breaker]) => [...own, ...breaker]);
             this.aws = new budgets.Budget(
                 `${name}-aws`,
                 {
@@ -178,8 +181,8 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
                     costFilters: [{ name: "TagKeyValue", values: [awsBudgetTagFilter(labels.environment)] }],
                     notifications: routed
                         ? [
-                              ...actual.map((t) => ({ notificationType: "ACTUAL", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: topics })),
-                              ...forecast.map((t) => ({ notificationType: "FORECASTED", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: topics })),
+                              ...actual.map((t) => ({ notificationType: "ACTUAL", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: subscribers })),
+                              ...forecast.map((t) => ({ notificationType: "FORECASTED", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: subscribers })),
                           ]
                         : [],
                     tags: labels,
@@ -194,6 +197,7 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
             const groups = azureActionGroups(`${name}-azure`, group.name, n, childOpts, { tags: labels });
             this.azureGroups = groups;
             const emails = [...(n?.emails ?? [])];
+            const breakerGroups = args.triggers?.azureActionGroupIds ?? [];
             // One path per address: the action group mails n.emails already (when there are any), so
             // the budget's own contactEmails stay empty, or each address got every alert twice.
             const subscriptionId = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
@@ -203,13 +207,13 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
                 threshold,
                 thresholdType,
                 contactEmails: [] as string[],
-                contactGroups: groups,
+                contactGroups: breakerGroups.length > 0 ? pulumi.all([groups, pulumi.all(breakerGroups)]).apply(([own, breaker]) => [...own, ...breaker]) : groups,
             });
             const notifications: Record<string, ReturnType<typeof notification>> = {};
             // Keys are the notification names (at most 128 characters, letters, digits, _ and -).
             for (const t of actual) notifications[`actual_${t}`] = notification(t, "Actual");
             for (const t of forecast) notifications[`forecast_${t}`] = notification(t, "Forecasted");
-            const routed = emails.length > 0 || n?.azureActionGroupId !== undefined;
+            const routed = emails.length > 0 || n?.azureActionGroupId !== undefined || breakerGroups.length > 0;
             this.azure = new consumption.Budget(
                 `${name}-azure`,
                 {

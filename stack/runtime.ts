@@ -5,6 +5,7 @@ import type { StackConfig } from "./config";
 import type { BudgetCloud } from "../policies/contract/budgets";
 import { BUDGET_AMOUNTS_OUTPUT, budgetPlan, fallbackPlan, readBudgetSettings } from "./budgetPlan";
 import { budgetClouds, budgetScopes, RuntimeBudgets } from "./budgets";
+import { deployBreaker } from "./breaker";
 import type { GuardFigures } from "./guard";
 import { checkGcpBillingAccount, OFFLINE_PLAN_MARKER, previewWorstByCloud } from "./guard";
 
@@ -39,6 +40,7 @@ export function deployRuntimeBudgets(
     if (clouds.length === 0) return undefined;
     const worst = guard?.byCloud ?? previewWorstByCloud();
     const plan = budgetPlan(settings, clouds, worst);
+    const triggers = deployBreaker(config, scopes);
     // The offline plan resolves the amounts itself (plan/budgets.ts); anywhere else an equal split
     // means the figures could not be had (a skipped check, a failed child plan): keep what exists.
     if (plan.split === "equal" && (globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] !== true) {
@@ -53,12 +55,12 @@ export function deployRuntimeBudgets(
                             `existing budgets keep their amounts (${Object.entries(kept.amounts).map(([c, a]) => `${c} $${a}`).join(", ") || "none"})` +
                             (missing.length > 0 ? `; no budget is declared for ${missing.join(", ")} until an update with the figures (runtime-budget reports it)` : ""),
                     );
-                    new RuntimeBudgets("runtime-budgets", { config, plan: kept, scopes });
+                    new RuntimeBudgets("runtime-budgets", { config, plan: kept, scopes, triggers });
                     return kept.amounts;
                 }),
         );
     }
-    new RuntimeBudgets("runtime-budgets", { config, plan, scopes });
+    new RuntimeBudgets("runtime-budgets", { config, plan, scopes, triggers });
     // The offline plan's amounts are the equal split it resolves afterwards: nothing to export.
     return (globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] === true ? undefined : pulumi.output(plan.amounts);
 }
