@@ -2,7 +2,9 @@
 // app=llm-serving, environment=<stack> the program writes, and llm-serving-baseline for the
 // bound) and lowers a group's maximum, writing the breaker's state beside it. The clients are the
 // narrow slices of each cloud SDK they call, so tests stub exactly those calls:
-//   GCP MIG:        @google-cloud/compute RegionAutoscalersClient list/patch (autoscalingPolicy.maxNumReplicas)
+//   GCP MIG:        the Compute API's regionAutoscalers list/patch (autoscalingPolicy.maxNumReplicas)
+//   GKE pool:       the Kubernetes Engine API's clusters list, nodePools setAutoscaling (the pool's total
+//                   maximum) and clusters setResourceLabels (the breaker's state on the cluster)
 //   AKS pool:       @azure/arm-containerservice AgentPools.get/beginCreateOrUpdateAndWait (maxCount; the
 //                   cluster autoscaler removes nodes above it)
 //   Ray Serve:      the Kubernetes API, RayService patch of serveConfigV2 max_replicas, so pods leave and
@@ -36,7 +38,7 @@ const tripOf = (labels: Record<string, string> | undefined): Pick<Group, "trippe
 /** The slice of RegionAutoscalersClient the GCP adapter calls. */
 export interface GcpAutoscalers {
     list(req: { project: string; region: string; filter: string }): Promise<Array<{ name: string; autoscalingPolicy: { maxNumReplicas: number }; description?: string }>>;
-    patch(req: { project: string; region: string; autoscaler: string; autoscalerResource: { name: string; autoscalingPolicy: { maxNumReplicas: number }; description: string } }): Promise<void>;
+    patch(req: { project: string; region: string; autoscaler: string; autoscalerResource: { name: string; autoscalingPolicy: { maxNumReplicas: number; minNumReplicas?: number }; description: string } }): Promise<void>;
 }
 
 /**
@@ -62,8 +64,86 @@ export function gcpMigAdapter(client: GcpAutoscalers, scope: { project: string; 
                 project: scope.project,
                 region: scope.region,
                 autoscaler: step.group.id,
-                autoscalerResource: { name: step.group.id, autoscalingPolicy: { maxNumReplicas: step.to }, description: Object.entries(kv).map(([k, v]) => `${k}=${v}`).join(" ") },
+                autoscalerResource: {
+                    name: step.group.id,
+                    // A maximum below the minimum is refused: the step to zero lowers the minimum with it.
+                    autoscalingPolicy: { maxNumReplicas: step.to, ...(step.to < step.group.baseline ? { minNumReplicas: step.to } : {}) },
+                    description: Object.entries(kv).map(([k, v]) => `${k}=${v}`).join(" "),
+                },
             });
+        },
+    };
+}
+
+/** A GKE node pool's autoscaling as the Kubernetes Engine API reads and writes it (NodePoolAutoscaling). */
+export interface GkeAutoscaling {
+    enabled?: boolean;
+    minNodeCount?: number;
+    maxNodeCount?: number;
+    totalMinNodeCount?: number;
+    totalMaxNodeCount?: number;
+    locationPolicy?: string;
+    autoprovisioned?: boolean;
+}
+
+/** The slice of the Kubernetes Engine API (v1) the GKE adapter calls. */
+export interface GkeClusters {
+    /** projects.locations.clusters.list with location "-": every cluster of the project, its node pools inline. */
+    list(project: string): Promise<
+        Array<{
+            /** projects/<p>/locations/<l>/clusters/<c> */
+            name: string;
+            resourceLabels?: Record<string, string>;
+            labelFingerprint?: string;
+            nodePools?: Array<{ name: string; autoscaling?: GkeAutoscaling; config?: { resourceLabels?: Record<string, string> } }>;
+        }>
+    >;
+    /** projects.locations.clusters.nodePools.setAutoscaling (container.clusters.update). */
+    setAutoscaling(nodePool: string, autoscaling: GkeAutoscaling): Promise<void>;
+    /** projects.locations.clusters.setResourceLabels (container.clusters.update). */
+    setResourceLabels(cluster: string, labels: Record<string, string>, labelFingerprint: string | undefined): Promise<void>;
+}
+
+/** The pool's maximum: the total bound across zones when set (gkeL4 sets it), else GKE's per-zone one. */
+const poolMax = (a: GkeAutoscaling | undefined): number | undefined => a?.totalMaxNodeCount ?? a?.maxNodeCount;
+
+/**
+ * GKE: a node pool whose resource labels carry llm-serving-baseline=<n> (the program writes it on
+ * gkeL4's GPU pool) in a cluster labelled app=llm-serving, environment=<stack>. Its maximum is
+ * lowered through setAutoscaling (the cluster autoscaler then removes nodes above it); the
+ * breaker's state goes on the CLUSTER's resource labels, which change without recreating a node
+ * (a node pool's labels are part of its node template). One bounded pool per cluster (gkeL4 has
+ * one GPU pool), so the cluster's labels describe it.
+ */
+export function gkePoolAdapter(client: GkeClusters, scope: { project: string; stack: string }): GroupAdapter {
+    const ours = (labels: Record<string, string> | undefined) => labels?.app === "llm-serving" && labels?.environment === scope.stack;
+    const pools = async () =>
+        (await client.list(scope.project)).filter((c) => ours(c.resourceLabels)).flatMap((c) => (c.nodePools ?? []).map((p) => ({ cluster: c, pool: p, id: `${c.name}/nodePools/${p.name}` })));
+    return {
+        kind: "gke-node-pool",
+        async list() {
+            return (await pools()).flatMap(({ cluster, pool, id }) => {
+                const baseline = Number(pool.config?.resourceLabels?.[BASELINE]);
+                const max = poolMax(pool.autoscaling);
+                if (!Number.isInteger(baseline) || max === undefined || pool.autoscaling?.enabled === false) return [];
+                return [{ kind: "gke-node-pool" as const, id, max, baseline, ...tripOf(cluster.resourceLabels) }];
+            });
+        },
+        async apply(step, labels) {
+            const found = (await pools()).find((p) => p.id === step.group.id);
+            if (!found) return;
+            const current = found.pool.autoscaling ?? {};
+            const total = current.totalMaxNodeCount !== undefined;
+            const min = total ? current.totalMinNodeCount : current.minNodeCount;
+            const lowered: GkeAutoscaling = {
+                ...current,
+                enabled: true,
+                ...(total ? { totalMaxNodeCount: step.to } : { maxNodeCount: step.to }),
+                // The minimum may not exceed the maximum: the step to zero lowers both.
+                ...(min !== undefined && min > step.to ? (total ? { totalMinNodeCount: step.to } : { minNodeCount: step.to }) : {}),
+            };
+            await client.setAutoscaling(step.group.id, lowered);
+            await client.setResourceLabels(found.cluster.name, { ...(found.cluster.resourceLabels ?? {}), ...labels }, found.cluster.labelFingerprint);
         },
     };
 }

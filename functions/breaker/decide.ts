@@ -7,7 +7,7 @@
 import type { BudgetNotification } from "./notification";
 
 /** The group kinds the breaker bounds, one per target that scales. */
-export type GroupKind = "gcp-mig-autoscaler" | "aks-node-pool" | "ray-serve" | "azureml-deployment";
+export type GroupKind = "gcp-mig-autoscaler" | "gke-node-pool" | "aks-node-pool" | "ray-serve" | "azureml-deployment";
 
 /** A scaled group as its adapter reads it. */
 export interface Group {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { breakerAutoscalerDescription } from "../../policies/contract/breaker";
 import * as compute from "@pulumi/gcp/compute";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
@@ -247,7 +248,15 @@ export class GcpSpotL4Replicas extends pulumi.ComponentResource {
             );
             new compute.RegionAutoscaler(
                 `${g.prefix}-autoscaler`,
-                { project, region: g.region, target: group.id, autoscalingPolicy: groupAutoscalingPolicy(config, g, targetInFlight(args.observability, "NVIDIA L4", gpuCount)) },
+                {
+                    project,
+                    region: g.region,
+                    target: group.id,
+                    autoscalingPolicy: groupAutoscalingPolicy(config, g, targetInFlight(args.observability, "NVIDIA L4", gpuCount)),
+                    // Autoscalers take no labels: the stack and the group's baseline (its minimum) as
+                    // key=value words, which the circuit breaker finds it by and lowers it to.
+                    description: breakerAutoscalerDescription(labels, g.min),
+                },
                 computeOpts,
             );
             return { spec: g, group };

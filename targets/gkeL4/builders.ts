@@ -1,4 +1,5 @@
 import type * as container from "@pulumi/gcp/container";
+import { BREAKER_BASELINE_LABEL } from "../../policies/contract/breaker";
 import type { IClusterIssuer } from "@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer";
 import type { IIoK8sApiCoreV1Toleration } from "kubernetes-models/v1/Toleration";
 import { LETS_ENCRYPT } from "../../components/k8s/certManager";
@@ -228,7 +229,8 @@ export function nodePoolArgs(
             workloadMetadataConfig: { mode: "GKE_METADATA" },
             shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
             metadata: { "disable-legacy-endpoints": "true" },
-            resourceLabels: { ...a.labels },
+            // The pool's baseline (its minimum) for the circuit breaker, which lowers the pool's maximum to it.
+            resourceLabels: { ...a.labels, [BREAKER_BASELINE_LABEL]: String(cfg.nodes.min) },
             labels: { "llm-serving/pool": "gpu" },
         },
     };
