@@ -10,7 +10,10 @@ import { GCP_BILLING_ACCOUNT_PATTERN } from "../policies/contract/budgets";
  */
 export const breakerSchema = z.strictObject(
     {
-        /** Deploy the breaker: at 100% forecast of a cloud's budget, scaled groups step down to their baseline. */
+        /**
+         * Deploy the breaker (stack/breaker): at 100% forecast of a cloud's budget, scaled groups step
+         * down to their baseline; the next pulumi up restores the declared bounds (README, "Circuit breaker").
+         */
         enabled: z.boolean({ error: "must be true or false" }),
         /**
          * Also step to zero when forecast spend passes the budget again after the step to baseline
@@ -19,14 +22,7 @@ export const breakerSchema = z.strictObject(
         stepToZero: z.boolean({ error: "must be true or false" }).default(false),
     },
     { error: "must be an object { enabled, stepToZero }" },
-).refine((b) => !b.enabled, {
-    // The function code and its tests are in functions/breaker; the per-cloud infrastructure that
-    // would run it (Pub/Sub + Cloud Function, SNS + Lambda, action group + Function) is not declared
-    // yet. Refused rather than accepted and ignored: an operator who turns it on must not believe
-    // spend is being stepped down.
-    path: ["enabled"],
-    error: "the breaker's function code is in functions/breaker but its per-cloud infrastructure is not deployed by this version; set enabled: false (budgets and their alerts still apply)",
-});
+);
 
 export const budgetsSchema = z.strictObject(
     {

@@ -75,6 +75,9 @@ describe("run-time budgets in the committed stacks' plans", () => {
         });
         assert.equal(line, "cap $3,500: enforced at preview by the pack, at run time by 2 budgets (gcp $1,243, aws $2,061); breaker off");
         assert.match(runtimeSentence(3500, { budgets: [], breaker: { gcp: "baseline-then-zero" } }), /breaker \(gcp\) steps down to baseline, then to zero .*next pulumi up restores/);
+        const on = runtimeSentence(3500, { budgets: [{ cloud: "gcp", urn: "u", amountUsd: 1243, actualThresholds: [50], forecastThresholds: [100] }], breaker: { gcp: "baseline" } });
+        assert.match(on, /; breaker \(gcp\) steps down to baseline at 100% forecast; the next pulumi up restores the declared bounds \(a human decision\)$/);
+        assert.doesNotMatch(on, /then to zero/);
     });
 });
 
@@ -156,10 +159,14 @@ describe("llm-serving:budgets config", () => {
         assert.deepEqual(problems({ gcpBillingAccount: "01A2B3-C4D5E6-F7A8B9", breaker: { enabled: false, stepToZero: false } }), []);
     });
 
-    it("refuses breaker.enabled: true while its infrastructure is not deployed, rather than ignore it", () => {
-        const [p] = problems({ breaker: { enabled: true } });
-        assert.match(p, /budgets\.breaker\.enabled/);
-        assert.match(p, /not deployed by this version; set enabled: false/);
+    it("accepts breaker.enabled: true (the breaker's infrastructure is declared per cloud), stepToZero defaulting to false", () => {
+        assert.deepEqual(problems({ gcpBillingAccount: "01A2B3-C4D5E6-F7A8B9", breaker: { enabled: true } }), []);
+        assert.deepEqual(problems({ breaker: { enabled: true, stepToZero: true } }), []);
+    });
+
+    it("refuses a breaker switch that is not a boolean, naming the key (negative control of the acceptance above)", () => {
+        assert.ok(problems({ breaker: { enabled: "true" } }).some((x) => /budgets\.breaker\.enabled/.test(x) && /true or false/.test(x)));
+        assert.ok(problems({ breaker: { enabled: true, stepToZero: 1 } }).some((x) => /budgets\.breaker\.stepToZero/.test(x) && /true or false/.test(x)));
     });
 
     it("refuses a malformed billing account and unknown keys, naming the key and the form", () => {
