@@ -27,6 +27,7 @@ import { modelAccess } from "./modelAccess";
 import { maxCostPerMillionTokens } from "./maxCostPerMillionTokens";
 import { runtimeBudget } from "./runtimeBudget";
 import { runtimeBudgetShare } from "./runtimeBudgetShare";
+import { breakerLeastPrivilege } from "./breakerLeastPrivilege";
 import { modelServerObservability } from "./modelServerObservability";
 
 export const allPolicies: Policies = [
@@ -58,5 +59,6 @@ export const allPolicies: Policies = [
     // Run-time budgets (issue 16).
     runtimeBudget,
     runtimeBudgetShare,
+    breakerLeastPrivilege,
     modelServerObservability,
 ];

@@ -1,0 +1,139 @@
+// breaker-least-privilege on GCP: the breaker's service account (accountId llm-breaker-<stack>,
+// stack/breaker/gcp.ts) may hold only
+//   - its custom role (roleId llmServingBreaker_*), whose permissions are all among those its
+//     adapters call (BREAKER_GCP_ALLOWED_PERMISSIONS), granted by projects IAMMember in the
+//     role's own project, a project the stack deploys to;
+//   - roles/run.invoker on a Cloud Run service (its own function's), and roles/pubsub.publisher on
+//     a topic (the operator's, which it forwards to), each by a resource-level IAM member.
+// Anything else granted to it (roles/editor, a predefined project role, an authoritative binding or
+// policy, a folder or organization grant) is a violation, and so is a breaker function that does
+// not run as it (the default compute account holds Editor). Unknown values fail closed.
+import type { PolicyResource } from "@pulumi/policy";
+import { isUnknownSentinel } from "../contract/keys";
+import { BREAKER_TAG } from "../contract/budgets";
+import { BREAKER_GCP_ACCOUNT_PREFIX, BREAKER_GCP_ALLOWED_PERMISSIONS, BREAKER_GCP_RESOURCE_ROLES, BREAKER_GCP_ROLE_PREFIX } from "../contract/breaker";
+import { urnName } from "../stackCost";
+import type { BreakerCheck } from "./check";
+
+const ACCOUNT = "gcp:serviceaccount/account:Account";
+const CUSTOM_ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole";
+const PROJECT_MEMBER = "gcp:projects/iAMMember:IAMMember";
+const FUNCTION = "gcp:cloudfunctionsv2/function:Function";
+
+interface BreakerAccount {
+    readonly urn: string;
+    /** serviceAccount:<id>@<project>.iam.gserviceaccount.com, or its prefix when the project is unknown. */
+    readonly member: string;
+    readonly exact: boolean;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" && !isUnknownSentinel(v) ? v : undefined);
+const props = (r: PolicyResource) => (r.props ?? {}) as Record<string, unknown>;
+
+function breakerAccounts(resources: ReadonlyArray<PolicyResource>): BreakerAccount[] {
+    return resources.flatMap((r) => {
+        if (r.type !== ACCOUNT) return [];
+        const id = str(props(r).accountId);
+        if (id === undefined || !id.startsWith(BREAKER_GCP_ACCOUNT_PREFIX)) return [];
+        const project = str(props(r).project);
+        return [project !== undefined ? { urn: r.urn, member: `serviceAccount:${id}@${project}.iam.gserviceaccount.com`, exact: true } : { urn: r.urn, member: `serviceAccount:${id}@`, exact: false }];
+    });
+}
+
+/** An IAM grant resource (member, binding or policy at any level) of the GCP provider. */
+const isGrant = (type: string) => type.startsWith("gcp:") && /(IAMMember|IamMember|IAMBinding|IamBinding|IAMPolicy|IamPolicy):/.test(type);
+
+/** The grant names the account: its member(s) or policy data; unknown members are checked by dependency. */
+function namesAccount(grant: PolicyResource, account: BreakerAccount): boolean | "unknown" {
+    const p = props(grant);
+    const values = [p.member, ...(Array.isArray(p.members) ? p.members : []), p.policyData];
+    let unknown = false;
+    for (const v of values) {
+        if (v === undefined) continue;
+        const s = str(v);
+        if (s === undefined) {
+            unknown = true;
+            continue;
+        }
+        if (account.exact ? s === account.member || s.includes(`"${account.member}"`) : s.includes(account.member)) return true;
+    }
+    if (unknown && dependsOn(grant, account.urn)) return "unknown";
+    return false;
+}
+
+function dependsOn(r: PolicyResource, urn: string): boolean {
+    const direct = (r.dependencies ?? []).some((d) => d.urn === urn);
+    return direct || Object.values(r.propertyDependencies ?? {}).some((ds) => ds.some((d) => d.urn === urn));
+}
+
+/** The breaker's custom roles by their role path (projects/<p>/roles/<id>), each checked for extra permissions. */
+function checkRoles(resources: ReadonlyArray<PolicyResource>, report: (m: string, urn?: string) => void): Map<string, PolicyResource> {
+    const roles = new Map<string, PolicyResource>();
+    for (const r of resources.filter((x) => x.type === CUSTOM_ROLE)) {
+        const id = str(props(r).roleId);
+        if (id === undefined || !id.startsWith(BREAKER_GCP_ROLE_PREFIX)) continue;
+        const project = str(props(r).project);
+        const name = `${urnName(r.urn)} [${r.type}]`;
+        const permissions = props(r).permissions;
+        if (!Array.isArray(permissions) || permissions.length === 0 || permissions.some((x) => str(x) === undefined)) {
+            report(`${name}: the breaker's role has permissions unknown at preview or none; list them from policies/contract/breaker.ts.`, r.urn);
+        } else {
+            const extra = permissions.filter((x) => !BREAKER_GCP_ALLOWED_PERMISSIONS.has(String(x)));
+            if (extra.length > 0) {
+                report(`${name}: the breaker's role holds ${extra.join(", ")}, which no breaker adapter calls; it may hold only ${[...BREAKER_GCP_ALLOWED_PERMISSIONS].join(", ")}.`, r.urn);
+            }
+        }
+        if (project !== undefined) roles.set(`projects/${project}/roles/${id}`, r);
+    }
+    return roles;
+}
+
+/** The projects the stack deploys something to, other than the breaker's own grants. */
+function stackProjects(resources: ReadonlyArray<PolicyResource>): Set<string> {
+    return new Set(resources.flatMap((r) => (r.type.startsWith("gcp:") && !isGrant(r.type) && r.type !== CUSTOM_ROLE ? [str(props(r).project)].filter((p): p is string => p !== undefined) : [])));
+}
+
+export const checkGcpBreaker: BreakerCheck = (resources, report) => {
+    const accounts = breakerAccounts(resources);
+    const roles = checkRoles(resources, report);
+    const projects = stackProjects(resources);
+    for (const account of accounts) {
+        for (const grant of resources.filter((r) => isGrant(r.type))) {
+            const named = namesAccount(grant, account);
+            if (named === false) continue;
+            const p = props(grant);
+            const role = str(p.role);
+            const name = `${urnName(grant.urn)} [${grant.type}]`;
+            if (named === "unknown" || role === undefined) {
+                report(`${name}: a grant to the breaker's account whose member or role is unknown at preview cannot be checked; name the account and role as known strings.`, grant.urn);
+                continue;
+            }
+            if (grant.type === PROJECT_MEMBER) {
+                const custom = roles.get(role);
+                const project = str(p.project);
+                if (!custom) {
+                    report(`${name}: grants the breaker's account ${role}; it may hold only its own custom role (${BREAKER_GCP_ROLE_PREFIX}_*), whose permissions are what its adapters call.`, grant.urn);
+                } else if (project === undefined || !role.startsWith(`projects/${project}/`) || !projects.has(project)) {
+                    report(`${name}: the breaker's role is granted on project ${project ?? "unknown at preview"}, which is not the role's project or not one the stack deploys to.`, grant.urn);
+                }
+                continue;
+            }
+            const allowed = BREAKER_GCP_RESOURCE_ROLES[grant.type];
+            if (allowed !== role) {
+                report(`${name}: grants the breaker's account ${role}; it may hold only its custom role on the stack's projects, ${Object.entries(BREAKER_GCP_RESOURCE_ROLES).map(([t, r]) => `${r} by ${t.split(":").pop()}`).join(" and ")}.`, grant.urn);
+            }
+        }
+    }
+    // A breaker function must run as the breaker's account: without one it runs as the default compute account (Editor).
+    for (const fn of resources.filter((r) => r.type === FUNCTION && typeof (props(r).labels as Record<string, unknown> | undefined)?.[BREAKER_TAG] === "string")) {
+        const config = props(fn).serviceConfig as Record<string, unknown> | undefined;
+        const email = config?.serviceAccountEmail;
+        const name = `${urnName(fn.urn)} [${fn.type}]`;
+        const known = str(email);
+        const ok =
+            known !== undefined
+                ? known.startsWith(BREAKER_GCP_ACCOUNT_PREFIX)
+                : email !== undefined && accounts.some((a) => dependsOn(fn, a.urn));
+        if (!ok) report(`${name}: the breaker function must run as its own account (${BREAKER_GCP_ACCOUNT_PREFIX}<stack>, serviceConfig.serviceAccountEmail); without it, it runs as the default compute account, which holds Editor.`, fn.urn);
+    }
+};
