@@ -148,6 +148,8 @@ export type FeeName =
     | "gcp-cloud-armor-rule"
     | "gcp-secret-version"
     | "gcp-alert-condition"
+    | "gcp-function-image"
+    | "gcp-storage-standard-mib"
     | "aws-nat-gateway"
     | "aws-alb"
     | "aws-nlb"
@@ -195,6 +197,8 @@ const fees: ReadonlyArray<Fee> = [
     { name: "gcp-cloud-armor-policy", cloud: "gcp", hourlyUsd: perMonth(5), unit: "Cloud Armor Standard security policy-hour ($5/month)", source: "Cloud Armor Standard pay-as-you-go list price as commonly quoted; the stored pricing pages read on 2026-12-01 did not show it (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "gcp-cloud-armor-rule", cloud: "gcp", hourlyUsd: perMonth(1), unit: "Cloud Armor Standard rule-hour ($1/month)", source: "Cloud Armor Standard pay-as-you-go list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "gcp-alert-condition", cloud: "gcp", hourlyUsd: perMonth(1.5), unit: "alerting-policy condition-hour ($1.50/month)", source: "cloud.google.com/stackdriver/pricing, Cloud Monitoring alerting: $1.50 per month for each condition (plus $0.35 per million time series returned, a usage line); as recalled, the stored pages read here did not show the figure (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-function-image", cloud: "gcp", hourlyUsd: perMonth(0.1 * 0.5), unit: "2nd gen function image-hour: 0.5 GB stored in Artifact Registry at $0.10/GB-month ($0.05/month)", source: "cloud.google.com/artifact-registry/pricing (Docker repository storage: up to 0.5 GB free per billing account, over 0.5 GB $0.10/GB-month); the free 0.5 GB is shared by the billing account, so not counted; 0.5 GB is an assumed upper bound on a nodejs22 function image (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
+    { name: "gcp-storage-standard-mib", cloud: "gcp", hourlyUsd: perMonth(0.02 / 1024), unit: "MiB-hour of Cloud Storage Standard in a region ($0.020/GB-month)", source: "cloud.google.com/storage/pricing, Standard storage in us-central1 $0.020 per GB-month, as commonly quoted (unverified here)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "gcp-secret-version", cloud: "gcp", hourlyUsd: perMonth(0.06), unit: "active secret version-hour ($0.06/month)", source: "Secret Manager list price as commonly quoted (unverified)", sourceDate: CATALOG_AS_OF, status: "unverified" },
     { name: "aws-nat-gateway", cloud: "aws", hourlyUsd: 0.045, unit: "gateway-hour (data processing is a usage line)", source: "third-party AWS VPC pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },
     { name: "aws-alb", cloud: "aws", hourlyUsd: 0.0225, unit: "load balancer-hour (LCUs are a usage line)", source: "third-party AWS ELB pricing guide, 2026 (via prices.md)", sourceDate: COLLECTED, status: "verified" },

@@ -20,6 +20,7 @@ import { GCP_PLATFORM_KINDS } from "./gcp/platform";
 import { GCP_NOTIFY_KINDS } from "./gcp/notify";
 import { GCP_BUDGET_KINDS } from "./gcp/budgets";
 import { GCP_MONITORING_KINDS } from "./gcp/monitoring";
+import { GCP_BREAKER_KINDS } from "./gcp/breaker";
 import { AZURE_COMPUTE_KINDS } from "./azure/compute";
 import { AKS_KINDS } from "./azure/aks";
 import { AZURE_ML_KINDS } from "./azure/ml";
@@ -50,6 +51,7 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...GCP_NOTIFY_KINDS,
     ...GCP_BUDGET_KINDS,
     ...GCP_MONITORING_KINDS,
+    ...GCP_BREAKER_KINDS,
     ...AZURE_COMPUTE_KINDS,
     ...AKS_KINDS,
     ...AZURE_ML_KINDS,
