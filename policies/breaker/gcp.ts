@@ -41,7 +41,7 @@ function breakerAccounts(resources: ReadonlyArray<PolicyResource>): BreakerAccou
 }
 
 /** An IAM grant resource (member, binding or policy at any level) of the GCP provider. */
-const isGrant = (type: string) => type.startsWith("gcp:") && /(IAMMember|IamMember|IAMBinding|IamBinding|IAMPolicy|IamPolicy):/.test(type);
+const isGrant = (type: string) => type.startsWith("gcp:") && /(IAMMember|IamMember|IAMBinding|IamBinding|IAMPolicy|IamPolicy)$/.test(type);
 
 /** The grant names the account: its member(s) or policy data; unknown members are checked by dependency. */
 function namesAccount(grant: PolicyResource, account: BreakerAccount): boolean | "unknown" {
