@@ -27,7 +27,7 @@ import { gcpEmailChannels } from "../components/notify/gcp";
 import { GCP_BILLING_ACCOUNT_PLACEHOLDER, type BudgetCloud } from "../policies/contract/budgets";
 import { ALL_TARGETS } from "../targets";
 import type { BudgetPlan } from "./budgetPlan";
-import type { BreakerTriggers } from "./breaker";
+import type { BreakerTriggers } from "./breaker/triggers";
 import type { StackConfig } from "./config";
 
 /** Where each cloud's budget looks and its channels live, from the targets the config names. */

@@ -25,7 +25,8 @@ import { BREAKER_NODE_MAJOR, breakerArchive, breakerBundle } from "../../functio
 import { BREAKER_TAG, type BreakerMode } from "../../policies/contract/budgets";
 import { BREAKER_GCP_PERMISSIONS, BREAKER_GCP_ROLE_PREFIX, breakerGcpAccountId, type BreakerGcpAdapter } from "../../policies/contract/breaker";
 import type { StackConfig } from "../config";
-import type { BreakerArgs, BreakerTriggers } from "./index";
+import type { BreakerTriggers } from "./triggers";
+import type { BreakerArgs } from "./types";
 
 /** The account Cloud Billing publishes budget notifications as (Cloud Billing, "Set up programmatic notifications"). */
 export const BILLING_BUDGET_PUBLISHER = "serviceAccount:billing-budget-alert@system.gserviceaccount.com";
