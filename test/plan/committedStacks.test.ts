@@ -131,6 +131,10 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("gcp-spot-l4-obs-eviction-burst", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
             line("gcp-spot-l4-obs-eviction-burst", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
             line("gcp-spot-l4-obs-dashboard", "usage", "gcp-prometheus-samples", 40, 40, 2.4, 2.4), // 40 M samples x $0.06
+            // The circuit breaker (issue 16, on in prod): its function's image, 0.5 GB assumed x $0.10/GB-month = $0.05;
+            // its source object, 1 MiB x $0.020/GB-month / 1024 = $0.00002, so $0.00 to the cent.
+            line("breaker-gcp-function", "fixed", "gcp-function-image", 1, 1, 0.05, 0.05),
+            line("breaker-gcp-source", "fixed", "gcp-storage-standard-mib", 1, 1, 0, 0),
         ],
     },
     // The source plans' remaining systems (issue #20): eksInf2 on demand at prod's floor of 2 replicas, GCS fault

@@ -44,6 +44,10 @@ const EXPECTED = [
         line(`gcp-spot-l4-obs-${a}`, "usage", "gcp-alert-time-series", "global", 0.0438, 0.0438, 0.02, 0.02),
     ]),
     line("gcp-spot-l4-obs-dashboard", "usage", "gcp-prometheus-samples", "global", 40, 40, 2.4, 2.4),
+    // The circuit breaker (issue 16, on in ha): its function's image, 0.5 GB assumed x $0.10/GB-month = $0.05;
+    // its source object, 1 MiB x $0.020/GB-month / 1024 = $0.00002, so $0.00 to the cent.
+    line("breaker-gcp-function", "fixed", "gcp-function-image", "us-central1", 1, 1, 0.05, 0.05),
+    line("breaker-gcp-source", "fixed", "gcp-storage-standard-mib", "-", 1, 1, 0, 0),
     // aksGpu observability (#18): 40 M samples into Azure Monitor managed Prometheus x $0.16 per 10 M = $0.64;
     // five alert rules evaluated each minute over ~1,000 samples: 5 x 43,800 x 1,000 = 219 M samples x $0.001 per 10 M = $0.0219.
     line("aks-gpu-amw", "usage", "azure-prometheus-samples", "global", 40, 40, 0.64, 0.64),
@@ -113,9 +117,9 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         assert.deepEqual([...actual].sort(order), [...EXPECTED].sort(order));
         assert.equal(report.cost.baselineMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.baseline, 0)));
         assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
-        // 9370.88 / 14378.39 with eksInf2 (fin19), + aksGpu's $0.66 of observability (#18).
-        assert.equal(report.cost.baselineMonthlyUsd, 9371.54);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 14379.05);
+        // 9370.88 / 14378.39 with eksInf2 (fin19), + aksGpu's $0.66 of observability (#18), + the GCP breaker's $0.05 (issue 16).
+        assert.equal(report.cost.baselineMonthlyUsd, 9371.59);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 14379.1);
         assert.equal(report.cost.capMonthlyUsd, 15000);
     });
 
