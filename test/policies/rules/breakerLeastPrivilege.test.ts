@@ -1,0 +1,65 @@
+// breaker-least-privilege on GCP (policies/breaker/gcp.ts): the ha plan's breaker (a custom role
+// with exactly the MIG adapter's permissions, run.invoker on its own service) passes; one grant or
+// one permission too many is blocked. The AWS and Azure checks are their own helpers' tests.
+import type { PlannedResource } from "../../../plan/mocks";
+import { breakerLeastPrivilege } from "../../../policies/rules/breakerLeastPrivilege";
+import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
+import { planned } from "../../helpers/policyFixtures";
+import { committedStack, one, plan } from "../../helpers/program";
+
+const T = {
+    fn: "gcp:cloudfunctionsv2/function:Function",
+    role: "gcp:projects/iAMCustomRole:IAMCustomRole",
+    member: "gcp:projects/iAMMember:IAMMember",
+    topicMember: "gcp:pubsub/topicIAMMember:TopicIAMMember",
+    account: "gcp:serviceaccount/account:Account",
+};
+const BREAKER_MEMBER = "serviceAccount:llm-breaker-ha@acme-llm-ha.iam.gserviceaccount.com";
+
+let haResources: PlannedResource[] | undefined;
+async function ha(): Promise<PlannedResource[]> {
+    haResources ??= (await plan(committedStack("ha"))).resources;
+    return haResources;
+}
+
+describe("policy breaker-least-privilege (GCP)", () => {
+    const extraGrant = (role: string) => planned(T.member, "extra", { project: "acme-llm-ha", role, member: BREAKER_MEMBER });
+
+    it("passes the ha plan: a role with exactly the adapters' permissions, run.invoker on its service", async () => {
+        assertNoViolations(await runStackPolicy(breakerLeastPrivilege, await ha()));
+    });
+
+    it("blocks a primitive role granted to the breaker's account", async () => {
+        const grant = extraGrant("roles/editor");
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, [...(await ha()), grant]), ["roles/editor", "only its own custom role"], grant.urn);
+    });
+
+    it("blocks the breaker's role holding compute.instances.delete", async () => {
+        const resources = (await ha()).map((r) => (r.type === T.role ? { ...r, inputs: { ...r.inputs, permissions: [...(r.inputs.permissions as string[]), "compute.instances.delete"] } } : r));
+        const role = one(resources, T.role);
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, resources), ["compute.instances.delete", "no breaker adapter calls"], role.urn);
+    });
+
+    it("blocks run.invoker granted by a project-level member (it may hold it only on its own service), and a predefined role on a topic", async () => {
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, [...(await ha()), extraGrant("roles/run.invoker")]), ["roles/run.invoker"]);
+        const topicAdmin = planned(T.topicMember, "admin", { project: "acme-llm-ha", topic: "llm-serving-breaker-ha", role: "roles/pubsub.admin", member: BREAKER_MEMBER });
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, [...(await ha()), topicAdmin]), ["roles/pubsub.admin"], topicAdmin.urn);
+    });
+
+    it("blocks its custom role granted on a project the stack does not deploy to", async () => {
+        const elsewhere = planned(T.member, "elsewhere", { project: "acme-other", role: "projects/acme-llm-ha/roles/llmServingBreaker_ha", member: BREAKER_MEMBER });
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, [...(await ha()), elsewhere]), ["not the role's project or not one the stack deploys to"], elsewhere.urn);
+    });
+
+    it("blocks a breaker function that runs as the default compute account", async () => {
+        const resources = (await ha()).map((r) => (r.type === T.fn ? { ...r, inputs: { ...r.inputs, serviceConfig: { ...(r.inputs.serviceConfig as object), serviceAccountEmail: undefined } } } : r));
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, resources), ["must run as its own account"]);
+    });
+
+    it("negative control: the same grants to another account are not the breaker's business", async () => {
+        const other = planned(T.member, "other", { project: "acme-llm-ha", role: "roles/editor", member: "serviceAccount:ci@acme-llm-ha.iam.gserviceaccount.com" });
+        assertNoViolations(await runStackPolicy(breakerLeastPrivilege, [...(await ha()), other]));
+        // And a stack without a breaker at all passes.
+        assertNoViolations(await runStackPolicy(breakerLeastPrivilege, [planned(T.account, "sa", { accountId: "gcp-spot-l4-sa", project: "p" }), other]));
+    });
+});
