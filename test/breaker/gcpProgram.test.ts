@@ -97,6 +97,21 @@ describe("breaker on GCP: the ha plan (breaker on)", () => {
         assertNoViolations(await runStackPolicy(breakerLeastPrivilege, resources));
     });
 
+    it("staging (gkeL4) with the breaker on: the GKE adapter's permissions, the pool's baseline label, GKE told to the function", async () => {
+        const loaded = committedStack("staging");
+        const budgets = JSON.parse(loaded.config["llm-serving:budgets"]) as Record<string, unknown>;
+        const resources = (await plan({ ...loaded, config: { ...loaded.config, "llm-serving:budgets": JSON.stringify({ ...budgets, breaker: { enabled: true, stepToZero: true } }) } })).resources;
+        assert.deepEqual(one(resources, T.role).inputs.permissions, ["container.clusters.list", "container.clusters.update"]);
+        const fn = one(resources, T.fn);
+        const env = (fn.inputs.serviceConfig as { environmentVariables: Record<string, string> }).environmentVariables;
+        assert.equal(env.LLM_SERVING_GCP_GKE, "true");
+        assert.equal(env.LLM_SERVING_GCP_MIG_REGIONS, "");
+        assert.equal(env.LLM_SERVING_STEP_TO_ZERO, "true");
+        assert.equal((fn.inputs.labels as Record<string, string>)["llm-serving-breaker"], "baseline-then-zero");
+        const pool = one(resources, "gcp:container/nodePool:NodePool");
+        assert.equal((pool.inputs.nodeConfig as { resourceLabels: Record<string, string> }).resourceLabels["llm-serving-baseline"], "2"); // nodes.min
+    });
+
     it("negative control: with the breaker off (staging) no breaker resource is declared", async () => {
         const resources = (await plan(committedStack("staging"))).resources;
         assert.ok(!resources.some((r) => r.type === T.fn || r.type === T.role || r.urn.includes("breaker")));
