@@ -4,6 +4,7 @@
 // Kubernetes API server holding the program's RayService (built by targets/eksInf2/rayService.ts).
 import { strict as assert } from "node:assert";
 import { createHmac } from "node:crypto";
+import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { eksToken, HttpCall, HttpRequest, lowerServeConfig, presignUrl, readEnv, run, serveMaxReplicas, ENV, AwsBreakerEnv } from "../../functions/breaker/entry/aws";
 import { breakerBundle } from "../../functions/breaker/bundle";
@@ -245,5 +246,22 @@ describe("AWS breaker: configuration and bundle", () => {
         const requires = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
         assert.ok(requires.length > 0);
         for (const r of requires) assert.ok(r.startsWith("node:") || ["crypto", "https", "http", "url", "util", "stream", "events", "buffer", "process"].includes(r), `requires ${r}`);
+    });
+
+    it("the bundle runs as the Lambda loads it: index.handler ignores a malformed event with a log line and calls nothing", () => {
+        const fs = require("node:fs") as typeof import("node:fs");
+        const os = require("node:os") as typeof import("node:os");
+        const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "breaker-aws-"));
+        try {
+            fs.writeFileSync(path.join(dir, "index.js"), breakerBundle("aws"));
+            const env = { PATH: process.env.PATH, [ENV.endpoint]: "https://127.0.0.1:9", [ENV.clusterName]: "c", [ENV.region]: "us-west-2", [ENV.caData]: Buffer.from("PEM").toString("base64"), [ENV.namespace]: "llm-serving", [ENV.rayService]: "llm", AWS_ACCESS_KEY_ID: "A", AWS_SECRET_ACCESS_KEY: "S" };
+            const script = "require('./index.js').handler({ Records: [{ Sns: { Message: 'not a budget' } }] }).then((o) => console.log(JSON.stringify(o)))";
+            const out = execFileSync(process.execPath, ["-e", script], { cwd: dir, env, encoding: "utf8" });
+            assert.match(out, /ignored a malformed notification/);
+            assert.match(out, /"acted":false/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
