@@ -25,6 +25,7 @@ export const AWS_TYPES = {
     launchTemplate: EC2.launchTemplate,
     kmsKey: AWS_PLATFORM.kmsKey,
     logGroup: AWS_PLATFORM.logGroup,
+    lambdaFunction: AWS_PLATFORM.lambdaFunction,
     ebsVolume: EC2.ebsVolume,
 } as const;
 
@@ -45,6 +46,7 @@ export function priceAws(index: StackIndex, sink: Sink): void {
         const u = usagePrice("aws-cloudwatch-logs-ingestion");
         sink.usageLine(g, { sku: u.name, region: "-", quantity: sink.usage.logIngestionGb, unitUsd: u.usd, unit: "GB", basis: "logs ingested into this log group (usage.logIngestionGb)" });
     }
+    for (const f of index.ofType(AWS_TYPES.lambdaFunction)) priceLambda(f, sink);
     for (const v of index.ofType(AWS_TYPES.ebsVolume)) {
         const region = readRegion(v, sink);
         if (!region) continue;
@@ -127,6 +129,40 @@ function readField2(root: unknown, path: PathKey[], prefix: string): Typed<numbe
 }
 
 export { ebsHourly };
+
+/**
+ * Invocations a month of a function run by budget notifications: at most 5 notifications per
+ * budget a month (runtime-budget's threshold limit, actual and forecast together), each delivered
+ * once and retried at most twice by Lambda's asynchronous invocation (3 attempts).
+ */
+export const LAMBDA_NOTIFICATION_INVOCATIONS = 5 * 3;
+
+/**
+ * Lambda: duration bounded by reserved concurrency (at most that many instances run at once, so at
+ * most concurrency x memory x every second of the month: the worst case; baseline 0, idle), and
+ * requests at the notification volume above. A function without reserved concurrency has no bound
+ * on its duration: unbounded, never $0. Free tier not assumed.
+ */
+function priceLambda(f: CostInputResource, sink: Sink): void {
+    const memory = readNumber(f.props, ["memorySize"]);
+    const concurrency = readNumber(f.props, ["reservedConcurrentExecutions"]);
+    const arch = readStringList(f.props, ["architectures"]);
+    if (sink.unusable(f, concurrency, "reserved concurrency") || sink.unusable(f, arch, "architectures")) return;
+    const memoryMb = memory.state === "known" ? memory.value : 128; // the provider's default
+    if (concurrency.state !== "known" || !(concurrency.value > 0)) {
+        sink.issue(f, "unbounded", "a Lambda function without reservedConcurrentExecutions has no bound on its duration; set it", "reservedConcurrentExecutions");
+        return;
+    }
+    const arm = arch.state === "known" && arch.value.includes("arm64");
+    const gbS = usagePrice(arm ? "aws-lambda-arm64-gb-s" : "aws-lambda-x86-gb-s");
+    const gb = memoryMb / 1024;
+    sink.line(f, {
+        kind: "transient", sku: gbS.name, region: "-", countMin: 0, countMax: concurrency.value, hourlyUsd: gb * 3600 * gbS.usd, pricing: "fee",
+        basis: `${concurrency.value} reserved concurrent instance(s) of ${memoryMb} MB (${arm ? "Arm" : "x86"}) running every second of the month at most (${gb} GB x 3,600 s x $${gbS.usd}/GB-s per hour); idle in the baseline`,
+    });
+    const req = usagePrice("aws-lambda-requests");
+    sink.usageLine(f, { sku: req.name, region: "-", quantity: LAMBDA_NOTIFICATION_INVOCATIONS / 1e6, unitUsd: req.usd, unit: "million requests", basis: `${LAMBDA_NOTIFICATION_INVOCATIONS} invocations a month: at most 5 budget notifications x 3 attempts (Lambda's asynchronous retries)` });
+}
 
 /** KMS: $1 a key-month, plus $1 for each of the first two rotated backing keys. */
 function priceKmsKey(k: CostInputResource, sink: Sink): void {

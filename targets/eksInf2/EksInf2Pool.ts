@@ -26,6 +26,7 @@ import { createChatUi } from "./chatUiResources";
 import { createRasa } from "./rasaResources";
 import { capacityNodePools, floorWorkerGroup } from "./capacity";
 import { checkFloorOnOnDemand } from "./consistency";
+import { recordEksInf2ForBreaker } from "./breakerHandle";
 
 export interface EksInf2PoolArgs {
     /** Validated `targets.eksInf2` config. */
@@ -204,7 +205,7 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             if (misplaced.length > 0) throw new Error(`${name}: ${misplaced.join(" ")}`);
         }
         const gcsOptions = rayService.spec.rayClusterConfig.gcsFaultToleranceOptions;
-        new CustomResource(
+        const rayServiceResource = new CustomResource(
             `${name}-rayservice`,
             {
                 ...rayService,
@@ -218,6 +219,23 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: [kuberay, apiKeySecret, app, ...(hfSecret ? [hfSecret] : []), ...(gcs ? [gcs.secret] : [])] },
         );
+
+        // For the run-time breaker (stack/breaker/aws.ts), declared after the targets when opted in.
+        recordEksInf2ForBreaker(pulumi.getStack(), {
+            region,
+            clusterName: eks.cluster.name,
+            clusterArn: eks.cluster.arn,
+            endpoint: eks.cluster.endpoint,
+            caData: eks.cluster.certificateAuthority.apply((ca) => ca.data ?? ""),
+            clusterSecurityGroupId: eks.securityGroupId,
+            vpcId: network.vpcId,
+            privateSubnetIds: network.privateSubnetIds,
+            provider,
+            namespace: SERVING_NAMESPACE,
+            rayService: RAY_SERVICE_NAME,
+            rayServiceResource,
+            tags,
+        });
 
         const workerPdb = buildRayWorkerPdb(`${RAY_SERVICE_NAME}-workers`);
         new PodDisruptionBudget(`${name}-worker-pdb`, { metadata: workerPdb.metadata, spec: workerPdb.spec }, nsOpts);

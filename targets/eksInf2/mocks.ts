@@ -28,5 +28,10 @@ export const EKS_INF2_MOCK_OUTPUTS: Readonly<Record<string, MockOutputs>> = {
     }),
     "aws:lb/targetGroup:TargetGroup": (name) => ({ arn: `arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/${name}` }),
     "aws:acm/certificate:Certificate": (name) => ({ arn: `arn:aws:acm:us-west-2:123456789012:certificate/${name}` }),
+    // The AWS run-time breaker's function (stack/breaker/aws.ts), which only eksInf2 stacks declare: its ARN is the SNS subscription's endpoint.
+    "aws:lambda/function:Function": (name, inputs) => ({
+        arn: `arn:aws:lambda:${String(inputs.region ?? "us-west-2")}:123456789012:function:${String(inputs.name ?? name)}`,
+        name: String(inputs.name ?? name),
+    }),
     "aws:elasticache/replicationGroup:ReplicationGroup": (name) => ({ primaryEndpointAddress: `${name}.cache.example.invalid` }),
 };

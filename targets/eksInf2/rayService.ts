@@ -51,7 +51,7 @@ export interface RayServiceInput {
 export interface RayServiceObject {
     readonly apiVersion: "ray.io/v1";
     readonly kind: "RayService";
-    readonly metadata: { readonly name: string; readonly namespace: string };
+    readonly metadata: { readonly name: string; readonly namespace: string; readonly annotations: Readonly<Record<string, string>> };
     readonly spec: {
         readonly upgradeStrategy: { readonly type: "NewCluster" | "None" };
         readonly serveConfigV2: string;
@@ -75,6 +75,9 @@ export interface RayServiceObject {
         };
     };
 }
+
+/** The annotation the run-time breaker reads the Serve baseline from (functions/breaker/adapters.ts). */
+export const BREAKER_BASELINE_ANNOTATION = "llm-serving-baseline";
 
 /** Labels on every Ray worker pod of the model; the PodDisruptionBudget selects them. */
 export const RAY_WORKER_LABELS = { "app.kubernetes.io/name": "llm-ray-worker", "app.kubernetes.io/part-of": "llm-serving" } as const;
@@ -175,7 +178,9 @@ export function buildRayService(input: RayServiceInput): RayServiceObject {
     return {
         apiVersion: "ray.io/v1",
         kind: "RayService",
-        metadata: { name: input.name, namespace: SERVING_NAMESPACE },
+        // The breaker (functions/breaker) lowers Serve's max_replicas to this bound, the replicas the
+        // stack always runs (Serve's min_replicas), when forecast spend passes the budget.
+        metadata: { name: input.name, namespace: SERVING_NAMESPACE, annotations: { [BREAKER_BASELINE_ANNOTATION]: String(input.replicas.min) } },
         spec: {
             // "None": a changed rayClusterConfig is NOT rolled out as a second, full-size cluster.
             // The default (NewCluster) runs 200% of the inf2 nodes during an upgrade (KubeRay docs),

@@ -10,6 +10,8 @@ export const AWS_PLATFORM = {
     kmsKey: "aws:kms/key:Key",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     queue: "aws:sqs/queue:Queue",
+    lambdaFunction: "aws:lambda/function:Function",
+    lambdaPermission: "aws:lambda/permission:Permission",
     sagemakerEndpoint: "aws:sagemaker/endpoint:Endpoint",
     batchComputeEnvironment: "aws:batch/computeEnvironment:ComputeEnvironment",
 } as const;
@@ -39,6 +41,9 @@ export const AWS_PLATFORM_KINDS: ReadonlyArray<Kind> = [
     { name: "kms-key", provider: "aws", types: [AWS_PLATFORM.kmsKey] },
     { name: "cloudwatch-log-group", provider: "aws", types: [AWS_PLATFORM.logGroup] },
     { name: "sqs-queue", provider: "aws", types: [AWS_PLATFORM.queue] },
+    // Priced by policies/cost/aws.ts (requests and GB-s). A permission (who may invoke) bills nothing.
+    { name: "lambda-function", provider: "aws", types: [AWS_PLATFORM.lambdaFunction] },
+    { name: "lambda-permission", provider: "aws", types: [AWS_PLATFORM.lambdaPermission] },
     { name: "sagemaker-endpoint", provider: "aws", types: [AWS_PLATFORM.sagemakerEndpoint], compute: "unpriced" },
     { name: "batch-compute-environment", provider: "aws", types: [AWS_PLATFORM.batchComputeEnvironment], compute: "unpriced" },
 ];
