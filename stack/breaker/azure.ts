@@ -95,6 +95,11 @@ export function breakerAppSettings(groups: { aks: string[]; autoscale: string[] 
 
 const uniq = (xs: string[]) => [...new Set(xs)];
 
+/** The URL the action group posts to: the function's route with the host function key (a secret). */
+export function azureTriggerUrl(host: string, functionKey: string): string {
+    return `https://${host}/api/${AZURE_BREAKER_FUNCTION}?code=${encodeURIComponent(functionKey)}`;
+}
+
 /** The breaker's resources under one component (its type is what the pack looks for). */
 class AzureBreakerComponent extends pulumi.ComponentResource {
     constructor(name: string) {
@@ -216,7 +221,7 @@ export function azureBreaker(name: string, args: BreakerArgs): BreakerTriggers {
     // The action group calls the function with a host function key: secret, in the trigger URL.
     const hostKeys = web.listWebAppHostKeysOutput({ name: app.name, resourceGroupName: group.name }, opts);
     const triggerUrl = pulumi.secret(
-        pulumi.interpolate`https://${app.defaultHostName}/api/${AZURE_BREAKER_FUNCTION}?code=${hostKeys.apply((h) => h.functionKeys?.default ?? "")}`,
+        pulumi.all([app.defaultHostName, hostKeys]).apply(([host, keys]) => azureTriggerUrl(host, keys.functionKeys?.default ?? "")),
     );
     const actionGroup = new monitor.ActionGroup(`${name}-trigger`, {
         resourceGroupName: group.name,
