@@ -4,17 +4,9 @@
 // role, never a built-in broad one (Owner, Contributor, ...), at resource groups only. Read
 // through policies/model/read.ts, so a value unknown at preview is reported, never skipped.
 import { readArray, readString, readStringList, type FieldRead } from "../model/read";
+import { AZURE_BREAKER_COMPONENT, BREAKER_AZURE_ACTIONS } from "../contract/azureBreaker";
 
-/** The ARM operations the function performs: read and PUT of agent pools and of autoscale settings. */
-export const BREAKER_AZURE_ACTIONS = [
-    "Microsoft.ContainerService/managedClusters/agentPools/read",
-    "Microsoft.ContainerService/managedClusters/agentPools/write",
-    "Microsoft.Insights/autoscalesettings/read",
-    "Microsoft.Insights/autoscalesettings/write",
-] as const;
-
-/** The breaker's component type: its resources carry it in their URN (parent chain). */
-export const AZURE_BREAKER_COMPONENT = "llm-serving:breaker:AzureBreaker";
+export { AZURE_BREAKER_COMPONENT, BREAKER_AZURE_ACTIONS };
 
 const ROLE_DEFINITION = "azure-native:authorization:RoleDefinition";
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";

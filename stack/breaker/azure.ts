@@ -30,7 +30,7 @@ import { costLabels } from "../../components/costLabels";
 import { storageAccountName } from "../../components/azure/names";
 import { azureBreakerGroups, type AzureBreakerGroup } from "../../components/azure/breakerTargets";
 import { BREAKER_NODE_MAJOR, breakerArchive, breakerBundle } from "../../functions/breaker/bundle";
-import { AZURE_BREAKER_COMPONENT, BREAKER_AZURE_ACTIONS } from "../../policies/breaker/azure";
+import { AZURE_BREAKER_COMPONENT, BREAKER_AZURE_ACTIONS } from "../../policies/contract/azureBreaker";
 import type { BreakerArgs, BreakerTriggers } from "./index";
 
 /** The HTTP function's name (its folder in the package, and the action group's functionName). */
