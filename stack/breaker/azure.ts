@@ -203,7 +203,8 @@ export function azureBreaker(name: string, args: BreakerArgs): BreakerTriggers {
         roleType: "CustomRole",
         permissions: [{ actions: [...BREAKER_AZURE_ACTIONS], notActions: [], dataActions: [], notDataActions: [] }],
         assignableScopes: scopes,
-    }, opts);
+        // Role names are unique in the tenant: a replacement (a new first scope) must delete the old role first.
+    }, { ...opts, deleteBeforeReplace: true });
     // One assignment per resource group (a role assignment has one scope). The ids are not known
     // yet, so the groups are told apart by the value the target registered: every pool of one AKS
     // cluster registers the same resource group id.
