@@ -14,6 +14,7 @@ import { aksPoolBaselines } from "../../targets/aksGpu/capacity";
 import { AZURE_BREAKER_COMPONENT, azureBreakerRightsProblems, BREAKER_AZURE_ACTIONS, type RightsResource } from "../../policies/breaker/azure";
 import { estimateCosts } from "../../policies/cost/estimate";
 import { committedStack, one, ofType } from "../helpers/program";
+import type { PolicyResource } from "@pulumi/policy";
 
 const SUB = "/subscriptions/00000000-0000-4000-8000-00000000c003";
 
@@ -208,6 +209,11 @@ describe("breaker on Azure: least-privilege check (policies/breaker/azure.ts)", 
         assert.match(azureBreakerRightsProblems([standIn])[0].message, /is not a resource group's id/);
         assert.deepEqual(azureBreakerRightsProblems([{ ...standIn, propertyDependencies: fromGroups.propertyDependencies }]), []);
         assert.match(azureBreakerRightsProblems([{ ...role(exact), props: { assignableScopes: [rg("a")] } }])[0].message, /no known permissions/);
+    });
+
+    it("takes a stack policy's resources as they are (the breaker-least-privilege rule passes args.resources)", () => {
+        const check: (resources: PolicyResource[]) => ReadonlyArray<{ urn: string; message: string }> = azureBreakerRightsProblems;
+        assert.equal(typeof check, "function");
     });
 
     it("resources outside the breaker's component are not its business (negative control)", () => {
