@@ -58,6 +58,12 @@ const PROVIDER_MOCK_OUTPUTS: Record<string, MockOutputs> = {
         name: `projects/${String(inputs.project ?? "mock-project")}/notificationChannels/${name}`,
     }),
     "aws:sns/topic:Topic": (name, inputs) => ({ arn: `arn:aws:sns:${String(inputs.region ?? "us-east-1")}:123456789012:${name}`, name }),
+    // The Azure breaker's Function App (stack/breaker/azure.ts): its host name and identity.
+    "azure-native:web:WebApp": (name) => ({
+        name,
+        defaultHostName: `${name}.azurewebsites.net`,
+        identity: { type: "SystemAssigned", principalId: "00000000-0000-4000-8000-00000000b001", tenantId: "00000000-0000-4000-8000-00000000c004" },
+    }),
 };
 
 
@@ -73,6 +79,10 @@ const PROVIDER_MOCK_INVOKES: Record<string, MockInvoke> = {
     },
     // The account the AWS alert topic's key and topic policies name (components/notify/aws.ts).
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/plan", userId: "AIDAPLAN", id: "123456789012" }),
+    // The Azure breaker (stack/breaker/azure.ts): its storage key, the package's SAS and the host's function key. Fake values.
+    "azure-native:storage:listStorageAccountKeys": () => ({ keys: [{ keyName: "key1", value: "bW9jay1zdG9yYWdlLWtleQ==", permissions: "FULL" }] }),
+    "azure-native:storage:listStorageAccountServiceSAS": () => ({ serviceSasToken: "sv=2022-11-02&sr=b&sp=r&se=2030-12-31&sig=mock" }),
+    "azure-native:web:listWebAppHostKeys": () => ({ masterKey: "mock-master-key", functionKeys: { default: "mock-function-key" }, systemKeys: {} }),
     "azure-native:authorization:getClientConfig": () => ({
         clientId: "00000000-0000-4000-8000-00000000c001",
         objectId: "00000000-0000-4000-8000-00000000c002",

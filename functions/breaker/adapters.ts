@@ -5,11 +5,13 @@
 //   GCP MIG:        the Compute API's regionAutoscalers list/patch (autoscalingPolicy.maxNumReplicas)
 //   GKE pool:       the Kubernetes Engine API's clusters list, nodePools setAutoscaling (the pool's total
 //                   maximum) and clusters setResourceLabels (the breaker's state on the cluster)
-//   AKS pool:       @azure/arm-containerservice AgentPools.get/beginCreateOrUpdateAndWait (maxCount; the
-//                   cluster autoscaler removes nodes above it)
+//   AKS pool:       ARM agentPools GET/PUT (maxCount; the cluster autoscaler removes nodes above it;
+//                   functions/breaker/entry/azure.ts)
 //   Ray Serve:      the Kubernetes API, RayService patch of serveConfigV2 max_replicas, so pods leave and
 //                   Karpenter consolidates (lowering NodePool limits alone removes no node)
-//   Azure ML:       @azure/arm-machinelearning OnlineDeployments.beginUpdate (scaleSettings.maxInstances)
+//   Azure ML:       the online deployment scales through an Azure Monitor autoscale setting
+//                   (targets/azureMl; its own scaleSettings is Default), so ARM autoscalesettings
+//                   GET/PUT of every profile's capacity.maximum (functions/breaker/entry/azure.ts)
 import { Group, GroupKind, Step, stateLabels } from "./decide";
 
 export interface GroupAdapter {
@@ -172,7 +174,7 @@ function taggedAdapter(kind: GroupKind, client: TaggedScaled): GroupAdapter {
 
 /** AKS: the agent pool's maxCount (and its tags). A pool at 0 needs a User pool; the system pool is never listed (no baseline tag). */
 export const aksPoolAdapter = (client: TaggedScaled) => taggedAdapter("aks-node-pool", client);
-/** Azure ML: the online deployment's scale maximum (and its tags). */
+/** Azure ML: the deployment's autoscale setting's capacity.maximum (and the setting's tags). */
 export const azureMlAdapter = (client: TaggedScaled) => taggedAdapter("azureml-deployment", client);
 /** Ray Serve on EKS: the RayService's Serve max_replicas, its labels on the object's metadata. */
 export const rayServeAdapter = (client: TaggedScaled) => taggedAdapter("ray-serve", client);

@@ -12,7 +12,8 @@
 //   Azure: action group -> Azure Function (HTTP), common alert schema: data.essentials
 //          (monitoringService "CostAlerts") and data.alertContext.AlertData (BudgetName,
 //          ThresholdType Actual|Forecasted, BudgetThreshold, NotificationThresholdAmount,
-//          SpentAmount, Unit) (Azure Monitor, "Common alert schema", cost budget alerts).
+//          SpentAmount, Unit, and ForecastedTotalForPeriod on Forecasted alerts) (Azure Monitor,
+//          "Common alert schema" and "Sample alert payloads", Actual/Forecasted Budget).
 
 export type Cloud = "gcp" | "aws" | "azure";
 
@@ -88,5 +89,8 @@ export function parseAzure(payload: unknown): Parsed {
     if (typeof data.BudgetName !== "string" || budgetAmount === undefined || budgetAmount <= 0 || at === undefined || spent === undefined || (type !== "Actual" && type !== "Forecasted")) {
         return bad("BudgetName, BudgetThreshold, NotificationThresholdAmount, SpentAmount or ThresholdType is missing");
     }
-    return { ok: true, notification: { cloud: "azure", budget: data.BudgetName, forecast: type === "Forecasted", thresholdPercent: (at / budgetAmount) * 100, amount: spent, budgetAmount } };
+    // A Forecasted alert carries the forecast beside the spend so far (ForecastedTotalForPeriod, in
+    // Microsoft's "Forecasted Budget" sample payload): the amount is the forecast when present.
+    const forecastTotal = type === "Forecasted" ? money(data.ForecastedTotalForPeriod) : undefined;
+    return { ok: true, notification: { cloud: "azure", budget: data.BudgetName, forecast: type === "Forecasted", thresholdPercent: (at / budgetAmount) * 100, amount: forecastTotal ?? spent, budgetAmount } };
 }

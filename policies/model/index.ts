@@ -29,6 +29,7 @@ import { AZURE_PLATFORM_KINDS } from "./azure/platform";
 import { AZURE_NOTIFY_KINDS } from "./azure/notify";
 import { AZURE_BUDGET_KINDS } from "./azure/budgets";
 import { AZURE_MONITORING_KINDS } from "./azure/monitoring";
+import { AZURE_FUNCTIONS_KINDS } from "./azure/breaker";
 import { EKS_KINDS } from "./aws/eks";
 import { EC2_KINDS } from "./aws/ec2";
 import { AWS_NET_KINDS } from "./aws/network";
@@ -60,6 +61,7 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...AZURE_NOTIFY_KINDS,
     ...AZURE_BUDGET_KINDS,
     ...AZURE_MONITORING_KINDS,
+    ...AZURE_FUNCTIONS_KINDS,
     ...EKS_KINDS,
     ...EC2_KINDS,
     ...AWS_NET_KINDS,

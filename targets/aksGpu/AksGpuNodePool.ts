@@ -33,7 +33,8 @@ import { llamaCppDeployment } from "../../components/k8s/llamaCpp";
 import { createRasa } from "../../components/k8s/rasaResources";
 import { RASA_TOKEN_SECRET } from "../../components/k8s/rasa";
 import { aksRasaPlacement, modelInternalService, rasaPoolSpec, withRasaTokenInGuard } from "./rasa";
-import { aksCapacity, ENDPOINT_POD_LABEL, floorPdb, onDemandPoolSpec, placementProblems, priorityExpanderConfigMap, shareTags, splitDeployments, spotPoolSpec } from "./capacity";
+import { BASELINE_TAG, registerAzureBreakerGroup, resourceGroupIdOf } from "../../components/azure/breakerTargets";
+import { aksCapacity, aksPoolBaselines, ENDPOINT_POD_LABEL, floorPdb, onDemandPoolSpec, placementProblems, priorityExpanderConfigMap, shareTags, splitDeployments, spotPoolSpec } from "./capacity";
 
 /** AKS's taint on the system pool (inline profile, CriticalAddonsOnly): add-ons that run there tolerate it. */
 const SYSTEM_POOL_TOLERATION = { key: "CriticalAddonsOnly", operator: "Equal" as const, value: "true", effect: "NoSchedule" as const };
@@ -133,6 +134,8 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
 
         // Cluster: ours, or an existing one named by resource id.
         let resourceGroupName: pulumi.Output<string>;
+        // The resource group's ARM id: the circuit breaker's role is assigned there (components/azure/breakerTargets.ts).
+        let resourceGroupId: pulumi.Output<string>;
         let clusterName: pulumi.Output<string>;
         // The deployer's cluster-admin grant on a new cluster: Kubernetes objects wait for it.
         let deployerAdmin: authorization.RoleAssignment | undefined;
@@ -141,6 +144,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         if (config.existingClusterId) {
             const existing = parseClusterId(config.existingClusterId);
             resourceGroupName = pulumi.output(existing.resourceGroupName);
+            resourceGroupId = pulumi.output(resourceGroupIdOf(config.existingClusterId));
             clusterName = pulumi.output(existing.clusterName);
         } else {
             const group = new resources.ResourceGroup(`${name}-rg`, { location: config.location, tags }, childOpts);
@@ -169,6 +173,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
                 { ...childOpts, ignoreChanges: ["agentPoolProfiles[0].count"] },
             );
             resourceGroupName = group.name;
+            resourceGroupId = group.id;
             clusterName = cluster.name;
             oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => p?.issuerURL ?? "");
             clusterId = cluster.id;
@@ -188,17 +193,19 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             );
         }
 
+        // The bound each pool always runs at: the breaker steps its maxCount down to it (tag llm-serving-baseline).
+        const baselines = aksPoolBaselines(config);
         const pool = llama
             ? new containerservice.AgentPool(
                   `${name}-cpu-pool`,
-                  { resourceGroupName, resourceName: clusterName, ...llamaCppPoolSpec(config), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location } },
+                  { resourceGroupName, resourceName: clusterName, ...llamaCppPoolSpec(config), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location, [BASELINE_TAG]: String(config.nodes.min) } },
                   childOpts,
               )
             : new containerservice.AgentPool(
             `${name}-gpu-pool`,
             // The region tag lets the cost policy price a pool added to an existing cluster, whose
             // location is not in this stack (an AgentPool has no location of its own).
-            { resourceGroupName, resourceName: clusterName, ...spotPoolSpec(config), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location, ...shareTags(name, config, "spot") } },
+            { resourceGroupName, resourceName: clusterName, ...spotPoolSpec(config), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location, ...shareTags(name, config, "spot"), [BASELINE_TAG]: String(baselines.spot) } },
             childOpts,
         );
         const onDemandPool = capacity.onDemand
@@ -208,7 +215,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
                       resourceGroupName,
                       resourceName: clusterName,
                       ...onDemandPoolSpec(config),
-                      tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location, ...shareTags(name, config, capacity.onDemand.role) },
+                      tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location, ...shareTags(name, config, capacity.onDemand.role), [BASELINE_TAG]: String(baselines.onDemand ?? capacity.onDemand.min) },
                   },
                   { ...childOpts, dependsOn: [pool] },
               )
@@ -218,10 +225,13 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         const rasaPool = config.rasa
             ? new containerservice.AgentPool(
                   `${name}-rasa-pool`,
-                  { resourceGroupName, resourceName: clusterName, ...rasaPoolSpec(config.rasa), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location } },
+                  { resourceGroupName, resourceName: clusterName, ...rasaPoolSpec(config.rasa), tags: { ...tags, [AGENT_POOL_REGION_TAG]: config.location, [BASELINE_TAG]: String(rasaPoolSpec(config.rasa).minCount) } },
                   { ...childOpts, dependsOn: [pool] },
               )
             : undefined;
+
+        // The circuit breaker (stack/breaker/azure.ts) may lower each pool's maxCount to its baseline tag.
+        for (const p of [pool, onDemandPool, rasaPool]) if (p) registerAzureBreakerGroup({ kind: "aks-node-pool", id: p.id, resourceGroupId });
 
         // Kubernetes: an explicit provider from the cluster's Entra ID kubeconfig (never the ambient context).
         const credentials = containerservice.listManagedClusterUserCredentialsOutput(

@@ -224,3 +224,17 @@ export function placementProblems(config: AksGpuConfig, deployments: { main: Bui
     }
     return problems;
 }
+
+/**
+ * Each GPU pool's baseline (the llm-serving-baseline tag the circuit breaker steps maxCount down
+ * to): what always runs there, as the cost engine counts it (DESIGN §4): the pool's minimum, or
+ * the nodes the replicas it always carries need (one GPU node each), never above its maximum.
+ * With an on-demand pool, the floor replicas sit on it (its minimum) and the rest prefer spot;
+ * the fallback nodes above the on-demand minimum are not baseline.
+ */
+export function aksPoolBaselines(config: Pick<AksGpuConfig, "nodes" | "onDemandBase" | "onDemandFallback" | "replicas">): { spot: number; onDemand?: number } {
+    const cap = aksCapacity(config);
+    const clamp = (min: number, need: number, max: number) => Math.min(max, Math.max(min, need));
+    if (!cap.onDemand) return { spot: clamp(cap.spot.min, config.replicas, cap.spot.max) };
+    return { spot: clamp(cap.spot.min, config.replicas - cap.onDemand.min, cap.spot.max), onDemand: cap.onDemand.min };
+}

@@ -25,6 +25,7 @@ import {
     BUILD_CONTEXT_CONTAINER,
 } from "./aml";
 import { containerRegistryName, storageAccountName } from "../../components/azure/names";
+import { BASELINE_TAG, registerAzureBreakerGroup } from "../../components/azure/breakerTargets";
 import { openAiBaseUrl } from "../../components/serving";
 import { azureVllmServer } from "../../components/azure/server";
 import { modelAccessOf } from "../../components/modelAccess";
@@ -273,7 +274,7 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         // Metric alerts on the platform metrics, to the stack's action groups (issue #18; targets/azureMl/alerts.ts).
         azureMlAlerts(this, name, { resourceGroupName, endpointId: endpoint.id, deploymentId: deployment.id, observability: args.observability, notifications: args.notifications, tags });
 
-        new monitor.AutoscaleSetting(
+        const autoscale = new monitor.AutoscaleSetting(
             `${name}-autoscale`,
             {
                 resourceGroupName,
@@ -281,10 +282,13 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
                 enabled: true,
                 targetResourceUri: deployment.id,
                 profiles: [autoscaleProfile(config, deployment.id, server.loadSeconds)],
-                tags,
+                // The bound it always runs at: the circuit breaker steps capacity.maximum down to it.
+                tags: { ...tags, [BASELINE_TAG]: String(config.instances.min) },
             },
             childOpts,
         );
+        // The deployment scales through this setting (not its own scaleSettings): the breaker lowers its maximum.
+        registerAzureBreakerGroup({ kind: "azureml-autoscale", id: autoscale.id, resourceGroupId: group.id });
 
         // All traffic to the deployment. Azure ML refuses an endpoint whose traffic names a
         // deployment that does not exist, and a deployment needs its endpoint first, so the split

@@ -114,6 +114,9 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("aks-gpu-gpu-pool", "transient", "Standard_NC24ads_A100_v4 upgrade surge", 0, 1, 0, 10.52), // 1 x (1.00 + 38.02/730) x 10 h = 10.5208
             line("azure-ml-acr", "fixed", "azure-acr-basic", 1, 1, 5.08, 5.08), // 0.167/24 x 730 = 5.0796
             line("azure-ml-logs", "usage", "azure-log-analytics-ingestion", 50, 50, 138, 138), // 50 GB x 2.76
+            // Issue 16: the workspace's storage account at the storage floor (policies/model/azure/breaker.ts).
+            line("azure-ml-storage", "usage", "azure-blob-hot-lrs-capacity", 1, 1, 0.02, 0.02), // 1 GB x $0.0208
+            line("azure-ml-storage", "usage", "azure-blob-hot-write-operations", 10, 10, 0.65, 0.65), // 10 x 10,000 operations x $0.065
             line("azure-ml-deployment", "capacity", "Standard_NC8as_T4_v3", 2, 3, 1097.92, 1646.88), // 2 / 3 x 0.752 x 730
             line("aks-gpu-service", "fixed", "azure-standard-public-ip", 1, 1, 3.65, 3.65),
             line("aks-gpu-service", "usage", "azure-lb-processed", 500, 500, 2.5, 2.5), // 500 x 0.005
