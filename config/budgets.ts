@@ -12,7 +12,7 @@ export const breakerSchema = z.strictObject(
     {
         /**
          * Deploy the breaker (stack/breaker): at 100% forecast of a cloud's budget, scaled groups step
-         * down to their baseline; the next pulumi up restores the declared bounds (README, "Circuit breaker").
+         * down to their baseline; the next pulumi up --refresh restores the declared bounds (README, "Circuit breaker").
          */
         enabled: z.boolean({ error: "must be true or false" }),
         /**

@@ -93,6 +93,6 @@ export function runtimeSentence(cap: number | null, runtime: PlanRuntime): strin
     const breaker =
         modes.length === 0
             ? "breaker off"
-            : `breaker (${clouds}) steps down to baseline${at}${modes.includes("baseline-then-zero") ? ", then to zero if spend keeps climbing" : ""}; the next pulumi up restores the declared bounds (a human decision)`;
+            : `breaker (${clouds}) steps down to baseline${at}${modes.includes("baseline-then-zero") ? ", then to zero if spend keeps climbing" : ""}; the next pulumi up --refresh restores the declared bounds (a human decision)`;
     return `cap ${money(cap)}: enforced at preview by the pack, ${budgets}; ${breaker}`;
 }

@@ -40,7 +40,7 @@ export async function handle(
             ? `llm-serving breaker: ${n.cloud} budget ${n.budget} ${n.forecast ? "forecast" : "actual"} ${n.thresholdPercent.toFixed(0)}%: nothing to do`
             : `llm-serving breaker TRIPPED: ${n.cloud} budget ${n.budget} forecast ${n.thresholdPercent.toFixed(0)}% (${n.amount} of ${n.budgetAmount}); ` +
                   summary.map((s) => `${s.kind} ${s.id} max ${s.from} -> ${s.to}`).join("; ") +
-                  ". The next pulumi up restores the declared bounds (a human decision).",
+                  ". The next pulumi up --refresh restores the declared bounds (a human decision).",
     );
     return { acted: done.length > 0, steps: summary };
 }

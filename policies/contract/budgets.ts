@@ -94,3 +94,8 @@ export function cloudOfType(type: string): BudgetCloud | undefined {
  */
 export const BREAKER_TAG = "llm-serving-breaker";
 export type BreakerMode = "baseline" | "baseline-then-zero";
+
+/** The mode a breaker function carries in its BREAKER_TAG label or tag. */
+export function breakerModeOf(stepToZero: boolean): BreakerMode {
+    return stepToZero ? "baseline-then-zero" : "baseline";
+}

@@ -25,6 +25,7 @@ import { Role, RoleBinding } from "@pulumi/kubernetes/rbac/v1";
 import { costLabels } from "../../components/costLabels";
 import { breakerArchive, BREAKER_NODE_MAJOR } from "../../functions/breaker/bundle";
 import { ENV } from "../../functions/breaker/entry/aws";
+import { BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
 import { awsBreakerPolicy, BREAKER_K8S_GROUP, breakerRbacRules } from "../../policies/contract/breakerAws";
 import { eksInf2ForBreaker, type EksInf2BreakerHandle } from "../../targets/eksInf2/breakerHandle";
 import type { BreakerTriggers } from "./triggers";
@@ -179,7 +180,8 @@ class AwsBreaker extends pulumi.ComponentResource {
                         [ENV.stepToZero]: String(args.stepToZero),
                     },
                 },
-                tags,
+                // The plan's line beside the cost table reads the breaker's mode from its function.
+                tags: { ...tags, [BREAKER_TAG]: breakerModeOf(args.stepToZero) },
             },
             { ...childOpts, dependsOn: [rolePolicy, logs, toApi, entry, binding] },
         );

@@ -30,6 +30,7 @@ import { costLabels } from "../../components/costLabels";
 import { storageAccountName } from "../../components/azure/names";
 import { azureBreakerGroups, type AzureBreakerGroup } from "../../components/azure/breakerTargets";
 import { BREAKER_NODE_MAJOR, breakerArchive, breakerBundle } from "../../functions/breaker/bundle";
+import { BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
 import { AZURE_BREAKER_COMPONENT, BREAKER_AZURE_ACTIONS } from "../../policies/contract/azureBreaker";
 import type { BreakerTriggers } from "./triggers";
 import type { BreakerArgs } from "./types";
@@ -192,7 +193,8 @@ export function azureBreaker(name: string, args: BreakerArgs): BreakerTriggers {
                 ...Object.entries(s).map(([k, v]) => ({ name: k, value: v })),
             ]),
         },
-        tags,
+        // The plan's line beside the cost table reads the breaker's mode from its function.
+        tags: { ...tags, [BREAKER_TAG]: breakerModeOf(args.stepToZero) },
     }, opts);
 
     // Exactly the calls the function makes, at the targets' resource groups only.

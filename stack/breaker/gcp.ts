@@ -22,7 +22,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import { costLabels } from "../../components/costLabels";
 import { BREAKER_NODE_MAJOR, breakerArchive, breakerBundle } from "../../functions/breaker/bundle";
-import { BREAKER_TAG, type BreakerMode } from "../../policies/contract/budgets";
+import { BREAKER_TAG, breakerModeOf, type BreakerMode } from "../../policies/contract/budgets";
 import { BREAKER_GCP_PERMISSIONS, BREAKER_GCP_ROLE_PREFIX, breakerGcpAccountId, type BreakerGcpAdapter } from "../../policies/contract/breaker";
 import type { StackConfig } from "../config";
 import type { BreakerTriggers } from "./triggers";
@@ -117,7 +117,7 @@ export class GcpBreaker extends pulumi.ComponentResource {
         const scope = gcpBreakerScope(config, args.scopes.gcp?.projects ?? []);
         const host = scope.projects[0];
         const stack = config.stack;
-        const mode: BreakerMode = stepToZero ? "baseline-then-zero" : "baseline";
+        const mode: BreakerMode = breakerModeOf(stepToZero);
         const labels = costLabels(config);
         const child = { parent: this };
 

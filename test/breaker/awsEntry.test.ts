@@ -174,7 +174,7 @@ describe("AWS breaker: the Lambda entry, network stubbed", () => {
         assert.equal(after.metadata.annotations["llm-serving-breaker-threshold"], "100");
         assert.equal(after.metadata.annotations["llm-serving-breaker-period"], "2026-12");
         assert.equal(after.metadata.annotations[BREAKER_BASELINE_ANNOTATION], "1", "the baseline is the program's, left alone");
-        assert.match(lines[0], /TRIPPED: aws budget runtime-budgets-aws forecast 100% \(3990\.12 of 3575\).*ray-serve llm-serving\/llm max 3 -> 1.*next pulumi up restores/);
+        assert.match(lines[0], /TRIPPED: aws budget runtime-budgets-aws forecast 100% \(3990\.12 of 3575\).*ray-serve llm-serving\/llm max 3 -> 1.*next pulumi up --refresh restores/);
     });
 
     it("a repeated notification is idempotent: read, nothing patched", async () => {

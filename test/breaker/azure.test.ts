@@ -137,7 +137,7 @@ describe("breaker on Azure: the function against the action group's budget alert
         assert.deepEqual(setting.properties.profiles[0].capacity, { minimum: "2", maximum: "2", default: "2" });
         assert.equal(setting.location, "eastus");
         assert.equal(setting.tags["llm-serving-breaker-threshold"], "100");
-        assert.match(lines.join("\n"), /TRIPPED: azure budget runtime-budgets-azure forecast 100% \(3412\.56 of 3105\).*next pulumi up restores/);
+        assert.match(lines.join("\n"), /TRIPPED: azure budget runtime-budgets-azure forecast 100% \(3412\.56 of 3105\).*next pulumi up --refresh restores/);
     });
 
     it("a repeated notification is idempotent: the second run writes nothing", async () => {

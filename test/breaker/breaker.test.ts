@@ -164,7 +164,7 @@ describe("breaker: one run end to end, SDK calls stubbed", () => {
         assert.equal(gcp.patches.length, 1);
         assert.equal(gcp.patches[0].max, 2);
         assert.match(gcp.patches[0].description, /llm-serving-baseline=2 .*llm-serving-breaker=tripped-baseline llm-serving-breaker-at=1796180400 llm-serving-breaker-was=3/);
-        assert.match(lines[0], /TRIPPED.*max 3 -> 2.*next pulumi up restores/);
+        assert.match(lines[0], /TRIPPED.*max 3 -> 2.*next pulumi up --refresh restores/);
         const again = await handle(parseGcp(event), [adapter], SETTINGS, (l) => lines.push(l), NOW);
         assert.equal(again.acted, false);
         assert.equal(gcp.patches.length, 1, "a repeated notification changes nothing");

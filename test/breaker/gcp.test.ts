@@ -145,7 +145,7 @@ describe("breaker on GCP: the function against a budget Pub/Sub CloudEvent, REST
         // Every API call carried the metadata server's token; the token is never logged.
         assert.ok(gcp.calls.filter((c) => c.url !== METADATA_TOKEN_URL).every((c) => c.auth === "Bearer ya29.test"));
         assert.ok(lines.every((l) => !l.includes("ya29")));
-        assert.ok(lines.some((l) => /TRIPPED.*max 3 -> 1.*next pulumi up restores/.test(l)));
+        assert.ok(lines.some((l) => /TRIPPED.*max 3 -> 1.*next pulumi up --refresh restores/.test(l)));
     });
 
     it("a repeated notification is idempotent: the second run writes nothing", async () => {
