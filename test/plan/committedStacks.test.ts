@@ -138,6 +138,12 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             // its source object, 1 MiB x $0.020/GB-month / 1024 = $0.00002, so $0.00 to the cent.
             line("breaker-gcp-function", "fixed", "gcp-function-image", 1, 1, 0.05, 0.05),
             line("breaker-gcp-source", "fixed", "gcp-storage-standard-mib", 1, 1, 0, 0),
+            // The Azure breaker: 100 runs x 300 s x 1.5 GB = 45,000 GB-s x $0.000016 = $0.72; 100 executions x
+            // $0.20 per million = $0.00; its storage account at the floor ($0.02 + $0.65).
+            line("breaker-azure-app", "usage", "azure-functions-execution-time", 45000, 45000, 0.72, 0.72),
+            line("breaker-azure-app", "usage", "azure-functions-executions", 0.0001, 0.0001, 0, 0),
+            line("breaker-azure-storage", "usage", "azure-blob-hot-lrs-capacity", 1, 1, 0.02, 0.02),
+            line("breaker-azure-storage", "usage", "azure-blob-hot-write-operations", 10, 10, 0.65, 0.65),
         ],
     },
     // The source plans' remaining systems (issue #20): eksInf2 on demand at prod's floor of 2 replicas, GCS fault

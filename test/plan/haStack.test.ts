@@ -48,6 +48,21 @@ const EXPECTED = [
     // its source object, 1 MiB x $0.020/GB-month / 1024 = $0.00002, so $0.00 to the cent.
     line("breaker-gcp-function", "fixed", "gcp-function-image", "us-central1", 1, 1, 0.05, 0.05),
     line("breaker-gcp-source", "fixed", "gcp-storage-standard-mib", "-", 1, 1, 0, 0),
+    // The AWS breaker: its topic's KMS key, $1/month, with rotation up to $3 (two rotated backing keys);
+    // its log group at the stack's 50 GB log assumption x $0.50 = $25; its Lambda, idle in the baseline
+    // and at most one reserved 128 MB Arm instance all month: 0.125 GB x 3,600 s x 730 h x $0.0000133334 = $4.38;
+    // 15 requests a month x $0.20 per million rounds to $0.00.
+    line("breaker-aws-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
+    line("breaker-aws-logs", "usage", "aws-cloudwatch-logs-ingestion", "-", 50, 50, 25, 25),
+    line("breaker-aws-fn", "transient", "aws-lambda-arm64-gb-s", "-", 0, 1, 0, 4.38),
+    line("breaker-aws-fn", "usage", "aws-lambda-requests", "-", 0.000015, 0.000015, 0, 0),
+    // The Azure breaker: 100 runs x 300 s x 1.5 GB = 45,000 GB-s x $0.000016 = $0.72; 100 executions x
+    // $0.20 per million = $0.00; its storage account at the floor: 1 GB x $0.0208 = $0.02 and
+    // 10 x 10,000 operations x $0.065 = $0.65.
+    line("breaker-azure-app", "usage", "azure-functions-execution-time", "-", 45000, 45000, 0.72, 0.72),
+    line("breaker-azure-app", "usage", "azure-functions-executions", "-", 0.0001, 0.0001, 0, 0),
+    line("breaker-azure-storage", "usage", "azure-blob-hot-lrs-capacity", "-", 1, 1, 0.02, 0.02),
+    line("breaker-azure-storage", "usage", "azure-blob-hot-write-operations", "-", 10, 10, 0.65, 0.65),
     // aksGpu observability (#18): 40 M samples into Azure Monitor managed Prometheus x $0.16 per 10 M = $0.64;
     // five alert rules evaluated each minute over ~1,000 samples: 5 x 43,800 x 1,000 = 219 M samples x $0.001 per 10 M = $0.0219.
     line("aks-gpu-amw", "usage", "azure-prometheus-samples", "global", 40, 40, 0.64, 0.64),
@@ -117,9 +132,10 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         assert.deepEqual([...actual].sort(order), [...EXPECTED].sort(order));
         assert.equal(report.cost.baselineMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.baseline, 0)));
         assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
-        // 9370.88 / 14378.39 with eksInf2 (fin19), + aksGpu's $0.66 of observability (#18), + the GCP breaker's $0.05 (issue 16).
-        assert.equal(report.cost.baselineMonthlyUsd, 9371.59);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 14379.1);
+        // 9370.88 / 14378.39 with eksInf2 (fin19), + aksGpu's $0.66 of observability (#18), + the GCP breaker's $0.05,
+        // the AWS breaker's $26.00 / $32.38 and the Azure breaker's $1.39 (issue 16).
+        assert.equal(report.cost.baselineMonthlyUsd, 9398.98);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 14412.87);
         assert.equal(report.cost.capMonthlyUsd, 15000);
     });
 
