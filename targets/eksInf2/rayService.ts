@@ -233,16 +233,21 @@ export function buildRayService(input: RayServiceInput): RayServiceObject {
 }
 
 /**
- * Ray Serve's target_ongoing_requests: the stack's in-flight target (llm-serving:observability;
- * 8 by default, DEFAULT_IN_FLIGHT, as the throughput data has no Inferentia2 figure for this
- * replica shape), never above the engine's batch (--max-num-seqs): above it vLLM queues requests
- * before Serve sees a reason to add a replica.
+ * Ray Serve's target_ongoing_requests: the stack's in-flight target (llm-serving:observability),
+ * else 8 (DEFAULT_IN_FLIGHT: the throughput data has no Inferentia2 figure for this replica
+ * shape). 8 is also the engine's compiled batch (--max-num-seqs 8 on Neuron): Serve scales out when
+ * a replica's batch is full, before vLLM queues. A configured value above the batch is kept (the
+ * setting is the stack's, shared by every target) and means vLLM queues that many minus the batch
+ * before Serve adds a replica: the queue-waiting alert sees it.
  */
-export function ongoingTarget(input: Pick<RayServiceInput, "server" | "targetOngoingRequests">): number {
-    const target = input.targetOngoingRequests ?? 8;
-    const i = input.server.args.indexOf("--max-num-seqs");
-    const batch = i >= 0 ? Number(input.server.args[i + 1]) : Number.POSITIVE_INFINITY;
-    return Math.min(target, batch);
+export function ongoingTarget(input: Pick<RayServiceInput, "targetOngoingRequests">): number {
+    return input.targetOngoingRequests ?? 8;
+}
+
+/** The engine's batch: the most requests one vLLM replica runs at once (--max-num-seqs). */
+export function engineBatch(server: ModelServerSpec): number | undefined {
+    const i = server.args.indexOf("--max-num-seqs");
+    return i >= 0 ? Number(server.args[i + 1]) : undefined;
 }
 
 /** serveConfigV2: one application whose replicas autoscale between the configured bounds. */
@@ -325,7 +330,7 @@ class MetricsRelay(http.server.BaseHTTPRequestHandler):
                 body = r.read()
                 ctype = r.headers.get("Content-Type", "text/plain; version=0.0.4")
         except Exception:
-            self.send_error(503)  # a scrape failure: up is 0 while vLLM is loading or gone
+            self.send_error(503)  # a scrape failure: up is 0 until vLLM answers
             return
         self.send_response(200)
         self.send_header("Content-Type", ctype)

@@ -17,7 +17,7 @@ import {
     scraperClusterRoleBinding,
     VLLM_JOB,
 } from "../../../targets/eksInf2/observability";
-import { buildRayService, ongoingTarget, RAY_METRICS_PORT, serveAppSource, serveConfig, VLLM_METRICS_PORT } from "../../../targets/eksInf2/rayService";
+import { buildRayService, engineBatch, ongoingTarget, RAY_METRICS_PORT, serveAppSource, serveConfig, VLLM_METRICS_PORT } from "../../../targets/eksInf2/rayService";
 import { samplesPerMonthMillions, scrapeIntervalSeconds } from "../../../policies/model/aws/monitoring";
 import { PlannedResource } from "../../../plan/mocks";
 import { plan, stackFrom, TEST_TAGS } from "../../helpers/program";
@@ -144,11 +144,13 @@ describe("eksInf2 observability: AMP scraper, rules, alert manager, dashboard", 
         assert.ok(d.panels.slice(0, -1).every((p) => "targets" in p && p.targets[0].datasource.uid === "ds"));
     });
 
-    it("Serve's target_ongoing_requests: the stack's target, never above the engine's compiled batch", () => {
+    it("Serve's target_ongoing_requests: the stack's target, by default the engine's compiled batch", () => {
         const server = neuronServer(MODEL, { devices: 1, image: IMAGE });
-        assert.equal(ongoingTarget({ server }), 8);
-        assert.equal(ongoingTarget({ server, targetOngoingRequests: 4 }), 4);
-        assert.equal(ongoingTarget({ server, targetOngoingRequests: 32 }), 8); // --max-num-seqs 8
+        // The default fills the batch exactly: Serve scales when vLLM would start to queue.
+        assert.equal(ongoingTarget({}), engineBatch(server));
+        assert.equal(engineBatch(server), 8);
+        assert.equal(engineBatch(neuronServer(MODEL, { devices: 1, image: IMAGE, maxNumSeqs: 4 })), 4);
+        assert.equal(ongoingTarget({ targetOngoingRequests: 4 }), 4);
         const input = { name: "llm", server, devicesPerReplica: 1, instanceTypes: ["inf2.8xlarge" as const], replicas: { min: 1, max: 2 }, apiKeySecret: { name: "k", key: "k" }, appConfigMap: "a", targetOngoingRequests: 6 };
         assert.match(serveConfig(input, 2), /target_ongoing_requests: 6/);
     });
