@@ -14,6 +14,7 @@ import {
     ruleGroupsData,
     scrapeConfiguration,
     SCRAPER_K8S_USER,
+    scraperClusterRole,
     scraperClusterRoleBinding,
     VLLM_JOB,
 } from "../../../targets/eksInf2/observability";
@@ -136,6 +137,19 @@ describe("eksInf2 observability: AMP scraper, rules, alert manager, dashboard", 
         );
         assert.equal(roleArnWithoutPath("arn:aws:iam::123456789012:role/plain"), "arn:aws:iam::123456789012:role/plain");
         assert.equal(scraperClusterRoleBinding().subjects[0].name, SCRAPER_K8S_USER);
+    });
+
+    it("the scraper's ClusterRole and binding validate against the Kubernetes schema (read-only verbs)", async () => {
+        // ESM-only package: imported the way builders.test.ts imports it.
+        const { ClusterRole } = await import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole");
+        const { ClusterRoleBinding } = await import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding");
+        new ClusterRole(scraperClusterRole()).validate();
+        new ClusterRoleBinding(scraperClusterRoleBinding()).validate();
+        const verbs = new Set(scraperClusterRole().rules.flatMap((r) => r.verbs));
+        for (const write of ["create", "update", "patch", "delete"]) assert.ok(!verbs.has(write), write);
+        // Negative control: a binding without its roleRef is refused by the schema.
+        const { roleRef: _, ...noRef } = scraperClusterRoleBinding();
+        assert.throws(() => new ClusterRoleBinding(noRef as never).validate());
     });
 
     it("the dashboard has a panel per query on the AMP data source, and the cost note", () => {
