@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { parser } from "@prometheus-io/lezer-promql";
 import { parse } from "yaml";
 import { DEFAULT_OBSERVABILITY } from "../../../config/observability";
-import { exportedMetricNames, rayServeMetricNames, RAY_SERVE_QUERY_METRICS, SCRAPER_METRICS } from "../../../components/observability/signals";
+import { exportedMetricNames, rayServeMetricNames, SCRAPER_METRICS } from "../../../components/observability/signals";
 import { neuronServer } from "../../../components/serving";
 import {
     alertManagerDefinition,
