@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { parser } from "@prometheus-io/lezer-promql";
 import { parse } from "yaml";
 import { DEFAULT_OBSERVABILITY } from "../../../config/observability";
-import { exportedMetricNames, rayServeMetricNames, SCRAPER_METRICS } from "../../../components/observability/signals";
+import { exportedMetricNames, rayServeMetricNames, RAY_SERVE_QUERY_METRICS, SCRAPER_METRICS } from "../../../components/observability/signals";
 import { neuronServer } from "../../../components/serving";
 import {
     alertManagerDefinition,
@@ -81,6 +81,8 @@ describe("eksInf2 observability: AMP scraper, rules, alert manager, dashboard", 
                 assert.ok(kept(m.startsWith("vllm:") ? vllm : ray, m), `${m} is dropped by the scraper: ${q}`);
             }
         }
+        // What the Ray job keeps is what Ray Serve exports (metrics.data.json, from Ray's source).
+        for (const m of RAY_SERVE_QUERY_METRICS) assert.ok(rayServeMetricNames().has(m), m);
         // Negative control: a Ray metric nobody reads is dropped (it would be billed).
         assert.equal(kept(ray, "ray_node_cpu_utilization"), false);
         // The jobs keep the ports the worker and head declare by name.
