@@ -235,6 +235,7 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             clusterArn: eks.cluster.arn,
             privateSubnetIds: network.privateSubnetIds,
             clusterSecurityGroupId: eks.securityGroupId,
+            instanceTypes: config.instanceTypes,
             observability: args.observability,
             notifications: args.notifications,
             tags,

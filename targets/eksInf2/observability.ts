@@ -8,6 +8,7 @@ import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import { DataSource } from "@pulumiverse/grafana/oss/dataSource";
 import { Dashboard } from "@pulumiverse/grafana/oss/dashboard";
 import { stringify } from "yaml";
+import { findPrice } from "../../policies/cost/catalog";
 import { DEFAULT_OBSERVABILITY, ObservabilityConfig } from "../../config/observability";
 import type { NotificationsConfig } from "../../config/notifications";
 import { awsAlertTopicsWithPolicy } from "../../components/notify/aws";
@@ -177,9 +178,29 @@ export function eksDashboardPanels(namespace = SERVING_NAMESPACE): Panel[] {
     return [...dashboardPanels("vllmNeuron", vllmSelector(namespace)), ...rayServePanels(raySelector(namespace))];
 }
 
-/** The dashboard model (Grafana JSON). Cost rate: a text panel with the plan's figure, which PromQL cannot read. */
-export function grafanaDashboard(title: string, datasourceUid: string, costNote: string, namespace = SERVING_NAMESPACE) {
+/**
+ * Cost rate of the model workers now, in USD per hour: the replicas answering scrapes (one inf2
+ * node each) times the catalog's on-demand price of the dearest type the pool may launch, the
+ * figure the pack's worst case uses for uncapped Karpenter spot. Undefined when the catalog has no
+ * price (the pack then refuses the stack anyway).
+ */
+export function costRateQuery(region: string, instanceTypes: ReadonlyArray<string>, namespace = SERVING_NAMESPACE): { query: string; hourlyUsd: number } | undefined {
+    const prices = instanceTypes.map((t) => findPrice("aws", region, t)?.onDemandHourlyUsd);
+    if (prices.length === 0 || prices.some((p) => p === undefined)) return undefined;
+    const hourlyUsd = Math.max(...(prices as number[]));
+    return { query: `sum(up{${vllmSelector(namespace)}}) * ${hourlyUsd}`, hourlyUsd };
+}
+
+/** The dashboard model (Grafana JSON): the golden signals, and the cost rate when the catalog prices the pool. */
+export function grafanaDashboard(title: string, datasourceUid: string, cost: { query: string; hourlyUsd: number } | undefined, namespace = SERVING_NAMESPACE) {
     const panels = eksDashboardPanels(namespace).map((p, i) => grafanaPanel(p, i, datasourceUid));
+    const i = panels.length;
+    const costPanel = cost
+        ? {
+              ...grafanaPanel({ title: `Model workers' cost rate (on-demand $${cost.hourlyUsd}/h each, the pack's worst case)`, query: cost.query, unit: "1" }, i, datasourceUid),
+              fieldConfig: { defaults: { unit: "currencyUSD" }, overrides: [] },
+          }
+        : { id: i + 1, type: "text", title: "Cost rate", gridPos: { h: 4, w: 24, x: 0, y: Math.ceil(i / 3) * 8 }, options: { mode: "markdown", content: "No catalog price for the pool's instance types: see the stack's plan." } };
     return {
         title,
         uid: "llm-serving-eks-inf2",
@@ -188,7 +209,7 @@ export function grafanaDashboard(title: string, datasourceUid: string, costNote:
         refresh: "1m",
         time: { from: "now-6h", to: "now" },
         schemaVersion: 39,
-        panels: [...panels, { id: panels.length + 1, type: "text", title: "Cost rate", gridPos: { h: 4, w: 24, x: 0, y: Math.ceil(panels.length / 3) * 8 }, options: { mode: "markdown", content: costNote } }],
+        panels: [...panels, costPanel],
     };
 }
 
@@ -201,6 +222,8 @@ export interface EksObservabilityArgs {
     readonly clusterArn: pulumi.Input<string>;
     readonly privateSubnetIds: pulumi.Input<string>[];
     readonly clusterSecurityGroupId: pulumi.Input<string>;
+    /** The inf2 types the NodePool may launch (the dashboard's cost rate). */
+    readonly instanceTypes: ReadonlyArray<string>;
     readonly observability?: ObservabilityConfig;
     readonly notifications?: NotificationsConfig;
     readonly tags: Readonly<Record<string, string>>;
@@ -302,13 +325,7 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
     new Dashboard(
         `${name}-dashboard`,
         {
-            configJson: JSON.stringify(
-                grafanaDashboard(
-                    `llm-serving eksInf2 (${pulumi.getStack()})`,
-                    "llm-serving-amp",
-                    "Cost rate: see the stack's plan (`npm run plan -- --stack " + pulumi.getStack() + "`); the baseline and worst case per month are the pack's figures, not metrics.",
-                ),
-            ),
+            configJson: JSON.stringify(grafanaDashboard(`llm-serving eksInf2 (${pulumi.getStack()})`, "llm-serving-amp", costRateQuery(region, a.instanceTypes))),
             overwrite: true,
         },
         { parent, provider: gf, dependsOn: [ds] },

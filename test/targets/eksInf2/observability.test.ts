@@ -7,6 +7,7 @@ import { exportedMetricNames, rayServeMetricNames, RAY_SERVE_QUERY_METRICS, SCRA
 import { neuronServer } from "../../../components/serving";
 import {
     alertManagerDefinition,
+    costRateQuery,
     eksDashboardPanels,
     grafanaDashboard,
     RAY_SERVE_JOB,
@@ -154,10 +155,19 @@ describe("eksInf2 observability: AMP scraper, rules, alert manager, dashboard", 
         assert.throws(() => new ClusterRoleBinding(noRef as never).validate());
     });
 
-    it("the dashboard has a panel per query on the AMP data source, and the cost note", () => {
-        const d = grafanaDashboard("t", "ds", "cost");
+    it("the dashboard has a panel per query on the AMP data source, and the cost rate from the catalog's price", () => {
+        const cost = costRateQuery("us-west-2", ["inf2.8xlarge", "inf2.xlarge"])!;
+        // The dearest allowed type's on-demand price (the pack's worst case for uncapped spot): inf2.8xlarge $1.96786/h.
+        assert.equal(cost.hourlyUsd, 1.96786);
+        assert.deepEqual(selectedMetrics(cost.query), ["up"]);
+        const d = grafanaDashboard("t", "ds", cost);
         assert.equal(d.panels.length, eksDashboardPanels().length + 1);
-        assert.ok(d.panels.slice(0, -1).every((p) => "targets" in p && p.targets[0].datasource.uid === "ds"));
+        assert.ok(d.panels.every((p) => "targets" in p && p.targets[0].datasource.uid === "ds"));
+        const last = d.panels.at(-1)!;
+        assert.ok("fieldConfig" in last && last.fieldConfig.defaults.unit === "currencyUSD");
+        // Negative control: an unpriced type gives no query, and the panel says so.
+        assert.equal(costRateQuery("us-west-2", ["inf2.nonexistent"]), undefined);
+        assert.equal(grafanaDashboard("t", "ds", undefined).panels.at(-1)!.type, "text");
     });
 
     it("Serve's target_ongoing_requests: the stack's target, by default the engine's compiled batch", () => {
