@@ -1,8 +1,10 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import metricsData from "../../components/observability/metrics.data.json";
 import { APP_MODULE, serveAppSource } from "../../targets/eksInf2/rayService";
 
 /** The Ray venv .ci/run installs (rayServe.conformance.ts's RAY_VENV; not imported, which would run that suite too). */
@@ -89,4 +91,30 @@ describe("conformance: the eksInf2 Serve app relays only the engine's /metrics",
     });
 
     it("a scrape fails (503, up 0) when the engine does not answer", () => assert.equal(report.engineDown.status, 503));
+});
+
+/**
+ * metrics.data.json's Ray Serve gauges, re-read from the Ray the conformance tier installs (the
+ * pinned ray==2.58.0): the files hash as recorded, and each gauge is declared there as a Gauge.
+ */
+describe("conformance: Ray Serve's metric names from the installed Ray's source", function () {
+    this.timeout(60_000);
+    it("each recorded gauge is declared as a Gauge in the recorded file, whose sha256 matches", () => {
+        const data = metricsData;
+        const python = [process.env.LLM_SERVING_RAY_PYTHON, path.join(RAY_VENV, "bin", "python")].find((p) => p && fs.existsSync(p));
+        if (!python) throw new Error(`no Ray venv at ${RAY_VENV}: run .ci/run`);
+        const probe = spawnSync(python, ["-c", "import os, ray; print(ray.__version__); print(os.path.dirname(ray.__file__))"], { encoding: "utf8", timeout: 60_000 });
+        const [version, rayDir] = probe.stdout.trim().split("\n");
+        assert.equal(version, data.ray.version);
+        for (const p of data.ray.provenance) {
+            const text = fs.readFileSync(path.join(rayDir, p.path.replace(/^python\/ray\//, "")), "utf8");
+            assert.equal(createHash("sha256").update(text).digest("hex"), p.sha256, p.path);
+            for (const name of p.declares) {
+                assert.ok(data.ray.gauges.includes(name), name);
+                assert.match(text, new RegExp(`metrics\\.Gauge\\(\\s*"${name}"`), `${name} is not a Gauge in ${p.path}`);
+            }
+            // Negative control: a counter of the same file is not declared as a Gauge.
+            assert.doesNotMatch(text, /metrics\.Gauge\(\s*"serve_deployment_request_counter"/);
+        }
+    });
 });
