@@ -8,7 +8,7 @@ import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import { DataSource } from "@pulumiverse/grafana/oss/dataSource";
 import { Dashboard } from "@pulumiverse/grafana/oss/dashboard";
 import { stringify } from "yaml";
-import { findPrice } from "../../policies/cost/catalog";
+import { AwsRegion, Inf2InstanceType } from "./config";
 import { DEFAULT_OBSERVABILITY, ObservabilityConfig } from "../../config/observability";
 import type { NotificationsConfig } from "../../config/notifications";
 import { awsAlertTopicsWithPolicy } from "../../components/notify/aws";
@@ -179,13 +179,24 @@ export function eksDashboardPanels(namespace = SERVING_NAMESPACE): Panel[] {
 }
 
 /**
+ * On-demand USD per hour of each inf2 type, for the dashboard's cost rate: the price catalog's
+ * figures (policies/cost/catalog.ts, read by a test that fails when they differ; the program may
+ * not import the pack). The same in both regions the program deploys to.
+ */
+export const INF2_ON_DEMAND_HOURLY_USD: Readonly<Record<AwsRegion, Readonly<Record<Inf2InstanceType, number>>>> = {
+    "us-east-1": { "inf2.xlarge": 0.7582, "inf2.8xlarge": 1.96786, "inf2.24xlarge": 6.49063, "inf2.48xlarge": 12.98127 },
+    "us-west-2": { "inf2.xlarge": 0.7582, "inf2.8xlarge": 1.96786, "inf2.24xlarge": 6.49063, "inf2.48xlarge": 12.98127 },
+};
+
+/**
  * Cost rate of the model workers now, in USD per hour: the replicas answering scrapes (one inf2
- * node each) times the catalog's on-demand price of the dearest type the pool may launch, the
- * figure the pack's worst case uses for uncapped Karpenter spot. Undefined when the catalog has no
- * price (the pack then refuses the stack anyway).
+ * node each) times the on-demand price of the dearest type the pool may launch, the figure the
+ * pack's worst case uses for uncapped Karpenter spot. Undefined for a type or region without a
+ * price (the config refuses those first).
  */
 export function costRateQuery(region: string, instanceTypes: ReadonlyArray<string>, namespace = SERVING_NAMESPACE): { query: string; hourlyUsd: number } | undefined {
-    const prices = instanceTypes.map((t) => findPrice("aws", region, t)?.onDemandHourlyUsd);
+    const table = (INF2_ON_DEMAND_HOURLY_USD as Record<string, Record<string, number> | undefined>)[region];
+    const prices = instanceTypes.map((t) => table?.[t]);
     if (prices.length === 0 || prices.some((p) => p === undefined)) return undefined;
     const hourlyUsd = Math.max(...(prices as number[]));
     return { query: `sum(up{${vllmSelector(namespace)}}) * ${hourlyUsd}`, hourlyUsd };

@@ -9,6 +9,7 @@ import {
     alertManagerDefinition,
     costRateQuery,
     eksDashboardPanels,
+    INF2_ON_DEMAND_HOURLY_USD,
     grafanaDashboard,
     RAY_SERVE_JOB,
     roleArnWithoutPath,
@@ -21,6 +22,7 @@ import {
 } from "../../../targets/eksInf2/observability";
 import { buildRayService, engineBatch, ongoingTarget, RAY_METRICS_PORT, serveAppSource, serveConfig, VLLM_METRICS_PORT } from "../../../targets/eksInf2/rayService";
 import { samplesPerMonthMillions, scrapeIntervalSeconds } from "../../../policies/model/aws/monitoring";
+import { findPrice } from "../../../policies/cost/catalog";
 import { PlannedResource } from "../../../plan/mocks";
 import { plan, stackFrom, TEST_TAGS } from "../../helpers/program";
 
@@ -165,6 +167,10 @@ describe("eksInf2 observability: AMP scraper, rules, alert manager, dashboard", 
         assert.ok(d.panels.every((p) => "targets" in p && p.targets[0].datasource.uid === "ds"));
         const last = d.panels.at(-1)!;
         assert.ok("fieldConfig" in last && last.fieldConfig.defaults.unit === "currencyUSD");
+        // The table the program holds is the catalog's (the program may not import the pack; this test may).
+        for (const [region, types] of Object.entries(INF2_ON_DEMAND_HOURLY_USD)) {
+            for (const [type, usd] of Object.entries(types)) assert.equal(usd, findPrice("aws", region, type)?.onDemandHourlyUsd, `${region} ${type}`);
+        }
         // Negative control: an unpriced type gives no query, and the panel says so.
         assert.equal(costRateQuery("us-west-2", ["inf2.nonexistent"]), undefined);
         assert.equal(grafanaDashboard("t", "ds", undefined).panels.at(-1)!.type, "text");
