@@ -21,6 +21,12 @@ export interface AwsNotifyOptions {
 
 /** AWS services that publish the stack's alerts to the topic. */
 export const AWS_ALERT_PUBLISHERS = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"] as const;
+/**
+ * Amazon Managed Service for Prometheus's alert manager (eksInf2's alerts) publishes too; it also
+ * reads the topic's attributes before publishing, and encrypts with the topic's key (AMP user
+ * guide, "Permission to send alert messages to your Amazon SNS topic").
+ */
+export const AMP_ALERT_PUBLISHER = "aps.amazonaws.com";
 
 /** The key policy: the account administers the key; the publishers may only encrypt with it, for this account. */
 export function alertKeyPolicy(accountId: string): string {
@@ -31,7 +37,7 @@ export function alertKeyPolicy(accountId: string): string {
             {
                 Sid: "AlertPublishersEncrypt",
                 Effect: "Allow",
-                Principal: { Service: [...AWS_ALERT_PUBLISHERS] },
+                Principal: { Service: [...AWS_ALERT_PUBLISHERS, AMP_ALERT_PUBLISHER] },
                 Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
                 Resource: "*",
                 Condition: { StringEquals: { "aws:SourceAccount": accountId } },
@@ -40,7 +46,7 @@ export function alertKeyPolicy(accountId: string): string {
     });
 }
 
-/** The topic policy: the account keeps its default rights; Budgets and CloudWatch of this account may publish. */
+/** The topic policy: the account keeps its default rights; Budgets, CloudWatch and AMP's alert manager of this account may publish. */
 export function alertTopicPolicy(accountId: string, topicArn: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
@@ -57,6 +63,14 @@ export function alertTopicPolicy(accountId: string, topicArn: string): string {
                 Effect: "Allow",
                 Principal: { Service: [...AWS_ALERT_PUBLISHERS] },
                 Action: "SNS:Publish",
+                Resource: topicArn,
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+            {
+                Sid: "PrometheusAlertManagerPublishes",
+                Effect: "Allow",
+                Principal: { Service: AMP_ALERT_PUBLISHER },
+                Action: ["SNS:Publish", "SNS:GetTopicAttributes"],
                 Resource: topicArn,
                 Condition: { StringEquals: { "aws:SourceAccount": accountId } },
             },

@@ -199,3 +199,25 @@ export function allQueries(server: MetricServer, selector: string, t: AlertThres
         inFlightQuery(server, selector),
     ];
 }
+
+/** Ray Serve metric names as Ray's metrics agent exports them (metrics.data.json "ray": prefix + gauge). */
+export function rayServeMetricNames(): ReadonlySet<string> {
+    return new Set(metricsData.ray.gauges.map((g) => `${metricsData.ray.prefix}${g}`));
+}
+
+/** The Ray Serve series the eksInf2 dashboard reads (what its scraper keeps). */
+export const RAY_SERVE_QUERY_METRICS: ReadonlyArray<string> = ["ray_serve_deployment_replica_healthy", "ray_serve_replica_processing_queries"];
+
+/**
+ * Ray Serve's own view of the model deployment: replicas Serve counts healthy (per replica 1/0, or
+ * one series with the count, depending on Ray's tag setting: the sum is the count either way) and
+ * the requests each replica holds, the value Serve's autoscaler compares with
+ * target_ongoing_requests.
+ */
+export function rayServePanels(selector: string): Panel[] {
+    const s = sel(selector);
+    return [
+        { title: "Serve replicas healthy", query: `sum(ray_serve_deployment_replica_healthy${s})`, unit: "1" },
+        { title: "Ongoing requests per replica (Serve autoscaler's signal)", query: `avg(ray_serve_replica_processing_queries${s})`, unit: "1" },
+    ];
+}

@@ -1,5 +1,6 @@
 // AWS (pulumi-aws v7, which takes a per-resource `region`): EKS control planes and managed node
 // groups, EC2 instances, NAT gateways, load balancers, public IPv4 addresses and ElastiCache nodes.
+import { kindsOf } from "../model";
 import { CATALOG_AS_OF, EKS_CALENDAR_SOURCE, FeeName, eksSupportAt, fee, findDiskPrice, usagePrice } from "./catalog";
 import { StackIndex } from "./graph";
 import { Purchase, Sink, SkuPrice, describeCount, priceSku } from "./pricing";
@@ -47,6 +48,8 @@ export function priceAws(index: StackIndex, sink: Sink): void {
         sink.usageLine(g, { sku: u.name, region: "-", quantity: sink.usage.logIngestionGb, unitUsd: u.usd, unit: "GB", basis: "logs ingested into this log group (usage.logIngestionGb)" });
     }
     for (const f of index.ofType(AWS_TYPES.lambdaFunction)) priceLambda(f, sink);
+    // Kinds that price themselves (AMP and Managed Grafana, issue #18).
+    for (const kind of kindsOf("aws")) kind.price?.(index, sink, { countVms: () => undefined }); // no AWS kind here counts VMs
     for (const v of index.ofType(AWS_TYPES.ebsVolume)) {
         const region = readRegion(v, sink);
         if (!region) continue;

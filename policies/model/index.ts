@@ -36,6 +36,7 @@ import { AWS_NET_KINDS } from "./aws/network";
 import { AWS_PLATFORM_KINDS } from "./aws/platform";
 import { AWS_NOTIFY_KINDS } from "./aws/notify";
 import { AWS_BUDGET_KINDS } from "./aws/budgets";
+import { AWS_MONITORING_KINDS } from "./aws/monitoring";
 import { KARPENTER_KINDS } from "./kubernetes/karpenter";
 import { K8S_KINDS } from "./kubernetes/workloads";
 import { K8S_OBSERVABILITY_KINDS } from "./kubernetes/observability";
@@ -68,6 +69,7 @@ export const KINDS: ReadonlyArray<Kind> = [
     ...AWS_PLATFORM_KINDS,
     ...AWS_NOTIFY_KINDS,
     ...AWS_BUDGET_KINDS,
+    ...AWS_MONITORING_KINDS,
     ...KARPENTER_KINDS,
     ...K8S_KINDS,
     ...K8S_OBSERVABILITY_KINDS,

@@ -1,6 +1,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { METRICS_COLLECTOR_CONTAINER } from "../contract/observability";
 import { decodeUserData, dockerImagesIn, stringOf } from "../inspect";
+import { AWS_MONITORING } from "../model/aws/monitoring";
 import { AZURE_VMS } from "../model/azure/compute";
 import { AZURE_ML } from "../model/azure/ml";
 import { GCE_MACHINES } from "../model/gcp/compute";
@@ -31,8 +32,15 @@ export const ALERT_ROUTES: Readonly<Record<string, ReadonlyArray<string>>> = {
     // The v3 SDK's token for a metric alert (the insights one is its alias).
     "azure-native:monitor:MetricAlert": ["actions"],
     "aws:cloudwatch/metricAlarm:MetricAlarm": ["alarmActions"],
-    "aws:amp/alertManagerDefinition:AlertManagerDefinition": ["definition"],
+    // AMP's rules notify through the workspace's alert manager: routed when it names an SNS topic.
+    [AWS_MONITORING.alertManagerDefinition]: ["definition"],
 };
+
+/**
+ * Agentless collectors outside the cluster that scrape its pods (AMP's managed scraper for EKS):
+ * a model server in a cluster of the same cloud counts as collected when the stack has one.
+ */
+export const MANAGED_SCRAPER_TYPES: ReadonlyArray<string> = [AWS_MONITORING.scraper];
 
 const GCP_MACHINES: ReadonlySet<string> = new Set(GCE_MACHINES);
 const AZURE_MACHINES: ReadonlySet<string> = new Set([AZURE_VMS.vm, AZURE_VMS.scaleSet]);
@@ -55,7 +63,8 @@ function scriptsOf(r: PolicyResource): Read[] {
 function modelServers(resources: ReadonlyArray<PolicyResource>, selector: ModelServerSelector): ModelServer[] {
     const images = (selector.modelServerImages ?? ["vllm", "llama.cpp", "neuronx"]).map((i) => i.toLowerCase());
     const scrapeConfigs = resources.some((r) => SCRAPE_CONFIG_TYPES.includes(r.type));
-    const k8sFix = `no scrape configuration in the stack (one of ${SCRAPE_CONFIG_TYPES.map((t) => t.split(":")[1] + ":" + t.split(":")[2]).join(", ")}). Add one that selects the model pods' /metrics port.`;
+    const scrapers = resources.filter((r) => MANAGED_SCRAPER_TYPES.includes(r.type));
+    const k8sFix = `no scrape configuration in the stack (one of ${SCRAPE_CONFIG_TYPES.map((t) => t.split(":")[1] + ":" + t.split(":")[2]).join(", ")}, or on EKS an ${MANAGED_SCRAPER_TYPES.join(", ")}). Add one that selects the model pods' /metrics port.`;
     const out: ModelServer[] = [];
     for (const r of resources) {
         const scripts = scriptsOf(r);
@@ -80,7 +89,8 @@ function modelServers(resources: ReadonlyArray<PolicyResource>, selector: ModelS
             continue;
         }
         const serves = RAY_SERVICES.has(r.type) || containersOf(r.type, r.props).some((c) => c.role === "pod" && !c.init && isModelServer(c.read, selector));
-        if (serves) out.push({ resource: r, scraped: scrapeConfigs ? { ok: true } : { ok: false, fix: k8sFix } });
+        const scrapedHere = scrapeConfigs || scrapers.some((x) => cloudOf(x) === cloudOf(r));
+        if (serves) out.push({ resource: r, scraped: scrapedHere ? { ok: true } : { ok: false, fix: k8sFix } });
     }
     return out;
 }
@@ -112,6 +122,11 @@ function routes(alert: PolicyResource): boolean {
         }
         const read = readAt(alert.props, [field]);
         if (read.state === "unknown") return true;
+        // An alert manager whose receivers name no SNS topic notifies no one.
+        if (alert.type === AWS_MONITORING.alertManagerDefinition) {
+            if (read.state === "known" && typeof read.value === "string" && /\btopic_arn\s*:/.test(read.value)) return true;
+            continue;
+        }
         if (read.state === "known" && !(Array.isArray(read.value) && read.value.length === 0) && read.value !== "") return true;
     }
     return false;

@@ -27,6 +27,9 @@ import { createRasa } from "./rasaResources";
 import { capacityNodePools, floorWorkerGroup } from "./capacity";
 import { checkFloorOnOnDemand } from "./consistency";
 import { recordEksInf2ForBreaker } from "./breakerHandle";
+import { eksObservability } from "./observability";
+import type { ObservabilityConfig } from "../../config/observability";
+import type { NotificationsConfig } from "../../config/notifications";
 
 export interface EksInf2PoolArgs {
     /** Validated `targets.eksInf2` config. */
@@ -42,6 +45,10 @@ export interface EksInf2PoolArgs {
     readonly tls?: TlsCertificate;
     /** Ray Serve's target_ongoing_requests per replica (llm-serving:observability). @default 8 */
     readonly targetOngoingRequests?: number;
+    /** Alert thresholds (llm-serving:observability). @default DEFAULT_OBSERVABILITY */
+    readonly observability?: ObservabilityConfig;
+    /** Where the alerts go (llm-serving:notifications); none: the alerts notify no one and the policy says so. */
+    readonly notifications?: NotificationsConfig;
 }
 
 /** Name of the model's RayService inside the cluster (its Serve Service is `<this>-serve-svc`). */
@@ -65,6 +72,8 @@ export class EksInf2Pool extends pulumi.ComponentResource {
     public readonly chatUi?: { url: pulumi.Output<string>; user: string; password: pulumi.Output<string> };
     /** With rasa: the REST webhook's URL and its bearer token (secret). */
     public readonly rasa?: { url: pulumi.Output<string>; token: pulumi.Output<string> };
+    /** The Amazon Managed Grafana workspace with the serving dashboard. */
+    public readonly dashboardUrl: pulumi.Output<string>;
 
     constructor(name: string, args: EksInf2PoolArgs, opts?: pulumi.ComponentResourceOptions) {
         // Which model this target downloads and whether it holds a token for it (the model-access policy).
@@ -237,6 +246,20 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             tags,
         });
 
+        // Metrics, alerts and the dashboard (issue #18): AMP's managed scraper, inside the VPC.
+        const observed = eksObservability(this, name, {
+            region,
+            clusterName: eks.cluster.name,
+            clusterArn: eks.cluster.arn,
+            privateSubnetIds: network.privateSubnetIds,
+            clusterSecurityGroupId: eks.securityGroupId,
+            instanceTypes: config.instanceTypes,
+            observability: args.observability,
+            notifications: args.notifications,
+            tags,
+            k8sOpts,
+        });
+
         const workerPdb = buildRayWorkerPdb(`${RAY_SERVICE_NAME}-workers`);
         new PodDisruptionBudget(`${name}-worker-pdb`, { metadata: workerPdb.metadata, spec: workerPdb.spec }, nsOpts);
 
@@ -286,9 +309,10 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             : nlb.dnsName.apply((dns) => openAiBaseUrl(`http://${dns}`));
         this.apiKey = apiKey;
         this.kubeconfig = eks.kubeconfig;
+        this.dashboardUrl = observed.dashboardUrl;
         this.chatUi = chat && config.domain ? { url: pulumi.output(`https://${config.domain}${chat.path}`), user: chat.user, password: chat.password } : undefined;
         this.rasa = rasa && config.domain ? { url: pulumi.output(`https://${config.domain}${rasa.path}`), token: rasa.token } : undefined;
-        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig, ...(this.chatUi ? { chatUi: this.chatUi } : {}), ...(this.rasa ? { rasa: this.rasa } : {}) });
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig, ...(this.chatUi ? { chatUi: this.chatUi } : {}), ...(this.rasa ? { rasa: this.rasa } : {}), dashboardUrl: this.dashboardUrl });
     }
 
     /** One-node ElastiCache Redis for GCS fault tolerance: TLS in transit, encrypted at rest, password a secret. */

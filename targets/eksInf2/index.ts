@@ -34,6 +34,8 @@ export const eksInf2 = defineTarget({
             hfToken: stack.hfToken,
             tls: stack.tls,
             targetOngoingRequests: targetInFlight(stack.observability, "AWS Inferentia2"),
+            observability: stack.observability,
+            notifications: stack.notifications,
         }),
     mockOutputs: EKS_INF2_MOCK_OUTPUTS,
 });

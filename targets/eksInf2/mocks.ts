@@ -33,5 +33,16 @@ export const EKS_INF2_MOCK_OUTPUTS: Readonly<Record<string, MockOutputs>> = {
         arn: `arn:aws:lambda:${String(inputs.region ?? "us-west-2")}:123456789012:function:${String(inputs.name ?? name)}`,
         name: String(inputs.name ?? name),
     }),
+    "aws:amp/workspace:Workspace": (name, inputs) => ({
+        arn: `arn:aws:aps:${String(inputs.region ?? "us-west-2")}:123456789012:workspace/ws-${name}`,
+        prometheusEndpoint: `https://aps-workspaces.${String(inputs.region ?? "us-west-2")}.amazonaws.com/workspaces/ws-${name}/`,
+    }),
+    "aws:amp/scraper:Scraper": (name) => ({
+        arn: `arn:aws:aps:us-west-2:123456789012:scraper/s-${name}`,
+        roleArn: `arn:aws:iam::123456789012:role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_${name}`,
+    }),
+    "aws:grafana/workspace:Workspace": (name) => ({ endpoint: `g-${name}.grafana-workspace.us-west-2.example.invalid` }),
+    "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": (name) => ({ serviceAccountId: `sa-${name}` }),
+    "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": () => ({ key: "mock-grafana-token" }),
     "aws:elasticache/replicationGroup:ReplicationGroup": (name) => ({ primaryEndpointAddress: `${name}.cache.example.invalid` }),
 };

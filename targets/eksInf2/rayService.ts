@@ -21,6 +21,20 @@ export const APP_DIR = "/home/ray/llm_serving";
 export const APP_MODULE = "neuron_serve";
 /** Resource name Ray schedules Serve replicas on: NeuronCores the worker advertises. */
 export const RAY_NEURON_RESOURCE = "neuron_cores";
+/**
+ * Ray's metrics export port on every Ray pod (KubeRay's default, set explicitly so the scrape
+ * configuration does not depend on it): Ray's own and Ray Serve's `ray_serve_*` metrics, from the
+ * node's metrics agent. Named `metrics`, the name the AMP scraper keeps.
+ */
+export const RAY_METRICS_PORT = { name: "metrics", port: 8080 } as const;
+/**
+ * Where a worker pod shows its vLLM engine's /metrics to the cluster. vLLM runs inside the Serve
+ * replica on 127.0.0.1 (its unauthenticated non-/v1 routes stay off the pod network), so the
+ * replica relays GET /metrics, and only that path, from vLLM to this port (serveAppSource).
+ * vLLM's metrics are NOT Ray's: the engine is a subprocess with its own prometheus_client
+ * registry, so Ray's metrics agent never sees them.
+ */
+export const VLLM_METRICS_PORT = { name: "vllm-metrics", port: 8090 } as const;
 
 export interface SecretRef {
     readonly name: string;
@@ -147,6 +161,7 @@ export function buildRayService(input: RayServiceInput): RayServiceObject {
                         { name: "dashboard", containerPort: 8265 },
                         { name: "client", containerPort: 10001 },
                         { name: "serve", containerPort: SERVE_PORT },
+                        { name: RAY_METRICS_PORT.name, containerPort: RAY_METRICS_PORT.port },
                     ],
                     resources: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "3Gi" } },
                     volumeMounts: [appMount],
@@ -166,7 +181,11 @@ export function buildRayService(input: RayServiceInput): RayServiceObject {
                     name: "ray-worker",
                     image: server.image,
                     env: [pythonPath, ...secretEnv],
-                    ports: [{ name: "serve", containerPort: SERVE_PORT }],
+                    ports: [
+                        { name: "serve", containerPort: SERVE_PORT },
+                        { name: RAY_METRICS_PORT.name, containerPort: RAY_METRICS_PORT.port },
+                        { name: VLLM_METRICS_PORT.name, containerPort: VLLM_METRICS_PORT.port },
+                    ],
                     resources: { requests, limits: { memory: requests.memory, [NEURON_RESOURCE]: requests[NEURON_RESOURCE] } },
                     volumeMounts: [appMount, { name: "dshm", mountPath: "/dev/shm" }],
                 },
@@ -201,7 +220,7 @@ export function buildRayService(input: RayServiceInput): RayServiceObject {
                           },
                       }
                     : {}),
-                headGroupSpec: { rayStartParams: { "num-cpus": "0", "dashboard-host": "0.0.0.0" }, template: head },
+                headGroupSpec: { rayStartParams: { "num-cpus": "0", "dashboard-host": "0.0.0.0", "metrics-export-port": String(RAY_METRICS_PORT.port) }, template: head },
                 workerGroupSpecs: [
                     {
                         groupName: INF2_POOL,
@@ -209,13 +228,31 @@ export function buildRayService(input: RayServiceInput): RayServiceObject {
                         minReplicas: input.replicas.min,
                         maxReplicas: input.replicas.max,
                         // Advertise the worker's NeuronCores to Ray so replicas are placed by them.
-                        rayStartParams: { resources: rayResourcesParam({ [RAY_NEURON_RESOURCE]: cores }) },
+                        rayStartParams: { resources: rayResourcesParam({ [RAY_NEURON_RESOURCE]: cores }), "metrics-export-port": String(RAY_METRICS_PORT.port) },
                         template: worker,
                     },
                 ],
             },
         },
     };
+}
+
+/**
+ * Ray Serve's target_ongoing_requests: the stack's in-flight target (llm-serving:observability),
+ * else 8 (DEFAULT_IN_FLIGHT: the throughput data has no Inferentia2 figure for this replica
+ * shape). 8 is also the engine's compiled batch (--max-num-seqs 8 on Neuron): Serve scales out when
+ * a replica's batch is full, before vLLM queues. A configured value above the batch is kept (the
+ * setting is the stack's, shared by every target) and means vLLM queues that many minus the batch
+ * before Serve adds a replica: the queue-waiting alert sees it.
+ */
+export function ongoingTarget(input: Pick<RayServiceInput, "targetOngoingRequests">): number {
+    return input.targetOngoingRequests ?? 8;
+}
+
+/** The engine's batch: the most requests one vLLM replica runs at once (--max-num-seqs). */
+export function engineBatch(server: ModelServerSpec): number | undefined {
+    const i = server.args.indexOf("--max-num-seqs");
+    return i >= 0 ? Number(server.args[i + 1]) : undefined;
 }
 
 /** serveConfigV2: one application whose replicas autoscale between the configured bounds. */
@@ -226,7 +263,7 @@ export function serveConfig(input: RayServiceInput, cores: number): string {
                 name: "llm",
                 route_prefix: "/",
                 import_path: `${APP_MODULE}:app`,
-                args: { vllm_args: [...input.server.args], port: input.server.port + 1, load_seconds: input.server.loadSeconds },
+                args: { vllm_args: [...input.server.args], port: input.server.port + 1, load_seconds: input.server.loadSeconds, metrics_port: VLLM_METRICS_PORT.port },
                 deployments: [
                     {
                         name: "VllmNeuron",
@@ -236,7 +273,9 @@ export function serveConfig(input: RayServiceInput, cores: number): string {
                             max_replicas: input.replicas.max,
                             // Serve adds a replica when the average replica holds more than this many
                             // requests (each is a vLLM stream); max_ongoing_requests caps what one accepts.
-                            target_ongoing_requests: input.targetOngoingRequests ?? 8,
+                            // Default 8 = the engine's compiled batch (--max-num-seqs 8 on Neuron):
+                            // Serve scales out when the batch is full, before vLLM queues (ongoingTarget).
+                            target_ongoing_requests: ongoingTarget(input),
                         },
                         // Weights download and Neuron compilation: allow the replica a long start.
                         health_check_period_s: 30,
@@ -264,9 +303,12 @@ export function serveConfig(input: RayServiceInput, cores: number): string {
 export function serveAppSource(healthPath: string): string {
     return `# Generated by llm-serving (eksInf2 target, Ray Serve application). Do not edit in the cluster.
 import asyncio
+import http.server
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 
 import httpx
 from ray import serve
@@ -279,14 +321,48 @@ HEALTH_PATH = "${healthPath}"
 POLL_SECONDS = 5.0
 
 
+class MetricsRelay(http.server.BaseHTTPRequestHandler):
+    """GET /metrics from the local vLLM, nothing else: the pod network sees the engine's metrics, never its routes."""
+
+    upstream = ""
+
+    def do_GET(self):
+        if self.path.split("?")[0] != "/metrics":
+            self.send_error(404)
+            return
+        try:
+            with urllib.request.urlopen(self.upstream + "/metrics", timeout=10) as r:
+                body = r.read()
+                ctype = r.headers.get("Content-Type", "text/plain; version=0.0.4")
+        except Exception:
+            self.send_error(503)  # a scrape failure: up is 0 until vLLM answers
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def start_metrics_relay(port, upstream):
+    handler = type("Relay", (MetricsRelay,), {"upstream": upstream})
+    server = http.server.ThreadingHTTPServer(("0.0.0.0", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @serve.deployment
 class VllmNeuron:
-    async def __init__(self, vllm_args, port, load_seconds):
+    async def __init__(self, vllm_args, port, load_seconds, metrics_port=None):
         self.base = f"http://127.0.0.1:{port}"
         args = list(vllm_args)
         args[args.index("--port") + 1] = str(port)
         args[args.index("--host") + 1] = "127.0.0.1"
         self.proc = subprocess.Popen([sys.executable, "-m", "vllm.entrypoints.openai.api_server", *args])
+        self.relay = start_metrics_relay(int(metrics_port), self.base) if metrics_port else None
         self.client = httpx.AsyncClient(base_url=self.base, timeout=httpx.Timeout(600.0, connect=5.0))
         await self._wait_until_ready(float(load_seconds))
 
@@ -323,12 +399,15 @@ class VllmNeuron:
         return StreamingResponse(r.aiter_raw(), status_code=r.status_code, headers=out, background=BackgroundTask(r.aclose))
 
     def __del__(self):
+        if getattr(self, "relay", None):
+            self.relay.shutdown()
+            self.relay.server_close()
         if getattr(self, "proc", None) and self.proc.poll() is None:
             self.proc.terminate()
 
 
 def app(args):
-    return VllmNeuron.bind(args["vllm_args"], int(args["port"]), int(args["load_seconds"]))
+    return VllmNeuron.bind(args["vllm_args"], int(args["port"]), int(args["load_seconds"]), args.get("metrics_port"))
 `;
 }
 

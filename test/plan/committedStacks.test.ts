@@ -60,6 +60,15 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-secrets-key", "fixed", "aws-kms-key", 1, 3, 1, 3), // $1/month, + $1 for each of the first two rotations
             // Run-time budgets (issue 16): the budgets, topic and channels are free; the AWS alert topic's key is not.
             line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3), // $1/month, + $1 for each of the first two rotations
+            // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
+            // (1 worker x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
+            line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
+            line("eks-inf2-scraper", "fixed", "aws-amp-collector", 1, 1, 29.2, 29.2), // 0.04 x 730
+            line("eks-inf2-scraper", "usage", "aws-amp-collector-samples", 27.16, 27.16, 0.27, 0.27), // 27.16 M x $0.01
+            line("eks-inf2-scraper", "usage", "aws-amp-samples", 27.16, 27.16, 2.44, 2.44), // 27.16 M x $0.09
+            line("eks-inf2-scraper", "usage", "aws-amp-storage", 0.249, 0.249, 0.01, 0.01), // 27.16 M x 2 bytes x 150/30.42 months / 2^30 = 0.249 GB x $0.03
+            line("eks-inf2-alerts", "usage", "aws-amp-query-samples", 219, 219, 0.02, 0.02), // 5 rules x 43,800 evaluations x 1,000 samples = 219 M x $0.0001
+            line("eks-inf2-grafana", "fixed", "aws-managed-grafana-editor", 1, 2, 9, 18), // one Editor license required, the deployer's service account a second in the worst case
             line("eks-inf2-control-plane-logs", "usage", "aws-cloudwatch-logs-ingestion", 10, 10, 5, 5), // 10 GB x $0.50
             // Spot inf2.8xlarge: no price cap, so on-demand; the RayService keeps 1 Neuron worker (1 device per inf2.8xlarge): baseline 1 node.
             line("eks-inf2-nodepool", "capacity", "inf2.8xlarge", 1, 1, 1436.54, 1436.54), // 1 x 1.96786 x 730 = 1436.5378
@@ -172,6 +181,15 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", 0, 2, 0, 7.96), // 2 nodes x (1.96786 + 16/730) x 2 h
             // The run-time budget's alert topic key (issue 16): $1/month, + $1 for each of the first two rotations.
             line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
+            // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
+            // (2 workers x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
+            line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
+            line("eks-inf2-scraper", "fixed", "aws-amp-collector", 1, 1, 29.2, 29.2), // 0.04 x 730
+            line("eks-inf2-scraper", "usage", "aws-amp-collector-samples", 53.44, 53.44, 0.53, 0.53), // 53.44 M x $0.01
+            line("eks-inf2-scraper", "usage", "aws-amp-samples", 53.44, 53.44, 4.81, 4.81), // 53.44 M x $0.09
+            line("eks-inf2-scraper", "usage", "aws-amp-storage", 0.491, 0.491, 0.01, 0.01), // 53.44 M x 2 bytes x 150/30.42 months / 2^30 = 0.491 GB x $0.03
+            line("eks-inf2-alerts", "usage", "aws-amp-query-samples", 219, 219, 0.02, 0.02), // 5 rules x 43,800 evaluations x 1,000 samples = 219 M x $0.0001
+            line("eks-inf2-grafana", "fixed", "aws-managed-grafana-editor", 1, 2, 9, 18), // one Editor license required, the deployer's service account a second in the worst case
             // llama.cpp on Kubernetes (issue #20): aksGpu's CPU mode, the cluster as prod's (Standard tier, one
             // D4s_v5 system node) and two Standard_D8s_v5 nodes for the llama-server pods in place of a GPU pool.
             line("aks-gpu-cluster", "fixed", "aks-standard-tier", 1, 1, 73, 73), // 0.10 x 730
@@ -233,9 +251,9 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
             "gpu-vm-vm|Standard_NC4as_T4_v3": 57.21, // min(0.062699 x 1.25, max price 0.20) x 730 = 57.2128
             "eks-inf2-nodepool|inf2.8xlarge": 575.15, // 0.6303 (top of the us-west-2 range) x 1.25 x 730 = 575.149
         });
-        // The worst case with those three lines at their expected figures instead: 3135.72 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
-        // (3135.72: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples)
-        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1667.93);
+        // The worst case with those three lines at their expected figures instead: 3188.66 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
+        // (3188.66: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples + 52.94 of eksInf2's AMP, Grafana and alert key)
+        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1720.87);
     });
 
     it("the README's cost table is the one the plan gives (npm run readme:costs regenerates it)", async () => {

@@ -100,6 +100,15 @@ const EXPECTED = [
     line("eks-inf2-redis", "capacity", "cache.t4g.small", "us-west-2", 1, 1, 23.36, 23.36), // 0.032 x 730
     line("eks-inf2-secrets-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
     line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3), // the AWS budget's topic key: ha now deploys to AWS
+    // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
+    // (2 workers x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
+    line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
+    line("eks-inf2-scraper", "fixed", "aws-amp-collector", "-", 1, 1, 29.2, 29.2), // 0.04 x 730
+    line("eks-inf2-scraper", "usage", "aws-amp-collector-samples", "-", 53.44, 53.44, 0.53, 0.53), // 53.44 M x $0.01
+    line("eks-inf2-scraper", "usage", "aws-amp-samples", "-", 53.44, 53.44, 4.81, 4.81), // 53.44 M x $0.09
+    line("eks-inf2-scraper", "usage", "aws-amp-storage", "-", 0.491, 0.491, 0.01, 0.01), // 53.44 M x 2 bytes x 150/30.42 months / 2^30 = 0.491 GB x $0.03
+    line("eks-inf2-alerts", "usage", "aws-amp-query-samples", "-", 219, 219, 0.02, 0.02), // 5 rules x 43,800 evaluations x 1,000 samples = 219 M x $0.0001
+    line("eks-inf2-grafana", "fixed", "aws-managed-grafana-editor", "-", 1, 2, 9, 18), // one Editor license required, the deployer's service account a second in the worst case
     line("eks-inf2-control-plane-logs", "usage", "aws-cloudwatch-logs-ingestion", "-", 50, 50, 25, 25), // 50 GB x 0.50
     // Spot NodePool (1 node: maxNodes 2 minus the floor): Karpenter spot has no price cap, so on-demand in the worst case.
     line("eks-inf2-nodepool", "capacity", "inf2.8xlarge", "us-west-2", 1, 1, 1436.54, 1436.54), // 1.96786 x 730 = 1436.5378
@@ -133,9 +142,9 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         assert.equal(report.cost.baselineMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.baseline, 0)));
         assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
         // 9370.88 / 14378.39 with eksInf2 (fin19), + aksGpu's $0.66 of observability (#18), + the GCP breaker's $0.05,
-        // the AWS breaker's $26.00 / $32.38 and the Azure breaker's $1.39 (issue 16).
-        assert.equal(report.cost.baselineMonthlyUsd, 9398.98);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 14412.87);
+        // the AWS breaker's $26.00 / $32.38 and the Azure breaker's $1.39 (issue 16), + eksInf2's observability $44.57 / $55.57 (#18).
+        assert.equal(report.cost.baselineMonthlyUsd, 9443.55);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 14468.44);
         assert.equal(report.cost.capMonthlyUsd, 15000);
     });
 

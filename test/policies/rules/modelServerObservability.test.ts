@@ -59,3 +59,31 @@ describe("policy model-server-observability", function () {
         assertNoViolations(await runStackPolicy(modelServerObservability, withTargets.filter((r) => r.type !== TEMPLATE)));
     });
 });
+
+describe("policy model-server-observability on eksInf2 (AMP)", function () {
+    this.timeout(120_000);
+    const EKS = { region: "us-west-2", instanceTypes: ["inf2.8xlarge"], capacityType: "spot", maxNodes: 2, replicas: { min: 1, max: 2 }, allowedCidrs: ["203.0.113.0/24"], apiAccessCidrs: ["203.0.113.0/24"], plaintextHttp: true, image: "123456789012.dkr.ecr.us-west-2.amazonaws.com/llm-serving/neuron-ray-serve:vllm0.9.1-ray2.46.0" };
+    const RAY = "kubernetes:ray.io/v1:RayService";
+    let routed: PlannedResource[];
+    let unrouted: PlannedResource[];
+    before(async () => {
+        ({ resources: routed } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { eksInf2: EKS }, notifications: { emails: ["oncall@example.com"] } })));
+        ({ resources: unrouted } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { eksInf2: EKS } })));
+    });
+
+    it("passes eksInf2 as the program builds it: AMP's scraper collects, the alert manager publishes to the stack's topic", async () => {
+        assertNoViolations(await runStackPolicy(modelServerObservability, routed));
+    });
+
+    it("blocks it without the scraper: the RayService is not collected", async () => {
+        const reported = await runStackPolicy(modelServerObservability, routed.filter((r) => r.type !== "aws:amp/scraper:Scraper"));
+        assertOneViolation(reported, ["its metrics are not collected", "aws:amp/scraper:Scraper"], routed.find((r) => r.type === RAY)!.urn);
+    });
+
+    it("blocks it without notification targets: the alert manager names no SNS topic", async () => {
+        const reported = await runStackPolicy(modelServerObservability, unrouted);
+        const ray = unrouted.find((r) => r.type === RAY)!;
+        assert.ok(reported.some((r) => r.urn === ray.urn && r.message.includes("no alert routes anywhere")), JSON.stringify(reported));
+        assert.ok(reported.some((r) => r.message.includes("this alert notifies no one")));
+    });
+});
