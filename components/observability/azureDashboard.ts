@@ -90,7 +90,13 @@ export function azureGrafanaDashboard(
     const board = new dashboard.Dashboard(`${name}-dashboard`, { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } }, opts);
     new dashboard.DashboardDefinition(
         `${name}-dashboard-definition`,
-        { resourceGroupName: args.resourceGroupName, dashboardName: board.name, properties: { serializedData: grafanaDashboardJson(args.title, args.panels) } },
+        {
+            resourceGroupName: args.resourceGroupName,
+            dashboardName: board.name,
+            // A fixed name: an autoname of this logical name would pass the 30 characters the API allows.
+            definitionName: "golden-signals",
+            properties: { serializedData: grafanaDashboardJson(args.title, args.panels) },
+        },
         opts,
     );
     return board;
