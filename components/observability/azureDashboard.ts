@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dashboard from "@pulumi/azure-native/dashboard";
-import { findPrice } from "../../policies/cost/catalog";
-import { normalizeAzureLocation } from "../../policies/cost/pricing";
-import { dashboardPanels, MetricServer, Panel } from "./signals";
+import { AZURE_REPLICA_HOURLY_USD } from "./replicaPrices";
+import { AlertRule, dashboardPanels, MetricServer, Panel } from "./signals";
 
 /**
  * The golden-signals dashboard of an Azure target as an "Azure Monitor dashboard with Grafana":
@@ -44,12 +43,12 @@ export function costRatePanel(selector: string, usdPerReplicaHour: number, basis
  * the catalog has no price for the size there.
  */
 export function azureReplicaHourlyPrice(c: { location: string; vmSize: string; spot: boolean; spotMaxPrice?: number }): { usd: number; basis: string } | undefined {
-    const entry = findPrice("azure", normalizeAzureLocation(c.location), c.vmSize);
-    if (!entry) return undefined;
-    if (c.spot && c.spotMaxPrice !== undefined && c.spotMaxPrice > 0 && c.spotMaxPrice < entry.onDemandHourlyUsd) {
+    const onDemand = AZURE_REPLICA_HOURLY_USD[c.location.replace(/\s+/g, "").toLowerCase()]?.[c.vmSize];
+    if (onDemand === undefined) return undefined;
+    if (c.spot && c.spotMaxPrice !== undefined && c.spotMaxPrice > 0 && c.spotMaxPrice < onDemand) {
         return { usd: c.spotMaxPrice, basis: `${c.vmSize} spot at its max price` };
     }
-    return { usd: entry.onDemandHourlyUsd, basis: `${c.vmSize} on-demand` };
+    return { usd: onDemand, basis: `${c.vmSize} on-demand` };
 }
 
 /** The panels of one Azure target's dashboard: the golden signals, then the cost rate. */
@@ -79,6 +78,20 @@ export function grafanaDashboardJson(title: string, panels: ReadonlyArray<AzureP
             targets: [{ refId: "A", datasource, expr: p.query }],
         })),
     });
+}
+
+/** One Prometheus rule of an Azure rule group from a shared alert (severity: 0 critical .. 4 verbose). */
+export function azurePrometheusRule(rule: AlertRule, actionGroupIds: ReadonlyArray<string>) {
+    return {
+        alert: rule.id,
+        expression: rule.expr,
+        for: `PT${rule.forMinutes}M`,
+        severity: rule.severity === "critical" ? 0 : 2,
+        enabled: true,
+        annotations: { summary: rule.summary, title: rule.title },
+        resolveConfiguration: { autoResolved: true, timeToResolve: "PT10M" },
+        actions: actionGroupIds.map((actionGroupId) => ({ actionGroupId })),
+    };
 }
 
 /** Creates the dashboard and its Grafana definition in `resourceGroupName`. */

@@ -9,8 +9,11 @@ import type { NotificationsConfig } from "../../config/notifications";
 import { azureActionGroups } from "../../components/notify/azure";
 import { BUILTIN_ROLES, roleDefinitionId } from "../../components/azure/roles";
 import { inFlightScaledObject, ScaledObjectSpec } from "../../components/observability/keda";
-import { alertRules, AlertRule } from "../../components/observability/signals";
-import { azureDashboardPanels, azureGrafanaDashboard, AzurePanel, azureReplicaHourlyPrice, costRatePanel } from "../../components/observability/azureDashboard";
+import { alertRules } from "../../components/observability/signals";
+import { azureDashboardPanels, azureGrafanaDashboard, AzurePanel, azurePrometheusRule, azureReplicaHourlyPrice, costRatePanel } from "../../components/observability/azureDashboard";
+
+// Shared with gpuVm's rule group (components/observability/azureDashboard.ts); its tests import it from here.
+export { azurePrometheusRule };
 import { POD_SCRAPE_INTERVAL_SECONDS } from "../../components/observability/podMonitoring";
 import { MODEL_PORT_NAME, selectorLabels } from "../../components/k8s/modelServer";
 import { serviceAccountSubject, WORKLOAD_IDENTITY_AUDIENCE } from "./acme";
@@ -82,20 +85,6 @@ export function aksDashboardPanels(config: Pick<AksGpuConfig, "location" | "vmSi
     // The config schema admits only GPU sizes the catalog prices (test/targets/priced.test.ts); a backstop.
     if (!price) throw new Error(`no catalog price for ${config.vmSize} in ${config.location}`);
     return azureDashboardPanels("vllm", selector, costRatePanel(selector, price.usd, `GPU nodes, ${price.basis}`));
-}
-
-/** One Prometheus rule of an Azure rule group from a shared alert (severity: 0 critical .. 4 verbose). */
-export function azurePrometheusRule(rule: AlertRule, actionGroupIds: ReadonlyArray<string>) {
-    return {
-        alert: rule.id,
-        expression: rule.expr,
-        for: `PT${rule.forMinutes}M`,
-        severity: rule.severity === "critical" ? 0 : 2,
-        enabled: true,
-        annotations: { summary: rule.summary, title: rule.title },
-        resolveConfiguration: { autoResolved: true, timeToResolve: "PT10M" },
-        actions: actionGroupIds.map((actionGroupId) => ({ actionGroupId })),
-    };
 }
 
 /** The KEDA TriggerAuthentication: the operator's workload identity, federated to `clientId`. */

@@ -4,11 +4,10 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as monitor from "@pulumi/azure-native/monitor";
 import { BUILTIN_ROLES, roleDefinitionId } from "../../components/azure/roles";
 import { azureActionGroups } from "../../components/notify/azure";
-import { azureDashboardPanels, azureGrafanaDashboard, AzurePanel, azureReplicaHourlyPrice, costRatePanel } from "../../components/observability/azureDashboard";
+import { azureDashboardPanels, azureGrafanaDashboard, AzurePanel, azurePrometheusRule, azureReplicaHourlyPrice, costRatePanel } from "../../components/observability/azureDashboard";
 import { alertRules } from "../../components/observability/signals";
 import { DEFAULT_OBSERVABILITY, ObservabilityConfig } from "../../config/observability";
 import type { NotificationsConfig } from "../../config/notifications";
-import { azurePrometheusRule } from "../aksGpu/observability";
 import { GpuVmConfig } from "./config";
 import { ingestionUrl, PROMETHEUS_STREAM, VM_SELECTOR } from "./metrics";
 

@@ -204,13 +204,13 @@ describe("run-time budgets: review fixes", () => {
         }
 
         it("dev with previous amounts: the same amounts, and the pack's mandatory runtime-budget-share passes", async () => {
-            // The amounts the last update declared at today's shares (aws 3500 x 1842.39 / 3135.72, azure 3500 x 173.71 / 3135.72).
-            const run = await runWithoutFigures({ aws: 2056, azure: 193 });
+            // The amounts the last update declared at today's shares (aws 3500 x 1842.39 / 3135.90, azure 3500 x 173.89 / 3135.90).
+            const run = await runWithoutFigures({ aws: 2056, azure: 194 });
             const amounts = run.resources.flatMap((r) => {
                 const b = readBudget(r.type, r.inputs);
                 return b && b.amount.state === "known" ? [[b.cloud, b.amount.value]] : [];
             });
-            assert.deepEqual(amounts.sort(), [["aws", 2056], ["azure", 193]]);
+            assert.deepEqual(amounts.sort(), [["aws", 2056], ["azure", 194]]);
             // The stack's other resources from its plan, with these budgets in place of the plan's.
             const others = (await plan(committedStack("dev"))).resources.filter((r) => !r.urn.includes("runtime-budgets"));
             const evaluation = await evaluatePolicies([...others, ...run.resources], loadPolicyConfig(PROJECT_DIR, "dev").config, {});

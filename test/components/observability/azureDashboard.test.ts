@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { azureReplicaHourlyPrice, costRatePanel, grafanaDashboardJson } from "../../../components/observability/azureDashboard";
 import { findPrice } from "../../../policies/cost/catalog";
+import { AZURE_REPLICA_HOURLY_USD } from "../../../components/observability/replicaPrices";
+import { AZURE_CPU_SIZES, AZURE_GPU_SIZES } from "../../../config/azure";
 import { aksDashboardPanels } from "../../../targets/aksGpu/observability";
 import { vmDashboardPanels } from "../../../targets/gpuVm/observability";
 import { VM_SELECTOR } from "../../../targets/gpuVm/metrics";
@@ -44,6 +46,21 @@ describe("Azure dashboards (Azure Monitor dashboards with Grafana): every query 
         // Negative controls: a max price above on-demand bills on-demand; an unpriced size has no figure.
         assert.equal(azureReplicaHourlyPrice({ ...VM_CONFIG, spotMaxPrice: 99 })?.usd, findPrice("azure", "eastus", "Standard_NC4as_T4_v3")?.onDemandHourlyUsd);
         assert.equal(azureReplicaHourlyPrice({ ...VM_CONFIG, vmSize: "Standard_Nope" }), undefined);
+    });
+
+    it("the program's replica prices are the catalog's, for every size and location the Azure configs admit", () => {
+        const sizes: Array<[string, readonly string[]]> = [...Object.entries(AZURE_GPU_SIZES), ...Object.entries(AZURE_CPU_SIZES)].map(([k, v]) => [k, v.locations]);
+        let n = 0;
+        for (const [size, locations] of sizes) {
+            for (const location of locations) {
+                const entry = findPrice("azure", location, size);
+                assert.ok(entry, `${location}/${size} not in the catalog`);
+                assert.equal(AZURE_REPLICA_HOURLY_USD[location]?.[size], entry.onDemandHourlyUsd, `${location}/${size}`);
+                n++;
+            }
+        }
+        // Nothing extra either: every figure here is one of those.
+        assert.equal(Object.values(AZURE_REPLICA_HOURLY_USD).reduce((s, m) => s + Object.keys(m).length, 0), n);
     });
 
     it("negative control: a panel over a name vLLM does not export is caught", () => {
