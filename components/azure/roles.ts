@@ -16,6 +16,8 @@ export const BUILTIN_ROLES = {
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     /** Query an Azure Monitor workspace's Prometheus metrics (KEDA's scaler on aksGpu). */
     monitoringDataReader: "b0d8363b-8ddd-447d-831f-62ca05bff136",
+    /** Publish metrics to a data collection rule (the gpuVm collector's remote write). */
+    monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
 } as const;
 
 /** The built-in role each id above is, by its exact role name (checked by the conformance tier). */
@@ -25,6 +27,7 @@ export const BUILTIN_ROLE_NAMES: Readonly<Record<keyof typeof BUILTIN_ROLES, str
     amlWorkspaceConnectionSecretsReader: "Azure Machine Learning Workspace Connection Secrets Reader",
     aksRbacClusterAdmin: "Azure Kubernetes Service RBAC Cluster Admin",
     monitoringDataReader: "Monitoring Data Reader",
+    monitoringMetricsPublisher: "Monitoring Metrics Publisher",
 };
 
 /** The full id a RoleAssignment needs for a built-in role in a subscription. */

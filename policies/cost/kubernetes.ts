@@ -7,6 +7,7 @@ import { Sink } from "./pricing";
 import { CostInputResource } from "./types";
 import { K8S } from "../model/kubernetes/workloads";
 import { readString } from "../model/read";
+import { kindsOf } from "../model";
 
 export const KUBERNETES_SERVICE = K8S.service;
 
@@ -27,6 +28,8 @@ const SERVICE_LOAD_BALANCER_FEES: Partial<Record<string, FeeName>> = {
  */
 export function priceKubernetes(index: StackIndex, sink: Sink): void {
     for (const service of index.ofType(KUBERNETES_SERVICE)) priceLoadBalancerService(service, sink);
+    // Kinds that price themselves (an HPA reading Managed Prometheus, issue #18).
+    for (const kind of kindsOf("kubernetes")) kind.price?.(index, sink, { countVms: () => undefined }); // no Kubernetes kind here counts VMs
 }
 
 function priceLoadBalancerService(service: CostInputResource, sink: Sink): void {

@@ -9,7 +9,7 @@
 // Deployment's replicas, a Ray worker group's bounds) where the target runs on Kubernetes.
 import { MODEL_ACCESS_INPUT } from "../contract/modelAccess";
 import { RAY_V1_TYPES, REPLICATED_WORKLOADS } from "../model/kubernetes/workloads";
-import { KEDA } from "../model/kubernetes/observability";
+import { HPA, KEDA } from "../model/kubernetes/observability";
 import { PathKey, readArray, readCount, readString } from "../model/read";
 import { CatalogEntry, Cloud, findPrice } from "./catalog";
 import { nodeCapacity, podsPerNode, readRequests } from "./floors";
@@ -85,10 +85,12 @@ function workloadBounds(resources: ReadonlyArray<CostInputResource>, device: str
             const requests = readRequests(r.props, spec);
             if (!(requests[device] > 0)) continue;
             // A KEDA ScaledObject on the Deployment owns its replicas: its bounds, not spec.replicas.
+            // So does a HorizontalPodAutoscaler (spec.minReplicas/maxReplicas).
             const scaler = scaledObjectOf(resources, r);
             if (scaler) {
-                const min = readCount(scaler.props, ["spec", "minReplicaCount"]);
-                const max = readCount(scaler.props, ["spec", "maxReplicaCount"]);
+                const hpa = scaler.type === HPA;
+                const min = readCount(scaler.props, ["spec", hpa ? "minReplicas" : "minReplicaCount"]);
+                const max = readCount(scaler.props, ["spec", hpa ? "maxReplicas" : "maxReplicaCount"]);
                 if (min.state !== "known" || max.state !== "known") return undefined;
                 out.push({ min: min.value, max: max.value, requests, source: `${scaler.name} replicas ${min.value}–${max.value}` });
                 continue;
@@ -114,13 +116,13 @@ function workloadBounds(resources: ReadonlyArray<CostInputResource>, device: str
     return out;
 }
 
-/** The KEDA ScaledObject that scales a Deployment (same namespace, scaleTargetRef naming it), if any. */
+/** The KEDA ScaledObject or HorizontalPodAutoscaler that scales a Deployment (same namespace, scaleTargetRef naming it), if any. */
 export function scaledObjectOf(resources: ReadonlyArray<CostInputResource>, deployment: CostInputResource): CostInputResource | undefined {
     const name = readString(deployment.props, ["metadata", "name"]);
     const ns = readString(deployment.props, ["metadata", "namespace"]);
     if (name.state !== "known") return undefined;
     return resources.find((s) => {
-        if (s.type !== KEDA.scaledObject) return false;
+        if (s.type !== KEDA.scaledObject && s.type !== HPA) return false;
         const target = readString(s.props, ["spec", "scaleTargetRef", "name"]);
         const kind = readString(s.props, ["spec", "scaleTargetRef", "kind"]);
         const sns = readString(s.props, ["metadata", "namespace"]);

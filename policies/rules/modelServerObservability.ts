@@ -4,6 +4,7 @@ import { decodeUserData, dockerImagesIn, stringOf } from "../inspect";
 import { AWS_MONITORING } from "../model/aws/monitoring";
 import { AZURE_VMS } from "../model/azure/compute";
 import { AZURE_ML } from "../model/azure/ml";
+import { AZURE_MONITORING } from "../model/azure/monitoring";
 import { GCE_MACHINES } from "../model/gcp/compute";
 import { GCP_MONITORING } from "../model/gcp/monitoring";
 import { K8S } from "../model/kubernetes/workloads";
@@ -74,11 +75,15 @@ function modelServers(resources: ReadonlyArray<PolicyResource>, selector: ModelS
                 const text = decodeUserData(stringOf(s) ?? "");
                 if (!dockerImagesIn(text).some((image) => images.some((f) => image.toLowerCase().includes(f)))) continue;
                 const collector = new RegExp(`--name ${METRICS_COLLECTOR_CONTAINER}\\b`).test(text);
+                // An Azure VM's collector remote-writes to an Azure Monitor workspace: without one in the stack it writes nowhere.
+                const sink = !AZURE_MACHINES.has(r.type) || resources.some((x) => x.type === AZURE_MONITORING.workspace);
                 out.push({
                     resource: r,
-                    scraped: collector
-                        ? { ok: true }
-                        : { ok: false, fix: `its boot script starts a model server but no ${METRICS_COLLECTOR_CONTAINER} container. Start a collector that scrapes the server's /metrics on localhost.` },
+                    scraped: !collector
+                        ? { ok: false, fix: `its boot script starts a model server but no ${METRICS_COLLECTOR_CONTAINER} container. Start a collector that scrapes the server's /metrics on localhost.` }
+                        : !sink
+                          ? { ok: false, fix: `its ${METRICS_COLLECTOR_CONTAINER} has no Azure Monitor workspace (${AZURE_MONITORING.workspace}) in the stack to write to. Create one with a data collection rule the VM's identity publishes to.` }
+                          : { ok: true },
                 });
             }
             continue;

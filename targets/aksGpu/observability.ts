@@ -9,7 +9,11 @@ import type { NotificationsConfig } from "../../config/notifications";
 import { azureActionGroups } from "../../components/notify/azure";
 import { BUILTIN_ROLES, roleDefinitionId } from "../../components/azure/roles";
 import { inFlightScaledObject, ScaledObjectSpec } from "../../components/observability/keda";
-import { alertRules, AlertRule } from "../../components/observability/signals";
+import { alertRules } from "../../components/observability/signals";
+import { azureDashboardPanels, azureGrafanaDashboard, AzurePanel, azurePrometheusRule, azureReplicaHourlyPrice, costRatePanel } from "../../components/observability/azureDashboard";
+
+// Shared with gpuVm's rule group (components/observability/azureDashboard.ts); its tests import it from here.
+export { azurePrometheusRule };
 import { POD_SCRAPE_INTERVAL_SECONDS } from "../../components/observability/podMonitoring";
 import { MODEL_PORT_NAME, selectorLabels } from "../../components/k8s/modelServer";
 import { serviceAccountSubject, WORKLOAD_IDENTITY_AUDIENCE } from "./acme";
@@ -70,18 +74,17 @@ export function scaledReplicaBounds(config: Pick<AksGpuConfig, "replicas" | "nod
     return { min, max: Math.max(min, max) };
 }
 
-/** One Prometheus rule of an Azure rule group from a shared alert (severity: 0 critical .. 4 verbose). */
-export function azurePrometheusRule(rule: AlertRule, actionGroupIds: ReadonlyArray<string>) {
-    return {
-        alert: rule.id,
-        expression: rule.expr,
-        for: `PT${rule.forMinutes}M`,
-        severity: rule.severity === "critical" ? 0 : 2,
-        enabled: true,
-        annotations: { summary: rule.summary, title: rule.title },
-        resolveConfiguration: { autoResolved: true, timeToResolve: "PT10M" },
-        actions: actionGroupIds.map((actionGroupId) => ({ actionGroupId })),
-    };
+/**
+ * The dashboard's panels: vLLM's golden signals over the model pods, and the cost rate of their
+ * GPU nodes (one replica per node, so replicas scraped = GPU nodes serving; the system pool and
+ * the cluster fee are not in it).
+ */
+export function aksDashboardPanels(config: Pick<AksGpuConfig, "location" | "vmSize" | "spot" | "spotMaxPrice" | "namespace">, app: string): AzurePanel[] {
+    const selector = azurePodMonitorSelector(app, config.namespace);
+    const price = azureReplicaHourlyPrice(config);
+    // The config schema admits only GPU sizes the catalog prices (test/targets/priced.test.ts); a backstop.
+    if (!price) throw new Error(`no catalog price for ${config.vmSize} in ${config.location}`);
+    return azureDashboardPanels("vllm", selector, costRatePanel(selector, price.usd, `GPU nodes, ${price.basis}`));
 }
 
 /** The KEDA TriggerAuthentication: the operator's workload identity, federated to `clientId`. */
@@ -157,6 +160,8 @@ export function aksObservability(parent: pulumi.Resource, name: string, a: AksOb
         },
         opts,
     );
+
+    azureGrafanaDashboard(name, { resourceGroupName: a.resourceGroupName, location: config.location, title: `llm-serving ${name}: LLM serving`, panels: aksDashboardPanels(config, a.app), tags }, opts);
 
     // KEDA's operator queries the workspace as a user-assigned identity federated with its service account.
     const identity = new managedidentity.UserAssignedIdentity(`${name}-keda`, { resourceGroupName: a.resourceGroupName, location: config.location, tags }, opts);

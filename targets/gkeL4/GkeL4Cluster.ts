@@ -15,7 +15,11 @@ import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";
 import { CLOUD_ANNOTATION, REGION_ANNOTATION } from "../../policies/contract/keys";
-import { ModelConfig, TlsCertificate } from "../../config";
+import { DEFAULT_OBSERVABILITY, ModelConfig, ObservabilityConfig, targetInFlight, TlsCertificate } from "../../config";
+import * as autoscalingv2 from "@pulumi/kubernetes/autoscaling/v2";
+import * as apiregistrationv1 from "@pulumi/kubernetes/apiregistration/v1";
+import * as rbacv1 from "@pulumi/kubernetes/rbac/v1";
+import { METRICS_ADAPTER_NAMESPACE, METRICS_ADAPTER_SA, metricsAdapterObjects, modelServerHpa, scaleOnWaitingPerReplica } from "./autoscaling";
 import { CERT_MANAGER_CHART, CERT_MANAGER_SERVICE_ACCOUNT, certManagerValues, endpointCertificate } from "../../components/k8s/certManager";
 import {
     asPulumi,
@@ -70,6 +74,8 @@ export interface GkeL4ClusterArgs {
     readonly hfToken?: pulumi.Input<string>;
     /** The stack's certificate for `config.domain`, when `config.acme` is not set. */
     readonly tls?: TlsCertificate;
+    /** Autoscaling targets and alert thresholds (`llm-serving:observability`). */
+    readonly observability?: ObservabilityConfig;
 }
 
 /** Options of a child that waits for the APIs it calls. */
@@ -288,7 +294,7 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
         const guardConf = routeGuardConfigMap(workload);
         const configMap = new corev1.ConfigMap(`${name}-route-guard`, { metadata: guardConf.metadata, data: guardConf.data }, inNamespace);
         const deployment = modelServerDeployment(workload);
-        new appsv1.Deployment(
+        const modelDeployment = new appsv1.Deployment(
             `${name}-deployment`,
             { metadata: deployment.metadata, spec: asPulumi<appsv1.DeploymentArgs["spec"]>(deployment.spec) },
             {
@@ -296,8 +302,11 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
                 dependsOn: [namespace, sync, configMap, ...(tlsSecret ? [tlsSecret] : []), ...(certificate ? [certificate] : [])],
                 // The first replica waits for a spot node, its driver and image, then loads the model.
                 customTimeouts: modelServerTimeouts(server.loadSeconds),
+                // The HPA owns the replicas once it exists (autoscaling.ts): a later update must not reset them.
+                ignoreChanges: ["spec.replicas"],
             },
         );
+        this.autoscaling(name, { config, labels, k8sOpts, project, projectNumber, cluster, deployment: deployment.metadata.name ?? APP, modelDeployment, observability: args.observability });
         // Managed Prometheus scrapes the model pods' /metrics in the cluster (alerts: targets/gkeL4/index.ts).
         new CustomResource(`${name}-metrics`, { ...modelPodMonitoring(APP, config.namespace, labels) }, inNamespace);
         const pdb = modelServerPdb(workload);
@@ -315,6 +324,69 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
             : service.status.loadBalancer.ingress.apply((ingress) => openAiBaseUrl(`http://${ingress?.[0]?.ip ?? ingress?.[0]?.hostname ?? "pending"}`));
         this.apiKey = apiKey;
         this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig });
+    }
+
+    /**
+     * The HPA on vLLM's running and waiting gauges, and the Custom Metrics Stackdriver Adapter
+     * that serves them from Managed Prometheus (autoscaling.ts), its service account reading Cloud
+     * Monitoring as a Workload Identity principal (monitoring.viewer on the project, nothing else).
+     */
+    private autoscaling(
+        name: string,
+        a: {
+            config: GkeL4Config;
+            labels: Readonly<Record<string, string>>;
+            k8sOpts: pulumi.CustomResourceOptions;
+            project: string;
+            projectNumber: pulumi.Output<string>;
+            cluster: pulumi.Resource;
+            deployment: string;
+            modelDeployment: pulumi.Resource;
+            observability?: ObservabilityConfig;
+        },
+    ): void {
+        const obs = a.observability ?? DEFAULT_OBSERVABILITY;
+        new projects.IAMMember(
+            `${name}-metrics-adapter-viewer`,
+            {
+                project: a.project,
+                role: "roles/monitoring.viewer",
+                member: a.projectNumber.apply((n) => kubernetesPrincipal(n, a.project, METRICS_ADAPTER_NAMESPACE, METRICS_ADAPTER_SA)),
+            },
+            // The Workload Identity pool exists once the cluster does (see the secret grants).
+            { parent: this, dependsOn: [a.cluster] },
+        );
+        const created: pulumi.Resource[] = [];
+        for (const o of metricsAdapterObjects(a.labels)) {
+            const logical = `${name}-metrics-adapter-${o.kind.toLowerCase()}-${o.metadata.name.replace(/[^a-z0-9.-]/g, "-")}`;
+            const opts = { ...a.k8sOpts, dependsOn: [...created.filter((r) => r instanceof corev1.Namespace)] };
+            const { apiVersion: _v, kind: _k, ...body } = o;
+            switch (o.kind) {
+                case "Namespace": created.push(new corev1.Namespace(logical, body, a.k8sOpts)); break;
+                case "ServiceAccount": created.push(new corev1.ServiceAccount(logical, body, opts)); break;
+                case "Service": created.push(new corev1.Service(logical, body, opts)); break;
+                case "Deployment": created.push(new appsv1.Deployment(logical, body as appsv1.DeploymentArgs, opts)); break;
+                case "ClusterRole": created.push(new rbacv1.ClusterRole(logical, body, opts)); break;
+                case "ClusterRoleBinding": created.push(new rbacv1.ClusterRoleBinding(logical, body as rbacv1.ClusterRoleBindingArgs, opts)); break;
+                case "RoleBinding": created.push(new rbacv1.RoleBinding(logical, body as rbacv1.RoleBindingArgs, opts)); break;
+                case "APIService": created.push(new apiregistrationv1.APIService(logical, body, opts)); break;
+                default: throw new Error(`metrics adapter: no resource class for ${o.kind}`);
+            }
+        }
+        const hpa = modelServerHpa({
+            name: a.deployment,
+            namespace: a.config.namespace,
+            deployment: a.deployment,
+            minReplicas: a.config.replicas,
+            // One replica per GPU node: the pool's maximum is the most that can run.
+            maxReplicas: a.config.nodes.max,
+            runningPerReplica: targetInFlight(obs, "NVIDIA L4", G2_L4_COUNT[a.config.machineType]),
+            waitingPerReplica: scaleOnWaitingPerReplica(obs),
+            labels: a.labels,
+            // Its adapter's reads are billed by Cloud Monitoring: the pack's per-cloud shares read this.
+            annotations: { [CLOUD_ANNOTATION]: "gcp" },
+        });
+        new autoscalingv2.HorizontalPodAutoscaler(`${name}-hpa`, { metadata: hpa.metadata, spec: asPulumi<autoscalingv2.HorizontalPodAutoscalerArgs["spec"]>(hpa.spec) }, { ...a.k8sOpts, dependsOn: [a.modelDeployment, ...created] });
     }
 
     /**

@@ -35,6 +35,7 @@ export const gkeL4 = defineTarget({
             apiKey: stack.apiKey,
             hfToken: stack.hfToken,
             tls: stack.tls,
+            observability: stack.observability,
         });
         // Alerts and dashboard over what the cluster's PodMonitoring collects (the same object the component creates).
         gcpServingMonitoring(`${COMPONENT_NAME}-obs`, {

@@ -7,7 +7,8 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
-import { AZURE_CPU_SIZES, GGUF_BUILDS, isGpuSize, ModelConfig, TlsCertificate } from "../../config";
+import { AZURE_CPU_SIZES, GGUF_BUILDS, isGpuSize, ModelConfig, NotificationsConfig, ObservabilityConfig, TlsCertificate } from "../../config";
+import { vmObservability } from "./observability";
 import { GpuVmConfig } from "./config";
 import { BUILTIN_ROLES, roleDefinitionId } from "../../components/azure/roles";
 import { buildCloudInit, clientPort, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVATE_IP, VNET_RANGE } from "./vm";
@@ -28,6 +29,10 @@ export interface GpuVmArgs {
     readonly hfToken?: pulumi.Input<string>;
     /** The stack's certificate; required with `config.domain` (the route guard then serves HTTPS on 443). */
     readonly tls?: TlsCertificate;
+    /** Alert thresholds (`llm-serving:observability`). */
+    readonly observability?: ObservabilityConfig;
+    /** Where the alerts go (`llm-serving:notifications`). */
+    readonly notifications?: NotificationsConfig;
 }
 
 /** Names of the Key Vault secrets (stable: the VM's boot script reads them by name). */
@@ -36,6 +41,8 @@ export const VM_SECRET_NAMES = {
     hfToken: "hf-token",
     tlsCertificate: "tls-certificate",
     tlsPrivateKey: "tls-private-key",
+    /** Not a secret: the Azure Monitor ingestion URL, kept beside the others so customData stays known at preview. */
+    metricsIngestionUrl: "metrics-ingestion-url",
 } as const;
 
 /** The model server for a VM size: vLLM on GPU sizes, llama.cpp with a GGUF build on CPU sizes. */
@@ -120,8 +127,21 @@ export class GpuVm extends pulumi.ComponentResource {
                 { resourceGroupName, vaultName: vault.name, secretName, properties: { value: pulumi.secret(value) }, tags },
                 childOpts,
             );
+        // Metrics (issue #18) for vLLM on GPU sizes; llama.cpp's names differ and are not collected yet.
+        const metrics = isGpuSize(config.vmSize)
+            ? vmObservability(this, name, {
+                  config,
+                  resourceGroupName,
+                  identityPrincipalId: identity.principalId,
+                  subscriptionId: client.subscriptionId,
+                  observability: args.observability,
+                  notifications: args.notifications,
+                  tags,
+              })
+            : undefined;
         const secrets = [
             secret("api-key-secret", VM_SECRET_NAMES.apiKey, apiKey),
+            ...(metrics ? [secret("metrics-url-secret", VM_SECRET_NAMES.metricsIngestionUrl, metrics.ingestionUrl)] : []),
             ...(args.hfToken ? [secret("hf-token-secret", VM_SECRET_NAMES.hfToken, args.hfToken)] : []),
             ...(tls
                 ? [
@@ -207,6 +227,7 @@ export class GpuVm extends pulumi.ComponentResource {
                     vaultName: vault,
                     apiKeySecret: VM_SECRET_NAMES.apiKey,
                     hfTokenSecret: args.hfToken ? VM_SECRET_NAMES.hfToken : undefined,
+                    ...(metrics ? { metrics: { ingestionUrlSecret: VM_SECRET_NAMES.metricsIngestionUrl } } : {}),
                     ...(tls
                         ? { tls: { certificateSecret: VM_SECRET_NAMES.tlsCertificate, privateKeySecret: VM_SECRET_NAMES.tlsPrivateKey } }
                         : {}),
@@ -257,7 +278,7 @@ export class GpuVm extends pulumi.ComponentResource {
                 tags,
             },
             // The boot script reads the secrets: they and the grant must exist first.
-            { ...childOpts, dependsOn: [...secrets, reader] },
+            { ...childOpts, dependsOn: [...secrets, reader, ...(metrics ? [metrics.publisher] : [])] },
         );
 
         const host = publicIp ? publicIp.ipAddress.apply((ip) => ip ?? "pending") : pulumi.output(VM_PRIVATE_IP);

@@ -44,6 +44,8 @@ export const gpuVm = defineTarget({
             apiKey: stack.apiKey,
             hfToken: stack.hfToken,
             tls: stack.tls,
+            observability: stack.observability,
+            notifications: stack.notifications,
         }),
     mockOutputs: GPU_VM_MOCK_OUTPUTS,
 });

@@ -11,6 +11,8 @@ import {
     routeGuardPort,
 } from "../../components/k8s/routeGuard";
 import { FETCH_FUNCTION, REQUIRE_VALUE_FUNCTION } from "../../components/secretFetch";
+import { METRICS_COLLECTOR_CONTAINER } from "../../policies/contract/observability";
+import { vmCollectorConfigScript, vmCollectorStartScript } from "./metrics";
 
 /**
  * Pure builders for the single-VM target: its network security rules and its cloud-init.
@@ -85,6 +87,8 @@ export interface CloudInitArgs {
     readonly hfTokenSecret?: string;
     /** Key Vault secrets holding the PEM certificate and key: the route guard serves HTTPS on 443. */
     readonly tls?: { readonly certificateSecret: string; readonly privateKeySecret: string };
+    /** Key Vault secret holding the Azure Monitor ingestion URL: a metrics collector runs beside the server. */
+    readonly metrics?: { readonly ingestionUrlSecret: string };
 }
 
 const HOST_CACHE_DIR = "/var/lib/llm-serving/cache";
@@ -155,7 +159,7 @@ ${args.hfTokenSecret ? `  env_line ${server.secretEnv.hfToken} "\${WORK}/hf-toke
   echo 'NGINX_ENVSUBST_FILTER=${routeGuardEnvsubstFilter(true)}'
   echo 'NGINX_ENTRYPOINT_LOCAL_RESOLVERS=1'
 } > ${GUARD_ENV_FILE}
-${tls ? tlsFiles(tls) : ""}`;
+${tls ? tlsFiles(tls) : ""}${args.metrics ? vmCollectorConfigScript(args.metrics.ingestionUrlSecret, `model-server:${server.port}`) : ""}`;
     const startScript = `#!/bin/bash
 # Runs the model server (not published) and the route guard (published on ${clientPort(tls !== undefined)}${tls ? ", HTTPS" : ""}).
 set -euo pipefail
@@ -173,7 +177,7 @@ docker run -d --name model-server --network llm-serving --restart unless-stopped
   --env-file ${ENV_FILE} ${args.gpu ? "--gpus all --ipc host " : ""}\\
   --volume ${HOST_CACHE_DIR}:/root/.cache \\
   ${server.image} ${server.args.map(shellQuote).join(" ")}
-docker run -d --name route-guard --network llm-serving --restart unless-stopped \\
+${args.metrics ? vmCollectorStartScript(METRICS_COLLECTOR_CONTAINER, "llm-serving") : ""}docker run -d --name route-guard --network llm-serving --restart unless-stopped \\
   --publish ${clientPort(tls !== undefined)}:${guardPort} \\
   --env-file ${GUARD_ENV_FILE} \\
   --volume ${GUARD_TEMPLATE_FILE}:${ROUTE_GUARD_TEMPLATE_DIR}/${ROUTE_GUARD_TEMPLATE_FILE}:ro \\

@@ -205,7 +205,7 @@ describe("run-time budgets: review fixes", () => {
         }
 
         it("dev with previous amounts: the same amounts, and the pack's mandatory runtime-budget-share passes", async () => {
-            // The amounts the last update declared at today's shares (aws 3500 x 1895.33 / 3188.66, azure 3500 x 173.71 / 3188.66).
+            // The amounts the last update declared at today's shares (aws 3500 x 1895.33 / 3188.84, azure 3500 x 173.89 / 3188.84).
             const run = await runWithoutFigures({ aws: 2080, azure: 190 });
             const amounts = run.resources.flatMap((r) => {
                 const b = readBudget(r.type, r.inputs);

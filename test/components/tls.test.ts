@@ -104,7 +104,8 @@ describe("TLS with a domain and the stack's certificate, under mocks", function 
 
     it("gpuVm: cert and key in Key Vault, read at boot into tmpfs, nginx on 443, the NSG admits 443 not 8000", () => {
         const names = resources.filter((r) => r.type === T.kvSecret).map((r) => r.inputs.secretName);
-        assert.deepEqual(names.sort(), ["api-key", "tls-certificate", "tls-private-key"]);
+        // With the (not secret) metrics ingestion URL the collector reads at boot (issue #18).
+        assert.deepEqual(names.sort(), ["api-key", "metrics-ingestion-url", "tls-certificate", "tls-private-key"]);
         for (const name of ["gpu-vm-tls-cert-secret", "gpu-vm-tls-key-secret"]) {
             const secret = one(resources, T.kvSecret, name);
             assert.equal(secret.inputs.properties, "[secret]");
@@ -179,7 +180,7 @@ describe("TLS off (no domain): plain HTTP as before", function () {
         assert.deepEqual([listener.name, listener.inputs.protocol, listener.inputs.port], ["eks-inf2-http", "TCP", 80]);
         assert.equal(resources.filter((r) => r.type === T.httpProxy).length, 1);
         assert.equal(one(resources, T.forwarding).inputs.portRange, "80");
-        assert.deepEqual(resources.filter((r) => r.type === T.kvSecret).map((r) => r.inputs.secretName), ["api-key"]);
+        assert.deepEqual(resources.filter((r) => r.type === T.kvSecret).map((r) => r.inputs.secretName).sort(), ["api-key", "metrics-ingestion-url"]);
     });
 
     it("gives http:// endpoints", () => {

@@ -28,6 +28,8 @@ export const BUILTIN_ROLE_IDS: Readonly<Record<string, string>> = {
     // Monitor (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/monitor#monitoring-data-reader);
     // read access to Azure Monitor workspace (managed Prometheus) data, what KEDA queries.
     "Monitoring Data Reader": "b0d8363b-8ddd-447d-831f-62ca05bff136",
+    // (…/monitor#monitoring-metrics-publisher): publish metrics to a data collection rule, what the gpuVm collector's remote write needs.
+    "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
     // AI + machine learning (https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/ai-machine-learning)
     "Azure Machine Learning Workspace Connection Secrets Reader": "ea01e6af-a1c1-4350-9563-ad00f8c72ec5",
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",

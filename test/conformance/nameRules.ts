@@ -125,6 +125,9 @@ export const AZURE_NAME_RULES: Readonly<Record<string, NameRule>> = {
     // pattern is ^(?!-)[a-zA-Z0-9-]+[^-]$; no length is published, so the Log Analytics workspace's
     // 4-63 (and an alphanumeric last character) is held, as above.
     "azure-native:monitor:AzureMonitorWorkspace": { field: "azureMonitorWorkspaceName", min: 4, max: 63, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "parent", autoname: "azure-native", source: "https://learn.microsoft.com/en-us/rest/api/monitor/azure-monitor-workspaces/create" },
+    // Microsoft.Dashboard @ 2025-09-01-preview (the REST spec's name pattern, as Azure/bicep-types-az generated/dashboard/microsoft.dashboard/2025-09-01-preview/types.md prints it): 2-30 characters, a letter first, letters, digits and hyphens, not ending in a hyphen.
+    "azure-native:dashboard:Dashboard": { field: "dashboardName", min: 2, max: 30, pattern: /^[a-zA-Z][a-z0-9A-Z-]{0,28}[a-z0-9A-Z]$/, unique: "parent", autoname: "azure-native", source: "https://github.com/Azure/azure-rest-api-specs/tree/main/specification/dashboard (Microsoft.Dashboard 2025-09-01-preview, dashboards)" },
+    "azure-native:dashboard:DashboardDefinition": { field: "definitionName", min: 2, max: 30, pattern: /^[a-zA-Z][a-z0-9A-Z-]{0,28}[a-z0-9A-Z]$/, unique: "parent", autoname: "azure-native", source: "https://github.com/Azure/azure-rest-api-specs/tree/main/specification/dashboard (Microsoft.Dashboard 2025-09-01-preview, dashboards/dashboardDefinitions)" },
     // Role assignment names are GUIDs the provider generates (ARM_NAMES#microsoftauthorization).
     "azure-native:authorization:RoleAssignment": { field: "roleAssignmentName", min: 36, max: 36, pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, unique: "parent", autoname: "none", source: `${ARM_NAMES}#microsoftauthorization` },
 };

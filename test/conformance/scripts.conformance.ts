@@ -25,6 +25,7 @@ const SHELLCHECK_ARGS = ["--enable=all", "--format=gcc"];
 
 const KEY = "sk-boot-0123456789abcdef";
 const HF = "hf_boot_token";
+const INGESTION_URL = "https://dce-0a1b.eastus-1.metrics.ingest.monitor.azure.com/dataCollectionRules/dcr-0123456789abcdef/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24";
 const PEM = { crt: "-----BEGIN CERTIFICATE-----\nQk9PVA==\n-----END CERTIFICATE-----\n", key: "-----BEGIN PRIVATE KEY-----\nQk9PVA==\n-----END PRIVATE KEY-----\n" };
 
 function shellcheck(text: string, shell: "bash" | "sh"): { ok: boolean; output: string } {
@@ -50,7 +51,8 @@ function cloudAnswers(mode: StoreMode): CurlRule[] {
         { pattern: "^https://iamcredentials\\.googleapis\\.com/", status: 200, body: '{\n  "accessToken": "ya29.sm",\n  "expireTime": "2026-12-01T09:00:00Z"\n}\n' },
         { pattern: "^https://secretmanager\\.googleapis\\.com/.*-api-key/versions/latest:access$", status, body: gcpSecret(KEY) },
         { pattern: "^https://secretmanager\\.googleapis\\.com/.*-hf-token/versions/latest:access$", status, body: gcpSecret(HF) },
-        { pattern: "^http://169\\.254\\.169\\.254/metadata/identity/oauth2/token", status: 200, body: '{"access_token":"eyJ.kv","expires_in":"86399"}' },
+        { pattern: "^http://169\\.254\\.169\\.254/metadata/identity/oauth2/token", status: 200, body: '{"access_token":"eyJ.kv","client_id":"00000000-0000-4000-8000-0000000c11e7","expires_in":"86399"}' },
+        { pattern: "^https://[a-z0-9-]+\\.vault\\.azure\\.net/secrets/metrics-ingestion-url\\?", status, body: kv(INGESTION_URL) },
         { pattern: "^https://[a-z0-9-]+\\.vault\\.azure\\.net/secrets/api-key\\?", status, body: kv(KEY) },
         { pattern: "^https://[a-z0-9-]+\\.vault\\.azure\\.net/secrets/hf-token\\?", status, body: kv(HF) },
         { pattern: "^https://[a-z0-9-]+\\.vault\\.azure\\.net/secrets/tls-certificate\\?", status, body: kv(PEM.crt) },
@@ -170,6 +172,13 @@ describe("conformance: boot scripts never start a model server without its key (
                 assert.ok(guard, b.label);
                 assert.match(guard.content, new RegExp(`^ROUTE_GUARD_API_KEY=${KEY}$`, "m"));
                 assert.ok(!guard.content.includes(HF), "the guard gets the key only");
+                if (b.text.includes("metrics-ingestion-url")) {
+                    // The collector's config: the ingestion URL from Key Vault, the client id from IMDS, valid YAML.
+                    const cfg = parse(fs.readFileSync(path.join(run.sandbox, "run/llm-serving-prometheus.yml"), "utf8")) as { remote_write: Array<{ url: string; azuread: { managed_identity: { client_id: string } } }> };
+                    assert.equal(cfg.remote_write[0].url, INGESTION_URL, b.label);
+                    assert.equal(cfg.remote_write[0].azuread.managed_identity.client_id, "00000000-0000-4000-8000-0000000c11e7", b.label);
+                    assert.equal(containerStarts(run, "metrics-collector").length, 1, `${b.label}: metrics-collector`);
+                }
                 if (b.text.includes("llm-serving-tls")) {
                     assert.equal(fs.readFileSync(path.join(run.sandbox, "run/llm-serving-tls/tls.key"), "utf8"), PEM.key);
                 }

@@ -81,22 +81,23 @@ describe("capacity in the plan (issue 17)", function () {
         assert.match(a.basis, /may be below saturation/);
     });
 
-    it("staging gkeL4: 2 L4 replicas (the Deployment's 2, on 2-3 nodes) x 513.2 tokens/s", () => {
+    it("staging gkeL4: 2-3 L4 replicas (its HPA's bounds, on 2-3 nodes) x 513.2 tokens/s", () => {
         assert.deepEqual(staging.capacity.map((c) => c.target), ["gkeL4"]);
         const c = staging.capacity[0];
         // Lines: 73 cluster fee + 1031.97 (2 x g2-standard-4) + 20 disks + 2.04 NAT + 3.65 NAT IP + 13.5 NAT data
-        // + 0.06 secret + 18.25 rule + 12 egress + 8.20 observability = 1182.67; worst: 73 + 1547.96 (3 nodes) + 30 + 5.76 surge + 3.07
-        // + 3.65 + 13.5 + 0.06 + 18.25 + 12 + 8.20 = 1715.45. The third node adds cost, not tokens: 2 servers run.
+        // + 0.06 secret + 18.25 rule + 12 egress + 8.20 observability + 0.53 HPA metric reads = 1183.20; worst: 73 + 1547.96 (3 nodes)
+        // + 30 + 5.76 surge + 3.07 + 3.65 + 13.5 + 0.06 + 18.25 + 12 + 8.20 + 0.53 = 1715.98. The HPA (issue #18) scales the
+        // Deployment from 2 to 3 replicas on vLLM's queue, so the third node now adds tokens too.
         const lines = staging.cost.lines;
-        assert.equal(Math.round(lines.reduce((s, l) => s + l.baselineMonthlyUsd, 0) * 100) / 100, 1182.67);
-        assert.equal(Math.round(lines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0) * 100) / 100, 1715.45);
+        assert.equal(Math.round(lines.reduce((s, l) => s + l.baselineMonthlyUsd, 0) * 100) / 100, 1183.2);
+        assert.equal(Math.round(lines.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0) * 100) / 100, 1715.98);
         assert.equal(c.tokensPerSecondBaseline, 1026.4); // 2 x 513.2
-        assert.equal(c.tokensPerSecondMax, 1026.4);
-        assert.equal(c.usdPerMillionTokensBaseline, 0.4385); // 1182.67 / (1026.4 x 2.628) = 1182.67 / 2697.3792 = 0.43845
-        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1182.67, 1026.4));
-        assert.equal(c.usdPerMillionTokensWorst, 0.636); // 1715.45 / 2697.3792 = 0.63597
-        assert.equal(c.usdPerMillionTokensWorst, perMillion(1715.45, 1026.4));
-        assert.match(c.basis, /capped by gke-l4-deployment replicas 2/);
+        assert.equal(c.tokensPerSecondMax, 1539.6); // 3 x 513.2
+        assert.equal(c.usdPerMillionTokensBaseline, 0.4386); // 1183.20 / (1026.4 x 2.628) = 1183.20 / 2697.3792 = 0.43865
+        assert.equal(c.usdPerMillionTokensBaseline, perMillion(1183.2, 1026.4));
+        assert.equal(c.usdPerMillionTokensWorst, 0.4241); // 1715.98 / (1539.6 x 2.628) = 1715.98 / 4046.0688 = 0.42411
+        assert.equal(c.usdPerMillionTokensWorst, perMillion(1715.98, 1539.6));
+        assert.match(c.basis, /capped by gke-l4-hpa replicas 2–3/);
     });
 
     it("says unknown, never a number, where no figure meets the equivalence rule (T4 AWQ, Inferentia2)", () => {

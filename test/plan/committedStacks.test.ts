@@ -88,6 +88,10 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("gcp-spot-l4-obs-eviction-burst", "fixed", "gcp-alert-condition", 1, 1, 1.5, 1.5),
             line("gcp-spot-l4-obs-eviction-burst", "usage", "gcp-alert-time-series", 0.0438, 0.0438, 0.02, 0.02),
             line("gcp-spot-l4-obs-dashboard", "usage", "gcp-prometheus-samples", 10, 10, 0.6, 0.6), // 10 M samples x $0.06
+            // gpuVm's (#18): 10 M managed Prometheus samples x $0.016 per million = $0.16; its rule group's 5 rules x
+            // 43,800 one-minute evaluations x 1,000 samples = 219 M samples processed x $0.0001 = $0.0219 -> $0.02.
+            line("gpu-vm-amw", "usage", "azure-prometheus-samples", 10, 10, 0.16, 0.16),
+            line("gpu-vm-alerts", "usage", "azure-prometheus-query-samples", 219, 219, 0.02, 0.02),
         ],
     },
     prod: {
@@ -251,9 +255,10 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
             "gpu-vm-vm|Standard_NC4as_T4_v3": 57.21, // min(0.062699 x 1.25, max price 0.20) x 730 = 57.2128
             "eks-inf2-nodepool|inf2.8xlarge": 575.15, // 0.6303 (top of the us-west-2 range) x 1.25 x 730 = 575.149
         });
-        // The worst case with those three lines at their expected figures instead: 3188.66 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
-        // (3188.66: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples + 52.94 of eksInf2's AMP, Grafana and alert key)
-        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1720.87);
+        // The worst case with those three lines at their expected figures instead: 3188.84 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
+        // (3188.84: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples + 52.94 of eksInf2's AMP, Grafana and alert key
+        // + 0.18 of gpuVm's managed Prometheus samples and rule evaluation)
+        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1721.05);
     });
 
     it("the README's cost table is the one the plan gives (npm run readme:costs regenerates it)", async () => {

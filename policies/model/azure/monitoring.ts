@@ -10,6 +10,13 @@
 //   forward are billed on the workspace. Known, $0 by knowledge.
 // - A metric alert rule bills per time series it monitors ($0.10 a month each); each rule here
 //   watches one metric of one resource without dimensions, so one series per criterion.
+// - An Azure Monitor dashboard with Grafana (Microsoft.Dashboard/dashboards and its definition)
+//   bills nothing: "no cost and no configuration requirements"
+//   (learn.microsoft.com/azure/azure-monitor/visualize/visualize-grafana-overview, read 2026-12-02).
+//   Its queries read the workspace and are billed there as query samples, like any PromQL query;
+//   a dashboard nobody opens queries nothing, so no usage line is assumed for it. Known, $0.
+//   (Azure Managed Grafana, Microsoft.Dashboard/grafana, is billed per instance hour and active
+//   user; the stacks use none, so it stays unknown to the pack and would fail closed.)
 // Figures: azure.microsoft.com/pricing/details/monitor/ (Metrics: managed Prometheus ingestion and
 // query; Alert rules: metric alerts per time series). The stored pages read here did not show them:
 // unverified (policies/cost/catalog.ts).
@@ -28,6 +35,8 @@ export const AZURE_MONITORING = {
     metricAlert: "azure-native:monitor:MetricAlert",
     /** The v1 SDK's token for the same resource (still an alias of it). */
     metricAlertV1: "azure-native:insights:MetricAlert",
+    grafanaDashboard: "azure-native:dashboard:Dashboard",
+    grafanaDashboardDefinition: "azure-native:dashboard:DashboardDefinition",
 } as const;
 
 /** One-minute evaluations in a 730-hour month. */
@@ -91,5 +100,6 @@ export const AZURE_MONITORING_KINDS: ReadonlyArray<Kind> = [
         types: [AZURE_MONITORING.dataCollectionEndpoint, AZURE_MONITORING.dataCollectionRule, AZURE_MONITORING.dataCollectionRuleAssociation],
     },
     { name: "azure-prometheus-rule-group", provider: "azure", types: [AZURE_MONITORING.prometheusRuleGroup], price: priceRuleGroups },
+    { name: "azure-grafana-dashboard", provider: "azure", types: [AZURE_MONITORING.grafanaDashboard, AZURE_MONITORING.grafanaDashboardDefinition] },
     { name: "azure-metric-alert", provider: "azure", types: [AZURE_MONITORING.metricAlert, AZURE_MONITORING.metricAlertV1], price: priceMetricAlerts },
 ];

@@ -1,14 +1,13 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { parser } from "@prometheus-io/lezer-promql";
 import metricsData from "../../../components/observability/metrics.data.json";
+import { selectedMetrics, unknownMetrics } from "../../helpers/promql";
 import {
     AlertThresholds,
     allQueries,
     alertRules,
     exportedMetricNames,
     MetricServer,
-    SCRAPER_METRICS,
 } from "../../../components/observability/signals";
 import { NEURON_VLLM_IMAGE, VLLM_IMAGE } from "../../../components/serving";
 import { modelPodMonitoring, podMonitoringSelector } from "../../../components/observability/podMonitoring";
@@ -17,29 +16,6 @@ import { MODEL_PORT_NAME, selectorLabels } from "../../../components/k8s/modelSe
 const T: AlertThresholds = { queueWaitingPerReplica: 4, queueMinutes: 5, kvCacheUsage: 0.9, ttftP95Seconds: 2, evictionBurst: 2 };
 const SELECTOR = 'job="llm-serving"';
 const SERVERS = Object.keys(metricsData.servers) as MetricServer[];
-
-/**
- * Metric names a PromQL expression selects, read with Prometheus's own grammar (lezer-promql,
- * the parser of Prometheus's UI): the Identifier of every VectorSelector. A syntax error throws.
- */
-function selectedMetrics(expr: string): string[] {
-    const tree = parser.parse(expr);
-    const names: string[] = [];
-    let error: number | undefined;
-    tree.iterate({
-        enter(node) {
-            if (node.type.isError) error = node.from;
-            if (node.name === "Identifier" && node.node.parent?.name === "VectorSelector") names.push(expr.slice(node.from, node.to));
-        },
-    });
-    if (error !== undefined) throw new Error(`PromQL syntax error at ${error} in: ${expr}`);
-    return names;
-}
-
-function unknownMetrics(server: MetricServer, expr: string): string[] {
-    const known = exportedMetricNames(server);
-    return selectedMetrics(expr).filter((m) => !known.has(m) && !SCRAPER_METRICS.has(m));
-}
 
 describe("observability signals: every metric a query names is one the pinned server exports", () => {
     for (const server of SERVERS) {

@@ -55,6 +55,53 @@ describe("policy model-server-observability", function () {
         assertOneViolation(reported, ["no azure alerts"], inAks.urn);
     });
 
+    describe("gpuVm (vLLM on an Azure VM)", () => {
+        const VM_TARGET = {
+            location: "eastus",
+            vmSize: "Standard_NC4as_T4_v3",
+            sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H a@example.com",
+            allowedCidrs: ["203.0.113.0/24"],
+            plaintextHttp: true,
+        };
+        const VM = "azure-native:compute:VirtualMachine";
+        let vmWith: PlannedResource[];
+        let vmWithout: PlannedResource[];
+        before(async () => {
+            ({ resources: vmWith } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { gpuVm: VM_TARGET }, notifications: { emails: ["oncall@example.com"] } })));
+            ({ resources: vmWithout } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { gpuVm: VM_TARGET } })));
+        });
+        const withoutCollector = (resources: PlannedResource[]) =>
+            resources.map((r) =>
+                r.type === VM
+                    ? mutated(r, (i) => {
+                          const os = i.osProfile as Record<string, string>;
+                          const text = Buffer.from(os.customData, "base64").toString("utf8");
+                          os.customData = Buffer.from(text.replace(/--name metrics-collector/g, "--name something-else")).toString("base64");
+                      })
+                    : r,
+            );
+
+        it("passes as the program builds it: the collector in its cloud-init, a workspace, alerts routed to the action group", async () => {
+            assert.ok(vmWith.some((r) => r.type === "azure-native:alertsmanagement:PrometheusRuleGroup"));
+            assertNoViolations(await runStackPolicy(modelServerObservability, vmWith));
+        });
+
+        it("blocks it without notification targets: the rule group's rules have no actions", async () => {
+            const reported = await runStackPolicy(modelServerObservability, vmWithout);
+            const vm = vmWithout.find((r) => r.type === VM)!;
+            assert.ok(reported.some((r) => r.urn === vm.urn && r.message.includes("no alert routes anywhere")), JSON.stringify(reported));
+        });
+
+        it("blocks it when its cloud-init starts no collector", async () => {
+            assertOneViolation(await runStackPolicy(modelServerObservability, withoutCollector(vmWith)), ["no metrics-collector container"]);
+        });
+
+        it("blocks it when no Azure Monitor workspace receives what its collector writes", async () => {
+            const resources = vmWith.filter((r) => r.type !== "azure-native:monitor:AzureMonitorWorkspace");
+            assertOneViolation(await runStackPolicy(modelServerObservability, resources), ["no Azure Monitor workspace"]);
+        });
+    });
+
     it("asks nothing of a stack without model servers", async () => {
         assertNoViolations(await runStackPolicy(modelServerObservability, withTargets.filter((r) => r.type !== TEMPLATE)));
     });

@@ -124,7 +124,7 @@ describe("GkeL4Cluster under mocks (ACME, HF token)", function () {
                 `principal://iam.googleapis.com/projects/${String(MOCK_INVOKES["gcp:organizations/getProject:getProject"]({ projectId: "acme-llm-test" }).number)}/locations/global/workloadIdentityPools/acme-llm-test.svc.id.goog/subject/ns/llm-serving/sa/model-server-secret-reader`,
             );
         }
-        const ksa = one(resources, T.ksa);
+        const ksa = one(resources, T.ksa, "gke-l4-secret-reader");
         assert.equal(obj(ksa, "metadata").name, "model-server-secret-reader");
         assert.equal(ksa.inputs.automountServiceAccountToken, false);
         assert.equal(resources.filter((r) => r.type === T.account && /secrets/.test(r.name)).length, 0, "no IAM account in between");
@@ -141,16 +141,16 @@ describe("GkeL4Cluster under mocks (ACME, HF token)", function () {
         assert.equal(obj(sync, "spec").serviceAccountName, "model-server-secret-reader");
         assert.equal(obj(sync, "spec").secretProviderClassName, obj(spc, "metadata").name);
         assert.deepEqual(obj(sync, "spec").secretObject.data.map((d: { targetKey: string }) => d.targetKey), ["api-key", "hf-token"]);
-        const pod = obj(one(resources, T.deployment), "spec").template.spec;
+        const pod = obj(one(resources, T.deployment, "gke-l4-deployment"), "spec").template.spec;
         const refs = pod.containers.flatMap((c: { env?: Array<{ valueFrom?: { secretKeyRef?: { name: string } } }> }) => (c.env ?? []).map((e) => e.valueFrom?.secretKeyRef?.name).filter(Boolean));
         assert.ok(refs.length >= 2);
         for (const ref of refs) assert.equal(ref, "model-server-secrets");
-        assert.ok(one(resources, T.deployment).dependencies?.includes(sync.urn), "the Deployment waits for the sync");
+        assert.ok(one(resources, T.deployment, "gke-l4-deployment").dependencies?.includes(sync.urn), "the Deployment waits for the sync");
         assert.equal(resources.filter((r) => r.type === T.k8sSecret).length, 0, "no Kubernetes Secret holds the key in the stack");
     });
 
     it("runs the model server on the spot L4 nodes with probes, a GPU limit, and a PDB that allows one disruption", () => {
-        const spec = obj(one(resources, T.deployment), "spec");
+        const spec = obj(one(resources, T.deployment, "gke-l4-deployment"), "spec");
         assert.equal(spec.replicas, 2);
         const pod = spec.template.spec;
         const server = pod.containers.find((c: { name: string }) => c.name === "model-server");
@@ -164,7 +164,7 @@ describe("GkeL4Cluster under mocks (ACME, HF token)", function () {
     });
 
     it("exposes only the guard's HTTPS port to the allowed CIDRs, annotated so the pack prices GKE's forwarding rule", () => {
-        const svc = one(resources, T.service);
+        const svc = one(resources, T.service, "gke-l4-service");
         const spec = obj(svc, "spec");
         assert.equal(spec.type, "LoadBalancer");
         assert.deepEqual(spec.loadBalancerSourceRanges, ["198.51.100.0/24"]);
@@ -227,7 +227,7 @@ describe("GkeL4Cluster: the stack's certificate, and plain HTTP", function () {
         assert.equal(tls.inputs.type, "kubernetes.io/tls");
         assert.equal(tls.inputs.stringData, "[secret]");
         assert.equal(resources.filter((r) => r.type === T.release || r.type === T.issuer).length, 0);
-        assert.equal(obj(one(resources, T.service), "spec").ports[0].port, 443);
+        assert.equal(obj(one(resources, T.service, "gke-l4-service"), "spec").ports[0].port, 443);
         // Without an HF token only the API key is synced.
         assert.equal(resources.filter((r) => r.type === T.secretVersion).length, 1);
     });
@@ -235,7 +235,7 @@ describe("GkeL4Cluster: the stack's certificate, and plain HTTP", function () {
     it("serves plain HTTP on port 80 only when opted in, with the Service's address as the endpoint", async () => {
         const { acme: _acme, domain: _domain, ...bare } = GKE;
         const run = await plan(stackFrom({ tags: TEST_TAGS, targets: { gkeL4: { ...bare, plaintextHttp: true } } }));
-        assert.deepEqual(obj(one(run.resources, T.service), "spec").ports.map((p: { port: number }) => p.port), [80]);
+        assert.deepEqual(obj(one(run.resources, T.service, "gke-l4-service"), "spec").ports.map((p: { port: number }) => p.port), [80]);
         assert.equal((run.outputs as { endpoints: Record<string, string> }).endpoints.gkeL4, "http://198.51.100.30/v1");
     });
 });
@@ -243,14 +243,14 @@ describe("GkeL4Cluster: the stack's certificate, and plain HTTP", function () {
 describe("GkeL4Cluster: how long Pulumi waits for the model server", function () {
     it("lets the Deployment take a cold node, its image and the whole model load (40 minutes), not Pulumi's default 10", async () => {
         const { run, timeouts } = await planWithTimeouts(stackFrom({ tags: TEST_TAGS, targets: { gkeL4: GKE } }, SECRETS));
-        const deployment = one(run.resources, T.deployment);
+        const deployment = one(run.resources, T.deployment, "gke-l4-deployment");
         const t = timeouts.get(`${T.deployment}::${deployment.name}`);
         assert.deepEqual({ create: t?.create, update: t?.update }, { create: "40m", update: "40m" });
         // Longer than the startup probe alone allows for the load, so the probe, not Pulumi, decides.
         const probe = obj(deployment, "spec").template.spec.containers.find((c: { name: string }) => c.name === "model-server").startupProbe;
         assert.ok(40 * 60 > probe.periodSeconds * probe.failureThreshold);
         // Negative control: the recorder sees no timeout where none is set.
-        const service = one(run.resources, T.service);
+        const service = one(run.resources, T.service, "gke-l4-service");
         assert.deepEqual(timeouts.get(`${T.service}::${service.name}`) ?? { create: "", update: "", delete: "" }, { create: "", update: "", delete: "" });
     });
 });

@@ -81,9 +81,13 @@ describe("gkeL4 and the pack (the committed staging stack)", function () {
         // 10 M Managed Prometheus samples x $0.06 on the dashboard: 7.50 + 0.10 + 0.60 = 8.20.
         const obs = estimate.lines.filter((l) => l.resourceType.startsWith("gcp:monitoring/"));
         assert.equal(cents(obs.reduce((s, l) => s + l.worstCaseMonthlyUsd, 0)), 8.2);
-        // 73 + 1547.96 + 30 + 5.76 + 3.07 + 3.65 + 0.06 (secret) + 18.25 + usage (NAT 300 GiB x 0.045 = 13.5, egress 100 x 0.12 = 12) + 8.20.
-        assert.equal(estimate.worstCaseMonthlyUsd, 1715.45);
-        assert.equal(estimate.baselineMonthlyUsd, 1182.67);
+        // The HPA's metrics adapter reads 2 gauges x 3 pods (maxReplicas) x 4 a minute x 43,800 minutes
+        // = 1.0512 M series x $0.50 = $0.53 (Monitoring API reads).
+        const hpa = estimate.lines.filter((l) => l.resourceType === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        assert.deepEqual(hpa.map((l) => [l.sku, l.worstCaseMonthlyUsd]), [["gcp-monitoring-read-series", 0.53]]);
+        // 73 + 1547.96 + 30 + 5.76 + 3.07 + 3.65 + 0.06 (secret) + 18.25 + usage (NAT 300 GiB x 0.045 = 13.5, egress 100 x 0.12 = 12) + 8.20 + 0.53.
+        assert.equal(estimate.worstCaseMonthlyUsd, 1715.98);
+        assert.equal(estimate.baselineMonthlyUsd, 1183.2);
     });
 
     it("blocks an on-demand GPU pool where spot is required", async () => {

@@ -67,12 +67,13 @@ describe("GpuVm under mocks", function () {
             // The whole properties object is secret on the wire, or at least its value.
             assert.ok(props === "[secret]" || (props as Record<string, unknown>).value === "[secret]", s.name);
         }
-        assert.equal(resources.filter((r) => r.type === T.secret).length, 2);
-        assert.ok(one(resources, T.role).propertyDependencies.principalId?.length);
+        // The API key, the HF token, and the (not secret) metrics ingestion URL.
+        assert.equal(resources.filter((r) => r.type === T.secret).length, 3);
+        assert.ok(one(resources, T.role, "gpu-vm-kv-reader").propertyDependencies.principalId?.length);
     });
 
     it("grants the VM's managed identity as a ServicePrincipal (azure-native sends User when unset)", () => {
-        assert.equal(one(resources, T.role).inputs.principalType, "ServicePrincipal");
+        for (const name of ["gpu-vm-kv-reader", "gpu-vm-metrics-publisher"]) assert.equal(one(resources, T.role, name).inputs.principalType, "ServicePrincipal");
     });
 
     it("purges its vault after a destroy, so the fixed vault name is free for the next up inside the soft-delete window", () => {

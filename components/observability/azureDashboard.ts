@@ -1,0 +1,116 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dashboard from "@pulumi/azure-native/dashboard";
+import { AZURE_REPLICA_HOURLY_USD } from "./replicaPrices";
+import { AlertRule, dashboardPanels, MetricServer, Panel } from "./signals";
+
+/**
+ * The golden-signals dashboard of an Azure target as an "Azure Monitor dashboard with Grafana":
+ * Grafana JSON held by Azure itself (Microsoft.Dashboard/dashboards and its definition), which the
+ * portal renders over the Azure Monitor workspace's PromQL at no charge and with no Grafana
+ * instance to run. Chosen over Azure Managed Grafana (Standard: an hourly instance fee plus a fee
+ * per active user, for a dashboard nobody may open for days) and over the classic portal dashboard
+ * (its metric tiles chart platform metrics, not PromQL over a workspace). Sources (read 2026-12-02):
+ * learn.microsoft.com/azure/azure-monitor/visualize/visualize-grafana-overview ("no cost and no
+ * configuration requirements"; "manage Grafana dashboards as native Azure resources").
+ */
+
+/** A panel of an Azure dashboard: a golden signal, or the cost rate (USD per hour). */
+export interface AzurePanel {
+    readonly title: string;
+    readonly query: string;
+    readonly unit: Panel["unit"] | "USD/h";
+}
+
+/** Grafana's unit ids for the panels' units. */
+const GRAFANA_UNITS: Readonly<Record<AzurePanel["unit"], string>> = { "1": "short", s: "s", "1/s": "short", "USD/h": "currencyUSD" };
+
+/**
+ * Cost rate of the replicas answering scrapes, from the plan's catalog price of one replica's
+ * capacity: `count(up)` counts the replicas the collector scrapes (answering or not: `up` is 0 for
+ * a replica that fails its scrape, and it is still billed).
+ */
+export function costRatePanel(selector: string, usdPerReplicaHour: number, basis: string): AzurePanel {
+    return {
+        title: `Cost rate (USD/h: ${basis} at $${usdPerReplicaHour.toFixed(4)}/h per replica)`,
+        query: `count(up{${selector}}) * ${usdPerReplicaHour}`,
+        unit: "USD/h",
+    };
+}
+
+/**
+ * What one replica's VM costs an hour at the plan's catalog price (the pack's figure): spot with a
+ * max price below on-demand at that price (the most Azure bills), else on-demand. Undefined when
+ * the catalog has no price for the size there.
+ */
+export function azureReplicaHourlyPrice(c: { location: string; vmSize: string; spot: boolean; spotMaxPrice?: number }): { usd: number; basis: string } | undefined {
+    const onDemand = AZURE_REPLICA_HOURLY_USD[c.location.replace(/\s+/g, "").toLowerCase()]?.[c.vmSize];
+    if (onDemand === undefined) return undefined;
+    if (c.spot && c.spotMaxPrice !== undefined && c.spotMaxPrice > 0 && c.spotMaxPrice < onDemand) {
+        return { usd: c.spotMaxPrice, basis: `${c.vmSize} spot at its max price` };
+    }
+    return { usd: onDemand, basis: `${c.vmSize} on-demand` };
+}
+
+/** The panels of one Azure target's dashboard: the golden signals, then the cost rate. */
+export function azureDashboardPanels(server: MetricServer, selector: string, cost: AzurePanel): AzurePanel[] {
+    return [...dashboardPanels(server, selector), cost];
+}
+
+/** Grafana dashboard JSON (pure; tests parse every query in it). */
+export function grafanaDashboardJson(title: string, panels: ReadonlyArray<AzurePanel>): string {
+    // The workspace is picked in the portal: the dashboard names no data source of its own.
+    const datasource = { type: "prometheus", uid: "${datasource}" };
+    return JSON.stringify({
+        title,
+        tags: ["llm-serving"],
+        timezone: "utc",
+        schemaVersion: 39,
+        time: { from: "now-6h", to: "now" },
+        refresh: "1m",
+        templating: { list: [{ name: "datasource", label: "Azure Monitor workspace", type: "datasource", query: "prometheus" }] },
+        panels: panels.map((p, i) => ({
+            id: i + 1,
+            type: "timeseries",
+            title: p.title,
+            gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 },
+            datasource,
+            fieldConfig: { defaults: { unit: GRAFANA_UNITS[p.unit] }, overrides: [] },
+            targets: [{ refId: "A", datasource, expr: p.query }],
+        })),
+    });
+}
+
+/** One Prometheus rule of an Azure rule group from a shared alert (severity: 0 critical .. 4 verbose). */
+export function azurePrometheusRule(rule: AlertRule, actionGroupIds: ReadonlyArray<string>) {
+    return {
+        alert: rule.id,
+        expression: rule.expr,
+        for: `PT${rule.forMinutes}M`,
+        severity: rule.severity === "critical" ? 0 : 2,
+        enabled: true,
+        annotations: { summary: rule.summary, title: rule.title },
+        resolveConfiguration: { autoResolved: true, timeToResolve: "PT10M" },
+        actions: actionGroupIds.map((actionGroupId) => ({ actionGroupId })),
+    };
+}
+
+/** Creates the dashboard and its Grafana definition in `resourceGroupName`. */
+export function azureGrafanaDashboard(
+    name: string,
+    args: { resourceGroupName: pulumi.Input<string>; location: string; title: string; panels: ReadonlyArray<AzurePanel>; tags: Readonly<Record<string, string>> },
+    opts: pulumi.CustomResourceOptions,
+): dashboard.Dashboard {
+    const board = new dashboard.Dashboard(`${name}-dashboard`, { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } }, opts);
+    new dashboard.DashboardDefinition(
+        `${name}-dashboard-definition`,
+        {
+            resourceGroupName: args.resourceGroupName,
+            dashboardName: board.name,
+            // A fixed name: an autoname of this logical name would pass the 30 characters the API allows.
+            definitionName: "golden-signals",
+            properties: { serializedData: grafanaDashboardJson(args.title, args.panels) },
+        },
+        opts,
+    );
+    return board;
+}
