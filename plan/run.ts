@@ -6,6 +6,20 @@ import { OFFLINE_PLAN_MARKER } from "../stack/guard";
 /** The project's entry point (index.ts), run exactly as the Pulumi CLI would load it. */
 export const PROGRAM_PATH = path.resolve(__dirname, "..", "index.ts");
 
+/** Set (to true) only in the plan's prebuilt bundle (plan/fast.cjs). */
+declare const PLAN_BUNDLED: boolean | undefined;
+
+/**
+ * Runs index.ts. From source (tsx: the tests, `node --import tsx plan/cli.ts`) the module is
+ * required by path and evicted first, so that one process can run the program again. In the
+ * prebuilt bundle index.ts is inside the bundle, required once: the launcher plans one stack.
+ */
+function loadProgram(): unknown {
+    if (typeof PLAN_BUNDLED !== "undefined" && PLAN_BUNDLED) return require("../index") as unknown;
+    delete require.cache[require.resolve(PROGRAM_PATH)];
+    return require(PROGRAM_PATH) as unknown;
+}
+
 /**
  * Runs index.ts under mocks with the stack's config. The module is evicted from the require
  * cache first so that several stacks can be planned in one process (tests do).
@@ -21,16 +35,43 @@ export async function runProgram(stack: LoadedStack, opts: { preview?: boolean }
     // an internal error outside the program still shows TypeScript positions.
     const sourceMaps = process.sourceMapsEnabled;
     process.setSourceMapsEnabled(false);
+    const restoreTraces = withoutPromiseTraces();
     try {
         return await runUnderMocks(
             { project: stack.project, stack: stack.stack, config: stack.config, secretKeys: stack.secretKeys, preview: opts.preview },
-            () => {
-                delete require.cache[require.resolve(PROGRAM_PATH)];
-                return require(PROGRAM_PATH) as unknown;
-            },
+            loadProgram,
         );
     } finally {
         delete marker[OFFLINE_PLAN_MARKER];
         process.setSourceMapsEnabled(sourceMaps);
+        restoreTraces();
     }
+}
+
+type Debuggable = { debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T> };
+
+/**
+ * The SDK wraps every internal promise (several per resource) in debuggablePromise, which stores
+ * `new Error().stack` on it for its leak report: formatting those traces was a sixth of a plan's
+ * CPU time (profile of `plan --stack ha`, issue 21), and the SDK has no switch for it. While the
+ * program runs, each such trace is taken with a stack depth of 0: the leak detector still tracks
+ * every promise and still reports a leak, only without the trace. The program's own errors keep
+ * their full stacks (the limit is restored as soon as the wrapper returns). Returns the undo.
+ */
+function withoutPromiseTraces(): () => void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
+    const original = debuggable.debuggablePromise;
+    debuggable.debuggablePromise = (p, ctx) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return original(p, ctx);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    return () => {
+        debuggable.debuggablePromise = original;
+    };
 }
