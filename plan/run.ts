@@ -24,7 +24,53 @@ function loadProgram(): unknown {
  * Runs index.ts under mocks with the stack's config. The module is evicted from the require
  * cache first so that several stacks can be planned in one process (tests do).
  */
-export async function runProgram(stack: LoadedStack, opts: { preview?: boolean } = {}): Promise<MockRun<unknown>> {
+export function runProgram(stack: LoadedStack, opts: { preview?: boolean } = {}): Promise<MockRun<unknown>> {
+    if (!shared) return runProgramOnce(stack, opts);
+    const key = runKey(stack, opts);
+    let run = shared.get(key);
+    if (!run) {
+        run = runProgramOnce(stack, opts).then(freezeRun);
+        shared.set(key, run);
+        // A failed run is not kept: the next caller sees the program fail again, with its own output.
+        run.catch(() => shared?.delete(key));
+    }
+    return run;
+}
+
+/** Runs of the program, shared by identical (stack, config, secrets, preview); off unless turned on. */
+let shared: Map<string, Promise<MockRun<unknown>>> | undefined;
+
+/**
+ * Shares one run of the program among every caller that plans the same stack with the same config
+ * (the test suite turns it on, test/helpers/shareRuns.ts): the program is a function of its
+ * config and the source tree, and the suite planned the same few stacks hundreds of times (501
+ * runs, 250 distinct, issue 21). Shared runs are frozen, so a caller that changed one would fail
+ * instead of changing what the next caller sees. The CLI plans once and leaves it off.
+ */
+export function shareProgramRuns(on: boolean): void {
+    shared = on ? new Map() : undefined;
+}
+
+function runKey(stack: LoadedStack, opts: { preview?: boolean }): string {
+    return JSON.stringify([stack.project, stack.stack, stack.config, [...stack.secretKeys].sort(), opts.preview ?? false]);
+}
+
+/** Freezes a run's resources and outputs (plain objects and arrays only; never SDK objects). */
+function freezeRun(run: MockRun<unknown>): MockRun<unknown> {
+    deepFreezePlain(run.resources);
+    deepFreezePlain(run.outputs);
+    return run;
+}
+
+function deepFreezePlain(value: unknown): void {
+    if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return;
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreezePlain(v);
+}
+
+async function runProgramOnce(stack: LoadedStack, opts: { preview?: boolean }): Promise<MockRun<unknown>> {
     // The marker tells the program's own cost check (stack/guard.ts) that the plan shows the
     // pack's verdicts itself: a plan that is not a preview must not start a plan of the plan.
     const marker = globalThis as Record<symbol, unknown>;
