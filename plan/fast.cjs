@@ -16,30 +16,32 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
-const CACHE_DIR = path.join(ROOT, ".cache", "plan");
+const NODE_MAJOR = process.versions.node.split(".")[0];
+// One bundle per Node major (its esbuild target), so that runtimes side by side do not rebuild in turn.
+const CACHE_DIR = path.join(ROOT, ".cache", "plan", `node${NODE_MAJOR}`);
 const BUNDLE = path.join(CACHE_DIR, "cli.js");
 const MANIFEST = path.join(CACHE_DIR, "manifest.json");
 
 /**
  * What a bundle depends on besides its inputs: this launcher (it holds the build options), the
- * esbuild and Node versions, and the dependency versions the bundle leaves external.
+ * esbuild version and Node major, and the dependency versions the bundle leaves external.
  */
 function buildKey() {
     const esbuildVersion = require("esbuild/package.json").version;
     const hash = crypto.createHash("sha256");
     hash.update(fs.readFileSync(__filename));
     hash.update(fs.readFileSync(path.join(ROOT, "package-lock.json")));
-    hash.update(`esbuild ${esbuildVersion} node ${process.versions.node}`);
+    hash.update(`esbuild ${esbuildVersion} node ${NODE_MAJOR}`);
     return hash.digest("hex");
 }
 
 /** SHA-256 over the named files' contents (paths relative to ROOT), or null if one is gone. */
-function hashInputs(files) {
+function hashInputs(files, root = ROOT) {
     const hash = crypto.createHash("sha256");
     for (const file of files) {
         let data;
         try {
-            data = fs.readFileSync(path.join(ROOT, file));
+            data = fs.readFileSync(path.join(root, file));
         } catch {
             return null;
         }
@@ -49,14 +51,19 @@ function hashInputs(files) {
 }
 
 /** True when the cached bundle was built from exactly the files as they are now. */
-function isFresh(key) {
+function isFresh(key, cacheDir = CACHE_DIR, root = ROOT) {
     let manifest;
     try {
-        manifest = JSON.parse(fs.readFileSync(MANIFEST, "utf8"));
+        manifest = JSON.parse(fs.readFileSync(path.join(cacheDir, "manifest.json"), "utf8"));
     } catch {
         return false;
     }
-    return manifest.key === key && fs.existsSync(BUNDLE) && hashInputs(manifest.inputs) === manifest.inputs_sha256;
+    return (
+        manifest.key === key &&
+        Array.isArray(manifest.inputs) &&
+        fs.existsSync(path.join(cacheDir, "cli.js")) &&
+        hashInputs(manifest.inputs, root) === manifest.inputs_sha256
+    );
 }
 
 /**
@@ -98,7 +105,7 @@ function build(key) {
             bundle: true,
             platform: "node",
             format: "cjs",
-            target: `node${process.versions.node.split(".")[0]}`,
+            target: `node${NODE_MAJOR}`,
             packages: "external",
             sourcemap: "linked",
             // The program's run loader (plan/run.ts) requires index.ts from the bundle, not by path.
@@ -136,7 +143,7 @@ async function launch() {
     bundle.runCli(process.argv.slice(2));
 }
 
-module.exports = { ensureBundle, BUNDLE };
+module.exports = { ensureBundle, hashInputs, isFresh, BUNDLE };
 
 if (require.main === module) {
     launch().catch((e) => {
