@@ -29,7 +29,7 @@ export function runProgram(stack: LoadedStack, opts: { preview?: boolean } = {})
     const key = runKey(stack, opts);
     let run = shared.get(key);
     if (!run) {
-        run = runProgramOnce(stack, opts).then(freezeRun);
+        run = freezeShared ? runProgramOnce(stack, opts).then(freezeRun) : runProgramOnce(stack, opts);
         shared.set(key, run);
         // A failed run is not kept: the next caller sees the program fail again, with its own output.
         run.catch(() => shared?.delete(key));
@@ -39,16 +39,20 @@ export function runProgram(stack: LoadedStack, opts: { preview?: boolean } = {})
 
 /** Runs of the program, shared by identical (stack, config, secrets, preview); off unless turned on. */
 let shared: Map<string, Promise<MockRun<unknown>>> | undefined;
+let freezeShared = false;
 
 /**
  * Shares one run of the program among every caller that plans the same stack with the same config
  * (the test suite turns it on, test/helpers/shareRuns.ts): the program is a function of its
  * config and the source tree, and the suite planned the same few stacks hundreds of times (501
- * runs, 250 distinct, issue 21). Shared runs are frozen, so a caller that changed one would fail
- * instead of changing what the next caller sees. The CLI plans once and leaves it off.
+ * runs, 250 distinct, issue 21). Callers must not change a shared run; with `freeze` every
+ * shared run is deep-frozen, so one that did would fail. Not frozen by default: the policies
+ * evaluated frozen resources about 5x slower (V8), which cost more than the sharing saved. The
+ * CLI plans once and leaves sharing off.
  */
-export function shareProgramRuns(on: boolean): void {
+export function shareProgramRuns(on: boolean, opts: { freeze?: boolean } = {}): void {
     shared = on ? new Map() : undefined;
+    freezeShared = opts.freeze ?? false;
 }
 
 function runKey(stack: LoadedStack, opts: { preview?: boolean }): string {
