@@ -136,9 +136,55 @@ async function ensureBundle() {
     return BUNDLE;
 }
 
+/**
+ * The SDK loads the TypeScript compiler (9 MB) as it starts, through typescript-shim.js, for
+ * serializing JavaScript functions into cloud functions (pulumi.runtime.serializeFunction), which
+ * no plan does: the shim is entered in the require cache as a proxy that loads it, exactly as the
+ * shim would, on first use. Saves the plan its largest module.
+ */
+function deferTypeScript() {
+    let shim;
+    try {
+        shim = require.resolve("@pulumi/pulumi/typescript-shim", { paths: [ROOT] });
+    } catch {
+        return;
+    }
+    if (require.cache[shim]) return;
+    let ts;
+    const load = () => {
+        if (ts === undefined) {
+            try {
+                ts = require(require.resolve("typescript", { paths: [path.dirname(shim)] }));
+            } catch {
+                ts = require(path.join(path.dirname(shim), "vendor", "typescript@3.8.3", "typescript.js"));
+            }
+        }
+        return ts;
+    };
+    const exports = new Proxy(
+        {},
+        {
+            get: (_, key) => load()[key],
+            has: (_, key) => key in load(),
+            ownKeys: () => Reflect.ownKeys(load()),
+            getOwnPropertyDescriptor: (_, key) => {
+                const d = Object.getOwnPropertyDescriptor(load(), key);
+                return d && { ...d, configurable: true };
+            },
+        },
+    );
+    const Module = require("node:module");
+    const m = new Module(shim, module);
+    m.filename = shim;
+    m.loaded = true;
+    m.exports = exports;
+    require.cache[shim] = m;
+}
+
 async function launch() {
     // Node >= 22.1: V8's compiled code for every CommonJS file, cached on disk. Off with NODE_DISABLE_COMPILE_CACHE=1.
     require("node:module").enableCompileCache?.(path.join(ROOT, ".cache", "node-compile-cache"));
+    deferTypeScript();
     const bundle = require(await ensureBundle());
     bundle.runCli(process.argv.slice(2));
 }
