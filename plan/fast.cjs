@@ -112,9 +112,18 @@ function build(key) {
             define: { PLAN_BUNDLED: "true" },
             banner: { js: "const __planBundleDir = __dirname;" },
             plugins: [preserveDirname],
+            metafile: true,
+            absWorkingDir: ROOT, // metafile paths are relative to it
             logLevel: "silent",
         })
-        .then(() => {
+        .then((result) => {
+            // Any project file esbuild read without the plugin (a .js or text import one day) is
+            // hashed too, as it is now, so that a change to it is a change to the bundle.
+            for (const input of Object.keys(result.metafile.inputs)) {
+                const rel = path.relative(ROOT, path.resolve(ROOT, input));
+                if (rel.startsWith("..") || rel.split(path.sep).includes("node_modules") || contents.has(rel)) continue;
+                contents.set(rel, fs.readFileSync(path.join(ROOT, rel), "utf8"));
+            }
             const inputs = [...contents.keys()].sort();
             // The map's name follows the bundle's: rename both, then the manifest that vouches for them.
             fs.renameSync(`${tmp}.map`, `${BUNDLE}.map`);
