@@ -50,9 +50,11 @@ let freezeShared = false;
  * evaluated frozen resources about 5x slower (V8), which cost more than the sharing saved. The
  * CLI plans once and leaves sharing off.
  */
-export function shareProgramRuns(on: boolean, opts: { freeze?: boolean } = {}): void {
+export function shareProgramRuns(on: boolean, opts: { freeze?: boolean } = {}): { on: boolean; freeze: boolean } {
+    const before = { on: shared !== undefined, freeze: freezeShared };
     shared = on ? new Map() : undefined;
     freezeShared = opts.freeze ?? false;
+    return before;
 }
 
 function runKey(stack: LoadedStack, opts: { preview?: boolean }): string {
