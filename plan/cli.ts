@@ -100,8 +100,9 @@ function readEarlierPlan(file: string) {
     return parseComparablePlan(readJsonObject(file, "a plan made with --json"), file);
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then(
+/** Runs the plan as a command: writes to stdout/stderr and exits with main's code. */
+export function runCli(argv: readonly string[]): void {
+    main(argv, (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then(
         // process.exit() drops whatever a pipe has not yet taken (stdout is async on pipes):
         // exit only once stdout has flushed, or a large --json plan arrives cut short.
         (code) => process.stdout.write("", () => process.exit(code)),
@@ -111,3 +112,5 @@ if (require.main === module) {
         },
     );
 }
+
+if (require.main === module) runCli(process.argv.slice(2));

@@ -86,23 +86,24 @@ export function guardStackFile(config: Readonly<Record<string, string>>, isSecre
 const usd = (x: number) => `$${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /**
- * Node and tsx run the plan as `npm run plan` does; the child inherits no Pulumi or cloud env.
- * Without tsx (a production-only install) there is no plan to run: that is returned as the
- * child's error, so it becomes the same refusal as any plan that could not run (fails closed,
- * no stack trace), not a raw MODULE_NOT_FOUND.
+ * Node runs the plan as `npm run plan` does: plan/cli.ts from the bundle plan/fast.cjs keeps in
+ * .cache/plan/ (esbuild builds it when a source changed), a fraction of the time tsx took to
+ * transpile the whole program on every update (issue 21). The child inherits no Pulumi or cloud
+ * env. Without esbuild (an install that skipped it) there is no plan to run: that is returned as
+ * the child's error, so it becomes the same refusal as any plan that could not run (fails
+ * closed, no stack trace), not a raw MODULE_NOT_FOUND.
  */
 export function defaultRun(args: readonly string[], cwd: string, resolve: (id: string) => string = require.resolve): SpawnSyncReturns<string> {
     const env: Record<string, string> = {};
     for (const k of ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
-    let tsx: string;
     try {
-        tsx = resolve("tsx/cjs");
+        resolve("esbuild");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? "error";
-        const error = new Error(`tsx, which runs the plan, cannot be loaded (${code}); run \`npm ci\` in the project, devDependencies included`);
+        const error = new Error(`esbuild, which builds the plan, cannot be loaded (${code}); run \`npm ci\` in the project`);
         return { pid: 0, status: null, signal: null, stdout: "", stderr: "", output: [null, "", ""], error };
     }
-    return spawnSync(process.execPath, ["--require", tsx, ...args], {
+    return spawnSync(process.execPath, [...args], {
         cwd,
         env,
         encoding: "utf8",
@@ -144,7 +145,7 @@ export function checkCostCap(input: GuardInput): GuardFigures {
     let result: SpawnSyncReturns<string>;
     try {
         fs.writeFileSync(stackFile, guardStackFile(input.config, input.isSecret), { mode: 0o600 });
-        const args = [path.join(projectDir, "plan", "cli.ts"), "--stack", input.stack, "--stack-file", stackFile, "--policy-config", policyFile, "--json"];
+        const args = [path.join(projectDir, "plan", "fast.cjs"), "--stack", input.stack, "--stack-file", stackFile, "--policy-config", policyFile, "--json"];
         result = (input.run ?? ((a, c) => defaultRun(a, c)))(args, projectDir);
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -233,7 +233,7 @@ describe("bad-input matrix: hardening rows (issue 13)", () => {
         const file = path.join(dir, "tagged.yaml");
         fs.writeFileSync(file, `config:\n  llm-serving:hfToken: !secret ${TOKEN}\n  llm-serving:weird: !custom ${TOKEN}\n${TAGS}  llm-serving:targets: {gcpSpotL4: {${GCP}}}\n`);
         const root = path.resolve(__dirname, "..", "..");
-        const result = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), path.join(root, "plan", "cli.ts"), "--stack", "dev", "--stack-file", file, "--json"], { encoding: "utf8", timeout: 120000 });
+        const result = spawnSync(process.execPath, [path.join(root, "plan", "fast.cjs"), "--stack", "dev", "--stack-file", file, "--json"], { encoding: "utf8", timeout: 120000 });
         assert.equal(result.status, 2, result.stderr);
         assert.match(result.stderr, /YAML tag/);
         assertClean(result.stdout + result.stderr, "spawned CLI");

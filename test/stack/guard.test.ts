@@ -176,7 +176,7 @@ describe("the program's cost check (stack/guard.ts)", () => {
             assert.ok(!JSON.stringify(loaded.config).includes(SECRET));
         });
 
-        it("runs plan/cli.ts --json with the stack's policy config, and the file is gone afterwards", () => {
+        it("runs plan/cli.ts (as npm run plan: plan/fast.cjs) --json with the stack's policy config, and the file is gone afterwards", () => {
             let seen: readonly string[] = [];
             let written = "";
             const result = checkCostCap({
@@ -188,7 +188,7 @@ describe("the program's cost check (stack/guard.ts)", () => {
                 },
             });
             assert.deepEqual(result, { worstCaseMonthlyUsd: 100, capMonthlyUsd: 3500, policyConfig: "policies/config/dev.json" });
-            assert.equal(seen[0], path.join(PROJECT_DIR, "plan", "cli.ts"));
+            assert.equal(seen[0], path.join(PROJECT_DIR, "plan", "fast.cjs"));
             assert.deepEqual(seen.slice(1, 3), ["--stack", "dev"]);
             assert.deepEqual(seen.slice(-3), ["--policy-config", path.join(PROJECT_DIR, "policies", "config", "dev.json"), "--json"]);
             assert.ok(written.length > 0 && !written.includes(SECRET));
@@ -220,9 +220,9 @@ describe("the program's cost check (stack/guard.ts)", () => {
             assert.equal(ran, false);
         });
 
-        it("tsx missing (MODULE_NOT_FOUND) is the same refusal, not a raw error with a stack trace", () => {
+        it("esbuild missing (MODULE_NOT_FOUND) is the same refusal, not a raw error with a stack trace", () => {
             const missing = () => {
-                throw Object.assign(new Error("Cannot find module 'tsx/cjs'\nRequire stack:\n- /x/stack/guard.ts"), { code: "MODULE_NOT_FOUND" });
+                throw Object.assign(new Error("Cannot find module 'esbuild'\nRequire stack:\n- /x/stack/guard.ts"), { code: "MODULE_NOT_FOUND" });
             };
             const e = (() => {
                 try {
@@ -233,10 +233,10 @@ describe("the program's cost check (stack/guard.ts)", () => {
                 throw new Error("no refusal");
             })();
             assert.ok(e instanceof CostGuardError, String(e));
-            assert.match(e.message, /refusing to deploy stack dev: the cost of its config could not be computed \(tsx, which runs the plan, cannot be loaded \(MODULE_NOT_FOUND\); run `npm ci`/);
+            assert.match(e.message, /refusing to deploy stack dev: the cost of its config could not be computed \(esbuild, which builds the plan, cannot be loaded \(MODULE_NOT_FOUND\); run `npm ci`/);
             assert.doesNotMatch(e.message, /Require stack/);
-            // Control: here tsx resolves, so the default resolver is not the one failing above.
-            assert.ok(fs.existsSync(require.resolve("tsx/cjs")));
+            // Control: here esbuild resolves, so the default resolver is not the one failing above.
+            assert.ok(fs.existsSync(require.resolve("esbuild")));
         });
 
         it("a plan that fails (exit 2) is a refusal that carries the plan's message, never a secret", () => {

@@ -1,0 +1,208 @@
+"use strict";
+// The offline plan without transpiling at every run (issue 21): `npm run plan -- --stack <name>`.
+//
+// `node --import tsx plan/cli.ts` compiles every TypeScript file of the program on each run, about
+// a third of a plan's CPU time. This launcher runs the same plan/cli.ts from one JavaScript bundle
+// (esbuild; node_modules left external) kept in .cache/plan/, and rebuilds the bundle when any
+// file it was built from changes: the manifest holds the SHA-256 of every input esbuild read, so a
+// stale bundle is never run. It also turns on Node's compile cache for the bundle and the
+// dependencies (V8 code cached on disk, keyed by each file's contents).
+//
+// Plain CommonJS because it must start before anything can compile TypeScript. Output and exit
+// codes are plan/cli.ts's own; `node --import tsx plan/cli.ts` remains the reference and the two
+// print the same bytes (test/plan/fast.test.ts).
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const NODE_MAJOR = process.versions.node.split(".")[0];
+// One bundle per Node major (its esbuild target), so that runtimes side by side do not rebuild in turn.
+const CACHE_DIR = path.join(ROOT, ".cache", "plan", `node${NODE_MAJOR}`);
+const BUNDLE = path.join(CACHE_DIR, "cli.js");
+const MANIFEST = path.join(CACHE_DIR, "manifest.json");
+
+/**
+ * What a bundle depends on besides its inputs: this launcher (it holds the build options), the
+ * esbuild version and Node major, and the dependency versions the bundle leaves external.
+ */
+function buildKey() {
+    const esbuildVersion = require("esbuild/package.json").version;
+    const hash = crypto.createHash("sha256");
+    hash.update(fs.readFileSync(__filename));
+    hash.update(fs.readFileSync(path.join(ROOT, "package-lock.json")));
+    hash.update(`esbuild ${esbuildVersion} node ${NODE_MAJOR}`);
+    return hash.digest("hex");
+}
+
+/** SHA-256 over the named files' contents (paths relative to ROOT), or null if one is gone. */
+function hashInputs(files, root = ROOT) {
+    const hash = crypto.createHash("sha256");
+    for (const file of files) {
+        let data;
+        try {
+            data = fs.readFileSync(path.join(root, file));
+        } catch {
+            return null;
+        }
+        hash.update(file).update("\0").update(data).update("\0");
+    }
+    return hash.digest("hex");
+}
+
+/** True when the cached bundle was built from exactly the files as they are now. */
+function isFresh(key, cacheDir = CACHE_DIR, root = ROOT) {
+    let manifest;
+    try {
+        manifest = JSON.parse(fs.readFileSync(path.join(cacheDir, "manifest.json"), "utf8"));
+    } catch {
+        return false;
+    }
+    return (
+        manifest.key === key &&
+        Array.isArray(manifest.inputs) &&
+        fs.existsSync(path.join(cacheDir, "cli.js")) &&
+        hashInputs(manifest.inputs, root) === manifest.inputs_sha256
+    );
+}
+
+/**
+ * Bundles plan/cli.ts. Each project file keeps its own __dirname/__filename (stack/guard.ts and
+ * plan/*.ts find the project from them; functions/breaker/bundle.ts finds its entries): a
+ * declaration is put in front of the file, relative to the bundle's directory so that the cache
+ * moves with the checkout. The contents fed to esbuild are the ones hashed, so a file edited while
+ * the build runs leaves a manifest that no longer matches, and the next run rebuilds.
+ */
+function build(key) {
+    const esbuild = require("esbuild");
+    const contents = new Map();
+    const preserveDirname = {
+        name: "preserve-dirname",
+        setup(b) {
+            b.onLoad({ filter: /\.(ts|json)$/ }, (args) => {
+                if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+                const source = fs.readFileSync(args.path, "utf8");
+                contents.set(path.relative(ROOT, args.path), source);
+                if (args.path.endsWith(".json")) return { contents: source, loader: "json" };
+                const dir = path.relative(CACHE_DIR, path.dirname(args.path));
+                const file = path.relative(CACHE_DIR, args.path);
+                const uses = /\b__(dirname|filename)\b/.test(source);
+                const prelude = uses
+                    ? `const __dirname = require("node:path").join(__planBundleDir, ${JSON.stringify(dir)}); ` +
+                      `const __filename = require("node:path").join(__planBundleDir, ${JSON.stringify(file)});`
+                    : "";
+                // On the first line, so that the source map's line numbers stay the file's own.
+                return { contents: prelude + source, loader: "ts" };
+            });
+        },
+    };
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    const tmp = `${BUNDLE}.${process.pid}.tmp`;
+    return esbuild
+        .build({
+            entryPoints: [path.join(ROOT, "plan", "cli.ts")],
+            outfile: tmp,
+            bundle: true,
+            platform: "node",
+            format: "cjs",
+            target: `node${NODE_MAJOR}`,
+            packages: "external",
+            sourcemap: "linked",
+            // The program's run loader (plan/run.ts) requires index.ts from the bundle, not by path.
+            define: { PLAN_BUNDLED: "true" },
+            banner: { js: "const __planBundleDir = __dirname;" },
+            plugins: [preserveDirname],
+            metafile: true,
+            absWorkingDir: ROOT, // metafile paths are relative to it
+            logLevel: "silent",
+        })
+        .then((result) => {
+            // Any project file esbuild read without the plugin (a .js or text import one day) is
+            // hashed too, as it is now, so that a change to it is a change to the bundle.
+            for (const input of Object.keys(result.metafile.inputs)) {
+                const rel = path.relative(ROOT, path.resolve(ROOT, input));
+                if (rel.startsWith("..") || rel.split(path.sep).includes("node_modules") || contents.has(rel)) continue;
+                contents.set(rel, fs.readFileSync(path.join(ROOT, rel), "utf8"));
+            }
+            const inputs = [...contents.keys()].sort();
+            // The map's name follows the bundle's: rename both, then the manifest that vouches for them.
+            fs.renameSync(`${tmp}.map`, `${BUNDLE}.map`);
+            const js = fs.readFileSync(tmp, "utf8").replace(path.basename(`${tmp}.map`), path.basename(`${BUNDLE}.map`));
+            fs.writeFileSync(tmp, js);
+            fs.renameSync(tmp, BUNDLE);
+            const hash = crypto.createHash("sha256");
+            for (const file of inputs) hash.update(file).update("\0").update(contents.get(file)).update("\0");
+            const manifestTmp = `${MANIFEST}.${process.pid}.tmp`;
+            fs.writeFileSync(manifestTmp, JSON.stringify({ key, inputs, inputs_sha256: hash.digest("hex") }, null, 1) + "\n");
+            fs.renameSync(manifestTmp, MANIFEST);
+        });
+}
+
+/** Builds the bundle if it is missing or stale; resolves to its path. */
+async function ensureBundle() {
+    const key = buildKey();
+    if (!isFresh(key)) await build(key);
+    return BUNDLE;
+}
+
+/**
+ * The SDK loads the TypeScript compiler (9 MB) as it starts, through typescript-shim.js, for
+ * serializing JavaScript functions into cloud functions (pulumi.runtime.serializeFunction), which
+ * no plan does: the shim is entered in the require cache as a proxy that loads it, exactly as the
+ * shim would, on first use. Saves the plan its largest module.
+ */
+function deferTypeScript() {
+    let shim;
+    try {
+        shim = require.resolve("@pulumi/pulumi/typescript-shim", { paths: [ROOT] });
+    } catch {
+        return;
+    }
+    if (require.cache[shim]) return;
+    let ts;
+    const load = () => {
+        if (ts === undefined) {
+            try {
+                ts = require(require.resolve("typescript", { paths: [path.dirname(shim)] }));
+            } catch {
+                ts = require(path.join(path.dirname(shim), "vendor", "typescript@3.8.3", "typescript.js"));
+            }
+        }
+        return ts;
+    };
+    const exports = new Proxy(
+        {},
+        {
+            get: (_, key) => load()[key],
+            has: (_, key) => key in load(),
+            ownKeys: () => Reflect.ownKeys(load()),
+            getOwnPropertyDescriptor: (_, key) => {
+                const d = Object.getOwnPropertyDescriptor(load(), key);
+                return d && { ...d, configurable: true };
+            },
+        },
+    );
+    const Module = require("node:module");
+    const m = new Module(shim, module);
+    m.filename = shim;
+    m.loaded = true;
+    m.exports = exports;
+    require.cache[shim] = m;
+}
+
+async function launch() {
+    // Node >= 22.1: V8's compiled code for every CommonJS file, cached on disk. Off with NODE_DISABLE_COMPILE_CACHE=1.
+    require("node:module").enableCompileCache?.(path.join(ROOT, ".cache", "node-compile-cache"));
+    deferTypeScript();
+    const bundle = require(await ensureBundle());
+    bundle.runCli(process.argv.slice(2));
+}
+
+module.exports = { ensureBundle, hashInputs, isFresh, BUNDLE };
+
+if (require.main === module) {
+    launch().catch((e) => {
+        process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exit(70);
+    });
+}
