@@ -122,6 +122,12 @@ export function neuronServer(model: ModelConfig, opts: NeuronOptions): ModelServ
 export const LLAMA_CPP_IMAGE = "ghcr.io/ggml-org/llama.cpp:server-b7010";
 /** llama-server reads its API key from this variable (same effect as `--api-key`). */
 export const LLAMA_API_KEY_ENV = "LLAMA_API_KEY";
+/**
+ * llama-server serves /metrics only with this flag (common/arg.cpp; off by default): the metrics
+ * collectors beside it scrape that page (components/observability/metrics.data.json "llamacpp").
+ * The route guard still forwards only /v1/, so the page is never public.
+ */
+export const LLAMA_CPP_METRICS_FLAG = "--metrics";
 
 export interface LlamaCppOptions {
     /** Quantized GGUF build of the model (config/gguf.ts). */
@@ -143,6 +149,7 @@ export function llamaCppServer(model: ModelConfig, opts: LlamaCppOptions): Model
         "--host", "0.0.0.0",
         "--port", String(SERVER_PORT),
         ...(opts.threads ? ["--threads", String(opts.threads)] : []),
+        LLAMA_CPP_METRICS_FLAG,
     ];
     return {
         image: LLAMA_CPP_IMAGE,

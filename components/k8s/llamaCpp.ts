@@ -1,6 +1,6 @@
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import { ModelConfig } from "../../config";
-import { HF_CACHE_PATH, LLAMA_API_KEY_ENV, LLAMA_CPP_IMAGE, HEALTH_PATH, HF_TOKEN_ENV, ModelServerSpec, SERVER_PORT } from "../serving";
+import { HF_CACHE_PATH, LLAMA_API_KEY_ENV, LLAMA_CPP_IMAGE, LLAMA_CPP_METRICS_FLAG, HEALTH_PATH, HF_TOKEN_ENV, ModelServerSpec, SERVER_PORT } from "../serving";
 import { BuiltWithSpec, ModelServerWorkload, modelServerDeployment, SECRET_DATA_KEYS } from "./modelServer";
 
 /**
@@ -47,6 +47,8 @@ export function llamaCppK8sServer(model: ModelConfig, opts: LlamaCppK8sOptions):
             "--threads", String(opts.threads ?? 8),
             "--host", "0.0.0.0",
             "--port", String(SERVER_PORT),
+            // /metrics for Azure Monitor managed Prometheus's PodMonitor (targets/aksGpu/observability.ts).
+            LLAMA_CPP_METRICS_FLAG,
         ],
         port: SERVER_PORT,
         healthPath: HEALTH_PATH,

@@ -28,7 +28,7 @@ import {
     systemPoolProfile,
 } from "./aks";
 import { deployerPrincipalType, roleDefinitionId } from "../../components/azure/roles";
-import { llamaCppPoolSpec, llamaCppWorkloadParts } from "./llamaCpp";
+import { LLAMA_CPP_DEFAULTS, llamaCppPoolSpec, llamaCppWorkloadParts, llamaPodsPerNode } from "./llamaCpp";
 import { llamaCppDeployment } from "../../components/k8s/llamaCpp";
 import { createRasa } from "../../components/k8s/rasaResources";
 import { RASA_TOKEN_SECRET } from "../../components/k8s/rasa";
@@ -374,13 +374,15 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         const service = new corev1.Service(`${name}-service`, { metadata: svc.metadata, spec: svcSpec }, dependsOnNamespace);
 
         // Metrics, alerts and KEDA on queue depth (issue #18); on a cluster of our own only (an
-        // existing cluster's add-ons are not this stack's to switch on), and for vLLM only: the
-        // queries name vLLM's metrics, which llama.cpp's server does not export (KEDA would scale
-        // on an empty query). model-server-observability reports the llama.cpp server uncollected.
-        if (clusterId && oidcIssuerUrl && !llama) {
+        // existing cluster's add-ons are not this stack's to switch on). llama.cpp's server runs
+        // with --metrics and is watched on its own names (requests deferred for the queue).
+        if (clusterId && oidcIssuerUrl) {
+            const pool = config.llamaCpp ?? LLAMA_CPP_DEFAULTS;
             aksObservability(this, name, {
                 config, app: APP, deployment: split.main.metadata!.name!, resourceGroupName, clusterId, clusterName, oidcIssuerUrl,
-                accelerator: size.accelerator === "nvidia-a100" && size.gpuMemoryGb === 80 && size.gpus === 1 ? "NVIDIA A100 80GB" : undefined,
+                server: llama
+                    ? { kind: "llamacpp", vmSize: pool.vmSize, podsPerNode: llamaPodsPerNode(pool.vmSize), parallel: pool.parallel }
+                    : { kind: "vllm", accelerator: size.accelerator === "nvidia-a100" && size.gpuMemoryGb === 80 && size.gpus === 1 ? "NVIDIA A100 80GB" : undefined },
                 observability: args.observability, notifications: args.notifications, tags, k8sOpts, dependsOn: [namespace, mainDeployment],
             });
         }

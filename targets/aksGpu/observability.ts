@@ -9,7 +9,7 @@ import type { NotificationsConfig } from "../../config/notifications";
 import { azureActionGroups } from "../../components/notify/azure";
 import { BUILTIN_ROLES, roleDefinitionId } from "../../components/azure/roles";
 import { inFlightScaledObject, ScaledObjectSpec } from "../../components/observability/keda";
-import { alertRules } from "../../components/observability/signals";
+import { alertRules, MetricServer } from "../../components/observability/signals";
 import { azureDashboardPanels, azureGrafanaDashboard, AzurePanel, azurePrometheusRule, azureReplicaHourlyPrice, costRatePanel } from "../../components/observability/azureDashboard";
 
 // Shared with gpuVm's rule group (components/observability/azureDashboard.ts); its tests import it from here.
@@ -62,28 +62,63 @@ export function azurePodMonitorSelector(app: string, namespace: string): string 
 }
 
 /**
- * Replicas KEDA may set on the main Deployment: from its configured replicas up to the GPU nodes
- * the pools can hold beyond the on-demand floor's replicas (one replica per node: each takes every
- * GPU of its node). The pack prices the pools at their maximum, so this never asks for more.
+ * Replicas KEDA may set on the main Deployment: from its configured replicas up to what the pools
+ * can hold beyond the on-demand floor's replicas: one replica per GPU node (each takes every GPU of
+ * its node), `podsPerNode` per node of llama.cpp's CPU pool. The pack prices the pools at their
+ * maximum, so this never asks for more.
  */
-export function scaledReplicaBounds(config: Pick<AksGpuConfig, "replicas" | "nodes" | "onDemandBase" | "onDemandFallback">): { min: number; max: number } {
+export function scaledReplicaBounds(config: Pick<AksGpuConfig, "replicas" | "nodes" | "onDemandBase" | "onDemandFallback">, podsPerNode = 1): { min: number; max: number } {
     const cap = aksCapacity(config);
     const floor = cap.onDemand ? config.onDemandBase : 0;
     const min = config.replicas - floor;
-    const max = config.nodes.max - floor;
+    const max = config.nodes.max * podsPerNode - floor;
     return { min, max: Math.max(min, max) };
 }
 
 /**
- * The dashboard's panels: vLLM's golden signals over the model pods, and the cost rate of their
- * GPU nodes (one replica per node, so replicas scraped = GPU nodes serving; the system pool and
- * the cluster fee are not in it).
+ * What the AKS target's model server is, for its metrics: vLLM on the GPU pool, or llama.cpp on
+ * the CPU pool (`serverKind: llamacpp`) with its pool's size, pods per node and `--parallel` slots.
  */
-export function aksDashboardPanels(config: Pick<AksGpuConfig, "location" | "vmSize" | "spot" | "spotMaxPrice" | "namespace">, app: string): AzurePanel[] {
+export type AksModelServer =
+    | { readonly kind: "vllm"; readonly accelerator: string | undefined }
+    | { readonly kind: "llamacpp"; readonly vmSize: string; readonly podsPerNode: number; readonly parallel: number };
+
+/** The metrics build of the server (metrics.data.json). */
+export function metricServerOf(s: AksModelServer): MetricServer {
+    return s.kind === "llamacpp" ? "llamacpp" : "vllm";
+}
+
+/**
+ * Requests in flight per replica KEDA aims for, unless the stack sets one: vLLM's from its
+ * accelerator's throughput figure (config/observability.ts); llama.cpp's is its `--parallel` slots,
+ * so a replica scales out once every slot is busy and requests start to wait (llama-server defers
+ * a request when no slot is free; the measured setting, 2 slots, gives 6.16 tokens/s in all).
+ */
+export function aksTargetInFlight(obs: ObservabilityConfig, s: AksModelServer): number {
+    if (s.kind === "vllm") return targetInFlight(obs, s.accelerator);
+    return obs.targetInFlightPerReplica ?? s.parallel;
+}
+
+/**
+ * The dashboard's panels: the server's golden signals over the model pods, and the cost rate of
+ * their nodes: for vLLM one replica per GPU node, so replicas scraped = GPU nodes serving; for
+ * llama.cpp a CPU node's price shared by the pods it holds (on-demand: the CPU pool is never spot).
+ * The system pool and the cluster fee are not in it.
+ */
+export function aksDashboardPanels(
+    config: Pick<AksGpuConfig, "location" | "vmSize" | "spot" | "spotMaxPrice" | "namespace">,
+    app: string,
+    server: AksModelServer = { kind: "vllm", accelerator: undefined },
+): AzurePanel[] {
     const selector = azurePodMonitorSelector(app, config.namespace);
-    const price = azureReplicaHourlyPrice(config);
-    // The config schema admits only GPU sizes the catalog prices (test/targets/priced.test.ts); a backstop.
-    if (!price) throw new Error(`no catalog price for ${config.vmSize} in ${config.location}`);
+    const node = server.kind === "llamacpp" ? { location: config.location, vmSize: server.vmSize, spot: false } : config;
+    const price = azureReplicaHourlyPrice(node);
+    // The config schema admits only sizes the catalog prices (test/targets/priced.test.ts); a backstop.
+    if (!price) throw new Error(`no catalog price for ${node.vmSize} in ${config.location}`);
+    if (server.kind === "llamacpp") {
+        const perPod = price.usd / server.podsPerNode;
+        return azureDashboardPanels("llamacpp", selector, costRatePanel(selector, perPod, `CPU nodes, ${price.basis}, ${server.podsPerNode} pod(s) each`));
+    }
     return azureDashboardPanels("vllm", selector, costRatePanel(selector, price.usd, `GPU nodes, ${price.basis}`));
 }
 
@@ -106,7 +141,8 @@ export interface AksObservabilityArgs {
     readonly clusterId: pulumi.Input<string>;
     readonly clusterName: pulumi.Input<string>;
     readonly oidcIssuerUrl: pulumi.Input<string>;
-    readonly accelerator: string | undefined;
+    /** The model server the pods run (vLLM, or llama.cpp in the CPU mode). */
+    readonly server: AksModelServer;
     readonly observability?: ObservabilityConfig;
     readonly notifications?: NotificationsConfig;
     readonly tags: Readonly<Record<string, string>>;
@@ -155,13 +191,13 @@ export function aksObservability(parent: pulumi.Resource, name: string, a: AksOb
             enabled: true,
             description: `llm-serving ${name}: model-server alerts (issue #18)`,
             // The list is known at preview (the pack counts the rules); only each rule's actions wait for the groups.
-            rules: alertRules("vllm", selector, obs).map((r) => ({ ...azurePrometheusRule(r, []), actions: actionGroups.apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))) })),
+            rules: alertRules(metricServerOf(a.server), selector, obs).map((r) => ({ ...azurePrometheusRule(r, []), actions: actionGroups.apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))) })),
             tags,
         },
         opts,
     );
 
-    azureGrafanaDashboard(name, { resourceGroupName: a.resourceGroupName, location: config.location, title: `llm-serving ${name}: LLM serving`, panels: aksDashboardPanels(config, a.app), tags }, opts);
+    azureGrafanaDashboard(name, { resourceGroupName: a.resourceGroupName, location: config.location, title: `llm-serving ${name}: LLM serving`, panels: aksDashboardPanels(config, a.app, a.server), tags }, opts);
 
     // KEDA's operator queries the workspace as a user-assigned identity federated with its service account.
     const identity = new managedidentity.UserAssignedIdentity(`${name}-keda`, { resourceGroupName: a.resourceGroupName, location: config.location, tags }, opts);
@@ -194,16 +230,16 @@ export function aksObservability(parent: pulumi.Resource, name: string, a: AksOb
         { apiVersion: "keda.sh/v1alpha1", kind: "TriggerAuthentication", metadata: { name: authName, namespace: config.namespace, labels: { ...tags } }, spec: auth.spec },
         { ...a.k8sOpts, dependsOn: [...a.dependsOn, federation, reader] },
     );
-    const bounds = scaledReplicaBounds(config);
+    const bounds = scaledReplicaBounds(config, a.server.kind === "llamacpp" ? a.server.podsPerNode : 1);
     const scaled = inFlightScaledObject({
         name: a.deployment,
         namespace: config.namespace,
         deployment: a.deployment,
-        server: "vllm",
+        server: metricServerOf(a.server),
         selector,
         minReplicas: bounds.min,
         maxReplicas: bounds.max,
-        targetInFlightPerReplica: targetInFlight(obs, a.accelerator),
+        targetInFlightPerReplica: aksTargetInFlight(obs, a.server),
         serverAddress: "https://placeholder.invalid",
         authenticationRef: authName,
         labels: tags,

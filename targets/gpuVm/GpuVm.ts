@@ -9,6 +9,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
 import { AZURE_CPU_SIZES, GGUF_BUILDS, isGpuSize, ModelConfig, NotificationsConfig, ObservabilityConfig, TlsCertificate } from "../../config";
 import { vmObservability } from "./observability";
+import { vmMetricServer } from "./metrics";
 import { GpuVmConfig } from "./config";
 import { BUILTIN_ROLES, roleDefinitionId } from "../../components/azure/roles";
 import { buildCloudInit, clientPort, nsgRules, SUBNET_RANGE, VM_IMAGE, VM_PRIVATE_IP, VNET_RANGE } from "./vm";
@@ -127,21 +128,19 @@ export class GpuVm extends pulumi.ComponentResource {
                 { resourceGroupName, vaultName: vault.name, secretName, properties: { value: pulumi.secret(value) }, tags },
                 childOpts,
             );
-        // Metrics (issue #18) for vLLM on GPU sizes; llama.cpp's names differ and are not collected yet.
-        const metrics = isGpuSize(config.vmSize)
-            ? vmObservability(this, name, {
-                  config,
-                  resourceGroupName,
-                  identityPrincipalId: identity.principalId,
-                  subscriptionId: client.subscriptionId,
-                  observability: args.observability,
-                  notifications: args.notifications,
-                  tags,
-              })
-            : undefined;
+        // Metrics (issue #18): vLLM's on GPU sizes, llama.cpp's server (started with --metrics) on CPU sizes.
+        const metrics = vmObservability(this, name, {
+            config,
+            resourceGroupName,
+            identityPrincipalId: identity.principalId,
+            subscriptionId: client.subscriptionId,
+            observability: args.observability,
+            notifications: args.notifications,
+            tags,
+        });
         const secrets = [
             secret("api-key-secret", VM_SECRET_NAMES.apiKey, apiKey),
-            ...(metrics ? [secret("metrics-url-secret", VM_SECRET_NAMES.metricsIngestionUrl, metrics.ingestionUrl)] : []),
+            secret("metrics-url-secret", VM_SECRET_NAMES.metricsIngestionUrl, metrics.ingestionUrl),
             ...(args.hfToken ? [secret("hf-token-secret", VM_SECRET_NAMES.hfToken, args.hfToken)] : []),
             ...(tls
                 ? [
@@ -227,7 +226,7 @@ export class GpuVm extends pulumi.ComponentResource {
                     vaultName: vault,
                     apiKeySecret: VM_SECRET_NAMES.apiKey,
                     hfTokenSecret: args.hfToken ? VM_SECRET_NAMES.hfToken : undefined,
-                    ...(metrics ? { metrics: { ingestionUrlSecret: VM_SECRET_NAMES.metricsIngestionUrl } } : {}),
+                    metrics: { ingestionUrlSecret: VM_SECRET_NAMES.metricsIngestionUrl, server: vmMetricServer(isGpuSize(config.vmSize)) },
                     ...(tls
                         ? { tls: { certificateSecret: VM_SECRET_NAMES.tlsCertificate, privateKeySecret: VM_SECRET_NAMES.tlsPrivateKey } }
                         : {}),
@@ -278,7 +277,7 @@ export class GpuVm extends pulumi.ComponentResource {
                 tags,
             },
             // The boot script reads the secrets: they and the grant must exist first.
-            { ...childOpts, dependsOn: [...secrets, reader, ...(metrics ? [metrics.publisher] : [])] },
+            { ...childOpts, dependsOn: [...secrets, reader, metrics.publisher] },
         );
 
         const host = publicIp ? publicIp.ipAddress.apply((ip) => ip ?? "pending") : pulumi.output(VM_PRIVATE_IP);

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { allQueries, AlertThresholds } from "../../components/observability/signals";
+import { allQueries, AlertThresholds, MetricServer } from "../../components/observability/signals";
 import { DEFAULT_OBSERVABILITY } from "../../config/observability";
 
 /**
@@ -42,10 +42,15 @@ export function ingestionUrl(metricsIngestionEndpoint: string, dcrImmutableId: s
     return `${metricsIngestionEndpoint.replace(/\/$/, "")}/dataCollectionRules/${dcrImmutableId}/streams/${PROMETHEUS_STREAM}/api/v1/write?api-version=${INGESTION_API_VERSION}`;
 }
 
-/** Series names the alerts and the dashboard select (vLLM's and the scraper's `up`). */
-export function vmQueriedSeries(t: AlertThresholds = DEFAULT_OBSERVABILITY): string[] {
+/** The metrics build of the VM's server: vLLM on GPU sizes, llama.cpp's server on CPU sizes. */
+export function vmMetricServer(gpu: boolean): MetricServer {
+    return gpu ? "vllm" : "llamacpp";
+}
+
+/** Series names the alerts and the dashboard select (the server's and the scraper's `up`). */
+export function vmQueriedSeries(t: AlertThresholds = DEFAULT_OBSERVABILITY, server: MetricServer = "vllm"): string[] {
     const names = new Set<string>();
-    for (const q of allQueries("vllm", VM_SELECTOR, t)) for (const m of q.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)) names.add(m[1]);
+    for (const q of allQueries(server, VM_SELECTOR, t)) for (const m of q.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)) names.add(m[1]);
     return [...names].sort();
 }
 
@@ -54,8 +59,8 @@ export function vmQueriedSeries(t: AlertThresholds = DEFAULT_OBSERVABILITY): str
  * values read at boot). `up` is written by the scraper itself, so the keep filter (which sees only
  * scraped series) need not name it.
  */
-export function vmCollectorConfig(modelTarget: string, t: AlertThresholds = DEFAULT_OBSERVABILITY): Record<string, unknown> {
-    const keep = vmQueriedSeries(t).filter((n) => n !== "up");
+export function vmCollectorConfig(modelTarget: string, t: AlertThresholds = DEFAULT_OBSERVABILITY, server: MetricServer = "vllm"): Record<string, unknown> {
+    const keep = vmQueriedSeries(t, server).filter((n) => n !== "up");
     return {
         global: { scrape_interval: `${VM_SCRAPE_INTERVAL_SECONDS}s` },
         scrape_configs: [
@@ -74,7 +79,7 @@ export function vmCollectorConfig(modelTarget: string, t: AlertThresholds = DEFA
  * reads the ingestion URL from Key Vault and the identity's client id from the token response, and
  * writes the agent's config. The VM has one user-assigned identity, whose client id IMDS returns.
  */
-export function vmCollectorConfigScript(ingestionUrlSecret: string, modelTarget: string): string {
+export function vmCollectorConfigScript(ingestionUrlSecret: string, modelTarget: string, server: MetricServer = "vllm"): string {
     return `# Metrics: the collector's config, with the ingestion URL (Key Vault) and the identity's client id (IMDS).
 read_secret ${ingestionUrlSecret} "\${WORK}/ingestion-url"
 jq -j '.client_id // empty' "\${WORK}/token.json" > "\${WORK}/client-id"
@@ -83,7 +88,7 @@ INGESTION_URL=$(cat "\${WORK}/ingestion-url")
 CLIENT_ID=$(cat "\${WORK}/client-id")
 {
   cat <<'PROMETHEUS'
-${stringify(vmCollectorConfig(modelTarget)).trimEnd()}
+${stringify(vmCollectorConfig(modelTarget, DEFAULT_OBSERVABILITY, server)).trimEnd()}
 PROMETHEUS
   printf 'remote_write:\\n  - url: "%s"\\n    azuread:\\n      cloud: AzurePublic\\n      managed_identity:\\n        client_id: "%s"\\n' "\${INGESTION_URL}" "\${CLIENT_ID}"
 } > ${VM_COLLECTOR_CONFIG}

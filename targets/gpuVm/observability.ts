@@ -9,21 +9,23 @@ import { alertRules } from "../../components/observability/signals";
 import { DEFAULT_OBSERVABILITY, ObservabilityConfig } from "../../config/observability";
 import type { NotificationsConfig } from "../../config/notifications";
 import { GpuVmConfig } from "./config";
-import { ingestionUrl, PROMETHEUS_STREAM, VM_SELECTOR } from "./metrics";
+import { ingestionUrl, PROMETHEUS_STREAM, vmMetricServer, VM_SELECTOR } from "./metrics";
+import { isGpuSize } from "../../config/azure";
 
 /**
  * Issue #18 on the single VM: an Azure Monitor workspace with its own data collection endpoint and
  * rule (the collector on the VM remote-writes to them, metrics.ts), the five alerts as a
- * Prometheus rule group on the workspace routed to the stack's action groups, and the dashboard.
+ * Prometheus rule group on the workspace routed to the stack's action groups, and the dashboard;
+ * on vLLM's names on GPU sizes, on llama.cpp's (started with --metrics) on CPU sizes.
  * One VM has nothing to autoscale: the alerts say when it is not enough.
  */
 
-/** The dashboard's panels: the golden signals of vLLM and the VM's cost rate. */
+/** The dashboard's panels: the golden signals of the VM's server (vLLM, or llama.cpp on a CPU size) and the VM's cost rate. */
 export function vmDashboardPanels(config: Pick<GpuVmConfig, "location" | "vmSize" | "spot" | "spotMaxPrice">): AzurePanel[] {
     const price = azureReplicaHourlyPrice(config);
     // The config schema admits only sizes the catalog prices (test/targets/priced.test.ts); a backstop.
     if (!price) throw new Error(`no catalog price for ${config.vmSize} in ${config.location}`);
-    return azureDashboardPanels("vllm", VM_SELECTOR, costRatePanel(VM_SELECTOR, price.usd, price.basis));
+    return azureDashboardPanels(vmMetricServer(isGpuSize(config.vmSize)), VM_SELECTOR, costRatePanel(VM_SELECTOR, price.usd, price.basis));
 }
 
 export interface VmObservabilityArgs {
@@ -80,7 +82,7 @@ export function vmObservability(parent: pulumi.Resource, name: string, a: VmObse
             enabled: true,
             description: `llm-serving ${name}: model-server alerts (issue #18)`,
             // The list is known at preview (the pack counts the rules); only each rule's actions wait for the groups.
-            rules: alertRules("vllm", VM_SELECTOR, obs).map((r) => ({ ...azurePrometheusRule(r, []), actions: actionGroups.apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))) })),
+            rules: alertRules(vmMetricServer(isGpuSize(config.vmSize)), VM_SELECTOR, obs).map((r) => ({ ...azurePrometheusRule(r, []), actions: actionGroups.apply((ids) => ids.map((actionGroupId) => ({ actionGroupId }))) })),
             tags,
         },
         opts,

@@ -13,6 +13,7 @@ import {
 import { FETCH_FUNCTION, REQUIRE_VALUE_FUNCTION } from "../../components/secretFetch";
 import { METRICS_COLLECTOR_CONTAINER } from "../../policies/contract/observability";
 import { vmCollectorConfigScript, vmCollectorStartScript } from "./metrics";
+import type { MetricServer } from "../../components/observability/signals";
 
 /**
  * Pure builders for the single-VM target: its network security rules and its cloud-init.
@@ -87,8 +88,11 @@ export interface CloudInitArgs {
     readonly hfTokenSecret?: string;
     /** Key Vault secrets holding the PEM certificate and key: the route guard serves HTTPS on 443. */
     readonly tls?: { readonly certificateSecret: string; readonly privateKeySecret: string };
-    /** Key Vault secret holding the Azure Monitor ingestion URL: a metrics collector runs beside the server. */
-    readonly metrics?: { readonly ingestionUrlSecret: string };
+    /**
+     * Key Vault secret holding the Azure Monitor ingestion URL: a metrics collector runs beside the
+     * server, keeping the series of `server`'s build (vLLM on GPU sizes, llama.cpp on CPU sizes).
+     */
+    readonly metrics?: { readonly ingestionUrlSecret: string; readonly server: MetricServer };
 }
 
 const HOST_CACHE_DIR = "/var/lib/llm-serving/cache";
@@ -159,7 +163,7 @@ ${args.hfTokenSecret ? `  env_line ${server.secretEnv.hfToken} "\${WORK}/hf-toke
   echo 'NGINX_ENVSUBST_FILTER=${routeGuardEnvsubstFilter(true)}'
   echo 'NGINX_ENTRYPOINT_LOCAL_RESOLVERS=1'
 } > ${GUARD_ENV_FILE}
-${tls ? tlsFiles(tls) : ""}${args.metrics ? vmCollectorConfigScript(args.metrics.ingestionUrlSecret, `model-server:${server.port}`) : ""}`;
+${tls ? tlsFiles(tls) : ""}${args.metrics ? vmCollectorConfigScript(args.metrics.ingestionUrlSecret, `model-server:${server.port}`, args.metrics.server) : ""}`;
     const startScript = `#!/bin/bash
 # Runs the model server (not published) and the route guard (published on ${clientPort(tls !== undefined)}${tls ? ", HTTPS" : ""}).
 set -euo pipefail
