@@ -1,5 +1,6 @@
 import { ModelConfig } from "../config";
 import { Accelerator, NO_BF16_ACCELERATORS } from "../policies/contract/serving";
+import { LLAMA_CPP_METRICS_FLAG } from "../policies/contract/observability";
 
 export type { Accelerator };
 
@@ -123,11 +124,12 @@ export const LLAMA_CPP_IMAGE = "ghcr.io/ggml-org/llama.cpp:server-b7010";
 /** llama-server reads its API key from this variable (same effect as `--api-key`). */
 export const LLAMA_API_KEY_ENV = "LLAMA_API_KEY";
 /**
- * llama-server serves /metrics only with this flag (common/arg.cpp; off by default): the metrics
- * collectors beside it scrape that page (components/observability/metrics.data.json "llamacpp").
- * The route guard still forwards only /v1/, so the page is never public.
+ * llama-server serves /metrics only with this flag (llama.cpp's common/arg.cpp; off by default):
+ * the metrics collectors beside it scrape that page (components/observability/metrics.data.json
+ * "llamacpp"), and model-server-observability checks it is there. The route guard still forwards
+ * only /v1/, so the page is never public.
  */
-export const LLAMA_CPP_METRICS_FLAG = "--metrics";
+export { LLAMA_CPP_METRICS_FLAG };
 
 export interface LlamaCppOptions {
     /** Quantized GGUF build of the model (config/gguf.ts). */

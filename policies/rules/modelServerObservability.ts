@@ -1,6 +1,6 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { METRICS_COLLECTOR_CONTAINER } from "../contract/observability";
-import { decodeUserData, dockerImagesIn, stringOf } from "../inspect";
+import { LLAMA_CPP_METRICS_ENV, LLAMA_CPP_METRICS_FLAG, METRICS_COLLECTOR_CONTAINER } from "../contract/observability";
+import { decodeUserData, dockerImagesIn, readIn, stringOf } from "../inspect";
 import { AWS_MONITORING } from "../model/aws/monitoring";
 import { AZURE_VMS } from "../model/azure/compute";
 import { AZURE_ML } from "../model/azure/ml";
@@ -48,6 +48,40 @@ const AZURE_MACHINES: ReadonlySet<string> = new Set([AZURE_VMS.vm, AZURE_VMS.sca
 const AZURE_SCRIPTS: ReadonlyArray<ReadonlyArray<string>> = [["osProfile", "customData"], ["userData"], ["virtualMachineProfile", "osProfile", "customData"]];
 const RAY_SERVICES: ReadonlySet<string> = new Set([K8S.rayService, K8S.rayServiceV1alpha1]);
 
+/**
+ * llama.cpp's server answers /metrics only when started with `--metrics` (or with
+ * LLAMA_ARG_ENDPOINT_METRICS set, the flag's environment form): without it a scrape
+ * configuration or a collector beside it collects nothing but `up`.
+ */
+const LLAMA_CPP_IMAGE_FRAGMENT = "llama.cpp";
+const LLAMA_CPP_FIX = `it runs llama.cpp's server without ${LLAMA_CPP_METRICS_FLAG} (or ${LLAMA_CPP_METRICS_ENV}): its /metrics page is off, so nothing is collected. Add ${LLAMA_CPP_METRICS_FLAG} to the server's arguments.`;
+
+/** Whether a boot script runs a llama.cpp server container without its metrics page. */
+export function scriptRunsLlamaCppWithoutMetrics(script: string): boolean {
+    const joined = script.replace(/\\\r?\n/g, " ");
+    for (const m of joined.matchAll(/\bdocker\s+run\b[^\n;&|]*/g)) {
+        const images = dockerImagesIn(m[0]);
+        if (!images.some((i) => i.toLowerCase().includes(LLAMA_CPP_IMAGE_FRAGMENT))) continue;
+        const words = m[0].split(/\s+/).map((w) => w.replace(/^["']|["']$/g, ""));
+        if (!words.includes(LLAMA_CPP_METRICS_FLAG) && !words.some((w) => w.startsWith(`${LLAMA_CPP_METRICS_ENV}=`))) return true;
+    }
+    return false;
+}
+
+/** Whether a known container runs llama.cpp's server without its metrics page (unknown args: not judged). */
+export function containerRunsLlamaCppWithoutMetrics(container: Read): boolean {
+    if (container.state !== "known") return false;
+    const image = stringOf(readIn(container, ["image"]))?.toLowerCase() ?? "";
+    if (!image.includes(LLAMA_CPP_IMAGE_FRAGMENT)) return false;
+    const args = readIn(container, ["args"]);
+    const command = readIn(container, ["command"]);
+    if (args.state === "unknown" || command.state === "unknown") return false;
+    const words = [args, command].flatMap((r) => (r.state === "known" && Array.isArray(r.value) ? r.value.map(String) : []));
+    const env = readIn(container, ["env"]);
+    const envNames = env.state === "known" && Array.isArray(env.value) ? env.value.map((e) => String((e as { name?: unknown }).name ?? "")) : [];
+    return !words.includes(LLAMA_CPP_METRICS_FLAG) && !envNames.includes(LLAMA_CPP_METRICS_ENV);
+}
+
 interface ModelServer {
     readonly resource: PolicyResource;
     /** How its metrics are collected, or why they are not. */
@@ -75,6 +109,10 @@ function modelServers(resources: ReadonlyArray<PolicyResource>, selector: ModelS
                 const text = decodeUserData(stringOf(s) ?? "");
                 if (!dockerImagesIn(text).some((image) => images.some((f) => image.toLowerCase().includes(f)))) continue;
                 const collector = new RegExp(`--name ${METRICS_COLLECTOR_CONTAINER}\\b`).test(text);
+                if (scriptRunsLlamaCppWithoutMetrics(text)) {
+                    out.push({ resource: r, scraped: { ok: false, fix: LLAMA_CPP_FIX } });
+                    continue;
+                }
                 // An Azure VM's collector remote-writes to an Azure Monitor workspace: without one in the stack it writes nowhere.
                 const sink = !AZURE_MACHINES.has(r.type) || resources.some((x) => x.type === AZURE_MONITORING.workspace);
                 out.push({
@@ -93,9 +131,11 @@ function modelServers(resources: ReadonlyArray<PolicyResource>, selector: ModelS
             out.push({ resource: r, scraped: { ok: true } });
             continue;
         }
-        const serves = RAY_SERVICES.has(r.type) || containersOf(r.type, r.props).some((c) => c.role === "pod" && !c.init && isModelServer(c.read, selector));
+        const containers = containersOf(r.type, r.props).filter((c) => c.role === "pod" && !c.init);
+        const serves = RAY_SERVICES.has(r.type) || containers.some((c) => isModelServer(c.read, selector));
         const scrapedHere = scrapeConfigs || scrapers.some((x) => cloudOf(x) === cloudOf(r));
-        if (serves) out.push({ resource: r, scraped: scrapedHere ? { ok: true } : { ok: false, fix: k8sFix } });
+        const metricsOff = containers.some((c) => containerRunsLlamaCppWithoutMetrics(c.read));
+        if (serves) out.push({ resource: r, scraped: metricsOff ? { ok: false, fix: LLAMA_CPP_FIX } : scrapedHere ? { ok: true } : { ok: false, fix: k8sFix } });
     }
     return out;
 }
@@ -139,7 +179,8 @@ function routes(alert: PolicyResource): boolean {
 
 /**
  * Every model server is scraped and alerted on (issue #18): its /metrics collected (a collector
- * container beside it on a VM, a scrape configuration in its cluster, Azure ML's platform metrics)
+ * container beside it on a VM, a scrape configuration in its cluster, Azure ML's platform metrics;
+ * a llama.cpp server must also be started with --metrics, or its page is off)
  * and the stack's alerts routed to someone. A stack whose alerts route nowhere, because it has no
  * notification targets (`llm-serving:notifications`), is a violation here, not a config error:
  * such a stack still plans, and this policy says what is missing.

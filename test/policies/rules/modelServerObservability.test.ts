@@ -102,6 +102,42 @@ describe("policy model-server-observability", function () {
         });
     });
 
+    describe("gpuVm on a CPU size (llama.cpp's server)", () => {
+        const CPU_TARGET = {
+            location: "eastus",
+            vmSize: "Standard_D8s_v5",
+            sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJfoWyC9ZHstsumTKS3eh/fuQYXsbvuvDYGhGjnDN5/H a@example.com",
+            allowedCidrs: ["203.0.113.0/24"],
+            plaintextHttp: true,
+        };
+        const VM = "azure-native:compute:VirtualMachine";
+        let cpu: PlannedResource[];
+        before(async () => {
+            ({ resources: cpu } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { gpuVm: CPU_TARGET }, notifications: { emails: ["oncall@example.com"] } })));
+        });
+        const editScript = (resources: PlannedResource[], edit: (text: string) => string) =>
+            resources.map((r) =>
+                r.type === VM
+                    ? mutated(r, (i) => {
+                          const os = i.osProfile as Record<string, string>;
+                          os.customData = Buffer.from(edit(Buffer.from(os.customData, "base64").toString("utf8"))).toString("base64");
+                      })
+                    : r,
+            );
+
+        it("passes as the program builds it: llama-server with --metrics, the collector beside it, alerts routed", async () => {
+            assertNoViolations(await runStackPolicy(modelServerObservability, cpu));
+        });
+
+        it("blocks llama-server started without --metrics, collector or not (its page is off)", async () => {
+            const off = editScript(cpu, (t) => t.replace(/ --metrics\b/g, ""));
+            assertOneViolation(await runStackPolicy(modelServerObservability, off), ["without --metrics"]);
+            // The variable form of the flag counts as the flag.
+            const env = editScript(cpu, (t) => t.replace(/ --metrics\b/g, "").replace("--name model-server ", "--name model-server --env LLAMA_ARG_ENDPOINT_METRICS=1 "));
+            assertNoViolations(await runStackPolicy(modelServerObservability, env));
+        });
+    });
+
     it("asks nothing of a stack without model servers", async () => {
         assertNoViolations(await runStackPolicy(modelServerObservability, withTargets.filter((r) => r.type !== TEMPLATE)));
     });

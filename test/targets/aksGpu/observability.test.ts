@@ -177,3 +177,59 @@ describe("the pack reads a KEDA ScaledObject's bounds (bounded-scaling, tokens)"
         assert.equal(azurePrometheusRule(rule, []).for, "PT5M");
     });
 });
+
+describe("aksGpu observability with serverKind llamacpp: llama.cpp's names, KEDA on requests deferred + processing", function () {
+    this.timeout(120_000);
+    const LLAMA = { ...AKS, spot: false, spotMaxPrice: undefined, serverKind: "llamacpp", llamaCpp: { vmSize: "Standard_D8s_v5", parallel: 2, threads: 8 }, nodes: { min: 2, max: 3 }, replicas: 2, osDiskSizeGb: 64 };
+    let resources: PlannedResource[];
+    before(async () => {
+        ({ resources } = await plan(stackFrom({ model: { id: "mistralai/Mistral-7B-Instruct-v0.2", servedName: "mistral-7b", maxModelLen: 8192 }, tags: TEST_TAGS, targets: { aksGpu: LLAMA }, notifications: NOTIFY }, SECRETS)));
+    });
+
+    it("scrapes the llama.cpp pods with the PodMonitor, and llama-server runs with --metrics", () => {
+        const pm = one(resources, T.podMonitor).inputs as Record<string, any>;
+        assert.equal(pm.spec.podMetricsEndpoints[0].path, "/metrics");
+        assert.deepEqual(pm.spec.selector.matchLabels, selectorLabels("model-server"));
+        const server = ((one(resources, T.deployment).inputs.spec as any).template.spec.containers as Array<{ image: string; args: string[] }>).find((c) => c.image.includes("llama.cpp"))!;
+        assert.ok(server.args.includes("--metrics"), JSON.stringify(server.args));
+    });
+
+    it("three alerts on llama.cpp's names and `up`, routed; no KV-cache or TTFT alert", () => {
+        const rules = one(resources, T.rules).inputs.rules as Array<{ alert: string; expression: string }>;
+        assert.deepEqual(rules.map((r) => r.alert), ["no-healthy-replica", "queue-waiting", "eviction-burst"]);
+        const names = new Set([...exportedMetricNames("llamacpp"), ...SCRAPER_METRICS]);
+        for (const r of rules) for (const m of r.expression.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)) assert.ok(names.has(m[1]), `${m[1]} in ${r.expression}`);
+        assert.match(rules[1].expression, /^avg\(llamacpp:requests_deferred\{/);
+    });
+
+    it("KEDA scales the Deployment on llama.cpp's requests in flight, aiming for its --parallel slots, within what the CPU pool holds; validates", async () => {
+        const { ScaledObject } = await kedaModels();
+        const so = one(resources, T.scaledObject).inputs as Record<string, any>;
+        new ScaledObject(so as never).validate();
+        const trigger = so.spec.triggers[0];
+        assert.equal(trigger.metadata.query, `sum(llamacpp:requests_processing{${azurePodMonitorSelector("model-server", "llm-serving")}}) + sum(llamacpp:requests_deferred{${azurePodMonitorSelector("model-server", "llm-serving")}})`);
+        assert.equal(trigger.metadata.threshold, "2");
+        // One 4-vCPU pod per D8s_v5, nodes.max 3.
+        assert.deepEqual([so.spec.minReplicaCount, so.spec.maxReplicaCount], [2, 3]);
+        assert.deepEqual(scaledReplicaBounds({ replicas: 2, nodes: { min: 1, max: 3 }, onDemandBase: 0, onDemandFallback: 0 }, 2), { min: 2, max: 6 });
+    });
+
+    it("a dashboard with llama.cpp's panels and the CPU nodes' cost rate; model-server-observability passes", async () => {
+        const json = JSON.parse(String((one(resources, "azure-native:dashboard:DashboardDefinition").inputs.properties as { serializedData: string }).serializedData)) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+        assert.equal(json.panels.length, 6);
+        assert.ok(json.panels.every((p) => !p.targets[0].expr.includes("vllm:")));
+        assert.match(json.panels[5].title, /Standard_D8s_v5 on-demand, 1 pod\(s\) each at \$0\.3840\/h/);
+        assertNoViolations(await runStackPolicy(modelServerObservability, resources));
+    });
+
+    it("negative control: the same pods without --metrics are reported uncollected, though the PodMonitor is there", async () => {
+        const off = resources.map((r) =>
+            r.type === T.deployment
+                ? mutated(r, (i) => {
+                      for (const c of (i.spec as any).template.spec.containers as Array<{ args?: string[] }>) if (c.args) c.args = c.args.filter((a) => a !== "--metrics");
+                  })
+                : r,
+        );
+        assertOneViolation(await runStackPolicy(modelServerObservability, off), ["without --metrics"]);
+    });
+});

@@ -76,8 +76,25 @@ describe("gpuVm observability (issue #18)", function () {
         assert.equal(json.panels.length, 10);
     });
 
-    it("negative control: llama.cpp on a CPU size has none of it (its metric names differ; reported by model-server-observability)", () => {
-        for (const type of [T.workspace, T.rules, T.dashboard]) assert.equal(cpu.filter((r) => r.type === type).length, 0, type);
-        assert.doesNotMatch(cloudInit(one(cpu, T.vm)), /metrics-collector/);
+    it("llama.cpp on a CPU size: the same agent path, started with --metrics, keeping llama.cpp's series (and no vLLM one)", () => {
+        for (const type of [T.workspace, T.dcr, T.rules, T.dashboard]) assert.equal(cpu.filter((r) => r.type === type).length, 1, type);
+        const text = cloudInit(one(cpu, T.vm));
+        assert.match(text, /docker run -d --name metrics-collector/);
+        assert.match(text, /ghcr\.io\/ggml-org\/llama\.cpp:server-b7010 [^\n]*--metrics/);
+        assert.match(text, /read_secret metrics-ingestion-url/);
+        const selected = new Set(allQueries("llamacpp", VM_SELECTOR, DEFAULT_OBSERVABILITY).flatMap(selectedMetrics));
+        assert.deepEqual(vmQueriedSeries(DEFAULT_OBSERVABILITY, "llamacpp"), [...selected].sort());
+        const yaml = /cat <<'PROMETHEUS'\n([\s\S]*?)\n\s*PROMETHEUS/.exec(text)?.[1] ?? "";
+        const cfg = parse(yaml.replace(/^ {6}/gm, "").replace(/^ {2}/gm, "")) as { scrape_configs: Array<{ metric_relabel_configs: Array<{ regex: string }> }> };
+        const keep = cfg.scrape_configs[0].metric_relabel_configs[0].regex.split("|");
+        assert.deepEqual(keep, ["llamacpp:predicted_tokens_seconds", "llamacpp:requests_deferred", "llamacpp:requests_processing", "llamacpp:tokens_predicted_total"]);
+        // Negative control: the GPU VM's collector keeps vLLM's series, none of llama.cpp's.
+        assert.ok(!cloudInit(one(gpu, T.vm)).includes("llamacpp:"));
+        const rules = one(cpu, T.rules).inputs.rules as Array<{ alert: string; expression: string }>;
+        assert.deepEqual(rules.map((r) => r.alert), ["no-healthy-replica", "queue-waiting", "eviction-burst"]);
+        assert.ok(rules.every((r) => !r.expression.includes("vllm:")));
+        const json = JSON.parse(String((one(cpu, T.definition).inputs.properties as { serializedData: string }).serializedData)) as { panels: Array<{ title: string }> };
+        assert.equal(json.panels.length, 6);
+        assert.match(json.panels[5].title, /Standard_D4s_v5 on-demand at \$0\.1920\/h/);
     });
 });
