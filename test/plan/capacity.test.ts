@@ -175,14 +175,15 @@ describe("capacity in the plan (issue 17)", function () {
         assert.equal(code, 0);
         const a = report.capacity.find((x) => x.target === "aksGpu")!;
         // Lines (test/plan/committedStacks.test.ts): 73 + 18.25 + 3.65 + 140.16 + 19.71 + 560.64 + 20.42
-        // + 3.65 + 2.50 + 43.50 = 885.48, plus the Rasa pool beside it (140.16 + 10.21) = 1035.85 baseline;
-        // worst case adds 2.19 + 3.98 + 2.06 of upgrade surge = 1044.08 (the target's whole cost, Rasa included).
+        // + 3.65 + 2.50 + 43.50 = 885.48, plus the Rasa pool beside it (140.16 + 10.21) and its metrics
+        // (issue #18: 0.64 ingestion + 0.01 rule evaluations) = 1036.50 baseline; worst case adds
+        // 2.19 + 3.98 + 2.06 of upgrade surge = 1044.73 (the target's whole cost, Rasa included).
         // 2 x 6.16 = 12.32 -> 12.3 tokens/s (tenths) -> 12.3 x 2.628 = 32.3244 M tokens a month.
         assert.equal(a.tokensPerSecondBaseline, 12.3);
         assert.equal(a.tokensPerSecondMax, 12.3);
-        assert.equal(a.usdPerMillionTokensBaseline, 32.0455); // 1035.85 / 32.3244 = 32.04545
-        assert.equal(a.usdPerMillionTokensBaseline, perMillion(1035.85, 12.3));
-        assert.equal(a.usdPerMillionTokensWorst, 32.3001); // 1044.08 / 32.3244 = 32.30006
+        assert.equal(a.usdPerMillionTokensBaseline, 32.0656); // 1036.50 / 32.3244 = 32.06556
+        assert.equal(a.usdPerMillionTokensBaseline, perMillion(1036.5, 12.3));
+        assert.equal(a.usdPerMillionTokensWorst, 32.3202); // 1044.73 / 32.3244 = 32.32017
         assert.match(a.basis, /llama\.cpp on 1 x CPU 4-vCPU Kubernetes pod \(gguf-q5_k_m\) at --parallel 2/);
         assert.match(a.basis, /aks-gpu-deployment replicas 2/);
     });

@@ -212,6 +212,10 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("aks-gpu-rasa-pool", "capacity", "Standard_D4s_v5", 1, 1, 140.16, 140.16), // 0.192 x 730
             line("aks-gpu-rasa-pool", "storage", "azure-managed-disk", 1, 1, 10.21, 10.21), // 64 GB -> P6 $10.21
             line("aks-gpu-rasa-pool", "transient", "Standard_D4s_v5 upgrade surge", 0, 1, 0, 2.06), // 1 x (0.192 + 10.21/730) x 10 h = 2.0599
+            // Issue #18 on the llama.cpp pods: the workspace's ingestion at the stack's 40 M samples x $0.016, and
+            // 3 rules (llama.cpp has no KV-cache or TTFT metric) x 43,800 evaluations x 1,000 samples = 131.4 M x $0.0001.
+            line("aks-gpu-amw", "usage", "azure-prometheus-samples", 40, 40, 0.64, 0.64),
+            line("aks-gpu-alerts", "usage", "azure-prometheus-query-samples", 131.4, 131.4, 0.01, 0.01),
         ],
     },
 };
