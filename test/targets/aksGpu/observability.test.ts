@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { EXIT, main } from "../../../plan/cli";
 import { PlannedResource } from "../../../plan/mocks";
 import { estimateCosts } from "../../../policies/cost/estimate";
 import { targetCapacities } from "../../../policies/cost/tokens";
@@ -231,5 +233,27 @@ describe("aksGpu observability with serverKind llamacpp: llama.cpp's names, KEDA
                 : r,
         );
         assertOneViolation(await runStackPolicy(modelServerObservability, off), ["without --metrics"]);
+    });
+});
+
+describe("the showcase stack's plan: aksGpu's llama.cpp server is collected, alerted on and scaled (issue #18)", function () {
+    this.timeout(300_000);
+    it("has the PodMonitor, the rule group on llama.cpp's names, the dashboard and the ScaledObject; the policy is mandatory and passes", async () => {
+        let out = "";
+        const code = await main(["--stack", "showcase", "--json"], (s) => (out += s), () => undefined);
+        assert.equal(code, EXIT.ok);
+        const report = JSON.parse(out) as { resources: Array<{ type: string; urn: string; inputs?: Record<string, any> }> };
+        const named = (type: string, name: string) => report.resources.filter((r) => r.type === type && r.urn.endsWith(`::${name}`));
+        assert.equal(named(T.podMonitor, "aks-gpu-pod-monitor").length, 1);
+        assert.equal(named(T.workspace, "aks-gpu-amw").length, 1);
+        assert.equal(named("azure-native:dashboard:DashboardDefinition", "aks-gpu-dashboard-definition").length, 1);
+        const rules = JSON.stringify(named(T.rules, "aks-gpu-alerts")[0]);
+        assert.match(rules, /llamacpp:requests_deferred/);
+        assert.doesNotMatch(rules, /vllm:/);
+        const so = JSON.stringify(named(T.scaledObject, "aks-gpu-scaled-object")[0]);
+        assert.match(so, /llamacpp:requests_processing/);
+        // Exit 0 with the policy mandatory: no model-server-observability violation in the stack.
+        const levels = JSON.parse(readFileSync("policies/config/showcase.json", "utf8")) as Record<string, unknown>;
+        assert.equal(levels["model-server-observability"], "mandatory");
     });
 });
