@@ -34,3 +34,17 @@ export const BUILTIN_ROLE_IDS: Readonly<Record<string, string>> = {
     "Azure Machine Learning Workspace Connection Secrets Reader": "ea01e6af-a1c1-4350-9563-ad00f8c72ec5",
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
 };
+
+/**
+ * Azure resource provider operations a custom role of the program grants, as Microsoft publishes them
+ * (https://learn.microsoft.com/en-us/azure/role-based-access-control/resource-provider-operations,
+ * #microsoftcontainerservice and #microsoftinsights; cross-checked against the page's source on
+ * 2026-12-02). Operation names are case-insensitive in ARM. Only the operations the program grants
+ * are listed: a new action in a custom role fails the conformance tier until its row is added here.
+ */
+export const AZURE_OPERATIONS: Readonly<Record<string, string>> = {
+    "Microsoft.ContainerService/managedClusters/agentPools/read": "Gets an agent pool",
+    "Microsoft.ContainerService/managedClusters/agentPools/write": "Creates a new agent pool or updates an existing one",
+    "Microsoft.Insights/AutoscaleSettings/Read": "Read an autoscale setting",
+    "Microsoft.Insights/AutoscaleSettings/Write": "Create or update an autoscale setting",
+};

@@ -17,6 +17,8 @@ export interface NameRule {
     /** What the provider does when `field` is unset: append random characters, or nothing (a required name). */
     readonly autoname: "azure-native" | "tfbridge" | "kubernetes" | "none";
     readonly source: string;
+    /** Where the name is when it is not the input `field` itself (a field of a JSON document the resource carries). */
+    readonly read?: (inputs: Record<string, unknown>) => unknown;
 }
 
 /**
@@ -47,6 +49,7 @@ export function nameProblems(name: string, rule: NameRule): string[] {
 }
 
 const ARM_NAMES = "https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/resource-name-rules";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Azure resource names (ARM), by azure-native type token. */
 export const AZURE_NAME_RULES: Readonly<Record<string, NameRule>> = {
@@ -129,7 +132,16 @@ export const AZURE_NAME_RULES: Readonly<Record<string, NameRule>> = {
     "azure-native:dashboard:Dashboard": { field: "dashboardName", min: 2, max: 30, pattern: /^[a-zA-Z][a-z0-9A-Z-]{0,28}[a-z0-9A-Z]$/, unique: "parent", autoname: "azure-native", source: "https://github.com/Azure/azure-rest-api-specs/tree/main/specification/dashboard (Microsoft.Dashboard 2025-09-01-preview, dashboards)" },
     "azure-native:dashboard:DashboardDefinition": { field: "definitionName", min: 2, max: 30, pattern: /^[a-zA-Z][a-z0-9A-Z-]{0,28}[a-z0-9A-Z]$/, unique: "parent", autoname: "azure-native", source: "https://github.com/Azure/azure-rest-api-specs/tree/main/specification/dashboard (Microsoft.Dashboard 2025-09-01-preview, dashboards/dashboardDefinitions)" },
     // Role assignment names are GUIDs the provider generates (ARM_NAMES#microsoftauthorization).
-    "azure-native:authorization:RoleAssignment": { field: "roleAssignmentName", min: 36, max: 36, pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, unique: "parent", autoname: "none", source: `${ARM_NAMES}#microsoftauthorization` },
+    "azure-native:authorization:RoleAssignment": { field: "roleAssignmentName", min: 36, max: 36, pattern: GUID, unique: "parent", autoname: "none", source: `${ARM_NAMES}#microsoftauthorization` },
+    // Role definition names are GUIDs too, unique in the tenant; the provider generates one when
+    // roleDefinitionId is unset (ARM_NAMES#microsoftauthorization). The display name is held below.
+    "azure-native:authorization:RoleDefinition": { field: "roleDefinitionId", min: 36, max: 36, pattern: GUID, unique: "global", autoname: "none", source: `${ARM_NAMES}#microsoftauthorization` },
+    // ARM_NAMES#microsoftweb: App Service plans (serverfarms) 1-60, alphanumerics and hyphens (and
+    // Unicode that maps to Punycode, which the program never uses), unique in the resource group.
+    "azure-native:web:AppServicePlan": { field: "name", min: 1, max: 60, pattern: /^[a-zA-Z0-9-]+$/, unique: "parent", autoname: "azure-native", source: `${ARM_NAMES}#microsoftweb` },
+    // ARM_NAMES#microsoftweb: sites (web and function apps) 2-60, alphanumerics and hyphens, not
+    // starting or ending with a hyphen; global: the app is <name>.azurewebsites.net.
+    "azure-native:web:WebApp": { field: "name", min: 2, max: 60, pattern: /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/, unique: "global", autoname: "azure-native", source: `${ARM_NAMES}#microsoftweb` },
 };
 
 /** Extra names inside Azure resources: property path -> rule. */
@@ -141,6 +153,9 @@ export const AZURE_INNER_NAME_RULES: ReadonlyArray<{ type: string; path: readonl
     { type: "azure-native:containerservice:ManagedCluster", path: ["agentPoolProfiles", "0", "name"], rule: { ...AZURE_NAME_RULES["azure-native:containerservice:AgentPool"], field: "agentPoolProfiles[0].name" } },
     // Linux host name: 1-64 characters (ARM_NAMES#microsoftcompute, computerName), no periods or underscores.
     { type: "azure-native:compute:VirtualMachine", path: ["osProfile", "computerName"], rule: { field: "osProfile.computerName", min: 1, max: 64, pattern: /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/, unique: "parent", autoname: "none", source: `${ARM_NAMES}#microsoftcompute` } },
+    // A custom role's display name: up to 512 letters, digits, spaces and special characters,
+    // unique in the Microsoft Entra tenant, so two stacks must not share it (held as global).
+    { type: "azure-native:authorization:RoleDefinition", path: ["roleName"], rule: { field: "roleName", min: 1, max: 512, pattern: /^[^\x00-\x1f]+$/, unique: "global", autoname: "none", source: "https://learn.microsoft.com/en-us/azure/role-based-access-control/custom-roles#custom-role-properties" } },
 ];
 
 /** RFC 1035 label as GCP uses it for most resources (https://cloud.google.com/compute/docs/naming-resources). */
@@ -199,6 +214,31 @@ export const GCP_NAME_RULES: Readonly<Record<string, NameRule | null>> = {
     "gcp:monitoring/notificationChannel:NotificationChannel": null,
     "gcp:monitoring/dashboard:Dashboard": null,
     "gcp:billing/budget:Budget": null,
+    // Cloud Run functions: a letter, then letters, digits, hyphens or underscores, ending in a
+    // letter or digit, at most 63 (https://cloud.google.com/functions/docs/deploying, and gcloud's
+    // own check). The function runs as a Cloud Run service of the same name (lowercased, '_' as
+    // '-') and Cloud Run's v2 API refuses a service id of 50 or more characters
+    // (CreateServiceRequest.service_id, "must be less than 50 characters"), so the stricter 49 is held.
+    "gcp:cloudfunctionsv2/function:Function": { field: "name", min: 1, max: 49, pattern: /^[A-Za-z]([-_A-Za-z0-9]*[A-Za-z0-9])?$/, unique: "parent", autoname: "tfbridge", source: "https://cloud.google.com/functions/docs/deploying" },
+    // Invoker and publisher grants are IAM bindings on a service or topic the stack already names.
+    "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": null,
+    "gcp:pubsub/topicIAMMember:TopicIAMMember": null,
+    // Custom role ids: 3-64 letters, digits, underscores and periods, unique in the project
+    // (IAM API, CreateRoleRequest.roleId). The provider's autoname (logical name, hyphen, suffix)
+    // could never fit, so the program must set it: an unset roleId is reported below.
+    "gcp:projects/iAMCustomRole:IAMCustomRole": { field: "roleId", min: 3, max: 64, pattern: /^[a-zA-Z0-9_.]+$/, unique: "parent", autoname: "tfbridge", source: "https://cloud.google.com/iam/docs/reference/rest/v1/projects.roles/create" },
+    // Topic ids: 3-255, a letter first, then letters, digits and - _ . ~ + %, not starting with
+    // "goog" (https://cloud.google.com/pubsub/docs/admin#resource_names).
+    "gcp:pubsub/topic:Topic": { field: "name", min: 3, max: 255, pattern: /^(?!goog)[a-zA-Z][-_.~+%a-zA-Z0-9]*$/, unique: "parent", autoname: "tfbridge", source: "https://cloud.google.com/pubsub/docs/admin#resource_names" },
+    // Bucket names: 3-63 lowercase letters, digits, hyphens and underscores, starting and ending with
+    // a letter or digit, not starting with "goog", not containing "google" or a close misspelling;
+    // one namespace shared by every Cloud Storage user, so global. Dotted names (up to 222) need
+    // domain verification and are held out.
+    "gcp:storage/bucket:Bucket": { field: "name", min: 3, max: 63, pattern: /^(?!goog)(?!.*(google|g00gle|go0gle|g0ogle))[a-z0-9][-_a-z0-9]*[a-z0-9]$/, unique: "global", autoname: "tfbridge", source: "https://cloud.google.com/storage/docs/buckets#naming" },
+    // Object names: 1-1024 bytes of UTF-8, no carriage return or line feed, not "." or "..", not
+    // under ".well-known/acme-challenge/" (https://cloud.google.com/storage/docs/objects#naming).
+    // Length in characters equals bytes for the ASCII names the program sets.
+    "gcp:storage/bucketObject:BucketObject": { field: "name", min: 1, max: 1024, pattern: /^(?!\.{1,2}$)(?!\.well-known\/acme-challenge\/)[^\r\n]+$/, unique: "parent", autoname: "tfbridge", source: "https://cloud.google.com/storage/docs/objects#naming" },
 };
 
 /** Extra GCP names inside resources. */
@@ -286,12 +326,69 @@ export const AWS_NAME_RULES: Readonly<Record<string, NameRule | null>> = {
     // (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html).
     "aws:elasticache/replicationGroup:ReplicationGroup": { field: "replicationGroupId", min: 1, max: 40, pattern: /^[a-zA-Z](?!.*--)[a-zA-Z0-9-]*[a-zA-Z0-9]$/, unique: "region", autoname: "tfbridge", source: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html" },
     "aws:elasticache/subnetGroup:SubnetGroup": { field: "name", min: 1, max: 255, pattern: /^[a-z0-9-]+$/, unique: "region", autoname: "tfbridge", source: "https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html" },
+    // Lambda functions: a bare name is 1-64 letters, digits, hyphens and underscores (CreateFunction,
+    // FunctionName: "If you specify only the function name, it is limited to 64 characters").
+    "aws:lambda/function:Function": { field: "name", min: 1, max: 64, pattern: /^[a-zA-Z0-9_-]+$/, unique: "region", autoname: "tfbridge", source: "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html" },
+    // Permission statement ids: 1-100 of [a-zA-Z0-9-_], unique in the function's policy (AddPermission).
+    // Unset, the provider generates one; its autonamed form is what is held.
+    "aws:lambda/permission:Permission": { field: "statementId", min: 1, max: 100, pattern: /^[a-zA-Z0-9_-]+$/, unique: "parent", autoname: "tfbridge", source: "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html" },
+    // Amazon Managed Service for Prometheus: a workspace's alias is 1-100 characters and need not be
+    // unique (CreateWorkspace); the workspace's id is AWS's.
+    "aws:amp/workspace:Workspace": { field: "alias", min: 1, max: 100, pattern: /^\S(.*\S)?$/, unique: "parent", autoname: "none", source: "https://docs.aws.amazon.com/prometheus/latest/APIReference/API_CreateWorkspace.html" },
+    // A scraper's alias: 1-100 of [0-9A-Za-z][-.0-9A-Z_a-z]* (CreateScraper).
+    "aws:amp/scraper:Scraper": { field: "alias", min: 1, max: 100, pattern: /^[0-9A-Za-z][-.0-9A-Z_a-z]*$/, unique: "parent", autoname: "none", source: "https://docs.aws.amazon.com/prometheus/latest/APIReference/API_CreateScraper.html" },
+    // Rule groups namespaces: [0-9A-Za-z][-.0-9A-Z_a-z]*, unique in the workspace; the reference has
+    // given 64 and, later, 128 as the maximum: the stricter 64 is held (CreateRuleGroupsNamespace).
+    "aws:amp/ruleGroupNamespace:RuleGroupNamespace": { field: "name", min: 1, max: 64, pattern: /^[0-9A-Za-z][-.0-9A-Z_a-z]*$/, unique: "parent", autoname: "tfbridge", source: "https://docs.aws.amazon.com/prometheus/latest/APIReference/API_CreateRuleGroupsNamespace.html" },
+    // One alert manager definition per workspace, with no name of its own (CreateAlertManagerDefinition).
+    "aws:amp/alertManagerDefinition:AlertManagerDefinition": null,
+    // Amazon Managed Grafana workspaces: 1-255 of [a-zA-Z0-9-._~] (CreateWorkspace, workspaceName).
+    "aws:grafana/workspace:Workspace": { field: "name", min: 1, max: 255, pattern: /^[a-zA-Z0-9-._~]+$/, unique: "parent", autoname: "tfbridge", source: "https://docs.aws.amazon.com/grafana/latest/APIReference/API_CreateWorkspace.html" },
+    // Service accounts and their tokens: 1-128 characters, unique in the workspace (and in the
+    // service account) (CreateWorkspaceServiceAccount, CreateWorkspaceServiceAccountToken).
+    "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount": { field: "name", min: 1, max: 128, pattern: /^[^\x00-\x1f]+$/, unique: "parent", autoname: "none", source: "https://docs.aws.amazon.com/grafana/latest/APIReference/API_CreateWorkspaceServiceAccount.html" },
+    "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken": { field: "name", min: 1, max: 128, pattern: /^[^\x00-\x1f]+$/, unique: "parent", autoname: "none", source: "https://docs.aws.amazon.com/grafana/latest/APIReference/API_CreateWorkspaceServiceAccountToken.html" },
+};
+
+/**
+ * A Grafana uid (dashboards, data sources): at most 40 characters (Dashboard HTTP API: "The uid can
+ * have a maximum length of 40 characters"), of letters, digits, '-' and '_' (Grafana's short-uid
+ * check, util.IsValidShortUID). Unique in the Grafana organization: here one per stack's workspace.
+ */
+const GRAFANA_UID: NameRule = { field: "uid", min: 1, max: 40, pattern: /^[a-zA-Z0-9_-]+$/, unique: "parent", autoname: "none", source: "https://grafana.com/docs/grafana/latest/developers/http_api/dashboard/" };
+
+/** A field of a JSON document held in a string input (a dashboard's configJson), or undefined. */
+function jsonField(input: string, field: string): (inputs: Record<string, unknown>) => unknown {
+    return (inputs) => {
+        const doc = inputs[input];
+        if (typeof doc !== "string") return undefined;
+        try {
+            return (JSON.parse(doc) as Record<string, unknown>)[field];
+        } catch {
+            return `(${input} is not JSON)`;
+        }
+    };
+}
+
+/** Grafana objects (the Grafana provider), by type token: each is named by its uid. */
+export const GRAFANA_NAME_RULES: Readonly<Record<string, NameRule | null>> = {
+    "grafana:oss/dataSource:DataSource": GRAFANA_UID,
+    // A dashboard's uid is a field of its JSON model; unset, Grafana generates one.
+    "grafana:oss/dashboard:Dashboard": { ...GRAFANA_UID, field: "configJson.uid", read: jsonField("configJson", "uid") },
 };
 
 const K8S_NAMES = "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/";
 /** DNS-1123 label (namespaces) and RFC 1035 label (services), 63 characters; other objects DNS-1123 subdomains, 253. */
 const K8S_LABEL: NameRule = { field: "metadata.name", min: 1, max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, unique: "parent", autoname: "kubernetes", source: K8S_NAMES };
 const K8S_SUBDOMAIN: NameRule = { field: "metadata.name", min: 1, max: 253, pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, unique: "parent", autoname: "kubernetes", source: K8S_NAMES };
+/**
+ * RBAC objects (Roles, ClusterRoles and their bindings) need only be valid path segment names: not
+ * "." or "..", no '/' or '%' (https://kubernetes.io/docs/reference/access-authn-authz/rbac/#api-overview),
+ * which is why upstream manifests name bindings like "custom-metrics:system:auth-delegator". The
+ * object name's 253 is kept.
+ */
+const K8S_PATH_SEGMENT: NameRule = { field: "metadata.name", min: 1, max: 253, pattern: /^(?!\.{1,2}$)[^/%]+$/, unique: "parent", autoname: "kubernetes", source: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#api-overview" };
+const K8S_RBAC_TYPES: readonly string[] = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"].map((kind) => `kubernetes:rbac.authorization.k8s.io/v1:${kind}`);
 
 /** The rule for a Kubernetes object's metadata.name, or for a Helm release's name. */
 export function kubernetesNameRule(type: string): NameRule {
@@ -299,6 +396,7 @@ export function kubernetesNameRule(type: string): NameRule {
     if (type === "kubernetes:core/v1:Service") return { ...K8S_LABEL, pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/ };
     // Helm refuses release names over 53 characters (https://helm.sh/docs/chart_template_guide/getting_started/).
     if (type === "kubernetes:helm.sh/v3:Release") return { ...K8S_LABEL, field: "name", max: 53, source: "https://helm.sh/docs/chart_template_guide/getting_started/" };
+    if (K8S_RBAC_TYPES.includes(type)) return K8S_PATH_SEGMENT;
     return K8S_SUBDOMAIN;
 }
 
@@ -326,6 +424,7 @@ export function ruleFor(type: string): NameRule | null | undefined {
     if (type.startsWith("gcp:")) return GCP_NAME_RULES[type];
     if (type.startsWith("aws:")) return AWS_NAME_RULES[type];
     if (type.startsWith("kubernetes:")) return kubernetesNameRule(type);
+    if (type.startsWith("grafana:")) return GRAFANA_NAME_RULES[type];
     return undefined;
 }
 
@@ -349,7 +448,7 @@ export function checkNames(plans: ReadonlyArray<{ label: string; stack: string; 
             }
             const inner = [...AZURE_INNER_NAME_RULES, ...GCP_INNER_NAME_RULES].filter((x) => x.type === r.type);
             const checks: Array<{ value: unknown; rule: NameRule }> = [
-                { value: rule.field === "metadata.name" ? at(r.inputs, ["metadata", "name"]) : r.inputs[rule.field], rule },
+                { value: rule.read ? rule.read(r.inputs) : rule.field === "metadata.name" ? at(r.inputs, ["metadata", "name"]) : r.inputs[rule.field], rule },
                 ...inner.map((x) => ({ value: at(r.inputs, x.path), rule: x.rule })),
             ];
             for (const { value, rule: ruleHere } of checks) {
