@@ -249,7 +249,6 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         // Metrics, alerts and the dashboard (issue #18): AMP's managed scraper, inside the VPC.
         const observed = eksObservability(this, name, {
             region,
-            clusterName: eks.cluster.name,
             clusterArn: eks.cluster.arn,
             privateSubnetIds: network.privateSubnetIds,
             clusterSecurityGroupId: eks.securityGroupId,
@@ -257,7 +256,6 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             observability: args.observability,
             notifications: args.notifications,
             tags,
-            k8sOpts,
         });
 
         const workerPdb = buildRayWorkerPdb(`${RAY_SERVICE_NAME}-workers`);
