@@ -192,6 +192,15 @@ export function grafanaDashboard(title: string, datasourceUid: string, cost: { q
 /** The Grafana workspace's role: query AMP, nothing else (AWS managed AmazonPrometheusQueryAccess). */
 export const GRAFANA_QUERY_POLICY = "arn:aws:iam::aws:policy/AmazonPrometheusQueryAccess";
 
+/**
+ * The Grafana role of the deployer's service account: ADMIN, because the provider creates the AMP
+ * data source, and in Grafana adding and configuring data sources takes "the organization
+ * administrator role" (grafana.com docs, "Amazon Managed Service for Prometheus" data source,
+ * read 2026-12-02); an EDITOR token gets 403 on the data source. Billed as an editor license all the same
+ * (aws.amazon.com/grafana/pricing: $9 per active editor or administrator).
+ */
+export const DEPLOYER_GRAFANA_ROLE = "ADMIN";
+
 export interface EksObservabilityArgs {
     readonly region: string;
     readonly clusterArn: pulumi.Input<string>;
@@ -271,7 +280,7 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
         opts,
     );
     // The provider's credential: a service account token (Grafana caps its life at 30 days; a later update after that replaces the token).
-    const account = new grafana.WorkspaceServiceAccount(`${name}-grafana-deployer`, { region, workspaceId: grafanaWorkspace.id, name: "pulumi", grafanaRole: "EDITOR" }, opts);
+    const account = new grafana.WorkspaceServiceAccount(`${name}-grafana-deployer`, { region, workspaceId: grafanaWorkspace.id, name: "pulumi", grafanaRole: DEPLOYER_GRAFANA_ROLE }, opts);
     const token = new grafana.WorkspaceServiceAccountToken(
         `${name}-grafana-deployer`,
         { region, workspaceId: grafanaWorkspace.id, serviceAccountId: account.serviceAccountId, name: "pulumi", secondsToLive: 30 * 24 * 3600 },

@@ -212,4 +212,13 @@ describe("eksInf2 observability under mocks", function () {
         const rbac = resources.filter((r) => r.type.startsWith("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"));
         assert.deepEqual(rbac.filter((r) => /aps-collector/.test(`${r.name} ${JSON.stringify(r.inputs)}`)).map((r) => r.name), []);
     });
+
+    it("the deployer's Grafana service account is an ADMIN: creating the data source takes the organization administrator role", () => {
+        // grafana.com docs, Amazon Managed Service for Prometheus data source: "The organization
+        // administrator role to add and configure data sources"; an EDITOR's token cannot.
+        const accounts = resources.filter((r) => r.type === "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount");
+        assert.equal(accounts.length, 1);
+        assert.equal(accounts[0].inputs.grafanaRole, "ADMIN");
+        assert.ok(resources.some((r) => r.type === "grafana:oss/dataSource:DataSource"), "the data source that needs it is declared");
+    });
 });
