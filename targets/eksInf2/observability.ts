@@ -216,8 +216,8 @@ export interface EksObservabilityArgs {
 export interface EksObservability {
     readonly workspace: amp.Workspace;
     readonly scraper: amp.Scraper;
-    /** The Grafana workspace's URL (sign-in through IAM Identity Center). */
-    readonly dashboardUrl: pulumi.Output<string>;
+    /** The Grafana workspace's URL (sign-in through IAM Identity Center); none with `eksManagedGrafana: false`. */
+    readonly dashboardUrl?: pulumi.Output<string>;
 }
 
 /** Declares the workspace, scraper (AMP grants its cluster access itself), the alerts and the dashboard. */
@@ -249,7 +249,14 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
     const topics = awsAlertTopicsWithPolicy(`${name}-obs`, a.notifications, opts, { region, tags });
     new amp.AlertManagerDefinition(`${name}-alertmanager`, { region, workspaceId: workspace.id, definition: topics.arns.apply(alertManagerDefinition) }, opts);
 
-    // Dashboard: Amazon Managed Grafana reading the workspace with its own role.
+    // Dashboard: only where the account has IAM Identity Center (config/observability.ts, eksManagedGrafana).
+    const dashboardUrl = obs.eksManagedGrafana ? managedGrafana(parent, name, region, workspace, a.instanceTypes, tags) : undefined;
+    return { workspace, scraper, ...(dashboardUrl ? { dashboardUrl } : {}) };
+}
+
+/** Amazon Managed Grafana reading the AMP workspace with its own role, the deployer's token, the data source and the dashboard; returns its URL. */
+function managedGrafana(parent: pulumi.Resource, name: string, region: string, workspace: amp.Workspace, instanceTypes: ReadonlyArray<string>, tags: Record<string, string>): pulumi.Output<string> {
+    const opts = { parent };
     const grafanaRole = new iam.Role(
         `${name}-grafana`,
         {
@@ -270,7 +277,8 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
             region,
             name: `${name}-${pulumi.getStack()}`,
             accountAccessType: "CURRENT_ACCOUNT",
-            // IAM Identity Center must be enabled in the account (an organisation-level prerequisite the program cannot declare).
+            // IAM Identity Center must be enabled in the account (an organisation-level prerequisite the program
+            // cannot declare; without it the create fails "SSO is not enabled in any region": eksManagedGrafana: false).
             authenticationProviders: ["AWS_SSO"],
             permissionType: "CUSTOMER_MANAGED",
             roleArn: grafanaRole.arn,
@@ -301,10 +309,10 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
     new Dashboard(
         `${name}-dashboard`,
         {
-            configJson: JSON.stringify(grafanaDashboard(`llm-serving eksInf2 (${pulumi.getStack()})`, "llm-serving-amp", costRateQuery(region, a.instanceTypes))),
+            configJson: JSON.stringify(grafanaDashboard(`llm-serving eksInf2 (${pulumi.getStack()})`, "llm-serving-amp", costRateQuery(region, instanceTypes))),
             overwrite: true,
         },
         { parent, provider: gf, dependsOn: [ds] },
     );
-    return { workspace, scraper, dashboardUrl: pulumi.interpolate`https://${grafanaWorkspace.endpoint}` };
+    return pulumi.interpolate`https://${grafanaWorkspace.endpoint}`;
 }

@@ -222,3 +222,28 @@ describe("eksInf2 observability under mocks", function () {
         assert.ok(resources.some((r) => r.type === "grafana:oss/dataSource:DataSource"), "the data source that needs it is declared");
     });
 });
+
+describe("eksInf2 observability with observability.eksManagedGrafana false (an account without IAM Identity Center)", function () {
+    this.timeout(120_000);
+    // Managed Grafana's AWS_SSO sign-in fails "ValidationException: SSO is not enabled in any region"
+    // in such an account, so the switch must remove every Grafana resource, not just the workspace.
+    const GRAFANA = /^aws:grafana\/|^grafana:|^pulumi:providers:grafana$/;
+    let resources: PlannedResource[];
+    before(async () => {
+        const eks = { region: "us-west-2", instanceTypes: ["inf2.8xlarge"], capacityType: "spot", maxNodes: 2, replicas: { min: 1, max: 2 }, allowedCidrs: ["203.0.113.0/24"], apiAccessCidrs: ["203.0.113.0/24"], plaintextHttp: true, image: IMAGE };
+        ({ resources } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { eksInf2: eks }, observability: { eksManagedGrafana: false } })));
+    });
+
+    it("declares no Grafana workspace, service account, token, provider, data source or dashboard, and keeps AMP and its alerts", () => {
+        assert.deepEqual(resources.filter((r) => GRAFANA.test(r.type)).map((r) => r.type), []);
+        assert.ok(!resources.some((r) => r.type === "aws:iam/role:Role" && r.name === "eks-inf2-grafana"));
+        for (const t of ["aws:amp/workspace:Workspace", "aws:amp/scraper:Scraper", "aws:amp/ruleGroupNamespace:RuleGroupNamespace", "aws:amp/alertManagerDefinition:AlertManagerDefinition"]) assert.ok(resources.some((r) => r.type === t), t);
+    });
+
+    it("negative control: by default every one of them is declared (the filter above sees them)", async () => {
+        const eks = { region: "us-west-2", instanceTypes: ["inf2.8xlarge"], capacityType: "spot", maxNodes: 2, replicas: { min: 1, max: 2 }, allowedCidrs: ["203.0.113.0/24"], apiAccessCidrs: ["203.0.113.0/24"], plaintextHttp: true, image: IMAGE };
+        const { resources: all } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { eksInf2: eks } }));
+        const types = new Set(all.filter((r) => GRAFANA.test(r.type)).map((r) => r.type));
+        for (const t of ["aws:grafana/workspace:Workspace", "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount", "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken", "pulumi:providers:grafana", "grafana:oss/dataSource:DataSource", "grafana:oss/dashboard:Dashboard"]) assert.ok(types.has(t), t);
+    });
+});
