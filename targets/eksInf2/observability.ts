@@ -201,6 +201,23 @@ export const GRAFANA_QUERY_POLICY = "arn:aws:iam::aws:policy/AmazonPrometheusQue
  */
 export const DEPLOYER_GRAFANA_ROLE = "ADMIN";
 
+/** Days a deployer token lives (Grafana's cap for a workspace service account token is 30 days). */
+export const GRAFANA_TOKEN_LIFETIME_DAYS = 30;
+/** Days between token rotations: well inside the lifetime, so a stack updated at least every 16 days never holds an expired token. */
+export const GRAFANA_TOKEN_ROTATION_DAYS = 14;
+
+/**
+ * The deployer token's name for the run at `nowMs`: `pulumi-<n>`, n = floor(days since the epoch /
+ * 14). Why: the token expires after 30 days and the AWS provider never replaces it by itself (its
+ * Read does not look at expires_at, so an expired token shows no diff), after which the Grafana
+ * provider's calls fail 401 and the stack can neither update nor destroy its dashboard. The name
+ * forces a replacement, so the first update in each new 14-day bucket creates a fresh token (Pulumi
+ * creates the replacement before deleting the old one) while the old one still has >= 16 days left.
+ */
+export function grafanaTokenName(nowMs: number): string {
+    return `pulumi-${Math.floor(nowMs / 86_400_000 / GRAFANA_TOKEN_ROTATION_DAYS)}`;
+}
+
 export interface EksObservabilityArgs {
     readonly region: string;
     readonly clusterArn: pulumi.Input<string>;
@@ -287,11 +304,11 @@ function managedGrafana(parent: pulumi.Resource, name: string, region: string, w
         },
         opts,
     );
-    // The provider's credential: a service account token (Grafana caps its life at 30 days; a later update after that replaces the token).
+    // The provider's credential: a service account token living 30 days, renamed (so replaced) every 14 (grafanaTokenName).
     const account = new grafana.WorkspaceServiceAccount(`${name}-grafana-deployer`, { region, workspaceId: grafanaWorkspace.id, name: "pulumi", grafanaRole: DEPLOYER_GRAFANA_ROLE }, opts);
     const token = new grafana.WorkspaceServiceAccountToken(
         `${name}-grafana-deployer`,
-        { region, workspaceId: grafanaWorkspace.id, serviceAccountId: account.serviceAccountId, name: "pulumi", secondsToLive: 30 * 24 * 3600 },
+        { region, workspaceId: grafanaWorkspace.id, serviceAccountId: account.serviceAccountId, name: grafanaTokenName(Date.now()), secondsToLive: GRAFANA_TOKEN_LIFETIME_DAYS * 24 * 3600 },
         opts,
     );
     const gf = new GrafanaProvider(`${name}-grafana`, { url: pulumi.interpolate`https://${grafanaWorkspace.endpoint}`, auth: pulumi.secret(token.key) }, opts);

@@ -11,6 +11,9 @@ import {
     eksDashboardPanels,
     INF2_ON_DEMAND_HOURLY_USD,
     grafanaDashboard,
+    grafanaTokenName,
+    GRAFANA_TOKEN_LIFETIME_DAYS,
+    GRAFANA_TOKEN_ROTATION_DAYS,
     RAY_SERVE_JOB,
     ruleGroupsData,
     scrapeConfiguration,
@@ -161,6 +164,19 @@ describe("eksInf2 observability: AMP scraper, rules, alert manager, dashboard", 
         assert.match(serveConfig(input, 2), /target_ongoing_requests: 6/);
     });
 
+    it("the Grafana token is renamed (so replaced) every 14 days, before its 30-day life runs out", () => {
+        // The provider's Read ignores expires_at: without a new name an expired token stays in state and
+        // every later Grafana call fails 401. Bucket = floor(days since epoch / 14).
+        const day = 86_400_000;
+        const start = 14 * 20_000 * day; // the first instant of bucket 20,000
+        assert.equal(grafanaTokenName(start), "pulumi-20000");
+        assert.equal(grafanaTokenName(start + 14 * day - 1), "pulumi-20000");
+        assert.equal(grafanaTokenName(start + 14 * day), "pulumi-20001");
+        assert.equal(grafanaTokenName(start - 1), "pulumi-19999");
+        // A token made at a bucket's start is replaced by the first update 14 days later, with 16 days to spare.
+        assert.ok(GRAFANA_TOKEN_ROTATION_DAYS < GRAFANA_TOKEN_LIFETIME_DAYS && GRAFANA_TOKEN_LIFETIME_DAYS <= 30);
+    });
+
     it("samples priced from the scrape interval: 30 s is 87,600 scrapes a month", () => {
         assert.equal(scrapeIntervalSeconds(scrapeConfiguration()), 30);
         assert.equal(scrapeIntervalSeconds("global:\n  scrape_interval: 1m\n"), 60);
@@ -219,6 +235,9 @@ describe("eksInf2 observability under mocks", function () {
         const accounts = resources.filter((r) => r.type === "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount");
         assert.equal(accounts.length, 1);
         assert.equal(accounts[0].inputs.grafanaRole, "ADMIN");
+        const token = resources.find((r) => r.type === "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken")!;
+        assert.match(String(token.inputs.name), /^pulumi-\d+$/);
+        assert.equal(token.inputs.secondsToLive, 30 * 24 * 3600);
         assert.ok(resources.some((r) => r.type === "grafana:oss/dataSource:DataSource"), "the data source that needs it is declared");
     });
 });
