@@ -41,8 +41,15 @@ export const observabilitySchema = z.strictObject(
         ttftP95Seconds: num(0.1, 120).default(5),
         /** Replicas lost within 15 minutes that raise the spot-eviction alert. @default 2 */
         evictionBurst: int(1, 20).default(2),
+        /**
+         * Whether eksInf2 declares its Amazon Managed Grafana workspace and dashboard. Managed
+         * Grafana's AWS_SSO sign-in needs IAM Identity Center enabled in the account, or the
+         * workspace's create fails ("ValidationException: SSO is not enabled in any region"); an
+         * account without it sets false and keeps AMP, the scraper and the alerts. @default true
+         */
+        eksManagedGrafana: z.boolean({ error: "must be true or false" }).default(true),
     },
-    { error: "must be an object { targetInFlightPerReplica, queueWaitingPerReplica, queueMinutes, kvCacheUsage, ttftP95Seconds, evictionBurst }" },
+    { error: "must be an object { targetInFlightPerReplica, queueWaitingPerReplica, queueMinutes, kvCacheUsage, ttftP95Seconds, evictionBurst, eksManagedGrafana }" },
 );
 
 export type ObservabilityConfig = z.output<typeof observabilitySchema>;

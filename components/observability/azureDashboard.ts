@@ -100,6 +100,12 @@ export function azureGrafanaDashboard(
     args: { resourceGroupName: pulumi.Input<string>; location: string; title: string; panels: ReadonlyArray<AzurePanel>; tags: Readonly<Record<string, string>> },
     opts: pulumi.CustomResourceOptions,
 ): dashboard.Dashboard {
+    // API versions: @pulumi/azure-native 3.28 ships the dashboard at 2024-11-01-preview and its
+    // definition at 2025-09-01-preview only (their classes' "Uses Azure REST API version"); the GA
+    // 2025-08-01 has no definition, and any other version of either needs a locally generated SDK
+    // (`pulumi package add azure-native dashboard <version>`), which this offline build cannot make.
+    // So the two cannot share a version yet; test/components/observability/azureDashboard.test.ts
+    // fails when an upgrade changes either, to pin both to 2025-09-01-preview (or a GA with both) then.
     const board = new dashboard.Dashboard(`${name}-dashboard`, { resourceGroupName: args.resourceGroupName, location: args.location, tags: { ...args.tags } }, opts);
     new dashboard.DashboardDefinition(
         `${name}-dashboard-definition`,

@@ -72,8 +72,8 @@ export class EksInf2Pool extends pulumi.ComponentResource {
     public readonly chatUi?: { url: pulumi.Output<string>; user: string; password: pulumi.Output<string> };
     /** With rasa: the REST webhook's URL and its bearer token (secret). */
     public readonly rasa?: { url: pulumi.Output<string>; token: pulumi.Output<string> };
-    /** The Amazon Managed Grafana workspace with the serving dashboard. */
-    public readonly dashboardUrl: pulumi.Output<string>;
+    /** The Amazon Managed Grafana workspace with the serving dashboard (none with observability.eksManagedGrafana false). */
+    public readonly dashboardUrl?: pulumi.Output<string>;
 
     constructor(name: string, args: EksInf2PoolArgs, opts?: pulumi.ComponentResourceOptions) {
         // Which model this target downloads and whether it holds a token for it (the model-access policy).
@@ -249,7 +249,6 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         // Metrics, alerts and the dashboard (issue #18): AMP's managed scraper, inside the VPC.
         const observed = eksObservability(this, name, {
             region,
-            clusterName: eks.cluster.name,
             clusterArn: eks.cluster.arn,
             privateSubnetIds: network.privateSubnetIds,
             clusterSecurityGroupId: eks.securityGroupId,
@@ -257,7 +256,6 @@ export class EksInf2Pool extends pulumi.ComponentResource {
             observability: args.observability,
             notifications: args.notifications,
             tags,
-            k8sOpts,
         });
 
         const workerPdb = buildRayWorkerPdb(`${RAY_SERVICE_NAME}-workers`);
@@ -312,7 +310,7 @@ export class EksInf2Pool extends pulumi.ComponentResource {
         this.dashboardUrl = observed.dashboardUrl;
         this.chatUi = chat && config.domain ? { url: pulumi.output(`https://${config.domain}${chat.path}`), user: chat.user, password: chat.password } : undefined;
         this.rasa = rasa && config.domain ? { url: pulumi.output(`https://${config.domain}${rasa.path}`), token: rasa.token } : undefined;
-        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig, ...(this.chatUi ? { chatUi: this.chatUi } : {}), ...(this.rasa ? { rasa: this.rasa } : {}), dashboardUrl: this.dashboardUrl });
+        this.registerOutputs({ endpoint: this.endpoint, apiKey: this.apiKey, kubeconfig: this.kubeconfig, ...(this.chatUi ? { chatUi: this.chatUi } : {}), ...(this.rasa ? { rasa: this.rasa } : {}), ...(this.dashboardUrl ? { dashboardUrl: this.dashboardUrl } : {}) });
     }
 
     /** One-node ElastiCache Redis for GCS fault tolerance: TLS in transit, encrypted at rest, password a secret. */

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as amp from "@pulumi/aws/amp";
-import * as eks from "@pulumi/aws/eks";
 import * as grafana from "@pulumi/aws/grafana";
 import * as iam from "@pulumi/aws/iam";
-import { ClusterRole, ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1";
 import { Provider as GrafanaProvider } from "@pulumiverse/grafana/provider";
 import { DataSource } from "@pulumiverse/grafana/oss/dataSource";
 import { Dashboard } from "@pulumiverse/grafana/oss/dashboard";
@@ -26,10 +24,14 @@ import { SERVING_NAMESPACE } from "./labels";
  * it places in the cluster's subnets and writes to AMP through a VPC endpoint, so nothing is
  * exposed publicly and nothing runs on the nodes. Its prerequisites are ones this cluster
  * declares: private endpoint access on (cluster.ts sets endpointPrivateAccess), DNS in the VPC
- * (network.ts), subnets in two zones, and Kubernetes access for its service-linked role (an access
- * entry with the user name below, bound to the ClusterRole below). AMP user guide, "Set up
- * managed collectors for Amazon EKS" (docs.aws.amazon.com/prometheus/latest/userguide/
- * AMP-collector-how-to.html, "Configuring your Amazon EKS cluster"), read 2026-12-02.
+ * (network.ts), subnets in two zones, and Kubernetes access for its service-linked role. That
+ * access is NOT declared here: the cluster's authenticationMode is API (cluster.ts), and for such
+ * clusters a scraper created through the API "will automatically have the correct access entry
+ * policy created for you" (AMP user guide, "Set up managed collectors for Amazon EKS",
+ * docs.aws.amazon.com/prometheus/latest/userguide/AMP-collector-how-to.html, "Configure Amazon
+ * EKS for scraper access with access entries"). EKS allows one access entry per principal ARN, so
+ * declaring our own (with an `aps-collector-*` ClusterRole) collides with AMP's and fails the
+ * create; the aws-auth ConfigMap route the guide also shows is for CONFIG_MAP clusters only.
  *
  * What it scrapes, inside the cluster only (the NLB still forwards only the guard's routes):
  * - vLLM's own /metrics, relayed by each Serve replica on the worker pod's `vllm-metrics` port
@@ -43,9 +45,6 @@ import { SERVING_NAMESPACE } from "./labels";
 /** Job names: the `job` label every series (and `up`) carries; the selectors below use them. */
 export const VLLM_JOB = "llm-vllm-neuron";
 export const RAY_SERVE_JOB = "llm-ray-serve";
-/** The Kubernetes user the scraper's role maps to, and the ClusterRole bound to it (names from the AMP guide). */
-export const SCRAPER_K8S_USER = "aps-collector-user";
-export const SCRAPER_CLUSTER_ROLE = "aps-collector-role";
 /** The Serve deployment (serveConfig's deployments[0].name). */
 export const SERVE_DEPLOYMENT = "VllmNeuron";
 
@@ -82,40 +81,6 @@ export function scrapeConfiguration(namespace = SERVING_NAMESPACE): string {
             podJob(RAY_SERVE_JOB, namespace, RAY_METRICS_PORT.name, RAY_SERVE_QUERY_METRICS.join("|")),
         ],
     });
-}
-
-/**
- * The ClusterRole the AMP guide gives the scraper: discover pods and read /metrics. Nothing else
- * (no secrets, no writes).
- */
-export function scraperClusterRole() {
-    return {
-        metadata: { name: SCRAPER_CLUSTER_ROLE },
-        rules: [
-            { apiGroups: [""], resources: ["nodes", "nodes/proxy", "nodes/metrics", "services", "endpoints", "pods", "ingresses", "configmaps"], verbs: ["describe", "get", "list", "watch"] },
-            { apiGroups: ["extensions", "networking.k8s.io"], resources: ["ingresses/status", "ingresses"], verbs: ["describe", "get", "list", "watch"] },
-            { apiGroups: ["metrics.eks.amazonaws.com"], resources: ["kcm/metrics", "ksh/metrics"], verbs: ["get"] },
-            { nonResourceURLs: ["/metrics"], verbs: ["get"] },
-        ],
-    };
-}
-
-export function scraperClusterRoleBinding() {
-    return {
-        metadata: { name: `${SCRAPER_K8S_USER}-role-binding` },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: SCRAPER_CLUSTER_ROLE },
-        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: SCRAPER_K8S_USER }],
-    };
-}
-
-/**
- * The scraper's service-linked role without its path: EKS maps an IAM role to Kubernetes by
- * `arn:aws:iam::<account>:role/<name>` (the AMP guide's aws-auth example drops the
- * `aws-service-role/scraper.aps.amazonaws.com/` path the same way).
- */
-export function roleArnWithoutPath(arn: string): string {
-    const m = /^(arn:aws[a-z-]*:iam::\d{12}:role\/)(?:.*\/)?([^/]+)$/.exec(arn);
-    return m ? `${m[1]}${m[2]}` : arn;
 }
 
 /** One Prometheus alerting rule (AMP evaluates standard Prometheus rule files). */
@@ -227,9 +192,34 @@ export function grafanaDashboard(title: string, datasourceUid: string, cost: { q
 /** The Grafana workspace's role: query AMP, nothing else (AWS managed AmazonPrometheusQueryAccess). */
 export const GRAFANA_QUERY_POLICY = "arn:aws:iam::aws:policy/AmazonPrometheusQueryAccess";
 
+/**
+ * The Grafana role of the deployer's service account: ADMIN, because the provider creates the AMP
+ * data source, and in Grafana adding and configuring data sources takes "the organization
+ * administrator role" (grafana.com docs, "Amazon Managed Service for Prometheus" data source,
+ * read 2026-12-02); an EDITOR token gets 403 on the data source. Billed as an editor license all the same
+ * (aws.amazon.com/grafana/pricing: $9 per active editor or administrator).
+ */
+export const DEPLOYER_GRAFANA_ROLE = "ADMIN";
+
+/** Days a deployer token lives (Grafana's cap for a workspace service account token is 30 days). */
+export const GRAFANA_TOKEN_LIFETIME_DAYS = 30;
+/** Days between token rotations: well inside the lifetime, so a stack updated at least every 16 days never holds an expired token. */
+export const GRAFANA_TOKEN_ROTATION_DAYS = 14;
+
+/**
+ * The deployer token's name for the run at `nowMs`: `pulumi-<n>`, n = floor(days since the epoch /
+ * 14). Why: the token expires after 30 days and the AWS provider never replaces it by itself (its
+ * Read does not look at expires_at, so an expired token shows no diff), after which the Grafana
+ * provider's calls fail 401 and the stack can neither update nor destroy its dashboard. The name
+ * forces a replacement, so the first update in each new 14-day bucket creates a fresh token (Pulumi
+ * creates the replacement before deleting the old one) while the old one still has >= 16 days left.
+ */
+export function grafanaTokenName(nowMs: number): string {
+    return `pulumi-${Math.floor(nowMs / 86_400_000 / GRAFANA_TOKEN_ROTATION_DAYS)}`;
+}
+
 export interface EksObservabilityArgs {
     readonly region: string;
-    readonly clusterName: pulumi.Input<string>;
     readonly clusterArn: pulumi.Input<string>;
     readonly privateSubnetIds: pulumi.Input<string>[];
     readonly clusterSecurityGroupId: pulumi.Input<string>;
@@ -238,18 +228,16 @@ export interface EksObservabilityArgs {
     readonly observability?: ObservabilityConfig;
     readonly notifications?: NotificationsConfig;
     readonly tags: Readonly<Record<string, string>>;
-    /** Options of the cluster's Kubernetes objects (provider). */
-    readonly k8sOpts: pulumi.CustomResourceOptions;
 }
 
 export interface EksObservability {
     readonly workspace: amp.Workspace;
     readonly scraper: amp.Scraper;
-    /** The Grafana workspace's URL (sign-in through IAM Identity Center). */
-    readonly dashboardUrl: pulumi.Output<string>;
+    /** The Grafana workspace's URL (sign-in through IAM Identity Center); none with `eksManagedGrafana: false`. */
+    readonly dashboardUrl?: pulumi.Output<string>;
 }
 
-/** Declares the workspace, scraper, its cluster access, the alerts and the dashboard. */
+/** Declares the workspace, scraper (AMP grants its cluster access itself), the alerts and the dashboard. */
 export function eksObservability(parent: pulumi.Resource, name: string, a: EksObservabilityArgs): EksObservability {
     const opts = { parent };
     const { region } = a;
@@ -258,9 +246,8 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
 
     const workspace = new amp.Workspace(`${name}-amp`, { region, alias: `${name}-${pulumi.getStack()}`, tags }, opts);
 
-    // Kubernetes access for the scraper's role before it starts: the ClusterRole, its binding, and the access entry.
-    const role = new ClusterRole(`${name}-aps-collector`, scraperClusterRole(), { ...a.k8sOpts, parent });
-    const binding = new ClusterRoleBinding(`${name}-aps-collector`, scraperClusterRoleBinding(), { ...a.k8sOpts, parent, dependsOn: [role] });
+    // No access entry or ClusterRole for the scraper: AMP creates its own access entry for its
+    // service-linked role on this API-mode cluster, and a second one for the same ARN fails (see the header).
     const scraper = new amp.Scraper(
         `${name}-scraper`,
         {
@@ -271,11 +258,6 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
             scrapeConfiguration: scrapeConfiguration(),
             tags,
         },
-        { ...opts, dependsOn: [binding] },
-    );
-    new eks.AccessEntry(
-        `${name}-scraper-access`,
-        { region, clusterName: a.clusterName, principalArn: scraper.roleArn.apply(roleArnWithoutPath), userName: SCRAPER_K8S_USER, type: "STANDARD", tags },
         opts,
     );
 
@@ -284,7 +266,14 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
     const topics = awsAlertTopicsWithPolicy(`${name}-obs`, a.notifications, opts, { region, tags });
     new amp.AlertManagerDefinition(`${name}-alertmanager`, { region, workspaceId: workspace.id, definition: topics.arns.apply(alertManagerDefinition) }, opts);
 
-    // Dashboard: Amazon Managed Grafana reading the workspace with its own role.
+    // Dashboard: only where the account has IAM Identity Center (config/observability.ts, eksManagedGrafana).
+    const dashboardUrl = obs.eksManagedGrafana ? managedGrafana(parent, name, region, workspace, a.instanceTypes, tags) : undefined;
+    return { workspace, scraper, ...(dashboardUrl ? { dashboardUrl } : {}) };
+}
+
+/** Amazon Managed Grafana reading the AMP workspace with its own role, the deployer's token, the data source and the dashboard; returns its URL. */
+function managedGrafana(parent: pulumi.Resource, name: string, region: string, workspace: amp.Workspace, instanceTypes: ReadonlyArray<string>, tags: Record<string, string>): pulumi.Output<string> {
+    const opts = { parent };
     const grafanaRole = new iam.Role(
         `${name}-grafana`,
         {
@@ -305,7 +294,8 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
             region,
             name: `${name}-${pulumi.getStack()}`,
             accountAccessType: "CURRENT_ACCOUNT",
-            // IAM Identity Center must be enabled in the account (an organisation-level prerequisite the program cannot declare).
+            // IAM Identity Center must be enabled in the account (an organisation-level prerequisite the program
+            // cannot declare; without it the create fails "SSO is not enabled in any region": eksManagedGrafana: false).
             authenticationProviders: ["AWS_SSO"],
             permissionType: "CUSTOMER_MANAGED",
             roleArn: grafanaRole.arn,
@@ -314,11 +304,11 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
         },
         opts,
     );
-    // The provider's credential: a service account token (Grafana caps its life at 30 days; a later update after that replaces the token).
-    const account = new grafana.WorkspaceServiceAccount(`${name}-grafana-deployer`, { region, workspaceId: grafanaWorkspace.id, name: "pulumi", grafanaRole: "EDITOR" }, opts);
+    // The provider's credential: a service account token living 30 days, renamed (so replaced) every 14 (grafanaTokenName).
+    const account = new grafana.WorkspaceServiceAccount(`${name}-grafana-deployer`, { region, workspaceId: grafanaWorkspace.id, name: "pulumi", grafanaRole: DEPLOYER_GRAFANA_ROLE }, opts);
     const token = new grafana.WorkspaceServiceAccountToken(
         `${name}-grafana-deployer`,
-        { region, workspaceId: grafanaWorkspace.id, serviceAccountId: account.serviceAccountId, name: "pulumi", secondsToLive: 30 * 24 * 3600 },
+        { region, workspaceId: grafanaWorkspace.id, serviceAccountId: account.serviceAccountId, name: grafanaTokenName(Date.now()), secondsToLive: GRAFANA_TOKEN_LIFETIME_DAYS * 24 * 3600 },
         opts,
     );
     const gf = new GrafanaProvider(`${name}-grafana`, { url: pulumi.interpolate`https://${grafanaWorkspace.endpoint}`, auth: pulumi.secret(token.key) }, opts);
@@ -336,10 +326,10 @@ export function eksObservability(parent: pulumi.Resource, name: string, a: EksOb
     new Dashboard(
         `${name}-dashboard`,
         {
-            configJson: JSON.stringify(grafanaDashboard(`llm-serving eksInf2 (${pulumi.getStack()})`, "llm-serving-amp", costRateQuery(region, a.instanceTypes))),
+            configJson: JSON.stringify(grafanaDashboard(`llm-serving eksInf2 (${pulumi.getStack()})`, "llm-serving-amp", costRateQuery(region, instanceTypes))),
             overwrite: true,
         },
         { parent, provider: gf, dependsOn: [ds] },
     );
-    return { workspace, scraper, dashboardUrl: pulumi.interpolate`https://${grafanaWorkspace.endpoint}` };
+    return pulumi.interpolate`https://${grafanaWorkspace.endpoint}`;
 }

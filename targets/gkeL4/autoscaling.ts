@@ -22,8 +22,18 @@ import { AlertThresholds } from "../../components/observability/signals";
 export const METRICS_ADAPTER_IMAGE = "gcr.io/gke-release/custom-metrics-stackdriver-adapter:v0.15.1-gke.0";
 export const METRICS_ADAPTER_NAMESPACE = "custom-metrics";
 export const METRICS_ADAPTER_SA = "custom-metrics-stackdriver-adapter";
-/** Non-root port the adapter serves on (its Service still answers on 443, as the APIService calls it). */
-export const METRICS_ADAPTER_PORT = 6443;
+/**
+ * The port the adapter serves on: 10250. The API server calls an aggregated API at the Service's
+ * endpoint, the pod's own IP and targetPort, and this cluster's nodes are private (builders.ts,
+ * enablePrivateNodes): GKE's default firewall rule lets the control plane reach nodes on TCP 443
+ * and 10250 only (cloud.google.com/kubernetes-engine/docs/how-to/private-clusters, "Adding
+ * firewall rules for specific use cases"), so on 6443 every custom-metrics call times out and the
+ * HPA never scales. 10250 is above 1024, so the pod stays non-root; the Service still answers on
+ * 443, as the APIService calls it.
+ */
+export const METRICS_ADAPTER_PORT = 10250;
+/** Ports GKE's default firewall rule opens from a private cluster's control plane to its nodes. */
+export const PRIVATE_CONTROL_PLANE_PORTS: ReadonlyArray<number> = [443, 10250];
 
 /**
  * A Managed Prometheus series as the adapter names it for the custom metrics API: the Cloud
@@ -89,7 +99,7 @@ export function modelServerHpa(a: ModelHpaArgs) {
 /**
  * The adapter's objects, after Google's production manifest
  * (GoogleCloudPlatform/k8s-stackdriver, custom-metrics-stackdriver-adapter/deploy/production/
- * adapter_new_resource_model.yaml), with the pod hardened: non-root on an unprivileged port,
+ * adapter_new_resource_model.yaml), with the pod hardened: non-root on an unprivileged port (10250: METRICS_ADAPTER_PORT),
  * read-only root filesystem (its serving certificate goes to an emptyDir), no capabilities.
  * Its service account reads Cloud Monitoring through Workload Identity (roles/monitoring.viewer,
  * granted by the component).

@@ -54,6 +54,11 @@ export function vmObservability(parent: pulumi.Resource, name: string, a: VmObse
             location,
             kind: "Linux",
             dataCollectionEndpointId: dce.id,
+            // The data source that declares the Microsoft-PrometheusMetrics stream the flow below
+            // routes: without it the rule has no source for that stream and remote-written samples
+            // are not forwarded. The same shape as the rule aksGpu's metrics add-on uses
+            // (targets/aksGpu/observability.ts, the Azure docs' DCR for managed Prometheus).
+            dataSources: { prometheusForwarder: [{ name: "PrometheusDataSource", streams: [PROMETHEUS_STREAM], labelIncludeFilter: {} }] },
             destinations: { monitoringAccounts: [{ name: "MonitoringAccount1", accountResourceId: workspace.id }] },
             dataFlows: [{ streams: [PROMETHEUS_STREAM], destinations: ["MonitoringAccount1"] }],
             tags,

@@ -314,12 +314,13 @@ const ROWS: readonly Row[] = [
     },
     {
         what: "observability thresholds out of range, and an unknown observability key",
-        config: raw({ "llm-serving:observability": { kvCacheUsage: 90, queueMinutes: 0, targetInFlightPerReplica: 2.5, scaleOn: "cpu" } }),
+        config: raw({ "llm-serving:observability": { kvCacheUsage: 90, queueMinutes: 0, targetInFlightPerReplica: 2.5, scaleOn: "cpu", eksManagedGrafana: "no" } }),
         problems: [
             "llm-serving:observability.kvCacheUsage: got 90; must be a number from 0.5 to 1",
             "llm-serving:observability.queueMinutes: got 0; must be a number from 1 to 60",
             "llm-serving:observability.targetInFlightPerReplica: got 2.5; must be a whole number from 1 to 256",
-            "llm-serving:observability.scaleOn: unknown key; allowed keys are targetInFlightPerReplica, queueWaitingPerReplica, queueMinutes, kvCacheUsage, ttftP95Seconds, evictionBurst",
+            `llm-serving:observability.eksManagedGrafana: got "no"; must be true or false`,
+            "llm-serving:observability.scaleOn: unknown key; allowed keys are targetInFlightPerReplica, queueWaitingPerReplica, queueMinutes, kvCacheUsage, ttftP95Seconds, evictionBurst, eksManagedGrafana",
         ],
     },
     {

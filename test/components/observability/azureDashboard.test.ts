@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
 import { azureReplicaHourlyPrice, costRatePanel, grafanaDashboardJson } from "../../../components/observability/azureDashboard";
 import { findPrice } from "../../../policies/cost/catalog";
 import { AZURE_REPLICA_HOURLY_USD } from "../../../components/observability/replicaPrices";
@@ -66,5 +67,15 @@ describe("Azure dashboards (Azure Monitor dashboards with Grafana): every query 
     it("negative control: a panel over a name vLLM does not export is caught", () => {
         const bad = grafanaDashboardJson("x", [costRatePanel(VM_SELECTOR, 1, "x"), { title: "bad", query: `sum(vllm:gpu_cache_usage_perc{${VM_SELECTOR}})`, unit: "1" }]);
         assert.deepEqual(panelsOf(bad).flatMap((p) => unknownMetrics("vllm", p.expr)), ["vllm:gpu_cache_usage_perc"]);
+    });
+
+    it("the dashboard and its definition's API versions are the SDK's known pair (revisit pinning both when this fails)", () => {
+        // azure-native 3.28 offers no shared version for the two (azureDashboard.ts): record what it
+        // uses, so an upgrade that moves either is seen and the pair can be pinned to one version.
+        const version = (cls: string) => /Uses Azure REST API version (\S+)\./.exec(fs.readFileSync(require.resolve(`@pulumi/azure-native/dashboard/${cls}.d.ts`), "utf8"))?.[1];
+        assert.equal(version("dashboard"), "2024-11-01-preview");
+        assert.equal(version("dashboardDefinition"), "2025-09-01-preview");
+        // Negative control: a class the module does not have gives no version.
+        assert.throws(() => version("noSuchResource"));
     });
 });

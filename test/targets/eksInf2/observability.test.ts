@@ -11,13 +11,12 @@ import {
     eksDashboardPanels,
     INF2_ON_DEMAND_HOURLY_USD,
     grafanaDashboard,
+    grafanaTokenName,
+    GRAFANA_TOKEN_LIFETIME_DAYS,
+    GRAFANA_TOKEN_ROTATION_DAYS,
     RAY_SERVE_JOB,
-    roleArnWithoutPath,
     ruleGroupsData,
     scrapeConfiguration,
-    SCRAPER_K8S_USER,
-    scraperClusterRole,
-    scraperClusterRoleBinding,
     VLLM_JOB,
 } from "../../../targets/eksInf2/observability";
 import { buildRayService, engineBatch, ongoingTarget, RAY_METRICS_PORT, serveAppSource, serveConfig, VLLM_METRICS_PORT } from "../../../targets/eksInf2/rayService";
@@ -135,28 +134,6 @@ describe("eksInf2 observability: AMP scraper, rules, alert manager, dashboard", 
         assert.equal(rules[4].for, undefined);
     });
 
-    it("maps the scraper's service-linked role to the ClusterRole's user, without the role's path", () => {
-        assert.equal(
-            roleArnWithoutPath("arn:aws:iam::123456789012:role/aws-service-role/scraper.aps.amazonaws.com/AWSServiceRoleForAmazonPrometheusScraper_abc"),
-            "arn:aws:iam::123456789012:role/AWSServiceRoleForAmazonPrometheusScraper_abc",
-        );
-        assert.equal(roleArnWithoutPath("arn:aws:iam::123456789012:role/plain"), "arn:aws:iam::123456789012:role/plain");
-        assert.equal(scraperClusterRoleBinding().subjects[0].name, SCRAPER_K8S_USER);
-    });
-
-    it("the scraper's ClusterRole and binding validate against the Kubernetes schema (read-only verbs)", async () => {
-        // ESM-only package: imported the way builders.test.ts imports it.
-        const { ClusterRole } = await import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole");
-        const { ClusterRoleBinding } = await import("kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding");
-        new ClusterRole(scraperClusterRole()).validate();
-        new ClusterRoleBinding(scraperClusterRoleBinding()).validate();
-        const verbs = new Set(scraperClusterRole().rules.flatMap((r) => r.verbs));
-        for (const write of ["create", "update", "patch", "delete"]) assert.ok(!verbs.has(write), write);
-        // Negative control: a binding without its roleRef is refused by the schema.
-        const { roleRef: _, ...noRef } = scraperClusterRoleBinding();
-        assert.throws(() => new ClusterRoleBinding(noRef as never).validate());
-    });
-
     it("the dashboard has a panel per query on the AMP data source, and the cost rate from the catalog's price", () => {
         const cost = costRateQuery("us-west-2", ["inf2.8xlarge", "inf2.xlarge"])!;
         // The dearest allowed type's on-demand price (the pack's worst case for uncapped spot): inf2.8xlarge $1.96786/h.
@@ -187,6 +164,19 @@ describe("eksInf2 observability: AMP scraper, rules, alert manager, dashboard", 
         assert.match(serveConfig(input, 2), /target_ongoing_requests: 6/);
     });
 
+    it("the Grafana token is renamed (so replaced) every 14 days, before its 30-day life runs out", () => {
+        // The provider's Read ignores expires_at: without a new name an expired token stays in state and
+        // every later Grafana call fails 401. Bucket = floor(days since epoch / 14).
+        const day = 86_400_000;
+        const start = 14 * 20_000 * day; // the first instant of bucket 20,000
+        assert.equal(grafanaTokenName(start), "pulumi-20000");
+        assert.equal(grafanaTokenName(start + 14 * day - 1), "pulumi-20000");
+        assert.equal(grafanaTokenName(start + 14 * day), "pulumi-20001");
+        assert.equal(grafanaTokenName(start - 1), "pulumi-19999");
+        // A token made at a bucket's start is replaced by the first update 14 days later, with 16 days to spare.
+        assert.ok(GRAFANA_TOKEN_ROTATION_DAYS < GRAFANA_TOKEN_LIFETIME_DAYS && GRAFANA_TOKEN_LIFETIME_DAYS <= 30);
+    });
+
     it("samples priced from the scrape interval: 30 s is 87,600 scrapes a month", () => {
         assert.equal(scrapeIntervalSeconds(scrapeConfiguration()), 30);
         assert.equal(scrapeIntervalSeconds("global:\n  scrape_interval: 1m\n"), 60);
@@ -206,14 +196,11 @@ describe("eksInf2 observability under mocks", function () {
         ({ resources } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { eksInf2: eks }, notifications: { emails: ["oncall@example.com"] } })));
     });
 
-    it("declares the workspace, scraper, its access, rules, alert manager and dashboard", () => {
+    it("declares the workspace, scraper, rules, alert manager and dashboard", () => {
         const types = new Set(resources.map((r) => r.type));
         for (const t of [
             "aws:amp/workspace:Workspace",
             "aws:amp/scraper:Scraper",
-            "aws:eks/accessEntry:AccessEntry",
-            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
-            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
             "aws:amp/ruleGroupNamespace:RuleGroupNamespace",
             "aws:amp/alertManagerDefinition:AlertManagerDefinition",
             "aws:grafana/workspace:Workspace",
@@ -223,13 +210,59 @@ describe("eksInf2 observability under mocks", function () {
         const source = (scraper.inputs.source as { eks: { subnetIds: unknown[]; securityGroupIds: unknown[] } }).eks;
         assert.ok(source.subnetIds.length >= 2, "the scraper needs subnets in two zones");
         assert.deepEqual(source.securityGroupIds, ["sg-0mockcluster0000"]);
-        const entry = resources.find((r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.inputs.userName === SCRAPER_K8S_USER)!;
-        assert.match(String(entry.inputs.principalArn), /^arn:aws:iam::123456789012:role\/AWSServiceRoleForAmazonPrometheusScraper_/);
         const am = resources.find((r) => r.type === "aws:amp/alertManagerDefinition:AlertManagerDefinition")!;
         assert.match(String(am.inputs.definition), /topic_arn: arn:aws:sns:us-west-2:/);
         // The alert topic lets AMP publish.
         const policy = resources.find((r) => r.type === "aws:sns/topicPolicy:TopicPolicy" && r.name === "eks-inf2-obs-alerts")!;
         const statements = JSON.parse(String(policy.inputs.policy)).Statement as Array<{ Principal: { Service?: unknown }; Action: unknown }>;
         assert.ok(statements.some((s) => s.Principal.Service === "aps.amazonaws.com" && JSON.stringify(s.Action).includes("SNS:GetTopicAttributes")));
+    });
+
+    it("declares no access entry or ClusterRole for the scraper's role: AMP creates its own on an API-mode cluster", () => {
+        // AMP user guide, AMP-collector-how-to.html, "Configure Amazon EKS for scraper access with
+        // access entries": a scraper created through the API gets its access entry created for it;
+        // EKS allows one access entry per principal ARN, so a second one fails the deploy.
+        const entries = resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry");
+        assert.ok(entries.length > 0, "the cluster's own access entries are planned (the check below sees them)");
+        assert.deepEqual(entries.filter((r) => /AmazonPrometheusScraper|scraper/i.test(`${r.name} ${String(r.inputs.principalArn)}`)).map((r) => r.name), []);
+        const rbac = resources.filter((r) => r.type.startsWith("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"));
+        assert.deepEqual(rbac.filter((r) => /aps-collector/.test(`${r.name} ${JSON.stringify(r.inputs)}`)).map((r) => r.name), []);
+    });
+
+    it("the deployer's Grafana service account is an ADMIN: creating the data source takes the organization administrator role", () => {
+        // grafana.com docs, Amazon Managed Service for Prometheus data source: "The organization
+        // administrator role to add and configure data sources"; an EDITOR's token cannot.
+        const accounts = resources.filter((r) => r.type === "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount");
+        assert.equal(accounts.length, 1);
+        assert.equal(accounts[0].inputs.grafanaRole, "ADMIN");
+        const token = resources.find((r) => r.type === "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken")!;
+        assert.match(String(token.inputs.name), /^pulumi-\d+$/);
+        assert.equal(token.inputs.secondsToLive, 30 * 24 * 3600);
+        assert.ok(resources.some((r) => r.type === "grafana:oss/dataSource:DataSource"), "the data source that needs it is declared");
+    });
+});
+
+describe("eksInf2 observability with observability.eksManagedGrafana false (an account without IAM Identity Center)", function () {
+    this.timeout(120_000);
+    // Managed Grafana's AWS_SSO sign-in fails "ValidationException: SSO is not enabled in any region"
+    // in such an account, so the switch must remove every Grafana resource, not just the workspace.
+    const GRAFANA = /^aws:grafana\/|^grafana:|^pulumi:providers:grafana$/;
+    let resources: PlannedResource[];
+    before(async () => {
+        const eks = { region: "us-west-2", instanceTypes: ["inf2.8xlarge"], capacityType: "spot", maxNodes: 2, replicas: { min: 1, max: 2 }, allowedCidrs: ["203.0.113.0/24"], apiAccessCidrs: ["203.0.113.0/24"], plaintextHttp: true, image: IMAGE };
+        ({ resources } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { eksInf2: eks }, observability: { eksManagedGrafana: false } })));
+    });
+
+    it("declares no Grafana workspace, service account, token, provider, data source or dashboard, and keeps AMP and its alerts", () => {
+        assert.deepEqual(resources.filter((r) => GRAFANA.test(r.type)).map((r) => r.type), []);
+        assert.ok(!resources.some((r) => r.type === "aws:iam/role:Role" && r.name === "eks-inf2-grafana"));
+        for (const t of ["aws:amp/workspace:Workspace", "aws:amp/scraper:Scraper", "aws:amp/ruleGroupNamespace:RuleGroupNamespace", "aws:amp/alertManagerDefinition:AlertManagerDefinition"]) assert.ok(resources.some((r) => r.type === t), t);
+    });
+
+    it("negative control: by default every one of them is declared (the filter above sees them)", async () => {
+        const eks = { region: "us-west-2", instanceTypes: ["inf2.8xlarge"], capacityType: "spot", maxNodes: 2, replicas: { min: 1, max: 2 }, allowedCidrs: ["203.0.113.0/24"], apiAccessCidrs: ["203.0.113.0/24"], plaintextHttp: true, image: IMAGE };
+        const { resources: all } = await plan(stackFrom({ model: MODEL, tags: TEST_TAGS, targets: { eksInf2: eks } }));
+        const types = new Set(all.filter((r) => GRAFANA.test(r.type)).map((r) => r.type));
+        for (const t of ["aws:grafana/workspace:Workspace", "aws:grafana/workspaceServiceAccount:WorkspaceServiceAccount", "aws:grafana/workspaceServiceAccountToken:WorkspaceServiceAccountToken", "pulumi:providers:grafana", "grafana:oss/dataSource:DataSource", "grafana:oss/dashboard:Dashboard"]) assert.ok(types.has(t), t);
     });
 });

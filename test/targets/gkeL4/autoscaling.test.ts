@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { exportedMetricNames } from "../../../components/observability/signals";
 import metricsData from "../../../components/observability/metrics.data.json";
 import { DEFAULT_OBSERVABILITY, targetInFlight } from "../../../config/observability";
-import { gmpCustomMetric, METRICS_ADAPTER_IMAGE, metricsAdapterObjects, modelServerHpa, scaleOnWaitingPerReplica } from "../../../targets/gkeL4/autoscaling";
+import { gmpCustomMetric, METRICS_ADAPTER_IMAGE, metricsAdapterObjects, modelServerHpa, PRIVATE_CONTROL_PLANE_PORTS, scaleOnWaitingPerReplica } from "../../../targets/gkeL4/autoscaling";
 import { one, plan, stackFrom, TEST_TAGS } from "../../helpers/program";
 import { GKE } from "./fixtures";
 
@@ -58,6 +58,23 @@ describe("gkeL4 autoscaling on vLLM's queue (HPA validated against kubernetes-mo
         const svc = metricsAdapterObjects().find((o) => o.kind === "Service")!;
         assert.equal(svc.spec.ports[0].targetPort, pod.containers[0].ports[0].containerPort);
         assert.equal(metricsAdapterObjects().filter((o) => o.kind === "APIService").length, 3);
+    });
+
+    it("the adapter serves on a port a private cluster's control plane can reach (443 or 10250), non-root", () => {
+        // GKE's default firewall lets a private cluster's control plane reach nodes on 443 and 10250
+        // only (private-clusters docs); the API server calls the aggregated API at pod IP:targetPort.
+        const dep = metricsAdapterObjects().find((o) => o.kind === "Deployment")!;
+        const c = dep.spec.template.spec.containers[0];
+        const flag = (c.command as string[]).find((a) => a.startsWith("--secure-port="))!;
+        const port = Number(flag.split("=")[1]);
+        assert.ok(PRIVATE_CONTROL_PLANE_PORTS.includes(port), `--secure-port=${port}`);
+        assert.ok(port > 1024, "non-root can bind it");
+        assert.equal(c.ports[0].containerPort, port);
+        const svc = metricsAdapterObjects().find((o) => o.kind === "Service")!;
+        assert.equal(svc.spec.ports[0].targetPort, port);
+        assert.equal(svc.spec.ports[0].port, 443);
+        // Negative control: the former 6443 is not reachable.
+        assert.ok(!PRIVATE_CONTROL_PLANE_PORTS.includes(6443));
     });
 
     it("the plan: an HPA bounded by the pool (replicas..nodes.max), the adapter, its monitoring.viewer grant", async () => {

@@ -61,6 +61,10 @@ describe("gpuVm observability (issue #18)", function () {
         assert.equal(gpu.filter((r) => r.type === T.workspace).length, 1);
         const dcr = one(gpu, T.dcr);
         assert.deepEqual((dcr.inputs.dataFlows as Array<{ streams: string[] }>)[0].streams, ["Microsoft-PrometheusMetrics"]);
+        // Every stream the flows route has a data source declaring it: a prometheusForwarder for
+        // Microsoft-PrometheusMetrics, the shape aksGpu's rule has (a rule without it forwards nothing).
+        const sources = (dcr.inputs.dataSources as { prometheusForwarder?: Array<{ name: string; streams: string[] }> } | undefined)?.prometheusForwarder ?? [];
+        assert.deepEqual(sources.flatMap((f) => f.streams), ["Microsoft-PrometheusMetrics"]);
         const publisher = gpu.filter((r) => r.type === T.role && String(r.inputs.roleDefinitionId).endsWith(BUILTIN_ROLES.monitoringMetricsPublisher));
         assert.equal(publisher.length, 1);
         assert.ok(gpu.some((r) => r.type === T.secret && r.inputs.secretName === "metrics-ingestion-url"));
