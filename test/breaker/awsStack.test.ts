@@ -43,7 +43,6 @@ describe("AWS breaker in the ha stack (mocks)", () => {
         assert.ok(fn, "function");
         assert.equal(fn.inputs.runtime, "nodejs22.x");
         assert.equal(fn.inputs.handler, "index.handler");
-        assert.equal(fn.inputs.reservedConcurrentExecutions, 1);
         const vpc = fn.inputs.vpcConfig as { subnetIds: string[]; securityGroupIds: string[] };
         assert.equal(vpc.subnetIds.length, 2, "the cluster's private subnets (ha: two zones)");
         const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
@@ -63,15 +62,43 @@ describe("AWS breaker in the ha stack (mocks)", () => {
         for (const r of [topic, fn, logs]) assert.equal((r.inputs.tags as Record<string, string>).environment, "ha", `${r.name} carries the baseline tags`);
     });
 
-    it("the AWS budget's notifications go to the breaker's topic besides the alert topic", () => {
+    it("the AWS budget's notifications name ONE SNS topic, the breaker's, and mail the addresses themselves", () => {
+        // AWS Budgets takes one SNS subscriber per notification (NotificationWithSubscribers): this
+        // asserted two topics (alert + breaker) before, a budget CreateBudget refuses.
         const budget = on.find((r) => r.type === "aws:budgets/budget:Budget");
         assert.ok(budget);
         assert.ok(budget.propertyDependencies.notifications?.some((u) => u.endsWith("::breaker-aws-topic")), "the budget's notifications come from the breaker's topic");
-        for (const n of budget.inputs.notifications as Array<{ subscriberSnsTopicArns: string[] }>) assert.equal(n.subscriberSnsTopicArns.length, 2, "alert topic + breaker topic");
-        // Negative control: with the breaker off, no breaker resource and one subscriber.
+        type Notification = { subscriberSnsTopicArns?: string[]; subscriberEmailAddresses?: string[] };
+        for (const n of budget.inputs.notifications as Notification[]) {
+            assert.equal(n.subscriberSnsTopicArns?.length, 1, "the breaker's topic alone");
+            assert.ok((n.subscriberEmailAddresses?.length ?? 0) > 0 && (n.subscriberEmailAddresses?.length ?? 0) <= 10, "the stack's addresses, at most 10");
+        }
+        assert.equal(on.filter((r) => r.type === "aws:sns/topic:Topic" && r.name.startsWith("runtime-budgets")).length, 0, "no second topic for the budget");
+        // Negative control: with the breaker off, no breaker resource, no SNS subscriber, the addresses still mailed.
         assert.equal(off.filter((r) => r.name.startsWith("breaker-aws")).length, 0);
         const offBudget = off.find((r) => r.type === "aws:budgets/budget:Budget");
-        for (const n of offBudget?.inputs.notifications as Array<{ subscriberSnsTopicArns: string[] }>) assert.equal(n.subscriberSnsTopicArns.length, 1);
+        for (const n of offBudget?.inputs.notifications as Notification[]) {
+            assert.equal(n.subscriberSnsTopicArns, undefined);
+            assert.ok((n.subscriberEmailAddresses?.length ?? 0) > 0);
+        }
+    });
+
+    it("with notifications.awsSnsTopicArn set, that topic is the budget's one SNS subscriber and the Lambda subscribes to it", async () => {
+        const userTopic = "arn:aws:sns:us-west-2:123456789012:oncall";
+        const stack = loadStack(PROJECT_DIR, "ha");
+        const budgets = JSON.parse(stack.config["llm-serving:budgets"] ?? "{}");
+        const notifications = JSON.parse(stack.config["llm-serving:notifications"] ?? "{}");
+        const config = {
+            ...stack.config,
+            "llm-serving:budgets": JSON.stringify({ ...budgets, breaker: { enabled: true, stepToZero: false } }),
+            "llm-serving:notifications": JSON.stringify({ ...notifications, awsSnsTopicArn: userTopic }),
+        };
+        const rs = (await runProgram({ ...stack, config })).resources;
+        const budget = rs.find((r) => r.type === "aws:budgets/budget:Budget");
+        for (const n of budget?.inputs.notifications as Array<{ subscriberSnsTopicArns: string[] }>) assert.deepEqual(n.subscriberSnsTopicArns, [userTopic]);
+        assert.equal(named(rs, "aws:sns/topic:Topic", "breaker-aws-topic"), undefined, "no topic of the breaker's own");
+        assert.equal(named(rs, "aws:sns/topicSubscription:TopicSubscription", "breaker-aws-fn")?.inputs.topic, userTopic);
+        assert.equal(named(rs, "aws:lambda/permission:Permission", "breaker-aws-from-sns")?.inputs.sourceArn, userTopic);
     });
 
     it("reaches the private API: its security group may reach the cluster's on 443, which admits it", () => {

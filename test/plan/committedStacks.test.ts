@@ -58,8 +58,6 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-nlb", "usage", "aws-internet-egress", 50, 50, 4.5, 4.5), // 50 GB x $0.09
             line("eks-inf2-nat-ip", "fixed", "aws-public-ipv4", 1, 1, 3.65, 3.65), // 0.005 x 730
             line("eks-inf2-secrets-key", "fixed", "aws-kms-key", 1, 3, 1, 3), // $1/month, + $1 for each of the first two rotations
-            // Run-time budgets (issue 16): the budgets, topic and channels are free; the AWS alert topic's key is not.
-            line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3), // $1/month, + $1 for each of the first two rotations
             // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
             // (1 worker x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
             line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
@@ -183,8 +181,6 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-nodepool", "storage", "aws-ebs", 2, 2, 32, 32), // 2 x 200 GiB gp3 x $0.08
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge overshoot", 0, 1, 0, 3.98), // 1 x (1.96786 + 16/730) x 2 h
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", 0, 2, 0, 7.96), // 2 nodes x (1.96786 + 16/730) x 2 h
-            // The run-time budget's alert topic key (issue 16): $1/month, + $1 for each of the first two rotations.
-            line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
             // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
             // (2 workers x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
             line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),

@@ -99,7 +99,6 @@ const EXPECTED = [
     line("eks-inf2-nat-ip", "fixed", "aws-public-ipv4", "-", 1, 1, 3.65, 3.65),
     line("eks-inf2-redis", "capacity", "cache.t4g.small", "us-west-2", 1, 1, 23.36, 23.36), // 0.032 x 730
     line("eks-inf2-secrets-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
-    line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3), // the AWS budget's topic key: ha now deploys to AWS
     // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
     // (2 workers x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
     line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
