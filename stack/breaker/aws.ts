@@ -173,8 +173,9 @@ class AwsBreaker extends pulumi.ComponentResource {
                 role: role.arn,
                 memorySize: AWS_BREAKER_FUNCTION.memoryMb,
                 timeout: AWS_BREAKER_FUNCTION.timeoutSeconds,
-                // One run at a time: each reads then patches the RayService, so two runs never race.
-                reservedConcurrentExecutions: 1,
+                // No reserved concurrency: new accounts (limit 10, 100 must stay unreserved) refuse any.
+                // Two racing runs are harmless: each sets the same baseline, and a second patch of
+                // an object already at it changes nothing (functions/breaker/adapters.ts).
                 vpcConfig: { subnetIds: target.privateSubnetIds, securityGroupIds: [sg.id] },
                 loggingConfig: { logFormat: "Text", logGroup: logs.name },
                 environment: {

@@ -153,14 +153,19 @@ describe("AWS breaker in the ha stack (mocks)", () => {
         assert.ok(awsBreakerRbacProblems([{ apiGroups: ["*"], resources: ["*"], resourceNames: ["llm"], verbs: ["get"] }]).length > 0);
     });
 
-    it("is priced: the function's duration bounded by its reserved concurrency, its requests, its log group and its key", () => {
+    it("is priced: the function's duration bounded by its invocations x timeout (no reserved concurrency: new accounts refuse it), its requests, its log group and its key", () => {
         const resources = on.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies }));
         const est = estimateStack({ resources, getConfig: () => ({}) } as never);
         assert.ok(est.ok);
         const lines = est.estimate.lines.filter((l) => l.urn.includes("AwsBreaker$"));
         const by = (sku: string) => lines.find((l) => l.sku === sku);
-        // 1 instance x 0.125 GB x 3,600 s x $0.0000133334 = $0.0060000/h; x 730 h = $4.38 (Arm, us-east-1 list price).
-        assert.equal(by("aws-lambda-arm64-gb-s")?.worstCaseMonthlyUsd, 4.38);
+        // No reserved concurrency (refused on a new account: its limit of 10 leaves nothing above the 100 that must stay unreserved).
+        assert.equal(named(on, "aws:lambda/function:Function", "breaker-aws-fn")?.inputs.reservedConcurrentExecutions, undefined);
+        // 15 invocations (5 notifications x 3 attempts) x 30 s timeout x 0.125 GB x $0.0000133334 = $0.00075 (Arm, us-east-1 list price): $0.00.
+        const gbS = by("aws-lambda-arm64-gb-s");
+        assert.equal(gbS?.countMax, 15);
+        assert.equal(gbS?.hoursPerMonth, 30 / 3600);
+        assert.equal(gbS?.worstCaseMonthlyUsd, 0);
         assert.equal(by("aws-lambda-arm64-gb-s")?.baselineMonthlyUsd, 0);
         assert.equal(by("aws-lambda-requests")?.worstCaseMonthlyUsd, 0); // 15 x $0.20 / 1M = $0.000003
         assert.equal(by("aws-kms-key")?.worstCaseMonthlyUsd, 3);

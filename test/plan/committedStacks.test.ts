@@ -251,10 +251,10 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
             "gpu-vm-vm|Standard_NC4as_T4_v3": 57.21, // min(0.062699 x 1.25, max price 0.20) x 730 = 57.2128
             "eks-inf2-nodepool|inf2.8xlarge": 575.15, // 0.6303 (top of the us-west-2 range) x 1.25 x 730 = 575.149
         });
-        // The worst case with those three lines at their expected figures instead: 3188.84 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
-        // (3188.84: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples + 52.94 of eksInf2's AMP, Grafana and alert key
-        // + 0.18 of gpuVm's managed Prometheus samples and rule evaluation)
-        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1721.05);
+        // The worst case with those three lines at their expected figures instead: 3185.84 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
+        // (3185.84: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples + 52.94 of eksInf2's AMP, Grafana and alert key
+        // + 0.18 of gpuVm's managed Prometheus samples and rule evaluation - 3 of the AWS budget topic's key, gone with one SNS topic per notification)
+        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1718.05);
     });
 
     it("the README's cost table is the one the plan gives (npm run readme:costs regenerates it)", async () => {

@@ -50,11 +50,12 @@ const EXPECTED = [
     line("breaker-gcp-source", "fixed", "gcp-storage-standard-mib", "-", 1, 1, 0, 0),
     // The AWS breaker: its topic's KMS key, $1/month, with rotation up to $3 (two rotated backing keys);
     // its log group at the stack's 50 GB log assumption x $0.50 = $25; its Lambda, idle in the baseline
-    // and at most one reserved 128 MB Arm instance all month: 0.125 GB x 3,600 s x 730 h x $0.0000133334 = $4.38;
+    // and at most 15 runs (5 notifications x 3 attempts) of its 30 s timeout at 128 MB Arm: 15 x 30 s x 0.125 GB x $0.0000133334
+    // = $0.00075, $0.00 (no reserved concurrency, which new accounts refuse, so no longer a whole reserved month at $4.38);
     // 15 requests a month x $0.20 per million rounds to $0.00.
     line("breaker-aws-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
     line("breaker-aws-logs", "usage", "aws-cloudwatch-logs-ingestion", "-", 50, 50, 25, 25),
-    line("breaker-aws-fn", "transient", "aws-lambda-arm64-gb-s", "-", 0, 1, 0, 4.38),
+    line("breaker-aws-fn", "transient", "aws-lambda-arm64-gb-s", "-", 0, 15, 0, 0),
     line("breaker-aws-fn", "usage", "aws-lambda-requests", "-", 0.000015, 0.000015, 0, 0),
     // The Azure breaker: 100 runs x 300 s x 1.5 GB = 45,000 GB-s x $0.000016 = $0.72; 100 executions x
     // $0.20 per million = $0.00; its storage account at the floor: 1 GB x $0.0208 = $0.02 and
@@ -142,8 +143,10 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
         // 9370.88 / 14378.39 with eksInf2 (fin19), + aksGpu's $0.66 of observability (#18), + the GCP breaker's $0.05,
         // the AWS breaker's $26.00 / $32.38 and the Azure breaker's $1.39 (issue 16), + eksInf2's observability $44.57 / $55.57 (#18).
-        assert.equal(report.cost.baselineMonthlyUsd, 9443.55);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 14468.44);
+        // Then (#16 review) less the AWS budget's own topic key ($1 / $3: one SNS topic per notification, the breaker's)
+        // and the Lambda's reserved month ($4.38 worst).
+        assert.equal(report.cost.baselineMonthlyUsd, 9442.55);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 14461.06);
         assert.equal(report.cost.capMonthlyUsd, 15000);
     });
 
