@@ -125,9 +125,25 @@ describe("breaker: decisions (pure)", () => {
     ];
     const n = (forecast: boolean, pct: number) => ({ cloud: "gcp" as const, budget: "b", forecast, thresholdPercent: pct, amount: 1, budgetAmount: 1 });
 
-    it("below the threshold, or on actual spend, nothing happens", () => {
+    it("below the threshold, forecast or actual, nothing happens", () => {
         assert.deepEqual(decide(n(true, 80), groups, SETTINGS), []);
-        assert.deepEqual(decide(n(false, 100), groups, SETTINGS), []);
+        assert.deepEqual(decide(n(false, 80), groups, SETTINGS), []);
+        assert.deepEqual(decide(n(false, 99.9), groups, SETTINGS), []);
+    });
+
+    it("ACTUAL spend at or over the breaker's percent trips to baseline too (AWS forecasts need ~5 weeks of data), never to zero", () => {
+        // Before this, an actual crossing did nothing: a new account's breaker waited a month for a forecast.
+        assert.deepEqual(
+            decide(n(false, 100), groups, SETTINGS).map((s) => [s.group.id, s.from, s.to, s.state]),
+            [["mig", 3, 2, "baseline"], ["pool", 2, 1, "baseline"], ["rayservice", 2, 1, "baseline"]],
+        );
+        assert.equal(decide(n(false, 130), groups, SETTINGS).length, 3);
+        // An actual crossing above the one that tripped the group never takes the second step, even opted in.
+        const at = new Date("2026-12-02T03:00:00Z");
+        const tripped: Group[] = [{ kind: "aks-node-pool", id: "pool", max: 1, baseline: 1, tripped: "baseline", trippedThreshold: 100, trippedPeriod: "2026-12" }];
+        assert.deepEqual(decide(n(false, 150), tripped, { ...SETTINGS, stepToZero: true }, at), []);
+        // Negative control: the same crossing on forecast does take it.
+        assert.equal(decide(n(true, 150), tripped, { ...SETTINGS, stepToZero: true }, at).length, 1);
     });
 
     it("at 100% forecast every group above its baseline steps down to it; one already there is left alone", () => {
