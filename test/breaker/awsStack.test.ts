@@ -113,6 +113,8 @@ describe("AWS breaker in the ha stack (mocks)", () => {
     it("the RayService carries the baseline annotation the breaker reads", () => {
         const rs = on.find((r) => r.type === "kubernetes:ray.io/v1:RayService");
         assert.equal((rs?.inputs.metadata as { annotations: Record<string, string> }).annotations["llm-serving-baseline"], "2");
+        // The breaker's PATCH takes ownership of serveConfigV2: Pulumi's next server-side apply must force over it to restore the bound.
+        assert.equal((rs?.inputs.metadata as { annotations: Record<string, string> }).annotations["pulumi.com/patchForce"], "true");
     });
 
     it("the program's exact rights pass the least-privilege check", () => {
