@@ -38,9 +38,20 @@ const money = (v: unknown): number | undefined => {
     return Number.isFinite(n) ? n : undefined;
 };
 
-/** GCP: the CloudEvent's data ({ message: { data: base64, attributes } }). */
+/**
+ * The Pub/Sub message of a GCP event: the CloudEvent's data is { message: { data, attributes } },
+ * but a function run without the CloudEvent signature (or a test harness, or a push
+ * subscription's unwrapped payload) hands over the message itself, { data, attributes }: both read.
+ */
+export function gcpMessageOf(event: unknown): Record<string, unknown> | undefined {
+    if (!isObj(event)) return undefined;
+    if (isObj(event.message)) return event.message;
+    return typeof event.data === "string" ? event : undefined;
+}
+
+/** GCP: the CloudEvent's data ({ message: { data: base64, attributes } }) or the message itself ({ data, attributes }). */
 export function parseGcp(event: unknown): Parsed {
-    const message = isObj(event) && isObj(event.message) ? event.message : undefined;
+    const message = gcpMessageOf(event);
     if (!message || typeof message.data !== "string") return bad("no message.data in the Pub/Sub event");
     let body: unknown;
     try {

@@ -213,6 +213,10 @@ export class GcpBreaker extends pulumi.ComponentResource {
                     source: { storageSource: { bucket: bucket.name, object: source.name } },
                     // The resource name Cloud Functions takes (projects/<p>/serviceAccounts/<email>), known at preview.
                     serviceAccount: `projects/${host}/serviceAccounts/${buildId}@${host}.iam.gserviceaccount.com`,
+                    // The Node.js buildpack serves a plain export as an HTTP function unless told the
+                    // signature; the entry point takes a CloudEvent (GCP buildpacks, Functions Framework
+                    // GOOGLE_FUNCTION_SIGNATURE_TYPE).
+                    environmentVariables: { GOOGLE_FUNCTION_SIGNATURE_TYPE: "cloudevent" },
                 },
                 serviceConfig: {
                     minInstanceCount: 0,
