@@ -152,6 +152,7 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             // The Azure breaker: 100 runs x 300 s x 1.5 GB = 45,000 GB-s x $0.000016 = $0.72; 100 executions x
             // $0.20 per million = $0.00; its storage account at the floor ($0.02 + $0.65).
             line("breaker-azure-app", "usage", "azure-functions-execution-time", 45000, 45000, 0.72, 0.72),
+            line("breaker-azure-logs", "usage", "azure-log-analytics-ingestion", 3.1, 3.1, 8.56, 8.56), // its daily cap 0.1 GB x 31 days x $2.76 = 8.556
             line("breaker-azure-app", "usage", "azure-functions-executions", 0.0001, 0.0001, 0, 0),
             line("breaker-azure-storage", "usage", "azure-blob-hot-lrs-capacity", 1, 1, 0.02, 0.02),
             line("breaker-azure-storage", "usage", "azure-blob-hot-write-operations", 10, 10, 0.65, 0.65),

@@ -61,6 +61,7 @@ const EXPECTED = [
     // $0.20 per million = $0.00; its storage account at the floor: 1 GB x $0.0208 = $0.02 and
     // 10 x 10,000 operations x $0.065 = $0.65.
     line("breaker-azure-app", "usage", "azure-functions-execution-time", "-", 45000, 45000, 0.72, 0.72),
+    line("breaker-azure-logs", "usage", "azure-log-analytics-ingestion", "-", 3.1, 3.1, 8.56, 8.56), // its daily cap 0.1 GB x 31 days x $2.76 = 8.556
     line("breaker-azure-app", "usage", "azure-functions-executions", "-", 0.0001, 0.0001, 0, 0),
     line("breaker-azure-storage", "usage", "azure-blob-hot-lrs-capacity", "-", 1, 1, 0.02, 0.02),
     line("breaker-azure-storage", "usage", "azure-blob-hot-write-operations", "-", 10, 10, 0.65, 0.65),
@@ -145,8 +146,9 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         // the AWS breaker's $26.00 / $32.38 and the Azure breaker's $1.39 (issue 16), + eksInf2's observability $44.57 / $55.57 (#18).
         // Then (#16 review) less the AWS budget's own topic key ($1 / $3: one SNS topic per notification, the breaker's)
         // and the Lambda's reserved month ($4.38 worst).
-        assert.equal(report.cost.baselineMonthlyUsd, 9442.55);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 14461.06);
+        // + the Azure breaker's Application Insights workspace at its daily cap, $8.56.
+        assert.equal(report.cost.baselineMonthlyUsd, 9451.11);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 14469.62);
         assert.equal(report.cost.capMonthlyUsd, 15000);
     });
 
