@@ -25,7 +25,7 @@ import { Role, RoleBinding } from "@pulumi/kubernetes/rbac/v1";
 import { costLabels } from "../../components/costLabels";
 import { breakerArchive, BREAKER_NODE_MAJOR } from "../../functions/breaker/bundle";
 import { ENV } from "../../functions/breaker/entry/aws";
-import { BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
+import { BREAKER_PERCENT, BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
 import { awsBreakerPolicy, BREAKER_K8S_GROUP, breakerRbacRules } from "../../policies/contract/breakerAws";
 import { eksInf2ForBreaker, type EksInf2BreakerHandle } from "../../targets/eksInf2/breakerHandle";
 import type { BreakerTriggers } from "./triggers";
@@ -89,8 +89,8 @@ export function lambdaTrust(accountId: string): string {
     });
 }
 
-/** The breaker acts at 100% of forecast spend (README, "Run-time budgets"). */
-export const AWS_BREAKER_FORECAST_PERCENT = 100;
+/** The breaker acts at 100% of forecast or actual spend (README, "Circuit breaker"). */
+export const AWS_BREAKER_FORECAST_PERCENT = BREAKER_PERCENT;
 
 class AwsBreaker extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;

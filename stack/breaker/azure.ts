@@ -32,7 +32,7 @@ import { costLabels } from "../../components/costLabels";
 import { storageAccountName } from "../../components/azure/names";
 import { azureBreakerGroups, type AzureBreakerGroup } from "../../components/azure/breakerTargets";
 import { BREAKER_NODE_MAJOR, breakerArchive, breakerBundle } from "../../functions/breaker/bundle";
-import { BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
+import { BREAKER_PERCENT, BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
 import { AZURE_BREAKER_COMPONENT, BREAKER_AZURE_ACTIONS } from "../../policies/contract/azureBreaker";
 import type { BreakerTriggers } from "./triggers";
 import type { BreakerArgs } from "./types";
@@ -101,7 +101,7 @@ export function breakerAppSettings(groups: { aks: string[]; autoscale: string[] 
         BREAKER_AKS_POOLS: JSON.stringify(groups.aks),
         BREAKER_AUTOSCALE_SETTINGS: JSON.stringify(groups.autoscale),
         BREAKER_STEP_TO_ZERO: String(stepToZero),
-        BREAKER_FORECAST_PERCENT: "100",
+        BREAKER_FORECAST_PERCENT: String(BREAKER_PERCENT),
     };
 }
 

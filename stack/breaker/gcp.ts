@@ -26,7 +26,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import { costLabels } from "../../components/costLabels";
 import { BREAKER_NODE_MAJOR, breakerArchive, breakerBundle } from "../../functions/breaker/bundle";
-import { BREAKER_TAG, breakerModeOf, type BreakerMode } from "../../policies/contract/budgets";
+import { BREAKER_PERCENT, BREAKER_TAG, breakerModeOf, type BreakerMode } from "../../policies/contract/budgets";
 import {
     BREAKER_GCP_BUILD_BUCKET_ROLE,
     BREAKER_GCP_BUILD_PROJECT_ROLES,
@@ -94,8 +94,8 @@ export function breakerGcpEnvironment(a: { environment: string; scope: GcpBreake
         LLM_SERVING_GCP_PROJECTS: a.scope.projects.join(","),
         LLM_SERVING_GCP_MIG_REGIONS: a.scope.migRegions.join(","),
         LLM_SERVING_GCP_GKE: String(a.scope.gke),
-        // The breaker acts at 100% of forecast: the plan and README say so (runtime-budget's forecast thresholds alert there).
-        LLM_SERVING_FORECAST_PERCENT: "100",
+        // The breaker acts at 100% of forecast or actual spend: the plan and README say so.
+        LLM_SERVING_FORECAST_PERCENT: String(BREAKER_PERCENT),
         LLM_SERVING_STEP_TO_ZERO: String(a.stepToZero),
         ...(a.forwardTopic !== undefined ? { LLM_SERVING_FORWARD_TOPIC: a.forwardTopic } : {}),
     };

@@ -93,7 +93,8 @@ describe("breaker on Azure: what prod declares with the breaker on", () => {
 
     it("a missing or empty host function key fails the deployment with a clear message, never an empty code=", () => {
         assert.equal(azureFunctionKeyOf({ functionKeys: { default: "k" } }), "k");
-        for (const keys of [{}, { functionKeys: {} }, { functionKeys: { default: "" } }]) assert.throws(() => azureFunctionKeyOf(keys), /no default host function key yet.*pulumi up/);
+        const missing: Array<{ functionKeys?: Record<string, string> }> = [{}, { functionKeys: {} }, { functionKeys: { default: "" } }];
+        for (const keys of missing) assert.throws(() => azureFunctionKeyOf(keys), /no default host function key yet.*pulumi up/);
     });
 
     it("the function key, the storage key and the package SAS stay secret in the plan's records", () => {

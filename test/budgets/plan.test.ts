@@ -77,10 +77,14 @@ describe("run-time budgets in the committed stacks' plans", () => {
             breaker: {},
         });
         assert.equal(line, "cap $3,500: enforced at preview by the pack, at run time by 2 budgets (gcp $1,243, aws $2,061); breaker off");
-        assert.match(runtimeSentence(3500, { budgets: [], breaker: { gcp: "baseline-then-zero" } }), /breaker \(gcp\) steps down to baseline, then to zero .*next pulumi up --refresh restores/);
+        assert.match(runtimeSentence(3500, { budgets: [], breaker: { gcp: "baseline-then-zero" } }), /breaker \(gcp\) steps down to baseline at 100% of forecast or actual spend, then to zero .*next pulumi up --refresh restores/);
         const on = runtimeSentence(3500, { budgets: [{ cloud: "gcp", urn: "u", amountUsd: 1243, actualThresholds: [50], forecastThresholds: [100] }], breaker: { gcp: "baseline" } });
-        assert.match(on, /; breaker \(gcp\) steps down to baseline at 100% forecast; the next pulumi up --refresh restores the declared bounds \(a human decision\)$/);
+        assert.match(on, /; breaker \(gcp\) steps down to baseline at 100% of forecast or actual spend; the next pulumi up --refresh restores the declared bounds \(a human decision\)$/);
         assert.doesNotMatch(on, /then to zero/);
+        // The breaker's own percent, not the budgets' highest forecast threshold: forecast [100, 120] (stepToZero) still trips at 100.
+        const twoSteps = runtimeSentence(3500, { budgets: [{ cloud: "gcp", urn: "u", amountUsd: 1243, actualThresholds: [50], forecastThresholds: [100, 120] }], breaker: { gcp: "baseline-then-zero" } });
+        assert.match(twoSteps, /at 100% of forecast or actual spend/);
+        assert.doesNotMatch(twoSteps, /120%/);
     });
 });
 
