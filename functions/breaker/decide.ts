@@ -57,7 +57,9 @@ export interface Step {
  */
 export function decide(n: BudgetNotification, groups: ReadonlyArray<Group>, settings: BreakerSettings, at: Date = new Date()): Step[] {
     if (n.thresholdPercent < settings.forecastPercent) return [];
-    const period = budgetPeriod(at);
+    // The notification's own period when it names one (GCP's months follow the billing account's
+    // Pacific time zone), else the UTC month of the run.
+    const period = n.period ?? budgetPeriod(at);
     const threshold = n.thresholdPercent;
     const steps: Step[] = [];
     for (const g of groups) {

@@ -131,6 +131,18 @@ describe("breaker: decisions (pure)", () => {
         assert.deepEqual(decide(n(false, 99.9), groups, SETTINGS), []);
     });
 
+    it("names the period after the notification's own (GCP: Pacific months), not the UTC month of the run", () => {
+        // 2026-12-01T03:00Z is still November in the billing account's Pacific time zone: GCP's notification says so.
+        const at = new Date("2026-12-01T03:00:00Z");
+        const nov = { ...n(true, 100), period: "2026-11" };
+        assert.deepEqual(decide(nov, groups, SETTINGS, at).map((s) => s.period), ["2026-11", "2026-11", "2026-11"]);
+        // A group tripped in November at 100 steps to zero on November's 120 crossing, though UTC is already December.
+        const tripped: Group[] = [{ kind: "aks-node-pool", id: "pool", max: 1, baseline: 1, tripped: "baseline", trippedThreshold: 100, trippedPeriod: "2026-11" }];
+        assert.equal(decide({ ...n(true, 120), period: "2026-11" }, tripped, { ...SETTINGS, stepToZero: true }, at).length, 1);
+        // Negative control: without a period, the UTC month (December) is not the trip's: no second step.
+        assert.deepEqual(decide(n(true, 120), tripped, { ...SETTINGS, stepToZero: true }, at), []);
+    });
+
     it("ACTUAL spend at or over the breaker's percent trips to baseline too (AWS forecasts need ~5 weeks of data), never to zero", () => {
         // Before this, an actual crossing did nothing: a new account's breaker waited a month for a forecast.
         assert.deepEqual(

@@ -100,7 +100,7 @@ function fakeGcp() {
 describe("breaker on GCP: the function against a budget Pub/Sub CloudEvent, REST stubbed", () => {
     it("the fixture is a schema 1.0 forecast notification at 100% of the ha budget", () => {
         const p = parseGcp(FIXTURE.data);
-        assert.deepEqual(p, { ok: true, notification: { cloud: "gcp", budget: "llm-serving ha", forecast: true, thresholdPercent: 100, amount: 4120.37, budgetAmount: 4605 } });
+        assert.deepEqual(p, { ok: true, notification: { cloud: "gcp", budget: "llm-serving ha", forecast: true, thresholdPercent: 100, amount: 4120.37, budgetAmount: 4605, period: "2026-12" } });
     });
 
     it("reads the Pub/Sub message whether wrapped ({ message: { data } }, the CloudEvent's data) or not ({ data })", () => {
