@@ -78,7 +78,7 @@ function taggedStub(initial: Array<{ id: string; max: number; tags: Record<strin
 describe("breaker: notifications in each cloud's format", () => {
     it("GCP: reads a forecast notification, an actual one, and a plain status update", () => {
         const f = parseGcp(gcpEvent({ ...GCP_BASE, alertThresholdExceeded: 1.0, forecastThresholdExceeded: 1.0 }));
-        assert.deepEqual(f, { ok: true, notification: { cloud: "gcp", budget: "llm-serving dev", forecast: true, thresholdPercent: 100, amount: 900, budgetAmount: 1243 } });
+        assert.deepEqual(f, { ok: true, notification: { cloud: "gcp", budget: "llm-serving dev", forecast: true, thresholdPercent: 100, amount: 900, budgetAmount: 1243, period: "2026-12" } });
         const a = parseGcp(gcpEvent({ ...GCP_BASE, alertThresholdExceeded: 0.5 }));
         assert.ok(a.ok && !a.notification.forecast && a.notification.thresholdPercent === 50);
         // The status update GCP publishes several times a day crosses no threshold: actual, at cost / budget.
