@@ -4,7 +4,7 @@
 // the plan resolves their amounts here, after pricing, with the same splitCap the program uses at
 // `pulumi up`/`preview` on the child plan's figures (stack/budgetPlan.ts). Budgets bill the same
 // whatever their amount, so the estimate made before resolving stands.
-import { BREAKER_TAG, BUDGET_CLOUDS, BudgetCloud, splitCap } from "../policies/contract/budgets";
+import { BREAKER_PERCENT, BREAKER_TAG, BUDGET_CLOUDS, BudgetCloud, splitCap } from "../policies/contract/budgets";
 import { readBudget } from "../policies/budgets";
 import type { PlannedResource } from "./mocks";
 
@@ -79,15 +79,16 @@ const money = (x: number) => `$${x.toLocaleString("en-US", { maximumFractionDigi
 
 /**
  * The sentence beside the cost table: "cap $3,500: enforced at preview by the pack, at run time by
- * 3 budgets (gcp $1,245, aws $1,637, azure $617); breaker steps down to baseline at 100% forecast".
+ * 3 budgets (gcp $1,245, aws $1,637, azure $617); breaker (gcp, aws, azure) steps down to baseline at 100% of forecast or actual spend; ...".
  */
 export function runtimeSentence(cap: number | null, runtime: PlanRuntime): string {
     if (cap === null) return "no cap: no run-time budgets";
     const list = runtime.budgets.map((b) => `${b.cloud} ${b.amountUsd === null ? "unknown" : money(b.amountUsd)}`).join(", ");
     const n = runtime.budgets.length;
     const budgets = n === 0 ? "at run time by no budget" : `at run time by ${n} budget${n === 1 ? "" : "s"} (${list})`;
-    const forecasts = [...new Set(runtime.budgets.flatMap((b) => b.forecastThresholds))].sort((a, b) => a - b);
-    const at = forecasts.length > 0 ? ` at ${forecasts[forecasts.length - 1]}% forecast` : "";
+    // The breaker's own percent, not the budgets' highest forecast threshold (a stepToZero stack's
+    // forecast: [100, 120] would have printed 120, where the first step is taken at 100).
+    const at = ` at ${BREAKER_PERCENT}% of forecast or actual spend`;
     const modes = [...new Set(Object.values(runtime.breaker))];
     const clouds = Object.keys(runtime.breaker).join(", ");
     const breaker =

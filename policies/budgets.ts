@@ -16,6 +16,8 @@ export interface BudgetReading {
     readonly thresholdsUnknown: boolean;
     /** Someone is notified: an address, topic, channel or action group (an unknown one counts: it exists at apply). */
     readonly notifies: boolean;
+    /** Notification shapes the cloud's API refuses at create (AWS: more than one SNS topic or 10 addresses per notification). */
+    readonly refused: string[];
     /** GCP only: the billing account id, when known. */
     readonly billingAccount?: Typed<string>;
 }
@@ -32,6 +34,24 @@ function known<T>(r: Typed<T>, why: string): Known<T> {
     return { state: r.state === "unknown" ? "unknown" : "invalid", field: r.field, why };
 }
 
+/**
+ * AWS Budgets' limits on one notification's subscribers: "A notification can have one SNS
+ * subscriber and up to 10 email subscribers" (AWS Budgets API reference,
+ * NotificationWithSubscribers); CreateBudget refuses more.
+ */
+export const AWS_BUDGET_SUBSCRIBER_LIMITS = { sns: 1, email: 10 } as const;
+
+/** What AWS refuses in one notification's subscribers (an unknown list is not counted: it cannot be judged). */
+export function awsNotificationRefusals(notification: unknown, index: number): string[] {
+    const count = (r: FieldRead): number => (r.state === "known" && Array.isArray(r.value) ? r.value.length : 0);
+    const sns = count(readField(notification, ["subscriberSnsTopicArns"]));
+    const email = count(readField(notification, ["subscriberEmailAddresses"]));
+    return [
+        ...(sns > AWS_BUDGET_SUBSCRIBER_LIMITS.sns ? [`notification ${index} lists ${sns} SNS topics (AWS Budgets takes ${AWS_BUDGET_SUBSCRIBER_LIMITS.sns})`] : []),
+        ...(email > AWS_BUDGET_SUBSCRIBER_LIMITS.email ? [`notification ${index} lists ${email} e-mail addresses (AWS Budgets takes ${AWS_BUDGET_SUBSCRIBER_LIMITS.email})`] : []),
+    ];
+}
+
 export function readBudget(type: string, props: unknown): BudgetReading | undefined {
     const cloud = budgetCloudOf(type);
     if (cloud === undefined) return undefined;
@@ -39,6 +59,7 @@ export function readBudget(type: string, props: unknown): BudgetReading | undefi
     const forecast: number[] = [];
     let thresholdsUnknown = false;
     let notifies = false;
+    const refused: string[] = [];
     if (cloud === "aws") {
         const unit = readString(props, ["limitUnit"]);
         const time = readString(props, ["timeUnit"]);
@@ -50,7 +71,8 @@ export function readBudget(type: string, props: unknown): BudgetReading | undefi
         const list = readArray(props, ["notifications"]);
         if (list.state === "unknown") thresholdsUnknown = true;
         if (list.state === "known") {
-            for (const n of list.value) {
+            for (const [i, n] of list.value.entries()) {
+                if (n.state === "known") refused.push(...awsNotificationRefusals(n.value, i));
                 const kind = readString(n.state === "known" ? n.value : undefined, ["notificationType"]);
                 const thr = readNumber(n.state === "known" ? n.value : undefined, ["threshold"]);
                 const tt = readString(n.state === "known" ? n.value : undefined, ["thresholdType"]);
@@ -64,7 +86,7 @@ export function readBudget(type: string, props: unknown): BudgetReading | undefi
                 if (nonEmpty(readField(base, ["subscriberEmailAddresses"])) || nonEmpty(readField(base, ["subscriberSnsTopicArns"]))) notifies = true;
             }
         }
-        return { cloud, amount, actual, forecast, thresholdsUnknown, notifies };
+        return { cloud, amount, actual, forecast, thresholdsUnknown, notifies, refused };
     }
     if (cloud === "gcp") {
         const currency = readString(props, ["amount", "specifiedAmount", "currencyCode"]);
@@ -95,7 +117,7 @@ export function readBudget(type: string, props: unknown): BudgetReading | undefi
             }
         }
         notifies = nonEmpty(readField(props, ["allUpdatesRule", "monitoringNotificationChannels"])) || nonEmpty(readField(props, ["allUpdatesRule", "pubsubTopic"]));
-        return { cloud, amount, actual, forecast, thresholdsUnknown, notifies, billingAccount: readString(props, ["billingAccount"]) };
+        return { cloud, amount, actual, forecast, thresholdsUnknown, notifies, refused, billingAccount: readString(props, ["billingAccount"]) };
     }
     // azure
     const grain = readString(props, ["timeGrain"]);
@@ -122,5 +144,5 @@ export function readBudget(type: string, props: unknown): BudgetReading | undefi
             if (nonEmpty(readField(b, ["contactEmails"])) || nonEmpty(readField(b, ["contactGroups"]))) notifies = true;
         }
     }
-    return { cloud, amount, actual, forecast, thresholdsUnknown, notifies };
+    return { cloud, amount, actual, forecast, thresholdsUnknown, notifies, refused };
 }

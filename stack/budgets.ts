@@ -21,7 +21,6 @@ import { getProjectOutput } from "@pulumi/gcp/organizations/getProject";
 import * as projects from "@pulumi/gcp/projects";
 import { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import { costLabels } from "../components/costLabels";
-import { awsAlertTopicsWithPolicy } from "../components/notify/aws";
 import { azureActionGroups } from "../components/notify/azure";
 import { gcpEmailChannels } from "../components/notify/gcp";
 import { GCP_BILLING_ACCOUNT_PLACEHOLDER, type BudgetCloud } from "../policies/contract/budgets";
@@ -92,6 +91,26 @@ export function budgetPeriodStart(now: Date = new Date()): string {
     return `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, "0")}-01T00:00:00Z`;
 }
 
+/**
+ * Where an AWS budget notification goes. AWS Budgets allows ONE SNS subscriber per notification
+ * and up to 10 e-mail subscribers ("A notification can have one SNS subscriber and up to 10 email
+ * subscribers", AWS Budgets API reference, NotificationWithSubscribers): a list of two topics is
+ * refused at create. So: the addresses are the notification's own e-mail subscribers (Budgets mails
+ * them itself, no SNS subscription to confirm; runtime-budget blocks more than 10), and the one SNS
+ * topic is the breaker's when it is on (its Lambda subscribes to the user's awsSnsTopicArn instead
+ * when that is set, so the breaker's trigger IS that topic), else the user's awsSnsTopicArn.
+ * undefined when there is nobody to notify (runtime-budget reports the silent budget).
+ */
+export function awsBudgetRoute(
+    n: Pick<NonNullable<StackConfig["notifications"]>, "emails" | "awsSnsTopicArn"> | undefined,
+    breakerTopic: pulumi.Input<string> | undefined,
+): { subscriberEmailAddresses?: string[]; subscriberSnsTopicArns?: pulumi.Input<string>[] } | undefined {
+    const emails = [...(n?.emails ?? [])];
+    const topic = breakerTopic ?? n?.awsSnsTopicArn;
+    if (emails.length === 0 && topic === undefined) return undefined;
+    return { ...(emails.length > 0 ? { subscriberEmailAddresses: emails } : {}), ...(topic !== undefined ? { subscriberSnsTopicArns: [topic] } : {}) };
+}
+
 export interface RuntimeBudgetsArgs {
     readonly config: StackConfig;
     readonly plan: BudgetPlan;
@@ -107,8 +126,6 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
     public readonly gcp?: billing.Budget;
     public readonly aws?: budgets.Budget;
     public readonly azure?: consumption.Budget;
-    /** The AWS topics the budget notifies (the breaker subscribes to them). */
-    public readonly awsTopics?: pulumi.Output<string[]>;
     /** The Azure action groups the budget notifies. */
     public readonly azureGroups?: pulumi.Output<string[]>;
 
@@ -165,12 +182,7 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
         }
 
         if (scopes.aws && plan.amounts.aws !== undefined) {
-            const { arns: topics, policy: topicPolicy } = awsAlertTopicsWithPolicy(`${name}-aws`, n, childOpts, { region: scopes.aws.region, tags: labels });
-            // A notification needs at least one subscriber: without targets the budget alerts no one (runtime-budget says so).
-            const breakerTopics = args.triggers?.awsSnsTopicArns ?? [];
-            const routed = (n?.emails?.length ?? 0) > 0 || n?.awsSnsTopicArn !== undefined || breakerTopics.length > 0;
-            this.awsTopics = topics;
-            const subscribers = pulumi.all([topics, pulumi.all(breakerTopics)]).apply(([own, breaker]) => [...own, ...breaker]);
+            const route = awsBudgetRoute(n, args.triggers?.awsSnsTopicArn);
             this.aws = new budgets.Budget(
                 `${name}-aws`,
                 {
@@ -179,16 +191,16 @@ export class RuntimeBudgets extends pulumi.ComponentResource {
                     limitAmount: String(plan.amounts.aws),
                     limitUnit: "USD",
                     costFilters: [{ name: "TagKeyValue", values: [awsBudgetTagFilter(labels.environment)] }],
-                    notifications: routed
+                    notifications: route
                         ? [
-                              ...actual.map((t) => ({ notificationType: "ACTUAL", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: subscribers })),
-                              ...forecast.map((t) => ({ notificationType: "FORECASTED", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", subscriberSnsTopicArns: subscribers })),
+                              ...actual.map((t) => ({ notificationType: "ACTUAL", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", ...route })),
+                              ...forecast.map((t) => ({ notificationType: "FORECASTED", comparisonOperator: "GREATER_THAN", threshold: t, thresholdType: "PERCENTAGE", ...route })),
                           ]
                         : [],
                     tags: labels,
                 },
-                // Budgets publishes only once the topic policy allows it: created after it.
-                { ...childOpts, ...(topicPolicy ? { dependsOn: [topicPolicy] } : {}) },
+                // The breaker's topic ARN carries its topic policy as a dependency: Budgets may publish before the budget exists.
+                childOpts,
             );
         }
 

@@ -47,16 +47,26 @@ export interface Step {
     readonly period: string;
 }
 
-/** The steps for one notification; [] when below the threshold, on actual spend, or nothing is left to lower. */
+/**
+ * The steps for one notification; [] when below the threshold or nothing is left to lower.
+ * ACTUAL spend at or over the breaker's percent trips to baseline too: a forecast needs history
+ * ("AWS requires approximately 5 weeks of usage data to generate budget forecasts", AWS Cost
+ * Management user guide, budgets), so on a new account or stack a forecast-only breaker would do
+ * nothing for a month while actual spend ran past the budget. An actual crossing never steps to
+ * zero: that second step stays on a new, higher FORECAST crossing, separately opted in.
+ */
 export function decide(n: BudgetNotification, groups: ReadonlyArray<Group>, settings: BreakerSettings, at: Date = new Date()): Step[] {
-    if (!n.forecast || n.thresholdPercent < settings.forecastPercent) return [];
-    const period = budgetPeriod(at);
+    if (n.thresholdPercent < settings.forecastPercent) return [];
+    // The notification's own period when it names one (GCP's months follow the billing account's
+    // Pacific time zone), else the UTC month of the run.
+    const period = n.period ?? budgetPeriod(at);
     const threshold = n.thresholdPercent;
     const steps: Step[] = [];
     for (const g of groups) {
         if (g.max > g.baseline) {
             steps.push({ group: g, from: g.max, to: g.baseline, state: "baseline", threshold, period });
         } else if (
+            n.forecast &&
             settings.stepToZero &&
             g.tripped === "baseline" &&
             g.max > 0 &&

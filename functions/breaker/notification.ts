@@ -27,6 +27,13 @@ export interface BudgetNotification {
     /** The spend the notification reports (actual or forecast), in the budget's currency. */
     readonly amount: number;
     readonly budgetAmount: number;
+    /**
+     * The budget period the notification is about, "YYYY-MM", when it says (GCP: costIntervalStart,
+     * the start of the period in the billing account's time zone, US Pacific: 2026-12-01T08:00:00Z
+     * is December). Without it the breaker takes the UTC month of the run, which near a month's
+     * edge can differ from GCP's.
+     */
+    readonly period?: string;
 }
 
 export type Parsed = { readonly ok: true; readonly notification: BudgetNotification } | { readonly ok: false; readonly reason: string };
@@ -38,9 +45,20 @@ const money = (v: unknown): number | undefined => {
     return Number.isFinite(n) ? n : undefined;
 };
 
-/** GCP: the CloudEvent's data ({ message: { data: base64, attributes } }). */
+/**
+ * The Pub/Sub message of a GCP event: the CloudEvent's data is { message: { data, attributes } },
+ * but a function run without the CloudEvent signature (or a test harness, or a push
+ * subscription's unwrapped payload) hands over the message itself, { data, attributes }: both read.
+ */
+export function gcpMessageOf(event: unknown): Record<string, unknown> | undefined {
+    if (!isObj(event)) return undefined;
+    if (isObj(event.message)) return event.message;
+    return typeof event.data === "string" ? event : undefined;
+}
+
+/** GCP: the CloudEvent's data ({ message: { data: base64, attributes } }) or the message itself ({ data, attributes }). */
 export function parseGcp(event: unknown): Parsed {
-    const message = isObj(event) && isObj(event.message) ? event.message : undefined;
+    const message = gcpMessageOf(event);
     if (!message || typeof message.data !== "string") return bad("no message.data in the Pub/Sub event");
     let body: unknown;
     try {
@@ -57,9 +75,12 @@ export function parseGcp(event: unknown): Parsed {
     const forecastAt = money(body.forecastThresholdExceeded);
     const actualAt = money(body.alertThresholdExceeded);
     const budget = typeof body.budgetDisplayName === "string" ? body.budgetDisplayName : "";
+    // The period's start as an instant: its UTC month is the billing month (a Pacific midnight is 07:00/08:00 UTC on the 1st).
+    const start = typeof body.costIntervalStart === "string" ? new Date(body.costIntervalStart) : undefined;
+    const period = start !== undefined && Number.isFinite(start.getTime()) ? { period: `${start.getUTCFullYear()}-${String(start.getUTCMonth() + 1).padStart(2, "0")}` } : {};
     // A notification without a crossed threshold is the periodic status update GCP sends several times a day.
-    if (forecastAt !== undefined) return { ok: true, notification: { cloud: "gcp", budget, forecast: true, thresholdPercent: forecastAt * 100, amount: costAmount, budgetAmount } };
-    return { ok: true, notification: { cloud: "gcp", budget, forecast: false, thresholdPercent: (actualAt ?? costAmount / budgetAmount) * 100, amount: costAmount, budgetAmount } };
+    if (forecastAt !== undefined) return { ok: true, notification: { cloud: "gcp", budget, forecast: true, thresholdPercent: forecastAt * 100, amount: costAmount, budgetAmount, ...period } };
+    return { ok: true, notification: { cloud: "gcp", budget, forecast: false, thresholdPercent: (actualAt ?? costAmount / budgetAmount) * 100, amount: costAmount, budgetAmount, ...period } };
 }
 
 /** AWS: one SNS record's Message text. */

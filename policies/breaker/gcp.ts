@@ -5,13 +5,27 @@
 //     role's own project, a project the stack deploys to;
 //   - roles/run.invoker on a Cloud Run service (its own function's), and roles/pubsub.publisher on
 //     a topic (the operator's, which it forwards to), each by a resource-level IAM member.
-// Anything else granted to it (roles/editor, a predefined project role, an authoritative binding or
+// Its build account (accountId llm-brkbuild-<stack>, buildConfig.serviceAccount) may hold only
+//   - roles/logging.logWriter and roles/artifactregistry.writer by projects IAMMember on a project
+//     the stack deploys to, and roles/storage.objectViewer by a BucketIAMMember on the source bucket
+//     of a breaker function (its buildConfig.source.storageSource.bucket);
+// and a breaker function must be built as it (else the default compute account builds it: Editor
+// in old projects, no role at all in organizations created after May 2024, so the build fails).
+// Anything else granted to either (roles/editor, a predefined project role, an authoritative binding or
 // policy, a folder or organization grant) is a violation, and so is a breaker function that does
 // not run as it (the default compute account holds Editor). Unknown values fail closed.
 import type { PolicyResource } from "@pulumi/policy";
 import { isUnknownSentinel } from "../contract/keys";
 import { BREAKER_TAG } from "../contract/budgets";
-import { BREAKER_GCP_ACCOUNT_PREFIX, BREAKER_GCP_ALLOWED_PERMISSIONS, BREAKER_GCP_RESOURCE_ROLES, BREAKER_GCP_ROLE_PREFIX } from "../contract/breaker";
+import {
+    BREAKER_GCP_ACCOUNT_PREFIX,
+    BREAKER_GCP_ALLOWED_PERMISSIONS,
+    BREAKER_GCP_BUILD_ACCOUNT_PREFIX,
+    BREAKER_GCP_BUILD_BUCKET_ROLE,
+    BREAKER_GCP_BUILD_PROJECT_ROLES,
+    BREAKER_GCP_RESOURCE_ROLES,
+    BREAKER_GCP_ROLE_PREFIX,
+} from "../contract/breaker";
 import { urnName } from "../stackCost";
 import type { BreakerCheck } from "./check";
 
@@ -19,6 +33,7 @@ const ACCOUNT = "gcp:serviceaccount/account:Account";
 const CUSTOM_ROLE = "gcp:projects/iAMCustomRole:IAMCustomRole";
 const PROJECT_MEMBER = "gcp:projects/iAMMember:IAMMember";
 const FUNCTION = "gcp:cloudfunctionsv2/function:Function";
+const BUCKET_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember";
 
 interface BreakerAccount {
     readonly urn: string;
@@ -30,11 +45,11 @@ interface BreakerAccount {
 const str = (v: unknown): string | undefined => (typeof v === "string" && !isUnknownSentinel(v) ? v : undefined);
 const props = (r: PolicyResource) => (r.props ?? {}) as Record<string, unknown>;
 
-function breakerAccounts(resources: ReadonlyArray<PolicyResource>): BreakerAccount[] {
+function breakerAccounts(resources: ReadonlyArray<PolicyResource>, prefix: string = BREAKER_GCP_ACCOUNT_PREFIX): BreakerAccount[] {
     return resources.flatMap((r) => {
         if (r.type !== ACCOUNT) return [];
         const id = str(props(r).accountId);
-        if (id === undefined || !id.startsWith(BREAKER_GCP_ACCOUNT_PREFIX)) return [];
+        if (id === undefined || !id.startsWith(prefix)) return [];
         const project = str(props(r).project);
         return [project !== undefined ? { urn: r.urn, member: `serviceAccount:${id}@${project}.iam.gserviceaccount.com`, exact: true } : { urn: r.urn, member: `serviceAccount:${id}@`, exact: false }];
     });
@@ -93,6 +108,65 @@ function stackProjects(resources: ReadonlyArray<PolicyResource>): Set<string> {
     return new Set(resources.flatMap((r) => (r.type.startsWith("gcp:") && !isGrant(r.type) && r.type !== CUSTOM_ROLE ? [str(props(r).project)].filter((p): p is string => p !== undefined) : [])));
 }
 
+const breakerFunctions = (resources: ReadonlyArray<PolicyResource>) =>
+    resources.filter((r) => r.type === FUNCTION && typeof (props(r).labels as Record<string, unknown> | undefined)?.[BREAKER_TAG] === "string");
+
+/** The source buckets the breaker's functions are built from (unknown ones are left out: their grants then fail closed). */
+function sourceBuckets(resources: ReadonlyArray<PolicyResource>): Set<string> {
+    return new Set(
+        breakerFunctions(resources).flatMap((fn) => {
+            const build = props(fn).buildConfig as { source?: { storageSource?: { bucket?: unknown } } } | undefined;
+            const bucket = str(build?.source?.storageSource?.bucket);
+            return bucket !== undefined ? [bucket] : [];
+        }),
+    );
+}
+
+/** The build account's grants: exactly the build's roles, where the build needs them; and every breaker function built as it. */
+function checkBuildAccounts(resources: ReadonlyArray<PolicyResource>, projects: ReadonlySet<string>, report: (m: string, urn?: string) => void): void {
+    const accounts = breakerAccounts(resources, BREAKER_GCP_BUILD_ACCOUNT_PREFIX);
+    const buckets = sourceBuckets(resources);
+    for (const account of accounts) {
+        for (const grant of resources.filter((r) => isGrant(r.type))) {
+            const named = namesAccount(grant, account);
+            if (named === false) continue;
+            const p = props(grant);
+            const role = str(p.role);
+            const name = `${urnName(grant.urn)} [${grant.type}]`;
+            if (named === "unknown" || role === undefined) {
+                report(`${name}: a grant to the breaker's build account whose member or role is unknown at preview cannot be checked; name the account and role as known strings.`, grant.urn);
+                continue;
+            }
+            if (grant.type === PROJECT_MEMBER && BREAKER_GCP_BUILD_PROJECT_ROLES.includes(role)) {
+                const project = str(p.project);
+                if (project === undefined || !projects.has(project)) report(`${name}: grants the build account ${role} on project ${project ?? "unknown at preview"}, not one the stack deploys to.`, grant.urn);
+                continue;
+            }
+            if (grant.type === BUCKET_MEMBER && role === BREAKER_GCP_BUILD_BUCKET_ROLE) {
+                const bucket = str(p.bucket);
+                if (bucket === undefined || !buckets.has(bucket)) report(`${name}: grants the build account ${role} on bucket ${bucket ?? "unknown at preview"}, not a breaker function's source bucket.`, grant.urn);
+                continue;
+            }
+            report(
+                `${name}: grants the breaker's build account ${role}; it may hold only ${BREAKER_GCP_BUILD_PROJECT_ROLES.join(" and ")} on the function's project and ${BREAKER_GCP_BUILD_BUCKET_ROLE} on its source bucket.`,
+                grant.urn,
+            );
+        }
+    }
+    for (const fn of breakerFunctions(resources)) {
+        const build = props(fn).buildConfig as Record<string, unknown> | undefined;
+        const sa = build?.serviceAccount;
+        const known = str(sa);
+        const ok = known !== undefined ? new RegExp(`^projects/[^/]+/serviceAccounts/${BREAKER_GCP_BUILD_ACCOUNT_PREFIX}[a-z0-9-]*@`).test(known) : sa !== undefined && accounts.some((a) => dependsOn(fn, a.urn));
+        if (!ok) {
+            report(
+                `${urnName(fn.urn)} [${fn.type}]: the breaker function must be built as its own build account (buildConfig.serviceAccount projects/<p>/serviceAccounts/${BREAKER_GCP_BUILD_ACCOUNT_PREFIX}<stack>@...); the default compute account has no role in organizations created after May 2024 (the build fails) and Editor in older ones.`,
+                fn.urn,
+            );
+        }
+    }
+}
+
 export const checkGcpBreaker: BreakerCheck = (resources, report) => {
     const accounts = breakerAccounts(resources);
     const roles = checkRoles(resources, report);
@@ -124,8 +198,9 @@ export const checkGcpBreaker: BreakerCheck = (resources, report) => {
             }
         }
     }
+    checkBuildAccounts(resources, projects, report);
     // A breaker function must run as the breaker's account: without one it runs as the default compute account (Editor).
-    for (const fn of resources.filter((r) => r.type === FUNCTION && typeof (props(r).labels as Record<string, unknown> | undefined)?.[BREAKER_TAG] === "string")) {
+    for (const fn of breakerFunctions(resources)) {
         const config = props(fn).serviceConfig as Record<string, unknown> | undefined;
         const email = config?.serviceAccountEmail;
         const name = `${urnName(fn.urn)} [${fn.type}]`;

@@ -12,6 +12,27 @@ export function breakerGcpAccountId(stack: string): string {
     return `${BREAKER_GCP_ACCOUNT_PREFIX}${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 30).replace(/-+$/, "");
 }
 
+/**
+ * GCP: the account Cloud Build builds the breaker's function as (buildConfig.serviceAccount). A
+ * project's default build account is the default compute account, which in organizations created
+ * after May 2024 holds no role, so the build fails without one of our own (Cloud Functions,
+ * "Use a custom service account for build"; Cloud Build, "Cloud Build service account updates").
+ * A prefix of its own, not BREAKER_GCP_ACCOUNT_PREFIX's: its rights are the build's, not the run's.
+ */
+export const BREAKER_GCP_BUILD_ACCOUNT_PREFIX = "llm-brkbuild-";
+
+/** The build account's id for a stack (same rules as breakerGcpAccountId). */
+export function breakerGcpBuildAccountId(stack: string): string {
+    return `${BREAKER_GCP_BUILD_ACCOUNT_PREFIX}${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 30).replace(/-+$/, "");
+}
+
+/**
+ * What the build account holds, exactly (the same pages): writing build logs and pushing the image
+ * on the function's project, reading the source object on the breaker's own source bucket.
+ */
+export const BREAKER_GCP_BUILD_PROJECT_ROLES: readonly string[] = ["roles/logging.logWriter", "roles/artifactregistry.writer"];
+export const BREAKER_GCP_BUILD_BUCKET_ROLE = "roles/storage.objectViewer";
+
 /** GCP: the custom role's id prefix (role ids: [a-zA-Z0-9_.], 3-64). */
 export const BREAKER_GCP_ROLE_PREFIX = "llmServingBreaker";
 

@@ -93,6 +93,12 @@ export function cloudOfType(type: string): BudgetCloud | undefined {
  * and operators can tell it is there: "baseline", or "baseline-then-zero" when step-to-zero is on.
  */
 export const BREAKER_TAG = "llm-serving-breaker";
+
+/**
+ * The percent of its budget at which every cloud's breaker steps down (forecast or actual spend,
+ * functions/breaker/decide.ts): the functions are told it, the plan's line prints it.
+ */
+export const BREAKER_PERCENT = 100;
 export type BreakerMode = "baseline" | "baseline-then-zero";
 
 /** The mode a breaker function carries in its BREAKER_TAG label or tag. */

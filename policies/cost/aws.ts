@@ -141,27 +141,29 @@ export { ebsHourly };
 export const LAMBDA_NOTIFICATION_INVOCATIONS = 5 * 3;
 
 /**
- * Lambda: duration bounded by reserved concurrency (at most that many instances run at once, so at
- * most concurrency x memory x every second of the month: the worst case; baseline 0, idle), and
- * requests at the notification volume above. A function without reserved concurrency has no bound
- * on its duration: unbounded, never $0. Free tier not assumed.
+ * Lambda: duration bounded by invocations, never by reserved concurrency. Reserving concurrency is
+ * refused on new accounts ("You can reserve up to the Unreserved account concurrency value minus
+ * 100", Lambda developer guide, reserved concurrency; new accounts start at a limit of 10), so the
+ * breaker reserves none. Its runs are the budget's notifications delivered through SNS
+ * (LAMBDA_NOTIFICATION_INVOCATIONS), each billed at most its timeout x its memory: the worst case
+ * is invocations x timeout x memory; baseline 0, idle. This holds for a topic only AWS Budgets
+ * publishes to (the breaker's own); a stack that routes its budget through awsSnsTopicArn also
+ * runs it for whatever else that topic carries (README, "Circuit breaker"). Requests at the same
+ * volume. A timeout not known at preview cannot bound it: unusable. Free tier not assumed.
  */
 function priceLambda(f: CostInputResource, sink: Sink): void {
     const memory = readNumber(f.props, ["memorySize"]);
-    const concurrency = readNumber(f.props, ["reservedConcurrentExecutions"]);
+    const timeout = readNumber(f.props, ["timeout"]);
     const arch = readStringList(f.props, ["architectures"]);
-    if (sink.unusable(f, concurrency, "reserved concurrency") || sink.unusable(f, arch, "architectures")) return;
+    if (sink.unusable(f, timeout, "timeout") || sink.unusable(f, arch, "architectures")) return;
     const memoryMb = memory.state === "known" ? memory.value : 128; // the provider's default
-    if (concurrency.state !== "known" || !(concurrency.value > 0)) {
-        sink.issue(f, "unbounded", "a Lambda function without reservedConcurrentExecutions has no bound on its duration; set it", "reservedConcurrentExecutions");
-        return;
-    }
+    const timeoutS = timeout.state === "known" ? timeout.value : 3; // the provider's default
     const arm = arch.state === "known" && arch.value.includes("arm64");
     const gbS = usagePrice(arm ? "aws-lambda-arm64-gb-s" : "aws-lambda-x86-gb-s");
     const gb = memoryMb / 1024;
     sink.line(f, {
-        kind: "transient", sku: gbS.name, region: "-", countMin: 0, countMax: concurrency.value, hourlyUsd: gb * 3600 * gbS.usd, pricing: "fee",
-        basis: `${concurrency.value} reserved concurrent instance(s) of ${memoryMb} MB (${arm ? "Arm" : "x86"}) running every second of the month at most (${gb} GB x 3,600 s x $${gbS.usd}/GB-s per hour); idle in the baseline`,
+        kind: "transient", sku: gbS.name, region: "-", countMin: 0, countMax: LAMBDA_NOTIFICATION_INVOCATIONS, hourlyUsd: gb * 3600 * gbS.usd, hoursPerMonth: timeoutS / 3600, pricing: "fee",
+        basis: `${LAMBDA_NOTIFICATION_INVOCATIONS} invocations a month (budget notifications x Lambda's attempts), each at most its ${timeoutS} s timeout at ${memoryMb} MB (${arm ? "Arm" : "x86"}): ${gb} GB x ${timeoutS} s x $${gbS.usd}/GB-s each; idle in the baseline`,
     });
     const req = usagePrice("aws-lambda-requests");
     sink.usageLine(f, { sku: req.name, region: "-", quantity: LAMBDA_NOTIFICATION_INVOCATIONS / 1e6, unitUsd: req.usd, unit: "million requests", basis: `${LAMBDA_NOTIFICATION_INVOCATIONS} invocations a month: at most 5 budget notifications x 3 attempts (Lambda's asynchronous retries)` });

@@ -34,10 +34,7 @@ export function priceAzure(index: StackIndex, sink: Sink): void {
     for (const c of index.ofType(AZURE_TYPES.managedCluster)) priceManagedCluster(c, index, sink);
     for (const p of index.ofType(AZURE_TYPES.agentPool)) priceAgentPool(p, index, sink);
     for (const r of index.ofType(AZURE_TYPES.registry)) priceRegistry(r, sink);
-    for (const w of index.ofType(AZURE_TYPES.logWorkspace)) {
-        const u = usagePrice("azure-log-analytics-ingestion");
-        sink.usageLine(w, { sku: u.name, region: "-", quantity: sink.usage.logIngestionGb, unitUsd: u.usd, unit: "GB", basis: "logs ingested into the workspace (usage.logIngestionGb)" });
-    }
+    for (const w of index.ofType(AZURE_TYPES.logWorkspace)) priceLogWorkspace(w, sink);
     for (const d of index.ofType(AZURE_TYPES.onlineDeployment)) priceOnlineDeployment(d, index, sink);
     for (const vm of index.ofType(AZURE_TYPES.virtualMachine)) priceVirtualMachine(vm, sink);
     for (const d of index.ofType(AZURE_TYPES.disk)) priceDisk(d, d.props, [], sink);
@@ -45,6 +42,25 @@ export function priceAzure(index: StackIndex, sink: Sink): void {
     for (const lb of index.ofType(AZURE_TYPES.loadBalancer)) priceLoadBalancer(lb, sink);
     // Kinds that price themselves (Azure Monitor observability, issue #18).
     for (const kind of kindsOf("azure")) kind.price?.(index, sink, { countVms: () => undefined }); // no Azure kind here counts VMs
+}
+
+/**
+ * A Log Analytics workspace bills what it ingests: at the stack's log assumption
+ * (usage.logIngestionGb), or, when it sets a daily cap (workspaceCapping.dailyQuotaGb, after which
+ * the workspace stops collecting until the next day), at that cap x 31 days when lower: the
+ * breaker's workspace is capped at 0.1 GB a day. A cap unknown at preview falls back to the assumption.
+ */
+export function logWorkspaceGb(dailyQuotaGb: number | undefined, assumedGb: number): { gb: number; capped: boolean } {
+    if (dailyQuotaGb !== undefined && dailyQuotaGb > 0 && dailyQuotaGb * 31 < assumedGb) return { gb: Math.round(dailyQuotaGb * 31 * 1000) / 1000, capped: true };
+    return { gb: assumedGb, capped: false };
+}
+
+function priceLogWorkspace(w: CostInputResource, sink: Sink): void {
+    const u = usagePrice("azure-log-analytics-ingestion");
+    const cap = readNumber(w.props, ["workspaceCapping", "dailyQuotaGb"]);
+    const { gb, capped } = logWorkspaceGb(cap.state === "known" ? cap.value : undefined, sink.usage.logIngestionGb);
+    const basis = capped ? `its daily cap, ${cap.state === "known" ? cap.value : "?"} GB x 31 days (workspaceCapping.dailyQuotaGb), under the stack's log assumption` : "logs ingested into the workspace (usage.logIngestionGb)";
+    sink.usageLine(w, { sku: u.name, region: "-", quantity: gb, unitUsd: u.usd, unit: "GB", basis });
 }
 
 type Region = { region: string | undefined };

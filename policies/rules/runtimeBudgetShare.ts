@@ -35,6 +35,11 @@ export const runtimeBudgetShare: StackValidationPolicy = {
             return reading ? [{ urn: r.urn, reading }] : [];
         });
         if (budgets.length === 0) return; // no budget, nothing to bound (runtime-budget asks for them)
+        // Shapes the cloud refuses at create fail the deployment whatever the stage, so this is here,
+        // mandatory everywhere, not in runtime-budget (advisory in dev).
+        for (const { urn, reading } of budgets) {
+            if (reading.refused.length > 0) reportViolation(`Budget ${urnName(urn)} (${reading.cloud}) would be refused by the cloud: ${reading.refused.join("; ")}. Route the alerts through one topic.`, urn);
+        }
         const { maxMonthlyUsd: cap } = args.getConfig<RuntimeBudgetShareConfig>();
         if (typeof cap !== "number") {
             reportViolation(`No cap is configured: set maxMonthlyUsd for ${RUNTIME_BUDGET_SHARE_POLICY} (the same as monthly-cost-cap's) in policies/config/<stack>.json.`);

@@ -1,4 +1,4 @@
-// The breaker on AWS (issue 16): AWS Budgets -> an SNS topic of its own -> a Lambda that lowers the
+// The breaker on AWS (issue 16): AWS Budgets -> one SNS topic (its own, or the stack's awsSnsTopicArn) -> a Lambda that lowers the
 // eksInf2 RayService's Serve max_replicas to its baseline (functions/breaker/entry/aws.ts).
 //
 // Network: eksInf2's API server is public only to `apiAccessCidrs` (and private for the VPC), and a
@@ -25,7 +25,7 @@ import { Role, RoleBinding } from "@pulumi/kubernetes/rbac/v1";
 import { costLabels } from "../../components/costLabels";
 import { breakerArchive, BREAKER_NODE_MAJOR } from "../../functions/breaker/bundle";
 import { ENV } from "../../functions/breaker/entry/aws";
-import { BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
+import { BREAKER_PERCENT, BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
 import { awsBreakerPolicy, BREAKER_K8S_GROUP, breakerRbacRules } from "../../policies/contract/breakerAws";
 import { eksInf2ForBreaker, type EksInf2BreakerHandle } from "../../targets/eksInf2/breakerHandle";
 import type { BreakerTriggers } from "./triggers";
@@ -89,8 +89,8 @@ export function lambdaTrust(accountId: string): string {
     });
 }
 
-/** The breaker acts at 100% of forecast spend (README, "Run-time budgets"). */
-export const AWS_BREAKER_FORECAST_PERCENT = 100;
+/** The breaker acts at 100% of forecast or actual spend (README, "Circuit breaker"). */
+export const AWS_BREAKER_FORECAST_PERCENT = BREAKER_PERCENT;
 
 class AwsBreaker extends pulumi.ComponentResource {
     public readonly topicArn: pulumi.Output<string>;
@@ -104,15 +104,24 @@ class AwsBreaker extends pulumi.ComponentResource {
         const childOpts = { parent: this };
         const accountId = getCallerIdentityOutput({}, { parent: this }).accountId;
 
-        const key = new kms.Key(
-            `${name}-key`,
-            { region, description: "Encrypts the llm-serving breaker topic", enableKeyRotation: true, deletionWindowInDays: 30, policy: accountId.apply(breakerKeyPolicy), tags },
-            childOpts,
-        );
-        const topic = new sns.Topic(`${name}-topic`, { region, kmsMasterKeyId: key.arn, tags }, childOpts);
-        const topicPolicy = new sns.TopicPolicy(`${name}-topic`, { region, arn: topic.arn, policy: pulumi.all([accountId, topic.arn]).apply(([a, t]) => breakerTopicPolicy(a, t)) }, childOpts);
-        // The budget is created after the policy that lets Budgets publish (the ARN carries it as a dependency).
-        this.topicArn = pulumi.all([topic.arn, topicPolicy.urn]).apply(([arn]) => arn);
+        // AWS Budgets takes ONE SNS topic per notification (stack/budgets.ts, awsBudgetRoute): when the
+        // stack names its own awsSnsTopicArn, that is the budget's topic and the Lambda subscribes to it
+        // (it must be in this account and in the eksInf2 target's region, and let Budgets publish:
+        // README, "Circuit breaker"); else the breaker has a topic of its own, encrypted, Budgets-only.
+        const userTopic = config.notifications?.awsSnsTopicArn;
+        if (userTopic !== undefined) {
+            this.topicArn = pulumi.output(userTopic);
+        } else {
+            const key = new kms.Key(
+                `${name}-key`,
+                { region, description: "Encrypts the llm-serving breaker topic", enableKeyRotation: true, deletionWindowInDays: 30, policy: accountId.apply(breakerKeyPolicy), tags },
+                childOpts,
+            );
+            const topic = new sns.Topic(`${name}-topic`, { region, kmsMasterKeyId: key.arn, tags }, childOpts);
+            const topicPolicy = new sns.TopicPolicy(`${name}-topic`, { region, arn: topic.arn, policy: pulumi.all([accountId, topic.arn]).apply(([a, t]) => breakerTopicPolicy(a, t)) }, childOpts);
+            // The budget is created after the policy that lets Budgets publish (the ARN carries it as a dependency).
+            this.topicArn = pulumi.all([topic.arn, topicPolicy.urn]).apply(([arn]) => arn);
+        }
 
         const functionName = awsBreakerFunctionName(config.stack);
         const logs = new cloudwatch.LogGroup(`${name}-logs`, { region, name: `/aws/lambda/${functionName}`, retentionInDays: AWS_BREAKER_FUNCTION.logRetentionDays, tags }, childOpts);
@@ -164,8 +173,9 @@ class AwsBreaker extends pulumi.ComponentResource {
                 role: role.arn,
                 memorySize: AWS_BREAKER_FUNCTION.memoryMb,
                 timeout: AWS_BREAKER_FUNCTION.timeoutSeconds,
-                // One run at a time: each reads then patches the RayService, so two runs never race.
-                reservedConcurrentExecutions: 1,
+                // No reserved concurrency: new accounts (limit 10, 100 must stay unreserved) refuse any.
+                // Two racing runs are harmless: each sets the same baseline, and a second patch of
+                // an object already at it changes nothing (functions/breaker/adapters.ts).
                 vpcConfig: { subnetIds: target.privateSubnetIds, securityGroupIds: [sg.id] },
                 loggingConfig: { logFormat: "Text", logGroup: logs.name },
                 environment: {
@@ -185,17 +195,17 @@ class AwsBreaker extends pulumi.ComponentResource {
             },
             { ...childOpts, dependsOn: [rolePolicy, logs, toApi, entry, binding] },
         );
-        const permission = new lambda.Permission(`${name}-from-sns`, { region, action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: topic.arn }, childOpts);
-        new sns.TopicSubscription(`${name}-fn`, { region, topic: topic.arn, protocol: "lambda", endpoint: fn.arn }, { ...childOpts, dependsOn: [permission] });
+        const permission = new lambda.Permission(`${name}-from-sns`, { region, action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: this.topicArn }, childOpts);
+        new sns.TopicSubscription(`${name}-fn`, { region, topic: this.topicArn, protocol: "lambda", endpoint: fn.arn }, { ...childOpts, dependsOn: [permission] });
         this.registerOutputs({ topicArn: this.topicArn });
     }
 }
 
-/** The AWS breaker; its trigger is the SNS topic the AWS budget adds to its notifications' subscribers. */
+/** The AWS breaker; its trigger is the one SNS topic the AWS budget's notifications publish to. */
 export function awsBreaker(name: string, args: BreakerArgs): BreakerTriggers {
     // eksInf2 is the one AWS target with a scaled group; without it there is nothing to lower, so no breaker.
     const target = eksInf2ForBreaker(args.config.stack);
     if (!target) return {};
     const breaker = new AwsBreaker(name, { ...args, target });
-    return { awsSnsTopicArns: [breaker.topicArn] };
+    return { awsSnsTopicArn: breaker.topicArn };
 }

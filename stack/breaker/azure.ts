@@ -21,8 +21,10 @@
 // The action group calls the function with a host function key (listWebAppHostKeys), kept secret.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as monitor from "@pulumi/azure-native/monitor";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
@@ -30,10 +32,18 @@ import { costLabels } from "../../components/costLabels";
 import { storageAccountName } from "../../components/azure/names";
 import { azureBreakerGroups, type AzureBreakerGroup } from "../../components/azure/breakerTargets";
 import { BREAKER_NODE_MAJOR, breakerArchive, breakerBundle } from "../../functions/breaker/bundle";
-import { BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
+import { BREAKER_PERCENT, BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
 import { AZURE_BREAKER_COMPONENT, BREAKER_AZURE_ACTIONS } from "../../policies/contract/azureBreaker";
 import type { BreakerTriggers } from "./triggers";
 import type { BreakerArgs } from "./types";
+
+/**
+ * Where the function's log lines go: a workspace-based Application Insights component on a Log
+ * Analytics workspace of the breaker's own (without one, a Functions host's logs go nowhere an
+ * operator can read). Its ingestion is bounded by the workspace's daily cap, which the pack prices
+ * (dailyQuotaGb x 31 days: policies/cost/azure.ts); a breaker writes a few lines a run.
+ */
+export const AZURE_BREAKER_LOGS = { retentionInDays: 30, dailyQuotaGb: 0.1 } as const;
 
 /** The HTTP function's name (its folder in the package, and the action group's functionName). */
 export const AZURE_BREAKER_FUNCTION = "breaker";
@@ -91,7 +101,7 @@ export function breakerAppSettings(groups: { aks: string[]; autoscale: string[] 
         BREAKER_AKS_POOLS: JSON.stringify(groups.aks),
         BREAKER_AUTOSCALE_SETTINGS: JSON.stringify(groups.autoscale),
         BREAKER_STEP_TO_ZERO: String(stepToZero),
-        BREAKER_FORECAST_PERCENT: "100",
+        BREAKER_FORECAST_PERCENT: String(BREAKER_PERCENT),
     };
 }
 
@@ -100,6 +110,24 @@ const uniq = (xs: string[]) => [...new Set(xs)];
 /** The URL the action group posts to: the function's route with the host function key (a secret). */
 export function azureTriggerUrl(host: string, functionKey: string): string {
     return `https://${host}/api/${AZURE_BREAKER_FUNCTION}?code=${encodeURIComponent(functionKey)}`;
+}
+
+/**
+ * The host's default function key, or a thrown error: an empty key made a trigger URL ending in
+ * `code=`, which the function refuses with 401, so every budget alert would fail silently at run
+ * time. Thrown inside the apply, it fails `pulumi up` instead, with this message. azure-native
+ * 3.28 has no function-key resource to declare one (only listWebAppFunctionKeys/HostKeys), and a
+ * Consumption app's host creates the key when it first starts: a `pulumi up` right after the
+ * app's creation may meet it missing; the next one reads it.
+ */
+export function azureFunctionKeyOf(keys: { functionKeys?: Record<string, string> }): string {
+    const key = keys.functionKeys?.default;
+    if (typeof key !== "string" || key.length === 0) {
+        throw new Error(
+            "llm-serving breaker (Azure): the Function App has no default host function key yet (listWebAppHostKeys returned none), so the action group's trigger URL cannot be built; the Functions host creates it when it first starts: run `pulumi up` again in a few minutes.",
+        );
+    }
+    return key;
 }
 
 /** The breaker's resources under one component (its type is what the pack looks for). */
@@ -168,6 +196,19 @@ export function azureBreaker(name: string, args: BreakerArgs): BreakerTriggers {
     }, opts);
     const packageUrl = pulumi.secret(pulumi.interpolate`https://${account.name}.blob.core.windows.net/${container.name}/${blob.name}?${sas.serviceSasToken}`);
 
+    const workspace = new operationalinsights.Workspace(
+        `${name}-logs`,
+        { resourceGroupName: group.name, location, sku: { name: "PerGB2018" }, retentionInDays: AZURE_BREAKER_LOGS.retentionInDays, workspaceCapping: { dailyQuotaGb: AZURE_BREAKER_LOGS.dailyQuotaGb }, tags },
+        opts,
+    );
+    const insights = new applicationinsights.Component(
+        `${name}-insights`,
+        { resourceGroupName: group.name, location, kind: "web", applicationType: "web", ingestionMode: "LogAnalytics", workspaceResourceId: workspace.id, tags },
+        opts,
+    );
+    // The connection string carries the ingestion key: a secret app setting, like the storage key.
+    const insightsConnection = pulumi.secret(insights.connectionString);
+
     const plan = new web.AppServicePlan(`${name}-plan`, { resourceGroupName: group.name, location, kind: "functionapp", reserved: true, sku: { name: "Y1", tier: "Dynamic" }, tags }, opts);
 
     const aks = registered.filter((g) => g.kind === "aks-node-pool").map((g) => g.id);
@@ -185,8 +226,9 @@ export function azureBreaker(name: string, args: BreakerArgs): BreakerTriggers {
             linuxFxVersion: `Node|${BREAKER_NODE_MAJOR}`,
             minTlsVersion: "1.2",
             ftpsState: "Disabled",
-            appSettings: pulumi.all([settings, connection, packageUrl]).apply(([s, conn, url]) => [
+            appSettings: pulumi.all([settings, connection, packageUrl, insightsConnection]).apply(([s, conn, url, ai]) => [
                 { name: "FUNCTIONS_EXTENSION_VERSION", value: "~4" },
+                { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: ai },
                 { name: "FUNCTIONS_WORKER_RUNTIME", value: "node" },
                 { name: "AzureWebJobsStorage", value: conn },
                 { name: "WEBSITE_RUN_FROM_PACKAGE", value: url },
@@ -225,7 +267,7 @@ export function azureBreaker(name: string, args: BreakerArgs): BreakerTriggers {
     // The action group calls the function with a host function key: secret, in the trigger URL.
     const hostKeys = web.listWebAppHostKeysOutput({ name: app.name, resourceGroupName: group.name }, opts);
     const triggerUrl = pulumi.secret(
-        pulumi.all([app.defaultHostName, hostKeys]).apply(([host, keys]) => azureTriggerUrl(host, keys.functionKeys?.default ?? "")),
+        pulumi.all([app.defaultHostName, hostKeys]).apply(([host, keys]) => azureTriggerUrl(host, azureFunctionKeyOf(keys))),
     );
     const actionGroup = new monitor.ActionGroup(`${name}-trigger`, {
         resourceGroupName: group.name,

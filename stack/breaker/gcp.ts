@@ -11,6 +11,10 @@
 //   so the next message is the retry; a retry policy would redeliver a message that fails for good
 //   (a missing permission) for up to 7 days.
 // - At most one instance: two runs never patch the same group at once.
+// - Built as an account of its own (buildConfig.serviceAccount): the default build account is the
+//   default compute account, which holds no role in organizations created after May 2024, so the
+//   build would fail; ours holds exactly logging.logWriter and artifactregistry.writer on the
+//   function's project and storage.objectViewer on the source bucket.
 // - The function lives in the stack's first GCP project, in the region of its first group.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -22,8 +26,16 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import { costLabels } from "../../components/costLabels";
 import { BREAKER_NODE_MAJOR, breakerArchive, breakerBundle } from "../../functions/breaker/bundle";
-import { BREAKER_TAG, breakerModeOf, type BreakerMode } from "../../policies/contract/budgets";
-import { BREAKER_GCP_PERMISSIONS, BREAKER_GCP_ROLE_PREFIX, breakerGcpAccountId, type BreakerGcpAdapter } from "../../policies/contract/breaker";
+import { BREAKER_PERCENT, BREAKER_TAG, breakerModeOf, type BreakerMode } from "../../policies/contract/budgets";
+import {
+    BREAKER_GCP_BUILD_BUCKET_ROLE,
+    BREAKER_GCP_BUILD_PROJECT_ROLES,
+    BREAKER_GCP_PERMISSIONS,
+    BREAKER_GCP_ROLE_PREFIX,
+    breakerGcpAccountId,
+    breakerGcpBuildAccountId,
+    type BreakerGcpAdapter,
+} from "../../policies/contract/breaker";
 import type { StackConfig } from "../config";
 import type { BreakerTriggers } from "./triggers";
 import type { BreakerArgs } from "./types";
@@ -82,8 +94,8 @@ export function breakerGcpEnvironment(a: { environment: string; scope: GcpBreake
         LLM_SERVING_GCP_PROJECTS: a.scope.projects.join(","),
         LLM_SERVING_GCP_MIG_REGIONS: a.scope.migRegions.join(","),
         LLM_SERVING_GCP_GKE: String(a.scope.gke),
-        // The breaker acts at 100% of forecast: the plan and README say so (runtime-budget's forecast thresholds alert there).
-        LLM_SERVING_FORECAST_PERCENT: "100",
+        // The breaker acts at 100% of forecast or actual spend: the plan and README say so.
+        LLM_SERVING_FORECAST_PERCENT: String(BREAKER_PERCENT),
         LLM_SERVING_STEP_TO_ZERO: String(a.stepToZero),
         ...(a.forwardTopic !== undefined ? { LLM_SERVING_FORWARD_TOPIC: a.forwardTopic } : {}),
     };
@@ -169,6 +181,20 @@ export class GcpBreaker extends pulumi.ComponentResource {
             },
             child,
         );
+        const buildId = breakerGcpBuildAccountId(stack);
+        const buildAccount = new serviceaccount.Account(
+            `${name}-build-sa`,
+            { project: host, accountId: buildId, displayName: `llm-serving breaker build (${stack})`, description: "Cloud Build builds the breaker's function as this account." },
+            child,
+        );
+        const buildMember = `serviceAccount:${buildId}@${host}.iam.gserviceaccount.com`;
+        const buildGrants = [
+            ...BREAKER_GCP_BUILD_PROJECT_ROLES.map(
+                (role) => new projects.IAMMember(`${name}-build-${role.split("/")[1].split(".")[0]}`, { project: host, role, member: buildMember }, { ...child, dependsOn: [buildAccount] }),
+            ),
+            new storage.BucketIAMMember(`${name}-build-source`, { bucket: bucket.name, role: BREAKER_GCP_BUILD_BUCKET_ROLE, member: buildMember }, { ...child, dependsOn: [buildAccount] }),
+        ];
+
         // The object's name carries the bundle's hash, so changed code is a new object and a new build.
         const hash = createHash("sha256").update(breakerBundle("gcp")).digest("hex").slice(0, 16);
         const source = new storage.BucketObject(`${name}-source`, { bucket: bucket.name, name: `breaker-gcp-${hash}.zip`, source: breakerArchive("gcp", { "package.json": breakerGcpPackageJson() }) }, child);
@@ -181,7 +207,17 @@ export class GcpBreaker extends pulumi.ComponentResource {
                 name: `llm-serving-breaker-${stack}`,
                 description: "llm-serving circuit breaker: budget notification -> scaled groups down to their baseline",
                 labels: { ...labels, [BREAKER_TAG]: mode },
-                buildConfig: { runtime: `nodejs${BREAKER_NODE_MAJOR}`, entryPoint: BREAKER_GCP_ENTRY_POINT, source: { storageSource: { bucket: bucket.name, object: source.name } } },
+                buildConfig: {
+                    runtime: `nodejs${BREAKER_NODE_MAJOR}`,
+                    entryPoint: BREAKER_GCP_ENTRY_POINT,
+                    source: { storageSource: { bucket: bucket.name, object: source.name } },
+                    // The resource name Cloud Functions takes (projects/<p>/serviceAccounts/<email>), known at preview.
+                    serviceAccount: `projects/${host}/serviceAccounts/${buildId}@${host}.iam.gserviceaccount.com`,
+                    // The Node.js buildpack serves a plain export as an HTTP function unless told the
+                    // signature; the entry point takes a CloudEvent (GCP buildpacks, Functions Framework
+                    // GOOGLE_FUNCTION_SIGNATURE_TYPE).
+                    environmentVariables: { GOOGLE_FUNCTION_SIGNATURE_TYPE: "cloudevent" },
+                },
                 serviceConfig: {
                     minInstanceCount: 0,
                     maxInstanceCount: 1,
@@ -200,7 +236,7 @@ export class GcpBreaker extends pulumi.ComponentResource {
                     serviceAccountEmail: account.email,
                 },
             },
-            { ...child, dependsOn: [...apis, ...grants, ...forwardGrant] },
+            { ...child, dependsOn: [...apis, ...grants, ...forwardGrant, ...buildGrants] },
         );
         // Eventarc calls the function's Cloud Run service as the breaker's account: it may invoke that service only.
         new cloudrunv2.ServiceIamMember(`${name}-invoker`, { project: host, location: scope.region, name: this.function.name, role: "roles/run.invoker", member }, child);

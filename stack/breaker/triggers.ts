@@ -5,8 +5,11 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface BreakerTriggers {
     /** GCP: the Pub/Sub topic the billing budget publishes every update to (one per budget). */
     readonly gcpPubsubTopic?: pulumi.Input<string>;
-    /** AWS: SNS topic ARNs the budget's notifications add to their subscribers. */
-    readonly awsSnsTopicArns?: pulumi.Input<string>[];
+    /**
+     * AWS: THE SNS topic the budget's notifications publish to (AWS Budgets takes one SNS subscriber
+     * per notification): the breaker's own, or the user's awsSnsTopicArn its Lambda subscribes to.
+     */
+    readonly awsSnsTopicArn?: pulumi.Input<string>;
     /** Azure: action group ids the budget's notifications add to their contact groups. */
     readonly azureActionGroupIds?: pulumi.Input<string>[];
 }

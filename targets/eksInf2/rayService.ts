@@ -93,6 +93,15 @@ export interface RayServiceObject {
 /** The annotation the run-time breaker reads the Serve baseline from (functions/breaker/adapters.ts). */
 export const BREAKER_BASELINE_ANNOTATION = "llm-serving-baseline";
 
+/**
+ * The breaker's merge-PATCH of spec.serveConfigV2 makes its field manager own that field; the
+ * next server-side apply by Pulumi (the provider runs with enableServerSideApply) then fails with
+ * a field-manager conflict instead of restoring the declared bound. pulumi-kubernetes forces an
+ * apply over conflicts when the object's inputs carry this annotation (its patchForce, read from
+ * the inputs' annotations; "Managing resources with Server-Side Apply", conflicts).
+ */
+export const PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce";
+
 /** Labels on every Ray worker pod of the model; the PodDisruptionBudget selects them. */
 export const RAY_WORKER_LABELS = { "app.kubernetes.io/name": "llm-ray-worker", "app.kubernetes.io/part-of": "llm-serving" } as const;
 
@@ -199,7 +208,7 @@ export function buildRayService(input: RayServiceInput): RayServiceObject {
         kind: "RayService",
         // The breaker (functions/breaker) lowers Serve's max_replicas to this bound, the replicas the
         // stack always runs (Serve's min_replicas), when forecast spend passes the budget.
-        metadata: { name: input.name, namespace: SERVING_NAMESPACE, annotations: { [BREAKER_BASELINE_ANNOTATION]: String(input.replicas.min) } },
+        metadata: { name: input.name, namespace: SERVING_NAMESPACE, annotations: { [BREAKER_BASELINE_ANNOTATION]: String(input.replicas.min), [PATCH_FORCE_ANNOTATION]: "true" } },
         spec: {
             // "None": a changed rayClusterConfig is NOT rolled out as a second, full-size cluster.
             // The default (NewCluster) runs 200% of the inf2 nodes during an upgrade (KubeRay docs),

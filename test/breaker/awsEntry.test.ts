@@ -144,8 +144,15 @@ describe("AWS breaker: the Lambda entry, network stubbed", () => {
         assert.equal(serveMaxReplicas(rs.spec.serveConfigV2), 3);
     });
 
-    it("below the threshold (an 80% forecast, or actual spend at 100%) nothing is patched", async () => {
-        for (const event of [snsEvent(budgetsText("FORECASTED", "$2,860.00", "$2,900.00")), snsEvent(budgetsText("ACTUAL", "$3,575.00", "$3,600.00"))]) {
+    it("actual spend at 100% steps to baseline too (a new account has no forecast for ~5 weeks)", async () => {
+        const api = apiServer(1, 3);
+        const [out] = await run(snsEvent(budgetsText("ACTUAL", "$3,575.00", "$3,600.00")), deps(api.http, []));
+        assert.deepEqual(out.steps, [{ id: "llm-serving/llm", kind: "ray-serve", from: 3, to: 1, state: "baseline" }]);
+        assert.equal(patches(api.calls).length, 1);
+    });
+
+    it("below the threshold (an 80% forecast, or actual spend at 80%) nothing is patched", async () => {
+        for (const event of [snsEvent(budgetsText("FORECASTED", "$2,860.00", "$2,900.00")), snsEvent(budgetsText("ACTUAL", "$2,860.00", "$2,900.00"))]) {
             const api = apiServer(1, 3);
             const lines: string[] = [];
             const [out] = await run(event, deps(api.http, lines));

@@ -43,7 +43,6 @@ describe("AWS breaker in the ha stack (mocks)", () => {
         assert.ok(fn, "function");
         assert.equal(fn.inputs.runtime, "nodejs22.x");
         assert.equal(fn.inputs.handler, "index.handler");
-        assert.equal(fn.inputs.reservedConcurrentExecutions, 1);
         const vpc = fn.inputs.vpcConfig as { subnetIds: string[]; securityGroupIds: string[] };
         assert.equal(vpc.subnetIds.length, 2, "the cluster's private subnets (ha: two zones)");
         const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
@@ -63,15 +62,43 @@ describe("AWS breaker in the ha stack (mocks)", () => {
         for (const r of [topic, fn, logs]) assert.equal((r.inputs.tags as Record<string, string>).environment, "ha", `${r.name} carries the baseline tags`);
     });
 
-    it("the AWS budget's notifications go to the breaker's topic besides the alert topic", () => {
+    it("the AWS budget's notifications name ONE SNS topic, the breaker's, and mail the addresses themselves", () => {
+        // AWS Budgets takes one SNS subscriber per notification (NotificationWithSubscribers): this
+        // asserted two topics (alert + breaker) before, a budget CreateBudget refuses.
         const budget = on.find((r) => r.type === "aws:budgets/budget:Budget");
         assert.ok(budget);
         assert.ok(budget.propertyDependencies.notifications?.some((u) => u.endsWith("::breaker-aws-topic")), "the budget's notifications come from the breaker's topic");
-        for (const n of budget.inputs.notifications as Array<{ subscriberSnsTopicArns: string[] }>) assert.equal(n.subscriberSnsTopicArns.length, 2, "alert topic + breaker topic");
-        // Negative control: with the breaker off, no breaker resource and one subscriber.
+        type Notification = { subscriberSnsTopicArns?: string[]; subscriberEmailAddresses?: string[] };
+        for (const n of budget.inputs.notifications as Notification[]) {
+            assert.equal(n.subscriberSnsTopicArns?.length, 1, "the breaker's topic alone");
+            assert.ok((n.subscriberEmailAddresses?.length ?? 0) > 0 && (n.subscriberEmailAddresses?.length ?? 0) <= 10, "the stack's addresses, at most 10");
+        }
+        assert.equal(on.filter((r) => r.type === "aws:sns/topic:Topic" && r.name.startsWith("runtime-budgets")).length, 0, "no second topic for the budget");
+        // Negative control: with the breaker off, no breaker resource, no SNS subscriber, the addresses still mailed.
         assert.equal(off.filter((r) => r.name.startsWith("breaker-aws")).length, 0);
         const offBudget = off.find((r) => r.type === "aws:budgets/budget:Budget");
-        for (const n of offBudget?.inputs.notifications as Array<{ subscriberSnsTopicArns: string[] }>) assert.equal(n.subscriberSnsTopicArns.length, 1);
+        for (const n of offBudget?.inputs.notifications as Notification[]) {
+            assert.equal(n.subscriberSnsTopicArns, undefined);
+            assert.ok((n.subscriberEmailAddresses?.length ?? 0) > 0);
+        }
+    });
+
+    it("with notifications.awsSnsTopicArn set, that topic is the budget's one SNS subscriber and the Lambda subscribes to it", async () => {
+        const userTopic = "arn:aws:sns:us-west-2:123456789012:oncall";
+        const stack = loadStack(PROJECT_DIR, "ha");
+        const budgets = JSON.parse(stack.config["llm-serving:budgets"] ?? "{}");
+        const notifications = JSON.parse(stack.config["llm-serving:notifications"] ?? "{}");
+        const config = {
+            ...stack.config,
+            "llm-serving:budgets": JSON.stringify({ ...budgets, breaker: { enabled: true, stepToZero: false } }),
+            "llm-serving:notifications": JSON.stringify({ ...notifications, awsSnsTopicArn: userTopic }),
+        };
+        const rs = (await runProgram({ ...stack, config })).resources;
+        const budget = rs.find((r) => r.type === "aws:budgets/budget:Budget");
+        for (const n of budget?.inputs.notifications as Array<{ subscriberSnsTopicArns: string[] }>) assert.deepEqual(n.subscriberSnsTopicArns, [userTopic]);
+        assert.equal(named(rs, "aws:sns/topic:Topic", "breaker-aws-topic"), undefined, "no topic of the breaker's own");
+        assert.equal(named(rs, "aws:sns/topicSubscription:TopicSubscription", "breaker-aws-fn")?.inputs.topic, userTopic);
+        assert.equal(named(rs, "aws:lambda/permission:Permission", "breaker-aws-from-sns")?.inputs.sourceArn, userTopic);
     });
 
     it("reaches the private API: its security group may reach the cluster's on 443, which admits it", () => {
@@ -86,6 +113,8 @@ describe("AWS breaker in the ha stack (mocks)", () => {
     it("the RayService carries the baseline annotation the breaker reads", () => {
         const rs = on.find((r) => r.type === "kubernetes:ray.io/v1:RayService");
         assert.equal((rs?.inputs.metadata as { annotations: Record<string, string> }).annotations["llm-serving-baseline"], "2");
+        // The breaker's PATCH takes ownership of serveConfigV2: Pulumi's next server-side apply must force over it to restore the bound.
+        assert.equal((rs?.inputs.metadata as { annotations: Record<string, string> }).annotations["pulumi.com/patchForce"], "true");
     });
 
     it("the program's exact rights pass the least-privilege check", () => {
@@ -126,14 +155,19 @@ describe("AWS breaker in the ha stack (mocks)", () => {
         assert.ok(awsBreakerRbacProblems([{ apiGroups: ["*"], resources: ["*"], resourceNames: ["llm"], verbs: ["get"] }]).length > 0);
     });
 
-    it("is priced: the function's duration bounded by its reserved concurrency, its requests, its log group and its key", () => {
+    it("is priced: the function's duration bounded by its invocations x timeout (no reserved concurrency: new accounts refuse it), its requests, its log group and its key", () => {
         const resources = on.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, dependencies: r.dependencies ?? [], propertyDependencies: r.propertyDependencies }));
         const est = estimateStack({ resources, getConfig: () => ({}) } as never);
         assert.ok(est.ok);
         const lines = est.estimate.lines.filter((l) => l.urn.includes("AwsBreaker$"));
         const by = (sku: string) => lines.find((l) => l.sku === sku);
-        // 1 instance x 0.125 GB x 3,600 s x $0.0000133334 = $0.0060000/h; x 730 h = $4.38 (Arm, us-east-1 list price).
-        assert.equal(by("aws-lambda-arm64-gb-s")?.worstCaseMonthlyUsd, 4.38);
+        // No reserved concurrency (refused on a new account: its limit of 10 leaves nothing above the 100 that must stay unreserved).
+        assert.equal(named(on, "aws:lambda/function:Function", "breaker-aws-fn")?.inputs.reservedConcurrentExecutions, undefined);
+        // 15 invocations (5 notifications x 3 attempts) x 30 s timeout x 0.125 GB x $0.0000133334 = $0.00075 (Arm, us-east-1 list price): $0.00.
+        const gbS = by("aws-lambda-arm64-gb-s");
+        assert.equal(gbS?.countMax, 15);
+        assert.equal(gbS?.hoursPerMonth, 30 / 3600);
+        assert.equal(gbS?.worstCaseMonthlyUsd, 0);
         assert.equal(by("aws-lambda-arm64-gb-s")?.baselineMonthlyUsd, 0);
         assert.equal(by("aws-lambda-requests")?.worstCaseMonthlyUsd, 0); // 15 x $0.20 / 1M = $0.000003
         assert.equal(by("aws-kms-key")?.worstCaseMonthlyUsd, 3);

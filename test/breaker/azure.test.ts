@@ -105,8 +105,14 @@ describe("breaker on Azure: the function against the action group's budget alert
         assert.ok(a.ok && !a.notification.forecast && a.notification.thresholdPercent === 80 && a.notification.amount === 1204.33);
     });
 
-    it("below the threshold (80% forecast, or 100% actual): only reads, nothing is written", async () => {
-        for (const body of [budgetAlert("Forecasted", "$2,484.00"), budgetAlert("Actual", "$3,105.00")]) {
+    it("actual spend at 100% steps to baseline too (forecasts need weeks of history)", async () => {
+        const arm = fakeArm();
+        const out = await runAzureBreaker(budgetAlert("Actual", "$3,105.00"), ENV, () => undefined, arm.fetchStub, NOW);
+        assert.deepEqual(out.steps.map((s) => [s.kind, s.from, s.to]), [["aks-node-pool", 2, 1], ["azureml-deployment", 3, 2]]);
+    });
+
+    it("below the threshold (80% forecast, or 80% actual): only reads, nothing is written", async () => {
+        for (const body of [budgetAlert("Forecasted", "$2,484.00"), budgetAlert("Actual", "$2,484.00")]) {
             const arm = fakeArm();
             const out = await runAzureBreaker(body, ENV, () => undefined, arm.fetchStub, NOW);
             assert.equal(out.acted, false);

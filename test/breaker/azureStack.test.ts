@@ -8,7 +8,8 @@ import { runUnderMocks, type PlannedResource } from "../../plan/mocks";
 import { OFFLINE_PLAN_MARKER } from "../../stack/guard";
 import { deployTargets, parseStackConfig, type StackConfig } from "../../stack";
 import { deployRuntimeBudgets } from "../../stack/runtime";
-import { azureBreaker, azureFunctionJson, azurePackageBlobName, azureTriggerUrl, breakerAppSettings } from "../../stack/breaker/azure";
+import { azureBreaker, azureFunctionJson, azureFunctionKeyOf, azurePackageBlobName, azureTriggerUrl, breakerAppSettings } from "../../stack/breaker/azure";
+import { logWorkspaceGb } from "../../policies/cost/azure";
 import { registerAzureBreakerGroup, azureBreakerGroups } from "../../components/azure/breakerTargets";
 import { aksPoolBaselines } from "../../targets/aksGpu/capacity";
 import { AZURE_BREAKER_COMPONENT, azureBreakerRightsProblems, BREAKER_AZURE_ACTIONS, type RightsResource } from "../../policies/breaker/azure";
@@ -78,6 +79,24 @@ describe("breaker on Azure: what prod declares with the breaker on", () => {
         for (const [key, n] of Object.entries(notifications)) assert.ok(n.contactGroups.includes("breaker-azure-trigger-id"), `${key} notifies the breaker`);
     });
 
+    it("logs to a workspace-based Application Insights component on a capped Log Analytics workspace of its own", () => {
+        // Before, no component: the function's log line went nowhere an operator reads.
+        const workspace = ofType(resources, "azure-native:operationalinsights:Workspace").find((w) => w.name === "breaker-azure-logs");
+        assert.ok(workspace?.urn.includes(`${AZURE_BREAKER_COMPONENT}$`));
+        assert.deepEqual([workspace?.inputs.retentionInDays, (workspace?.inputs.workspaceCapping as { dailyQuotaGb: number }).dailyQuotaGb], [30, 0.1]);
+        const insights = ofType(resources, "azure-native:applicationinsights:Component").find((c) => c.name === "breaker-azure-insights");
+        assert.equal(insights?.inputs.ingestionMode, "LogAnalytics");
+        assert.ok(insights?.propertyDependencies.workspaceResourceId?.some((u) => u.endsWith("::breaker-azure-logs")));
+        // The connection string reaches the app settings (secret: the whole siteConfig is).
+        assert.ok(one(resources, "azure-native:web:WebApp").propertyDependencies.siteConfig?.some((u) => u.endsWith("::breaker-azure-insights")));
+    });
+
+    it("a missing or empty host function key fails the deployment with a clear message, never an empty code=", () => {
+        assert.equal(azureFunctionKeyOf({ functionKeys: { default: "k" } }), "k");
+        const missing: Array<{ functionKeys?: Record<string, string> }> = [{}, { functionKeys: {} }, { functionKeys: { default: "" } }];
+        for (const keys of missing) assert.throws(() => azureFunctionKeyOf(keys), /no default host function key yet.*pulumi up/);
+    });
+
     it("the function key, the storage key and the package SAS stay secret in the plan's records", () => {
         const out = JSON.stringify(resources.map((r) => r.inputs));
         // The mocks' values (plan/mockOutputs.ts): each reaches an input, and none shows.
@@ -105,11 +124,18 @@ describe("breaker on Azure: what prod declares with the breaker on", () => {
         const lines = est.lines.filter((l) => l.urn.includes(AZURE_BREAKER_COMPONENT));
         // 100 runs x 300 s x 1.5 GB = 45,000 GB-s x $0.000016 = $0.72; 0.0001 M executions x $0.20 = $0.00002 -> $0.00;
         // storage 1 GB x $0.0208 = $0.02 and 10 x 10,000 operations x $0.065 = $0.65.
+        // The workspace at its daily cap: 0.1 GB x 31 days = 3.1 GB x $2.76 = $8.556 -> $8.56 (under the default log assumption).
+        assert.deepEqual(logWorkspaceGb(0.1, 50), { gb: 3.1, capped: true });
+        assert.deepEqual(logWorkspaceGb(undefined, 50), { gb: 50, capped: false }, "negative control: no cap, the stack's assumption");
+        assert.deepEqual(logWorkspaceGb(10, 50), { gb: 50, capped: false }, "a cap above the assumption does not raise it");
         assert.deepEqual(lines.map((l) => [l.sku, l.worstCaseMonthlyUsd]).sort(), [
             ["azure-blob-hot-lrs-capacity", 0.02],
             ["azure-blob-hot-write-operations", 0.65],
             ["azure-functions-execution-time", 0.72],
             ["azure-functions-executions", 0],
+            // estimateCosts' default usage assumes no log ingestion (0 GB, under the cap); the committed
+            // stacks' 50 GB give the capped $8.56 (test/plan/committedStacks.test.ts, haStack.test.ts).
+            ["azure-log-analytics-ingestion", 0],
         ]);
         assert.deepEqual(est.issues.filter((i) => i.urn.includes(AZURE_BREAKER_COMPONENT)), []);
     });

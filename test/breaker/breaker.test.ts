@@ -78,7 +78,7 @@ function taggedStub(initial: Array<{ id: string; max: number; tags: Record<strin
 describe("breaker: notifications in each cloud's format", () => {
     it("GCP: reads a forecast notification, an actual one, and a plain status update", () => {
         const f = parseGcp(gcpEvent({ ...GCP_BASE, alertThresholdExceeded: 1.0, forecastThresholdExceeded: 1.0 }));
-        assert.deepEqual(f, { ok: true, notification: { cloud: "gcp", budget: "llm-serving dev", forecast: true, thresholdPercent: 100, amount: 900, budgetAmount: 1243 } });
+        assert.deepEqual(f, { ok: true, notification: { cloud: "gcp", budget: "llm-serving dev", forecast: true, thresholdPercent: 100, amount: 900, budgetAmount: 1243, period: "2026-12" } });
         const a = parseGcp(gcpEvent({ ...GCP_BASE, alertThresholdExceeded: 0.5 }));
         assert.ok(a.ok && !a.notification.forecast && a.notification.thresholdPercent === 50);
         // The status update GCP publishes several times a day crosses no threshold: actual, at cost / budget.
@@ -125,9 +125,37 @@ describe("breaker: decisions (pure)", () => {
     ];
     const n = (forecast: boolean, pct: number) => ({ cloud: "gcp" as const, budget: "b", forecast, thresholdPercent: pct, amount: 1, budgetAmount: 1 });
 
-    it("below the threshold, or on actual spend, nothing happens", () => {
+    it("below the threshold, forecast or actual, nothing happens", () => {
         assert.deepEqual(decide(n(true, 80), groups, SETTINGS), []);
-        assert.deepEqual(decide(n(false, 100), groups, SETTINGS), []);
+        assert.deepEqual(decide(n(false, 80), groups, SETTINGS), []);
+        assert.deepEqual(decide(n(false, 99.9), groups, SETTINGS), []);
+    });
+
+    it("names the period after the notification's own (GCP: Pacific months), not the UTC month of the run", () => {
+        // 2026-12-01T03:00Z is still November in the billing account's Pacific time zone: GCP's notification says so.
+        const at = new Date("2026-12-01T03:00:00Z");
+        const nov = { ...n(true, 100), period: "2026-11" };
+        assert.deepEqual(decide(nov, groups, SETTINGS, at).map((s) => s.period), ["2026-11", "2026-11", "2026-11"]);
+        // A group tripped in November at 100 steps to zero on November's 120 crossing, though UTC is already December.
+        const tripped: Group[] = [{ kind: "aks-node-pool", id: "pool", max: 1, baseline: 1, tripped: "baseline", trippedThreshold: 100, trippedPeriod: "2026-11" }];
+        assert.equal(decide({ ...n(true, 120), period: "2026-11" }, tripped, { ...SETTINGS, stepToZero: true }, at).length, 1);
+        // Negative control: without a period, the UTC month (December) is not the trip's: no second step.
+        assert.deepEqual(decide(n(true, 120), tripped, { ...SETTINGS, stepToZero: true }, at), []);
+    });
+
+    it("ACTUAL spend at or over the breaker's percent trips to baseline too (AWS forecasts need ~5 weeks of data), never to zero", () => {
+        // Before this, an actual crossing did nothing: a new account's breaker waited a month for a forecast.
+        assert.deepEqual(
+            decide(n(false, 100), groups, SETTINGS).map((s) => [s.group.id, s.from, s.to, s.state]),
+            [["mig", 3, 2, "baseline"], ["pool", 2, 1, "baseline"], ["rayservice", 2, 1, "baseline"]],
+        );
+        assert.equal(decide(n(false, 130), groups, SETTINGS).length, 3);
+        // An actual crossing above the one that tripped the group never takes the second step, even opted in.
+        const at = new Date("2026-12-02T03:00:00Z");
+        const tripped: Group[] = [{ kind: "aks-node-pool", id: "pool", max: 1, baseline: 1, tripped: "baseline", trippedThreshold: 100, trippedPeriod: "2026-12" }];
+        assert.deepEqual(decide(n(false, 150), tripped, { ...SETTINGS, stepToZero: true }, at), []);
+        // Negative control: the same crossing on forecast does take it.
+        assert.equal(decide(n(true, 150), tripped, { ...SETTINGS, stepToZero: true }, at).length, 1);
     });
 
     it("at 100% forecast every group above its baseline steps down to it; one already there is left alone", () => {

@@ -100,7 +100,23 @@ function fakeGcp() {
 describe("breaker on GCP: the function against a budget Pub/Sub CloudEvent, REST stubbed", () => {
     it("the fixture is a schema 1.0 forecast notification at 100% of the ha budget", () => {
         const p = parseGcp(FIXTURE.data);
-        assert.deepEqual(p, { ok: true, notification: { cloud: "gcp", budget: "llm-serving ha", forecast: true, thresholdPercent: 100, amount: 4120.37, budgetAmount: 4605 } });
+        assert.deepEqual(p, { ok: true, notification: { cloud: "gcp", budget: "llm-serving ha", forecast: true, thresholdPercent: 100, amount: 4120.37, budgetAmount: 4605, period: "2026-12" } });
+    });
+
+    it("reads the Pub/Sub message whether wrapped ({ message: { data } }, the CloudEvent's data) or not ({ data })", () => {
+        // Before, the unwrapped shape was refused as malformed.
+        assert.deepEqual(parseGcp(FIXTURE.data.message), parseGcp(FIXTURE.data));
+        assert.equal(parseGcp(FIXTURE.data.message).ok, true);
+        // Negative control: neither shape is still malformed.
+        assert.equal(parseGcp({ attributes: {} }).ok, false);
+    });
+
+    it("one region's failing list does not skip the others: they step down, then the invocation throws naming the failure", async () => {
+        const gcp = fakeGcp();
+        const failing: Fetch = async (url, init) => (url.includes("/regions/us-central1/") ? { ok: false, status: 503, json: async () => ({}), text: async () => "unavailable" } : gcp.fetchFn(url, init));
+        await assert.rejects(runGcpBreaker(FIXTURE.data, ENV, failing, () => undefined, NOW), /1 group list\(s\) or change\(s\) failed.*us-central1.*503/);
+        assert.equal(gcp.autoscalers.get("acme-llm-ha/us-east1")![0].autoscalingPolicy.maxNumReplicas, 1, "us-east1 acted on");
+        assert.equal(gcp.cluster.nodePools[0].autoscaling.totalMaxNodeCount, 1, "the GKE pool acted on");
     });
 
     it("below the threshold (an 80% actual alert, no forecast crossing): groups are read, nothing is written", async () => {

@@ -51,6 +51,8 @@ describe("breaker on GCP: the ha plan (breaker on)", () => {
         const build = fn.inputs.buildConfig as { runtime: string; entryPoint: string; source: { storageSource: { object: string } } };
         assert.equal(build.runtime, "nodejs22");
         assert.equal(build.entryPoint, "breakerGcp");
+        // The buildpack serves a plain export as HTTP unless told it takes a CloudEvent.
+        assert.deepEqual((fn.inputs.buildConfig as { environmentVariables?: Record<string, string> }).environmentVariables, { GOOGLE_FUNCTION_SIGNATURE_TYPE: "cloudevent" });
         assert.match(build.source.storageSource.object, /^breaker-gcp-[0-9a-f]{16}\.zip$/);
         assert.equal((fn.inputs.labels as Record<string, string>)["llm-serving-breaker"], "baseline");
         const service = fn.inputs.serviceConfig as { maxInstanceCount: number; ingressSettings: string; environmentVariables: Record<string, string> };

@@ -93,11 +93,19 @@ describe("run-time budgets: review fixes", () => {
     });
 
     describe("S3/N4: notification paths", () => {
-        it("the AWS budget waits for the SNS topic policy that lets Budgets publish", async () => {
-            const run = await plan(committedStack("dev"));
-            // The budget's topic policy (eksInf2's alert topic has one of its own).
-            const policy = one(run.resources.filter((r) => r.urn.includes("runtime-budgets")), "aws:sns/topicPolicy:TopicPolicy");
+        it("the AWS budget waits for the SNS topic policy that lets Budgets publish (ha: the breaker's topic, its one SNS subscriber)", async () => {
+            const run = await plan(committedStack("ha"));
+            const policy = one(run.resources.filter((r) => r.urn.includes("AwsBreaker$")), "aws:sns/topicPolicy:TopicPolicy");
             assert.ok(one(run.resources, BUDGET_TYPES.aws).dependencies?.includes(policy.urn));
+        });
+
+        it("dev (no breaker, no awsSnsTopicArn): the AWS budget mails the addresses itself and names no SNS topic, so no topic of its own", async () => {
+            const run = await plan(committedStack("dev"));
+            assert.equal(run.resources.filter((r) => r.urn.includes("runtime-budgets") && r.type.startsWith("aws:sns/")).length, 0);
+            for (const n of one(run.resources, BUDGET_TYPES.aws).inputs.notifications as Array<{ subscriberEmailAddresses?: string[]; subscriberSnsTopicArns?: string[] }>) {
+                assert.ok((n.subscriberEmailAddresses?.length ?? 0) > 0);
+                assert.equal(n.subscriberSnsTopicArns, undefined);
+            }
         });
 
         it("Azure: each address is mailed once, by the action group, not also by contactEmails", async () => {
@@ -205,13 +213,13 @@ describe("run-time budgets: review fixes", () => {
         }
 
         it("dev with previous amounts: the same amounts, and the pack's mandatory runtime-budget-share passes", async () => {
-            // The amounts the last update declared at today's shares (aws 3500 x 1895.33 / 3188.84, azure 3500 x 173.89 / 3188.84).
-            const run = await runWithoutFigures({ aws: 2080, azure: 190 });
+            // The amounts the last update declared at today's shares (aws 3500 x 1892.33 / 3185.84, azure 3500 x 173.89 / 3185.84).
+            const run = await runWithoutFigures({ aws: 2078, azure: 191 });
             const amounts = run.resources.flatMap((r) => {
                 const b = readBudget(r.type, r.inputs);
                 return b && b.amount.state === "known" ? [[b.cloud, b.amount.value]] : [];
             });
-            assert.deepEqual(amounts.sort(), [["aws", 2080], ["azure", 190]]);
+            assert.deepEqual(amounts.sort(), [["aws", 2078], ["azure", 191]]);
             // The stack's other resources from its plan, with these budgets in place of the plan's.
             const others = (await plan(committedStack("dev"))).resources.filter((r) => !r.urn.includes("runtime-budgets"));
             const evaluation = await evaluatePolicies([...others, ...run.resources], loadPolicyConfig(PROJECT_DIR, "dev").config, {});

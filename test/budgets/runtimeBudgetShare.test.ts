@@ -19,6 +19,21 @@ describe("policy runtime-budget-share", () => {
         assertOneViolation(reported, ["rb-aws (aws)", "$89.00", "$88.00", "$73.00", "$1647.69"]);
     });
 
+    it("blocks an AWS notification with two SNS topics or eleven addresses (AWS Budgets: one SNS and up to 10 e-mail subscribers per notification); one topic and ten addresses pass", async () => {
+        const withSubscribers = (sns: string[], emails: string[]) =>
+            awsBudget(SHARES_AT_2000.aws, {
+                notifications: [
+                    { notificationType: "ACTUAL", threshold: 50, thresholdType: "PERCENTAGE", comparisonOperator: "GREATER_THAN", subscriberSnsTopicArns: sns, subscriberEmailAddresses: emails },
+                ],
+            });
+        const topic = (name: string) => `arn:aws:sns:us-west-2:123456789012:${name}`;
+        const ten = Array.from({ length: 10 }, (_, i) => `a${i}@example.com`);
+        // Negative control: the limits themselves pass.
+        assertNoViolations(await runStackPolicy(runtimeBudgetShare, [...twoCloudStack(), gcpBudget(SHARES_AT_2000.gcp), withSubscribers([topic("one")], ten)], CAP));
+        assertOneViolation(await runStackPolicy(runtimeBudgetShare, [...twoCloudStack(), gcpBudget(SHARES_AT_2000.gcp), withSubscribers([topic("alerts"), topic("breaker")], [])], CAP), ["2 SNS topics", "takes 1"]);
+        assertOneViolation(await runStackPolicy(runtimeBudgetShare, [...twoCloudStack(), gcpBudget(SHARES_AT_2000.gcp), withSubscribers([], [...ten, "b@example.com"])], CAP), ["11 e-mail addresses", "takes 10"]);
+    });
+
     it("blocks a budget whose amount is unknown at preview (fails closed)", async () => {
         const reported = await runStackPolicy(runtimeBudgetShare, [...twoCloudStack(), gcpBudget(SHARES_AT_2000.gcp), awsBudget(1, { limitAmount: UNKNOWN_STRING_SENTINEL })], CAP);
         assertOneViolation(reported, ["rb-aws", "limitAmount"]);

@@ -58,8 +58,6 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-nlb", "usage", "aws-internet-egress", 50, 50, 4.5, 4.5), // 50 GB x $0.09
             line("eks-inf2-nat-ip", "fixed", "aws-public-ipv4", 1, 1, 3.65, 3.65), // 0.005 x 730
             line("eks-inf2-secrets-key", "fixed", "aws-kms-key", 1, 3, 1, 3), // $1/month, + $1 for each of the first two rotations
-            // Run-time budgets (issue 16): the budgets, topic and channels are free; the AWS alert topic's key is not.
-            line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3), // $1/month, + $1 for each of the first two rotations
             // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
             // (1 worker x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
             line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
@@ -154,6 +152,7 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             // The Azure breaker: 100 runs x 300 s x 1.5 GB = 45,000 GB-s x $0.000016 = $0.72; 100 executions x
             // $0.20 per million = $0.00; its storage account at the floor ($0.02 + $0.65).
             line("breaker-azure-app", "usage", "azure-functions-execution-time", 45000, 45000, 0.72, 0.72),
+            line("breaker-azure-logs", "usage", "azure-log-analytics-ingestion", 3.1, 3.1, 8.56, 8.56), // its daily cap 0.1 GB x 31 days x $2.76 = 8.556
             line("breaker-azure-app", "usage", "azure-functions-executions", 0.0001, 0.0001, 0, 0),
             line("breaker-azure-storage", "usage", "azure-blob-hot-lrs-capacity", 1, 1, 0.02, 0.02),
             line("breaker-azure-storage", "usage", "azure-blob-hot-write-operations", 10, 10, 0.65, 0.65),
@@ -183,8 +182,6 @@ const STACKS: Record<string, { lines: Expected[]; cap: number }> = {
             line("eks-inf2-nodepool", "storage", "aws-ebs", 2, 2, 32, 32), // 2 x 200 GiB gp3 x $0.08
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge overshoot", 0, 1, 0, 3.98), // 1 x (1.96786 + 16/730) x 2 h
             line("eks-inf2-nodepool", "transient", "inf2.8xlarge replacement", 0, 2, 0, 7.96), // 2 nodes x (1.96786 + 16/730) x 2 h
-            // The run-time budget's alert topic key (issue 16): $1/month, + $1 for each of the first two rotations.
-            line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
             // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
             // (2 workers x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
             line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", 1, 3, 1, 3),
@@ -259,10 +256,10 @@ describe("committed stacks: cost to the cent, computed by hand", () => {
             "gpu-vm-vm|Standard_NC4as_T4_v3": 57.21, // min(0.062699 x 1.25, max price 0.20) x 730 = 57.2128
             "eks-inf2-nodepool|inf2.8xlarge": 575.15, // 0.6303 (top of the us-west-2 range) x 1.25 x 730 = 575.149
         });
-        // The worst case with those three lines at their expected figures instead: 3188.84 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
-        // (3188.84: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples + 52.94 of eksInf2's AMP, Grafana and alert key
-        // + 0.18 of gpuVm's managed Prometheus samples and rule evaluation)
-        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1721.05);
+        // The worst case with those three lines at their expected figures instead: 3185.84 - (1031.97 - 514.36) - (146 - 57.21) - (1436.54 - 575.15)
+        // (3185.84: 3127.52 with the run-time budgets + 8.20 of alerting and Managed Prometheus samples + 52.94 of eksInf2's AMP, Grafana and alert key
+        // + 0.18 of gpuVm's managed Prometheus samples and rule evaluation - 3 of the AWS budget topic's key, gone with one SNS topic per notification)
+        assert.equal(report.cost.expectedWorstCaseMonthlyUsd, 1718.05);
     });
 
     it("the README's cost table is the one the plan gives (npm run readme:costs regenerates it)", async () => {

@@ -50,16 +50,18 @@ const EXPECTED = [
     line("breaker-gcp-source", "fixed", "gcp-storage-standard-mib", "-", 1, 1, 0, 0),
     // The AWS breaker: its topic's KMS key, $1/month, with rotation up to $3 (two rotated backing keys);
     // its log group at the stack's 50 GB log assumption x $0.50 = $25; its Lambda, idle in the baseline
-    // and at most one reserved 128 MB Arm instance all month: 0.125 GB x 3,600 s x 730 h x $0.0000133334 = $4.38;
+    // and at most 15 runs (5 notifications x 3 attempts) of its 30 s timeout at 128 MB Arm: 15 x 30 s x 0.125 GB x $0.0000133334
+    // = $0.00075, $0.00 (no reserved concurrency, which new accounts refuse, so no longer a whole reserved month at $4.38);
     // 15 requests a month x $0.20 per million rounds to $0.00.
     line("breaker-aws-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
     line("breaker-aws-logs", "usage", "aws-cloudwatch-logs-ingestion", "-", 50, 50, 25, 25),
-    line("breaker-aws-fn", "transient", "aws-lambda-arm64-gb-s", "-", 0, 1, 0, 4.38),
+    line("breaker-aws-fn", "transient", "aws-lambda-arm64-gb-s", "-", 0, 15, 0, 0),
     line("breaker-aws-fn", "usage", "aws-lambda-requests", "-", 0.000015, 0.000015, 0, 0),
     // The Azure breaker: 100 runs x 300 s x 1.5 GB = 45,000 GB-s x $0.000016 = $0.72; 100 executions x
     // $0.20 per million = $0.00; its storage account at the floor: 1 GB x $0.0208 = $0.02 and
     // 10 x 10,000 operations x $0.065 = $0.65.
     line("breaker-azure-app", "usage", "azure-functions-execution-time", "-", 45000, 45000, 0.72, 0.72),
+    line("breaker-azure-logs", "usage", "azure-log-analytics-ingestion", "-", 3.1, 3.1, 8.56, 8.56), // its daily cap 0.1 GB x 31 days x $2.76 = 8.556
     line("breaker-azure-app", "usage", "azure-functions-executions", "-", 0.0001, 0.0001, 0, 0),
     line("breaker-azure-storage", "usage", "azure-blob-hot-lrs-capacity", "-", 1, 1, 0.02, 0.02),
     line("breaker-azure-storage", "usage", "azure-blob-hot-write-operations", "-", 10, 10, 0.65, 0.65),
@@ -99,7 +101,6 @@ const EXPECTED = [
     line("eks-inf2-nat-ip", "fixed", "aws-public-ipv4", "-", 1, 1, 3.65, 3.65),
     line("eks-inf2-redis", "capacity", "cache.t4g.small", "us-west-2", 1, 1, 23.36, 23.36), // 0.032 x 730
     line("eks-inf2-secrets-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
-    line("runtime-budgets-aws-alerts-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3), // the AWS budget's topic key: ha now deploys to AWS
     // eksInf2 observability (issue #18): the alert topic's key, AMP's managed collector, its samples
     // (2 workers x 300 + 10 head series, every 30 s: 730 x 120 = 87,600 scrapes), rules, Managed Grafana.
     line("eks-inf2-obs-alerts-key", "fixed", "aws-kms-key", "-", 1, 3, 1, 3),
@@ -143,8 +144,11 @@ describe("ha stack: spot with an on-demand floor and fallback, two GCP regions (
         assert.equal(report.cost.worstCaseMonthlyUsd, cents(EXPECTED.reduce((s, l) => s + l.worst, 0)));
         // 9370.88 / 14378.39 with eksInf2 (fin19), + aksGpu's $0.66 of observability (#18), + the GCP breaker's $0.05,
         // the AWS breaker's $26.00 / $32.38 and the Azure breaker's $1.39 (issue 16), + eksInf2's observability $44.57 / $55.57 (#18).
-        assert.equal(report.cost.baselineMonthlyUsd, 9443.55);
-        assert.equal(report.cost.worstCaseMonthlyUsd, 14468.44);
+        // Then (#16 review) less the AWS budget's own topic key ($1 / $3: one SNS topic per notification, the breaker's)
+        // and the Lambda's reserved month ($4.38 worst).
+        // + the Azure breaker's Application Insights workspace at its daily cap, $8.56.
+        assert.equal(report.cost.baselineMonthlyUsd, 9451.11);
+        assert.equal(report.cost.worstCaseMonthlyUsd, 14469.62);
         assert.equal(report.cost.capMonthlyUsd, 15000);
     });
 

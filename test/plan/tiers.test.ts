@@ -69,7 +69,7 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         for (const tier of ["starter", "growth"]) assert.equal((await planTier(tier)).code, 0, tier);
         const scale = await planTier("scale", "policies/config/examples/tier-scale.json");
         assert.equal(scale.code, 0);
-        assert.equal(scale.report.cost.worstCaseMonthlyUsd, 21595.86); // + $0.40: azureMl's four metric alerts (issue #18); + $0.67: its storage account's floor; + $1.39: the Azure breaker under prod's config (issue 16)
+        assert.equal(scale.report.cost.worstCaseMonthlyUsd, 21604.42); // + $0.40: azureMl's four metric alerts (issue #18); + $0.67: its storage account's floor; + $1.39: the Azure breaker under prod's config (issue 16); + $8.56: its Application Insights workspace at its daily cap
         // Negative control: under prod's own cap ($8,500) scale's worst case is refused.
         const underProd = await planTier("scale");
         assert.equal(underProd.code, 1);
@@ -97,14 +97,15 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         assert.equal(currentTable(readme), table, "README tier table is stale: run npm run readme:tokens");
         // growth: 2-3 x $3.673/h x 730 = 5,362.58-8,043.87 + ACR $5.08 + 50 GB logs x $2.76 = $138 + 4 metric alerts x $0.10
         // + the storage account's floor (1 GB x $0.0208 = $0.02, 10 x 10,000 operations x $0.065 = $0.65)
-        // + the Azure breaker prod turns on ($0.72 of function time + its storage account's floor $0.67): 5,508.12-8,189.41.
+        // + the Azure breaker prod turns on ($0.72 of function time + its storage account's floor $0.67)
+        // + its Application Insights workspace at its 0.1 GB/day cap (3.1 GB x $2.76 = $8.56): 5,516.68-8,197.97.
         const growth = rows.find((r) => r.tier === "growth")!;
-        assert.equal(growth.baselineMonthlyUsd, 5508.12);
-        assert.equal(growth.worstCaseMonthlyUsd, 8189.41);
+        assert.equal(growth.baselineMonthlyUsd, 5516.68);
+        assert.equal(growth.worstCaseMonthlyUsd, 8197.97);
         assert.equal(growth.tokensPerSecond, "1,366.6–2,049.9"); // 2-3 x 683.3
         for (const r of rows) assert.ok(table.includes(`| \`${r.tier}\` | ${r.users} | ${SOURCE_COST} |`));
         // Negative control: a changed figure no longer matches.
-        assert.notEqual(currentTable(readme), table.replace("$5,508.12", "$5,508.13"));
+        assert.notEqual(currentTable(readme), table.replace("$5,516.68", "$5,516.69"));
     });
 
     it("the README's capacity table is the committed stacks' plans (npm run readme:tokens)", async () => {

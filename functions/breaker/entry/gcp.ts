@@ -18,7 +18,7 @@ import type { GroupAdapter, GcpAutoscalers, GkeAutoscaling, GkeClusters } from "
 import { gcpMigAdapter, gkePoolAdapter } from "../adapters";
 import type { BreakerSettings } from "../decide";
 import { handle, Outcome } from "../handler";
-import { parseGcp } from "../notification";
+import { gcpMessageOf, parseGcp } from "../notification";
 
 export type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown>; text(): Promise<string> }>;
 
@@ -148,14 +148,24 @@ export async function runGcpBreaker(data: unknown, env: GcpBreakerEnv, fetchFn: 
     const parsed = parseGcp(data);
     if (env.forwardTopic !== undefined) await forward(rest, env.forwardTopic, data, log);
     if (!parsed.ok) return [await handle(parsed, [], env.settings, log, now)];
+    // One project's or region's failing API call must not leave the others at their maximum: every
+    // adapter runs, the failures are collected, and the invocation throws after (logged as its error).
     const outcomes: Outcome[] = [];
-    for (const adapter of gcpAdapters(env, rest)) outcomes.push(await handle(parsed, [adapter], env.settings, log, now));
+    const failures: string[] = [];
+    for (const adapter of gcpAdapters(env, rest)) {
+        try {
+            outcomes.push(await handle(parsed, [adapter], env.settings, log, now));
+        } catch (e) {
+            failures.push((e as Error).message);
+        }
+    }
+    if (failures.length > 0) throw new Error(`llm-serving breaker: ${failures.length} group list(s) or change(s) failed (the others were acted on): ${failures.join("; ")}`);
     return outcomes;
 }
 
 /** Republishes the budget's message, as received, to the operator's topic; a failure is logged, never stops the breaker. */
 async function forward(rest: Rest, topic: string, data: unknown, log: (line: string) => void): Promise<void> {
-    const message = typeof data === "object" && data !== null ? (data as { message?: { data?: unknown; attributes?: unknown } }).message : undefined;
+    const message = gcpMessageOf(data);
     if (!message || typeof message.data !== "string") return;
     try {
         await rest("POST", `${PUBSUB}/${topic}:publish`, { messages: [{ data: message.data, ...(typeof message.attributes === "object" && message.attributes !== null ? { attributes: message.attributes } : {}) }] });

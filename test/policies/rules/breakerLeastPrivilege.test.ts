@@ -1,6 +1,7 @@
 // breaker-least-privilege on GCP (policies/breaker/gcp.ts): the ha plan's breaker (a custom role
 // with exactly the MIG adapter's permissions, run.invoker on its own service) passes; one grant or
 // one permission too many is blocked. The AWS and Azure checks are their own helpers' tests.
+import { strict as assert } from "node:assert";
 import type { PlannedResource } from "../../../plan/mocks";
 import { breakerLeastPrivilege } from "../../../policies/rules/breakerLeastPrivilege";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
@@ -54,6 +55,25 @@ describe("policy breaker-least-privilege (GCP)", () => {
     it("blocks a breaker function that runs as the default compute account", async () => {
         const resources = (await ha()).map((r) => (r.type === T.fn ? { ...r, inputs: { ...r.inputs, serviceConfig: { ...(r.inputs.serviceConfig as object), serviceAccountEmail: undefined } } } : r));
         assertOneViolation(await runStackPolicy(breakerLeastPrivilege, resources), ["must run as its own account"]);
+    });
+
+    const BUILD_MEMBER = "serviceAccount:llm-brkbuild-ha@acme-llm-ha.iam.gserviceaccount.com";
+
+    it("passes the build account's exact grants (logWriter, artifactregistry.writer on the project; objectViewer on the source bucket) and a function built as it", async () => {
+        const resources = await ha();
+        const build = resources.filter((r) => r.inputs.member === BUILD_MEMBER).map((r) => [r.type.split(":").pop(), r.inputs.role]);
+        assert.deepEqual(build.sort(), [["BucketIAMMember", "roles/storage.objectViewer"], ["IAMMember", "roles/artifactregistry.writer"], ["IAMMember", "roles/logging.logWriter"]]);
+        assert.equal((one(resources, T.fn).inputs.buildConfig as { serviceAccount: string }).serviceAccount, "projects/acme-llm-ha/serviceAccounts/llm-brkbuild-ha@acme-llm-ha.iam.gserviceaccount.com");
+        assertNoViolations(await runStackPolicy(breakerLeastPrivilege, resources));
+    });
+
+    it("blocks a wider role for the build account, objectViewer on another bucket, and a function without buildConfig.serviceAccount", async () => {
+        const editor = planned(T.member, "build-editor", { project: "acme-llm-ha", role: "roles/cloudbuild.builds.builder", member: BUILD_MEMBER });
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, [...(await ha()), editor]), ["roles/cloudbuild.builds.builder", "build account"], editor.urn);
+        const other = planned("gcp:storage/bucketIAMMember:BucketIAMMember", "build-other", { bucket: "acme-models", role: "roles/storage.objectViewer", member: BUILD_MEMBER });
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, [...(await ha()), other]), ["acme-models", "not a breaker function's source bucket"], other.urn);
+        const unbuilt = (await ha()).map((r) => (r.type === T.fn ? { ...r, inputs: { ...r.inputs, buildConfig: { ...(r.inputs.buildConfig as object), serviceAccount: undefined } } } : r));
+        assertOneViolation(await runStackPolicy(breakerLeastPrivilege, unbuilt), ["must be built as its own build account", "May 2024"]);
     });
 
     it("negative control: the same grants to another account are not the breaker's business", async () => {
