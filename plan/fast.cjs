@@ -24,15 +24,76 @@ const MANIFEST = path.join(CACHE_DIR, "manifest.json");
 
 /**
  * What a bundle depends on besides its inputs: this launcher (it holds the build options), the
- * esbuild version and Node major, and the dependency versions the bundle leaves external.
+ * esbuild version and Node major, the dependency versions the bundle leaves external
+ * (package-lock.json), and what esbuild reads besides the sources: tsconfig.json (its compiler
+ * options change the output, e.g. useDefineForClassFields) and package.json (its "type" and
+ * "imports" change how files load and resolve). A missing file is hashed as missing.
  */
-function buildKey() {
+function buildKey(root = ROOT) {
     const esbuildVersion = require("esbuild/package.json").version;
     const hash = crypto.createHash("sha256");
     hash.update(fs.readFileSync(__filename));
-    hash.update(fs.readFileSync(path.join(ROOT, "package-lock.json")));
+    for (const file of ["package-lock.json", "package.json", "tsconfig.json"]) {
+        let data;
+        try {
+            data = fs.readFileSync(path.join(root, file));
+        } catch {
+            data = "\0missing";
+        }
+        hash.update(file).update("\0").update(data).update("\0");
+    }
     hash.update(`esbuild ${esbuildVersion} node ${NODE_MAJOR}`);
     return hash.digest("hex");
+}
+
+/** Files esbuild may resolve an import to; a new or removed one can change what an import means. */
+const SOURCE_FILE = /\.(ts|json|cjs|mjs)$/;
+const SKIPPED_DIRS = new Set(["node_modules", ".cache", ".git"]);
+
+/**
+ * The folders a bundle's sources come from: "." (the project's own top-level files, not its
+ * subfolders) and every top-level folder holding an input, searched whole.
+ */
+function sourceDirs(inputs) {
+    const dirs = new Set(["."]);
+    for (const file of inputs) {
+        const parts = file.split(/[\\/]/);
+        if (parts.length > 1) dirs.add(parts[0]);
+    }
+    return [...dirs].sort();
+}
+
+/**
+ * The sorted paths of the source files in `dirs` (relative to root): the contents of the inputs
+ * are hashed, but a file that is not an input yet can still change the bundle once it exists
+ * (a stack.ts next to stack/ takes `import "./stack"` from stack/index.ts), and a removed one
+ * can move an import elsewhere. So the list of names is part of what a bundle was built from.
+ */
+function listSources(dirs, root = ROOT) {
+    const found = [];
+    const walk = (rel, recurse) => {
+        let entries;
+        try {
+            entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+        } catch {
+            return;
+        }
+        for (const e of entries) {
+            const child = rel === "." ? e.name : `${rel}/${e.name}`;
+            if (e.isDirectory()) {
+                if (recurse && !SKIPPED_DIRS.has(e.name)) walk(child, true);
+            } else if (SOURCE_FILE.test(e.name)) {
+                found.push(child);
+            }
+        }
+    };
+    for (const dir of dirs) walk(dir, dir !== ".");
+    return found.sort();
+}
+
+/** SHA-256 of the list of source files in `dirs`. */
+function hashTree(dirs, root = ROOT) {
+    return crypto.createHash("sha256").update(listSources(dirs, root).join("\n")).digest("hex");
 }
 
 /** SHA-256 over the named files' contents (paths relative to ROOT), or null if one is gone. */
@@ -50,7 +111,10 @@ function hashInputs(files, root = ROOT) {
     return hash.digest("hex");
 }
 
-/** True when the cached bundle was built from exactly the files as they are now. */
+/**
+ * True when the cached bundle was built from exactly the files as they are now: same key, same
+ * inputs' contents, and the same source files present in the folders they came from.
+ */
 function isFresh(key, cacheDir = CACHE_DIR, root = ROOT) {
     let manifest;
     try {
@@ -61,6 +125,10 @@ function isFresh(key, cacheDir = CACHE_DIR, root = ROOT) {
     return (
         manifest.key === key &&
         Array.isArray(manifest.inputs) &&
+        manifest.tree !== null &&
+        typeof manifest.tree === "object" &&
+        Array.isArray(manifest.tree.dirs) &&
+        hashTree(manifest.tree.dirs, root) === manifest.tree.sha256 &&
         fs.existsSync(path.join(cacheDir, "cli.js")) &&
         hashInputs(manifest.inputs, root) === manifest.inputs_sha256
     );
@@ -133,7 +201,9 @@ function build(key) {
             const hash = crypto.createHash("sha256");
             for (const file of inputs) hash.update(file).update("\0").update(contents.get(file)).update("\0");
             const manifestTmp = `${MANIFEST}.${process.pid}.tmp`;
-            fs.writeFileSync(manifestTmp, JSON.stringify({ key, inputs, inputs_sha256: hash.digest("hex") }, null, 1) + "\n");
+            const dirs = sourceDirs(inputs);
+            const tree = { dirs, sha256: hashTree(dirs) };
+            fs.writeFileSync(manifestTmp, JSON.stringify({ key, inputs, inputs_sha256: hash.digest("hex"), tree }, null, 1) + "\n");
             fs.renameSync(manifestTmp, MANIFEST);
         });
 }
@@ -198,7 +268,7 @@ async function launch() {
     bundle.runCli(process.argv.slice(2));
 }
 
-module.exports = { ensureBundle, hashInputs, isFresh, BUNDLE };
+module.exports = { ensureBundle, buildKey, hashInputs, hashTree, isFresh, listSources, sourceDirs, BUNDLE };
 
 if (require.main === module) {
     launch().catch((e) => {

@@ -9,8 +9,12 @@ import { PROJECT_DIR } from "../helpers/program";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fast = require("../../plan/fast.cjs") as {
+    buildKey(root?: string): string;
     hashInputs(files: readonly string[], root?: string): string | null;
+    hashTree(dirs: readonly string[], root?: string): string;
     isFresh(key: string, cacheDir?: string, root?: string): boolean;
+    listSources(dirs: readonly string[], root?: string): string[];
+    sourceDirs(inputs: readonly string[]): string[];
 };
 
 async function inProcess(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -46,8 +50,10 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
         let root: string;
         let cache: string;
         const write = (name: string, text: string) => fs.writeFileSync(path.join(root, name), text);
-        const manifest = (key: string, inputs: string[], sha: string | null) =>
-            fs.writeFileSync(path.join(cache, "manifest.json"), JSON.stringify({ key, inputs, inputs_sha256: sha }));
+        const manifest = (key: string, inputs: string[], sha: string | null) => {
+            const dirs = fast.sourceDirs(inputs);
+            fs.writeFileSync(path.join(cache, "manifest.json"), JSON.stringify({ key, inputs, inputs_sha256: sha, tree: { dirs, sha256: fast.hashTree(dirs, root) } }));
+        };
 
         beforeEach(() => {
             root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-fast-"));
@@ -55,8 +61,11 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             fs.mkdirSync(cache);
             write("a.ts", "export const a = 1;\n");
             write("b.json", "{}\n");
+            fs.mkdirSync(path.join(root, "src", "deep"), { recursive: true });
+            fs.mkdirSync(path.join(root, "test"));
+            write("src/deep/c.ts", "export const c = 1;\n");
             fs.writeFileSync(path.join(cache, "cli.js"), "");
-            manifest("k1", ["a.ts", "b.json"], fast.hashInputs(["a.ts", "b.json"], root));
+            manifest("k1", ["a.ts", "b.json", "src/deep/c.ts"], fast.hashInputs(["a.ts", "b.json", "src/deep/c.ts"], root));
         });
         afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -80,6 +89,49 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             fs.writeFileSync(path.join(cache, "cli.js"), "");
             fs.writeFileSync(path.join(cache, "manifest.json"), "{not json");
             assert.equal(fast.isFresh("k1", cache, root), false);
+        });
+        it("stale: a new source file next to a source folder (a stack.ts beside stack/ takes its imports)", () => {
+            write("src.ts", "export const shadow = 1;\n");
+            assert.equal(fast.isFresh("k1", cache, root), false);
+        });
+        it("stale: a new .ts, .json, .cjs or .mjs file anywhere under a source folder, or one removed", () => {
+            for (const name of ["src/deep/new.ts", "src/x.json", "src/deep/y.cjs", "src/z.mjs"]) {
+                write(name, "\n");
+                assert.equal(fast.isFresh("k1", cache, root), false, name);
+                fs.rmSync(path.join(root, name));
+                assert.equal(fast.isFresh("k1", cache, root), true, `${name} removed again`);
+            }
+            write("src/deep/d.ts", "\n");
+            manifest("k1", ["a.ts", "b.json", "src/deep/c.ts"], fast.hashInputs(["a.ts", "b.json", "src/deep/c.ts"], root));
+            assert.equal(fast.isFresh("k1", cache, root), true);
+            fs.rmSync(path.join(root, "src", "deep", "d.ts"));
+            assert.equal(fast.isFresh("k1", cache, root), false, "a removed file that was not an input");
+        });
+        it("fresh (controls): a new file outside the source folders, in node_modules or .cache, or not a source (README.md)", () => {
+            fs.mkdirSync(path.join(root, "src", "node_modules"));
+            fs.mkdirSync(path.join(root, "src", ".cache"));
+            for (const name of ["test/t.ts", "src/node_modules/m.ts", "src/.cache/k.json", "README.md", "src/notes.md"]) write(name, "\n");
+            assert.equal(fast.isFresh("k1", cache, root), true);
+        });
+        it("the build key covers tsconfig.json and package.json (esbuild reads both), and only what changed them", () => {
+            write("tsconfig.json", '{"compilerOptions":{}}\n');
+            write("package.json", '{"name":"x"}\n');
+            write("package-lock.json", "{}\n");
+            const key = fast.buildKey(root);
+            write("README.md", "x\n");
+            write("src/deep/c.ts", "export const c = 2;\n");
+            assert.equal(fast.buildKey(root), key, "control: other files are the inputs' business, not the key's");
+            write("tsconfig.json", '{"compilerOptions":{"useDefineForClassFields":false}}\n');
+            const afterTsconfig = fast.buildKey(root);
+            assert.notEqual(afterTsconfig, key);
+            write("package.json", '{"name":"x","type":"module"}\n');
+            assert.notEqual(fast.buildKey(root), afterTsconfig);
+            fs.rmSync(path.join(root, "tsconfig.json"));
+            assert.notEqual(fast.buildKey(root), afterTsconfig, "a removed tsconfig.json is a change too");
+        });
+        it("the source folders: the project's own files and each top-level folder an input is in", () => {
+            assert.deepEqual(fast.sourceDirs(["index.ts", "plan/cli.ts", "policies/cost/x.ts", "plan/run.ts"]), [".", "plan", "policies"]);
+            assert.deepEqual(fast.listSources(fast.sourceDirs(["a.ts", "src/deep/c.ts"]), root), ["a.ts", "b.json", "src/deep/c.ts"]);
         });
         it("the hash covers names as well as contents (a renamed input is a change)", () => {
             const sha = crypto.createHash("sha256").update("x").digest("hex");
