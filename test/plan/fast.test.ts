@@ -10,6 +10,7 @@ import { PROJECT_DIR } from "../helpers/program";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fast = require("../../plan/fast.cjs") as {
     buildKey(root?: string): string;
+    cleanStaleTmp(cacheDir: string, now?: number): void;
     hashInputs(files: readonly string[], root?: string): string | null;
     hashTree(dirs: readonly string[], root?: string): string;
     isFresh(key: string, cacheDir?: string, root?: string): boolean;
@@ -52,7 +53,8 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
         const write = (name: string, text: string) => fs.writeFileSync(path.join(root, name), text);
         const manifest = (key: string, inputs: string[], sha: string | null) => {
             const dirs = fast.sourceDirs(inputs);
-            fs.writeFileSync(path.join(cache, "manifest.json"), JSON.stringify({ key, inputs, inputs_sha256: sha, tree: { dirs, sha256: fast.hashTree(dirs, root) } }));
+            const bundle = crypto.createHash("sha256").update(fs.readFileSync(path.join(cache, "cli.js"))).digest("hex");
+            fs.writeFileSync(path.join(cache, "manifest.json"), JSON.stringify({ key, bundle_sha256: bundle, inputs, inputs_sha256: sha, tree: { dirs, sha256: fast.hashTree(dirs, root) } }));
         };
 
         beforeEach(() => {
@@ -64,7 +66,7 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             fs.mkdirSync(path.join(root, "src", "deep"), { recursive: true });
             fs.mkdirSync(path.join(root, "test"));
             write("src/deep/c.ts", "export const c = 1;\n");
-            fs.writeFileSync(path.join(cache, "cli.js"), "");
+            fs.writeFileSync(path.join(cache, "cli.js"), "// bundle A\n");
             manifest("k1", ["a.ts", "b.json", "src/deep/c.ts"], fast.hashInputs(["a.ts", "b.json", "src/deep/c.ts"], root));
         });
         afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -86,9 +88,27 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
         it("stale: the bundle itself is missing, or the manifest is unreadable", () => {
             fs.rmSync(path.join(cache, "cli.js"));
             assert.equal(fast.isFresh("k1", cache, root), false);
-            fs.writeFileSync(path.join(cache, "cli.js"), "");
+            fs.writeFileSync(path.join(cache, "cli.js"), "// bundle A\n");
+            assert.equal(fast.isFresh("k1", cache, root), true, "control: the same bundle back");
             fs.writeFileSync(path.join(cache, "manifest.json"), "{not json");
             assert.equal(fast.isFresh("k1", cache, root), false);
+        });
+        it("stale: the bundle is not the one the manifest describes (a racing build from other sources wrote it)", () => {
+            fs.writeFileSync(path.join(cache, "cli.js"), "// bundle B\n");
+            assert.equal(fast.isFresh("k1", cache, root), false);
+            fs.writeFileSync(path.join(cache, "cli.js"), "// bundle A\n");
+            assert.equal(fast.isFresh("k1", cache, root), true, "control");
+        });
+        it("a killed build's temporary files are removed; a live build's (and this process's) are kept", () => {
+            const dead = 999999999; // above any pid Linux hands out (pid_max <= 2^22)
+            const names = [`cli.js.${dead}.tmp`, `manifest.json.${dead}.tmp`, `cli.js.${process.pid}.tmp`, `cli.js.${process.ppid}.tmp`, "keep.tmp.txt"];
+            for (const n of names) fs.writeFileSync(path.join(cache, n), "x");
+            const old = path.join(cache, `cli.js.map.${process.ppid}.tmp`);
+            fs.writeFileSync(old, "x");
+            fs.utimesSync(old, new Date(Date.now() - 2 * 3600e3), new Date(Date.now() - 2 * 3600e3));
+            fast.cleanStaleTmp(cache);
+            const left = fs.readdirSync(cache).sort();
+            assert.deepEqual(left, ["cli.js", `cli.js.${process.pid}.tmp`, `cli.js.${process.ppid}.tmp`, "keep.tmp.txt", "manifest.json"].sort());
         });
         it("stale: a new source file next to a source folder (a stack.ts beside stack/ takes its imports)", () => {
             write("src.ts", "export const shadow = 1;\n");
@@ -138,6 +158,91 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             assert.notEqual(fast.hashInputs(["a.ts"], root), sha);
             write("c.ts", "export const a = 1;\n");
             assert.notEqual(fast.hashInputs(["c.ts"], root), fast.hashInputs(["a.ts"], root));
+        });
+    });
+
+    describe("a project folder that cannot be written: the plan still runs, never a stack trace", () => {
+        let scratch: string;
+        let reference: string;
+        const blocked = () => {
+            // A path under a regular FILE: mkdir fails with ENOTDIR even for root (tests may run as
+            // root, whom chmod 0555 does not stop).
+            const file = path.join(scratch, "a-file");
+            fs.writeFileSync(file, "");
+            return path.join(file, "cache");
+        };
+        const plan = (env: Record<string, string>) =>
+            spawnSync(process.execPath, ["plan/fast.cjs", "--stack", "dev", "--json"], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+        const tmpBases = (tmp: string) => fs.readdirSync(tmp).filter((n) => n.startsWith("llm-serving-plan-"));
+        before(async () => {
+            reference = (await inProcess(["--stack", "dev", "--json"])).out;
+        });
+        beforeEach(() => {
+            scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-fast-ro-"));
+        });
+        afterEach(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+        it("the project's cache cannot be made: the bundle goes to a private folder in the system's temporary folder, and is reused from there", () => {
+            const tmp = path.join(scratch, "tmp");
+            fs.mkdirSync(tmp);
+            const first = plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: tmp });
+            assert.equal(first.status, 0, first.stderr);
+            assert.equal(first.stderr, "");
+            assert.equal(first.stdout, reference);
+            const [base] = tmpBases(tmp);
+            assert.ok(base, "no llm-serving-plan-* folder in TMPDIR");
+            const st = fs.statSync(path.join(tmp, base));
+            assert.equal(st.mode & 0o077, 0, "only its owner may read or change a folder whose code is run");
+            const bundle = path.join(tmp, base, "plan", `node${process.versions.node.split(".")[0]}`, "cli.js");
+            const built = fs.statSync(bundle).mtimeMs;
+            const second = plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: tmp });
+            assert.equal(second.status, 0, second.stderr);
+            assert.equal(second.stdout, reference);
+            assert.equal(fs.statSync(bundle).mtimeMs, built, "the second run rebuilt instead of reusing");
+        });
+        it("nothing can be written anywhere: built and run from memory, same bytes, exit 0, nothing left", () => {
+            const r = plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: path.join(scratch, "a-file", "tmp") });
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stderr, "");
+            assert.doesNotMatch(r.stderr, /EACCES|ENOTDIR|\n\s+at /);
+            assert.equal(r.stdout, reference);
+            assert.deepEqual(fs.readdirSync(scratch), ["a-file"]);
+        });
+        it("a temporary folder of that name that someone else can write is not used (its code would be run)", () => {
+            const tmp = path.join(scratch, "tmp");
+            fs.mkdirSync(tmp);
+            // Learn the folder's name from a first run, then make it world-writable, as another user's would be.
+            assert.equal(plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: tmp }).status, 0);
+            const [base] = tmpBases(tmp);
+            fs.rmSync(path.join(tmp, base), { recursive: true });
+            fs.mkdirSync(path.join(tmp, base));
+            fs.chmodSync(path.join(tmp, base), 0o777);
+            const r = plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: tmp });
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stdout, reference);
+            assert.deepEqual(fs.readdirSync(path.join(tmp, base)), [], "wrote into a folder it does not trust");
+        });
+        it("a checkout whose .cache cannot be a folder (a copy of the project with a FILE named .cache): exit 0, same bytes", () => {
+            const root = path.join(scratch, "project");
+            const skip = new Set(["node_modules", ".git", ".cache", ".tools", ".venv-ray", "test", "bench", "scripts"]);
+            fs.cpSync(PROJECT_DIR, root, { recursive: true, filter: (src) => path.relative(PROJECT_DIR, src).split(path.sep).every((part, i) => i > 0 || !skip.has(part)) });
+            fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(root, "node_modules"));
+            fs.writeFileSync(path.join(root, ".cache"), "");
+            const env: Record<string, string | undefined> = { ...process.env, TMPDIR: path.join(scratch, "a-file", "tmp") };
+            delete env.LLM_SERVING_PLAN_CACHE;
+            blocked();
+            const r = spawnSync(process.execPath, [path.join(root, "plan", "fast.cjs"), "--stack", "dev", "--json"], { cwd: root, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stderr, "");
+            assert.equal(r.stdout, reference);
+        });
+        it("a read-only .cache (chmod 0555, as a user other than root)", function () {
+            if (process.getuid?.() === 0) this.skip(); // root writes through 0555; covered by the tests above
+            const cache = path.join(scratch, "cache");
+            fs.mkdirSync(cache, { mode: 0o555 });
+            const r = plan({ LLM_SERVING_PLAN_CACHE: cache, TMPDIR: path.join(scratch, "a-file", "tmp") });
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stdout, reference);
         });
     });
 
