@@ -3,9 +3,12 @@
 //
 // `node --import tsx plan/cli.ts` compiles every TypeScript file of the program on each run, about
 // a third of a plan's CPU time. This launcher runs the same plan/cli.ts from one JavaScript bundle
-// (esbuild; node_modules left external) kept in .cache/plan/, and rebuilds the bundle when any
-// file it was built from changes: the manifest holds the SHA-256 of every input esbuild read, so a
-// stale bundle is never run. It also turns on Node's compile cache for the bundle and the
+// (esbuild; node_modules left external) kept in .cache/plan/, and rebuilds the bundle when anything
+// it was built from changes (buildKey, isFresh): the manifest holds the SHA-256 of every input
+// esbuild read, of the list of source files in their folders, and of the bundle itself, so a stale
+// bundle, or one a racing build paired with another's manifest, is never run. A checkout that
+// cannot be written keeps the bundle in a private temporary folder, or builds and runs it from
+// memory (ensureBundle). It also turns on Node's compile cache for the bundle and the
 // dependencies (V8 code cached on disk, keyed by each file's contents).
 //
 // Plain CommonJS because it must start before anything can compile TypeScript. Output and exit
