@@ -161,6 +161,38 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
         });
     });
 
+    it("end to end in a copy of the project: a tsconfig.json option, package.json, or a new file beside a source folder rebuilds; nothing changed reuses", async () => {
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-fast-e2e-"));
+        try {
+            const root = path.join(scratch, "project");
+            const skip = new Set(["node_modules", ".git", ".cache", ".tools", ".venv-ray", "test", "bench", "scripts"]);
+            fs.cpSync(PROJECT_DIR, root, { recursive: true, filter: (src) => !skip.has(path.relative(PROJECT_DIR, src).split(path.sep)[0]) });
+            fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(root, "node_modules"));
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const copy = require(path.join(root, "plan", "fast.cjs")) as { ensureBundle(): Promise<{ code: string; built: boolean; filename: string }> };
+            const first = await copy.ensureBundle();
+            assert.equal(first.built, true);
+            assert.equal(path.dirname(path.dirname(path.dirname(first.filename))), path.join(root, ".cache"));
+            assert.equal((await copy.ensureBundle()).built, false, "control: nothing changed, the bundle is reused");
+            const tsconfig = path.join(root, "tsconfig.json");
+            const options = JSON.parse(fs.readFileSync(tsconfig, "utf8")) as { compilerOptions: Record<string, unknown> };
+            fs.writeFileSync(tsconfig, JSON.stringify({ ...options, compilerOptions: { ...options.compilerOptions, useDefineForClassFields: false } }, null, 2));
+            const afterTsconfig = await copy.ensureBundle();
+            assert.equal(afterTsconfig.built, true, "tsconfig.json changed");
+            assert.notEqual(afterTsconfig.code, first.code, "the option does change esbuild's output: the old bundle was stale, not just old");
+            const pkg = path.join(root, "package.json");
+            fs.writeFileSync(pkg, fs.readFileSync(pkg, "utf8").replace('"version": "0.1.0"', '"version": "0.1.1"'));
+            assert.equal((await copy.ensureBundle()).built, true, "package.json changed");
+            fs.writeFileSync(path.join(root, "stack.ts"), 'export * from "./stack/index";\n');
+            assert.equal((await copy.ensureBundle()).built, true, "stack.ts added beside stack/");
+            assert.equal((await copy.ensureBundle()).built, false, "control: reused again once rebuilt");
+            fs.rmSync(path.join(root, "stack.ts"));
+            assert.equal((await copy.ensureBundle()).built, true, "stack.ts removed");
+        } finally {
+            fs.rmSync(scratch, { recursive: true, force: true });
+        }
+    });
+
     describe("a project folder that cannot be written: the plan still runs, never a stack trace", () => {
         let scratch: string;
         let reference: string;
