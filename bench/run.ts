@@ -2,12 +2,16 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { median, medianSample, paired, Sample } from "./paired";
 
 /**
  * Benchmarks (DESIGN §7, issue 21): wall time and peak memory, median of several runs, each as a
- * ratio to its yardstick measured in the same run:
+ * ratio to its yardstick measured in the same run, the two taken in turn (yardstick, case, ...) and
+ * the ratio the median of the per-pair ratios (bench/paired.ts):
  *   - the offline plan of the largest committed stack (ha) as `npm run plan` runs it (plan/fast.cjs,
- *     the cached bundle) against the floor, Node loading @pulumi/pulumi (target <= 2x);
+ *     the cached bundle) against the floor, Node loading @pulumi/pulumi (target <= 2x); the plan
+ *     runs with Node's compile cache on (plan/fast.cjs), the floor without, so the floor is also
+ *     shown with a warmed compile cache (NODE_COMPILE_CACHE), and the plan's ratio to it;
  *   - `npm run typecheck` (TypeScript 7's native compiler) against TypeScript 5.9 on the same tree
  *     and tsconfig (target <= 0.35x);
  *   - `npm test` (type-check and unit tests) against its 30 s target;
@@ -29,14 +33,14 @@ const FAST_PLAN = path.join(ROOT, "plan", "fast.cjs");
 const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const tsc7 = path.join(ROOT, "node_modules", "typescript-7", "bin", "tsc");
 
-interface Sample { seconds: number; peakMb: number }
 interface Runtime { label: string; node: string }
 
 /** Runs `node args` once; peak RSS from the child's own resource usage report. */
-function measure(node: string, args: string[], opts: { probe?: boolean } = {}): Sample {
+function measure(node: string, args: string[], opts: { probe?: boolean; env?: Record<string, string> } = {}): Sample {
     const start = process.hrtime.bigint();
     const probe = opts.probe === false ? [] : ["--require", path.join(__dirname, "rss-probe.cjs")];
-    const child = spawnSync(node, [...probe, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const env = opts.env ? { ...process.env, ...opts.env } : process.env;
+    const child = spawnSync(node, [...probe, ...args], { cwd: ROOT, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const rss = /@@maxrss (\d+)/.exec(child.stderr ?? "");
     // 1 is a plan with policy violations: still a complete run worth timing.
@@ -44,14 +48,8 @@ function measure(node: string, args: string[], opts: { probe?: boolean } = {}): 
     return { seconds, peakMb: rss ? Number(rss[1]) / 1024 : NaN };
 }
 
-function median(values: number[]): number {
-    const s = [...values].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 function medianOf(node: string, args: string[], n: number, opts: { probe?: boolean } = {}): Sample {
-    const samples = Array.from({ length: n }, () => measure(node, args, opts));
-    return { seconds: median(samples.map((s) => s.seconds)), peakMb: median(samples.map((s) => s.peakMb)) };
+    return medianSample(Array.from({ length: n }, () => measure(node, args, opts)));
 }
 
 /** The Node runtimes to compare: project-local installs first, then the machine's own node. */
@@ -83,23 +81,36 @@ const verdict = (ok: boolean) => (ok ? "ok" : "NOT MET");
 console.log(`machine: ${os.cpus().length} cores, load ${load()} (1, 5, 15 min); runs per case: ${runs} (median)`);
 console.log(`runtime of this run: node ${process.versions.node}`);
 
-// The first plan after a source change builds the bundle: timed once, apart from the medians.
+// The first plan after a source change builds the bundle: timed once, apart from the medians,
+// with no bundle and no compile cache (plan/fast.cjs keeps it in .cache/node-compile-cache).
 fs.rmSync(path.join(ROOT, ".cache", "plan"), { recursive: true, force: true });
+fs.rmSync(path.join(ROOT, ".cache", "node-compile-cache"), { recursive: true, force: true });
 const cold = measure(process.execPath, [FAST_PLAN, "--stack", LARGEST_STACK, "--json"]);
 
-console.log("\nissue 21 targets (ratios within this run):");
-const floor = medianOf(process.execPath, ["-e", "require('@pulumi/pulumi')"], runs);
-row("floor: node loads @pulumi/pulumi", floor, "(yardstick)");
-const largest = medianOf(process.execPath, [FAST_PLAN, "--stack", LARGEST_STACK, "--json"], runs);
-const planRatio = largest.seconds / floor.seconds;
-row(`npm run plan -- --stack ${LARGEST_STACK} --json`, largest, `${ratio(largest.seconds, floor.seconds)} the floor (target <= 2×: ${verdict(planRatio <= 2)})`);
-row(`  first run after a change (builds the bundle)`, cold, `${ratio(cold.seconds, floor.seconds)} the floor (once per change)`);
+console.log("\nissue 21 targets (ratios within this run: median of per-pair ratios, yardstick and case taken in turn):");
+const loadSdk = ["-e", "require('@pulumi/pulumi')"];
+const planArgs = [FAST_PLAN, "--stack", LARGEST_STACK, "--json"];
+const planVsFloor = paired(() => measure(process.execPath, loadSdk), () => measure(process.execPath, planArgs), runs);
+row("floor: node loads @pulumi/pulumi", planVsFloor.yardstick, "(yardstick)");
+row(`npm run plan -- --stack ${LARGEST_STACK} --json`, planVsFloor.candidate, `${planVsFloor.ratio.toFixed(2)}× the floor (target <= 2×: ${verdict(planVsFloor.ratio <= 2)})`);
+// The plan runs with Node's compile cache; the same cache for the floor shows what part of the
+// ratio is the cache rather than the plan's own work. Warmed by one run first.
+const compileCache = fs.mkdtempSync(path.join(os.tmpdir(), "bench-compile-cache-"));
+const cachedEnv = { NODE_COMPILE_CACHE: compileCache };
+measure(process.execPath, loadSdk, { env: cachedEnv });
+const planVsCachedFloor = paired(() => measure(process.execPath, loadSdk, { env: cachedEnv }), () => measure(process.execPath, planArgs), runs);
+fs.rmSync(compileCache, { recursive: true, force: true });
+row("floor with compile cache (NODE_COMPILE_CACHE)", planVsCachedFloor.yardstick, `(yardstick as the plan runs; plan ${planVsCachedFloor.ratio.toFixed(2)}× it: ${verdict(planVsCachedFloor.ratio <= 2)})`);
+const floor = planVsFloor.yardstick;
+row(`  first run after a change (builds the bundle)`, cold, `${ratio(cold.seconds, floor.seconds)} the floor (once per change; no compile cache)`);
 // TypeScript 5.9 (the CLI's runtime compiler) on the same tree and tsconfig as npm run typecheck.
-const check = medianOf(process.execPath, [tsc, "--noEmit", "-p", "tsconfig.json"], runs);
-row("tsc --noEmit (TypeScript 5.9)", check, "(yardstick)");
-const native = medianOf(process.execPath, [tsc7, "--noEmit", "-p", "tsconfig.json"], runs, { probe: false });
-const checkRatio = native.seconds / check.seconds;
-row("npm run typecheck (TypeScript 7)", native, `${ratio(native.seconds, check.seconds)} TypeScript 5.9 (target <= 0.35×: ${verdict(checkRatio <= 0.35)})`);
+const checks = paired(
+    () => measure(process.execPath, [tsc, "--noEmit", "-p", "tsconfig.json"]),
+    () => measure(process.execPath, [tsc7, "--noEmit", "-p", "tsconfig.json"], { probe: false }),
+    runs,
+);
+row("tsc --noEmit (TypeScript 5.9)", checks.yardstick, "(yardstick)");
+row("npm run typecheck (TypeScript 7)", checks.candidate, `${checks.ratio.toFixed(2)}× TypeScript 5.9 (target <= 0.35×: ${verdict(checks.ratio <= 0.35)})`);
 if (withTests) {
     // npm test as a developer runs it (type-check, then the unit tests); a failing suite is still timed, and said.
     const samples: Sample[] = [];

@@ -3,9 +3,12 @@
 //
 // `node --import tsx plan/cli.ts` compiles every TypeScript file of the program on each run, about
 // a third of a plan's CPU time. This launcher runs the same plan/cli.ts from one JavaScript bundle
-// (esbuild; node_modules left external) kept in .cache/plan/, and rebuilds the bundle when any
-// file it was built from changes: the manifest holds the SHA-256 of every input esbuild read, so a
-// stale bundle is never run. It also turns on Node's compile cache for the bundle and the
+// (esbuild; node_modules left external) kept in .cache/plan/, and rebuilds the bundle when anything
+// it was built from changes (buildKey, isFresh): the manifest holds the SHA-256 of every input
+// esbuild read, of the list of source files in their folders, and of the bundle itself, so a stale
+// bundle, or one a racing build paired with another's manifest, is never run. A checkout that
+// cannot be written keeps the bundle in a private temporary folder, or builds and runs it from
+// memory (ensureBundle). It also turns on Node's compile cache for the bundle and the
 // dependencies (V8 code cached on disk, keyed by each file's contents).
 //
 // Plain CommonJS because it must start before anything can compile TypeScript. Output and exit
@@ -13,26 +16,89 @@
 // print the same bytes (test/plan/fast.test.ts).
 const crypto = require("node:crypto");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 const NODE_MAJOR = process.versions.node.split(".")[0];
+/** Where the bundle is kept instead of the project's .cache/ (a read-only checkout; tests). */
+const CACHE_ENV = "LLM_SERVING_PLAN_CACHE";
 // One bundle per Node major (its esbuild target), so that runtimes side by side do not rebuild in turn.
 const CACHE_DIR = path.join(ROOT, ".cache", "plan", `node${NODE_MAJOR}`);
 const BUNDLE = path.join(CACHE_DIR, "cli.js");
-const MANIFEST = path.join(CACHE_DIR, "manifest.json");
 
 /**
  * What a bundle depends on besides its inputs: this launcher (it holds the build options), the
- * esbuild version and Node major, and the dependency versions the bundle leaves external.
+ * esbuild version and Node major, the dependency versions the bundle leaves external
+ * (package-lock.json), and what esbuild reads besides the sources: tsconfig.json (its compiler
+ * options change the output, e.g. useDefineForClassFields) and package.json (its "type" and
+ * "imports" change how files load and resolve). A missing file is hashed as missing.
  */
-function buildKey() {
+function buildKey(root = ROOT) {
     const esbuildVersion = require("esbuild/package.json").version;
     const hash = crypto.createHash("sha256");
     hash.update(fs.readFileSync(__filename));
-    hash.update(fs.readFileSync(path.join(ROOT, "package-lock.json")));
+    for (const file of ["package-lock.json", "package.json", "tsconfig.json"]) {
+        let data;
+        try {
+            data = fs.readFileSync(path.join(root, file));
+        } catch {
+            data = "\0missing";
+        }
+        hash.update(file).update("\0").update(data).update("\0");
+    }
     hash.update(`esbuild ${esbuildVersion} node ${NODE_MAJOR}`);
     return hash.digest("hex");
+}
+
+/** Files esbuild may resolve an import to; a new or removed one can change what an import means. */
+const SOURCE_FILE = /\.(ts|json|cjs|mjs)$/;
+const SKIPPED_DIRS = new Set(["node_modules", ".cache", ".git"]);
+
+/**
+ * The folders a bundle's sources come from: "." (the project's own top-level files, not its
+ * subfolders) and every top-level folder holding an input, searched whole.
+ */
+function sourceDirs(inputs) {
+    const dirs = new Set(["."]);
+    for (const file of inputs) {
+        const parts = file.split(/[\\/]/);
+        if (parts.length > 1) dirs.add(parts[0]);
+    }
+    return [...dirs].sort();
+}
+
+/**
+ * The sorted paths of the source files in `dirs` (relative to root): the contents of the inputs
+ * are hashed, but a file that is not an input yet can still change the bundle once it exists
+ * (a stack.ts next to stack/ takes `import "./stack"` from stack/index.ts), and a removed one
+ * can move an import elsewhere. So the list of names is part of what a bundle was built from.
+ */
+function listSources(dirs, root = ROOT) {
+    const found = [];
+    const walk = (rel, recurse) => {
+        let entries;
+        try {
+            entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+        } catch {
+            return;
+        }
+        for (const e of entries) {
+            const child = rel === "." ? e.name : `${rel}/${e.name}`;
+            if (e.isDirectory()) {
+                if (recurse && !SKIPPED_DIRS.has(e.name)) walk(child, true);
+            } else if (SOURCE_FILE.test(e.name)) {
+                found.push(child);
+            }
+        }
+    };
+    for (const dir of dirs) walk(dir, dir !== ".");
+    return found.sort();
+}
+
+/** SHA-256 of the list of source files in `dirs`. */
+function hashTree(dirs, root = ROOT) {
+    return crypto.createHash("sha256").update(listSources(dirs, root).join("\n")).digest("hex");
 }
 
 /** SHA-256 over the named files' contents (paths relative to ROOT), or null if one is gone. */
@@ -50,30 +116,53 @@ function hashInputs(files, root = ROOT) {
     return hash.digest("hex");
 }
 
-/** True when the cached bundle was built from exactly the files as they are now. */
+/**
+ * True when the cached bundle was built from exactly the files as they are now: same key, same
+ * inputs' contents, and the same source files present in the folders they came from.
+ */
 function isFresh(key, cacheDir = CACHE_DIR, root = ROOT) {
-    let manifest;
-    try {
-        manifest = JSON.parse(fs.readFileSync(path.join(cacheDir, "manifest.json"), "utf8"));
-    } catch {
-        return false;
-    }
-    return (
-        manifest.key === key &&
-        Array.isArray(manifest.inputs) &&
-        fs.existsSync(path.join(cacheDir, "cli.js")) &&
-        hashInputs(manifest.inputs, root) === manifest.inputs_sha256
-    );
+    return readFresh(key, cacheDir, root) !== null;
 }
 
 /**
- * Bundles plan/cli.ts. Each project file keeps its own __dirname/__filename (stack/guard.ts and
- * plan/*.ts find the project from them; functions/breaker/bundle.ts finds its entries): a
- * declaration is put in front of the file, relative to the bundle's directory so that the cache
- * moves with the checkout. The contents fed to esbuild are the ones hashed, so a file edited while
- * the build runs leaves a manifest that no longer matches, and the next run rebuilds.
+ * The cached bundle's code if it is fresh (isFresh) and is the very bundle its manifest describes
+ * (its SHA-256 is in the manifest: two builds racing from different sources cannot pair one's
+ * manifest with the other's bundle); null otherwise. The bytes checked are the bytes run.
  */
-function build(key) {
+function readFresh(key, cacheDir = CACHE_DIR, root = ROOT) {
+    let manifest;
+    let code;
+    try {
+        manifest = JSON.parse(fs.readFileSync(path.join(cacheDir, "manifest.json"), "utf8"));
+        code = fs.readFileSync(path.join(cacheDir, "cli.js"), "utf8");
+    } catch {
+        return null;
+    }
+    const fresh =
+        manifest !== null &&
+        typeof manifest === "object" &&
+        manifest.bundle_sha256 === sha256(code) &&
+        manifest.key === key &&
+        Array.isArray(manifest.inputs) &&
+        manifest.tree !== null &&
+        typeof manifest.tree === "object" &&
+        Array.isArray(manifest.tree.dirs) &&
+        hashTree(manifest.tree.dirs, root) === manifest.tree.sha256 &&
+        hashInputs(manifest.inputs, root) === manifest.inputs_sha256;
+    return fresh ? code : null;
+}
+
+const sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
+
+/**
+ * Bundles plan/cli.ts for `cacheDir`, in memory. Each project file keeps its own
+ * __dirname/__filename (stack/guard.ts and plan/*.ts find the project from them;
+ * functions/breaker/bundle.ts finds its entries): a declaration is put in front of the file,
+ * relative to the bundle's directory so that the cache moves with the checkout. The contents fed
+ * to esbuild are the ones hashed, so a file edited while the build runs leaves a manifest that no
+ * longer matches, and the next run rebuilds. Resolves to { code, map, manifest }.
+ */
+async function build(key, cacheDir = CACHE_DIR) {
     const esbuild = require("esbuild");
     const contents = new Map();
     const preserveDirname = {
@@ -84,8 +173,8 @@ function build(key) {
                 const source = fs.readFileSync(args.path, "utf8");
                 contents.set(path.relative(ROOT, args.path), source);
                 if (args.path.endsWith(".json")) return { contents: source, loader: "json" };
-                const dir = path.relative(CACHE_DIR, path.dirname(args.path));
-                const file = path.relative(CACHE_DIR, args.path);
+                const dir = path.relative(cacheDir, path.dirname(args.path));
+                const file = path.relative(cacheDir, args.path);
                 const uses = /\b__(dirname|filename)\b/.test(source);
                 const prelude = uses
                     ? `const __dirname = require("node:path").join(__planBundleDir, ${JSON.stringify(dir)}); ` +
@@ -96,53 +185,181 @@ function build(key) {
             });
         },
     };
-    fs.mkdirSync(CACHE_DIR, { recursive: true });
-    const tmp = `${BUNDLE}.${process.pid}.tmp`;
-    return esbuild
-        .build({
-            entryPoints: [path.join(ROOT, "plan", "cli.ts")],
-            outfile: tmp,
-            bundle: true,
-            platform: "node",
-            format: "cjs",
-            target: `node${NODE_MAJOR}`,
-            packages: "external",
-            sourcemap: "linked",
-            // The program's run loader (plan/run.ts) requires index.ts from the bundle, not by path.
-            define: { PLAN_BUNDLED: "true" },
-            banner: { js: "const __planBundleDir = __dirname;" },
-            plugins: [preserveDirname],
-            metafile: true,
-            absWorkingDir: ROOT, // metafile paths are relative to it
-            logLevel: "silent",
-        })
-        .then((result) => {
-            // Any project file esbuild read without the plugin (a .js or text import one day) is
-            // hashed too, as it is now, so that a change to it is a change to the bundle.
-            for (const input of Object.keys(result.metafile.inputs)) {
-                const rel = path.relative(ROOT, path.resolve(ROOT, input));
-                if (rel.startsWith("..") || rel.split(path.sep).includes("node_modules") || contents.has(rel)) continue;
-                contents.set(rel, fs.readFileSync(path.join(ROOT, rel), "utf8"));
-            }
-            const inputs = [...contents.keys()].sort();
-            // The map's name follows the bundle's: rename both, then the manifest that vouches for them.
-            fs.renameSync(`${tmp}.map`, `${BUNDLE}.map`);
-            const js = fs.readFileSync(tmp, "utf8").replace(path.basename(`${tmp}.map`), path.basename(`${BUNDLE}.map`));
-            fs.writeFileSync(tmp, js);
-            fs.renameSync(tmp, BUNDLE);
-            const hash = crypto.createHash("sha256");
-            for (const file of inputs) hash.update(file).update("\0").update(contents.get(file)).update("\0");
-            const manifestTmp = `${MANIFEST}.${process.pid}.tmp`;
-            fs.writeFileSync(manifestTmp, JSON.stringify({ key, inputs, inputs_sha256: hash.digest("hex") }, null, 1) + "\n");
-            fs.renameSync(manifestTmp, MANIFEST);
-        });
+    const result = await esbuild.build({
+        entryPoints: [path.join(ROOT, "plan", "cli.ts")],
+        outfile: path.join(cacheDir, "cli.js"),
+        write: false, // written by save(), or run from memory where nothing can be written
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: `node${NODE_MAJOR}`,
+        packages: "external",
+        sourcemap: "linked",
+        // The program's run loader (plan/run.ts) requires index.ts from the bundle, not by path.
+        define: { PLAN_BUNDLED: "true" },
+        banner: { js: "const __planBundleDir = __dirname;" },
+        plugins: [preserveDirname],
+        metafile: true,
+        absWorkingDir: ROOT, // metafile paths are relative to it
+        logLevel: "silent",
+    });
+    // Any project file esbuild read without the plugin (a .js or text import one day) is hashed
+    // too, as it is now, so that a change to it is a change to the bundle.
+    for (const input of Object.keys(result.metafile.inputs)) {
+        const rel = path.relative(ROOT, path.resolve(ROOT, input));
+        if (rel.startsWith("..") || rel.split(path.sep).includes("node_modules") || contents.has(rel)) continue;
+        contents.set(rel, fs.readFileSync(path.join(ROOT, rel), "utf8"));
+    }
+    const code = result.outputFiles.find((f) => f.path.endsWith(".js")).text;
+    const map = result.outputFiles.find((f) => f.path.endsWith(".map")).text;
+    const inputs = [...contents.keys()].sort();
+    const hash = crypto.createHash("sha256");
+    for (const file of inputs) hash.update(file).update("\0").update(contents.get(file)).update("\0");
+    const dirs = sourceDirs(inputs);
+    const manifest = { key, bundle_sha256: sha256(code), inputs, inputs_sha256: hash.digest("hex"), tree: { dirs, sha256: hashTree(dirs) } };
+    return { code, map, manifest };
 }
 
-/** Builds the bundle if it is missing or stale; resolves to its path. */
+/** Temporary files of a build: `<name>.<pid>.tmp`. */
+const TMP_FILE = /\.(\d+)\.tmp$/;
+
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return e.code === "EPERM";
+    }
+}
+
+/**
+ * Removes the temporary files of builds that were killed before they renamed them (their process
+ * is gone, or they are over an hour old: a pid may have been reused). Best effort.
+ */
+function cleanStaleTmp(cacheDir, now = Date.now()) {
+    let names;
+    try {
+        names = fs.readdirSync(cacheDir);
+    } catch {
+        return;
+    }
+    for (const name of names) {
+        const m = TMP_FILE.exec(name);
+        if (!m || Number(m[1]) === process.pid) continue;
+        const file = path.join(cacheDir, name);
+        try {
+            if (!isAlive(Number(m[1])) || now - fs.statSync(file).mtimeMs > 60 * 60 * 1000) fs.rmSync(file, { force: true });
+        } catch {
+            // another process removed or renamed it first
+        }
+    }
+}
+
+/**
+ * Writes a build to `cacheDir`: bundle and map, then the manifest that vouches for them (each
+ * through a temporary file and a rename, so a reader never sees half a file). False, with
+ * nothing left behind, if the folder cannot be written.
+ */
+function save(cacheDir, out) {
+    const tmps = [];
+    const put = (name, text) => {
+        const tmp = path.join(cacheDir, `${name}.${process.pid}.tmp`);
+        tmps.push(tmp);
+        fs.writeFileSync(tmp, text);
+        fs.renameSync(tmp, path.join(cacheDir, name));
+    };
+    try {
+        fs.mkdirSync(cacheDir, { recursive: true });
+        cleanStaleTmp(cacheDir);
+        put("cli.js.map", out.map);
+        put("cli.js", out.code);
+        put("manifest.json", JSON.stringify(out.manifest, null, 1) + "\n");
+        return true;
+    } catch {
+        for (const tmp of tmps) fs.rmSync(tmp, { force: true });
+        return false;
+    }
+}
+
+/**
+ * Where the bundle may be kept, in order: the project's .cache/ (or $LLM_SERVING_PLAN_CACHE),
+ * then a folder of this user's in the system's temporary folder, named from the project's path,
+ * for a checkout that cannot be written (a read-only mount, a .cache of another user). The
+ * temporary one is used only if it is this user's own folder that no one else can write: a
+ * bundle there is run, so a folder another user made or can change is not trusted.
+ */
+function cacheBases(root = ROOT) {
+    const own = process.env[CACHE_ENV] ? path.resolve(process.env[CACHE_ENV]) : path.join(root, ".cache");
+    const uid = typeof process.getuid === "function" ? process.getuid() : -1;
+    const tmp = path.join(os.tmpdir(), `llm-serving-plan-${sha256(`${uid}\0${root}`).slice(0, 16)}`);
+    return [{ base: own, private: false }, { base: tmp, private: true }];
+}
+
+/** True if `base` is usable: created if missing, and when private, this user's alone. */
+function prepareBase({ base, private: isPrivate }) {
+    try {
+        if (!isPrivate) return true;
+        try {
+            fs.mkdirSync(base, { mode: 0o700 });
+        } catch (e) {
+            if (e.code !== "EEXIST") return false;
+        }
+        const st = fs.lstatSync(base);
+        const uid = typeof process.getuid === "function" ? process.getuid() : st.uid;
+        return st.isDirectory() && st.uid === uid && (st.mode & 0o022) === 0;
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * The bundle to run: a fresh cached one, else a new build, saved to the first cache folder that
+ * can be written, else run from memory (nothing written; built again next time). Never fails for
+ * want of a writable folder. Resolves to { code, filename, built, saved }: filename is where the
+ * bundle is (or would be), which its __dirname declarations are relative to.
+ */
 async function ensureBundle() {
     const key = buildKey();
-    if (!isFresh(key)) await build(key);
-    return BUNDLE;
+    const dirs = cacheBases()
+        .filter(prepareBase)
+        .map(({ base }) => path.join(base, "plan", `node${NODE_MAJOR}`));
+    for (const dir of dirs) {
+        const code = readFresh(key, dir);
+        if (code !== null) return { code, filename: path.join(dir, "cli.js"), built: false, saved: true };
+    }
+    for (const dir of dirs) {
+        if (!canWrite(dir)) continue;
+        const out = await build(key, dir);
+        if (save(dir, out)) return { code: out.code, filename: path.join(dir, "cli.js"), built: true, saved: true };
+        return { code: out.code, filename: path.join(dir, "cli.js"), built: true, saved: false };
+    }
+    const dir = dirs[0] ?? CACHE_DIR;
+    const out = await build(key, dir);
+    return { code: out.code, filename: path.join(dir, "cli.js"), built: true, saved: false };
+}
+
+function canWrite(dir) {
+    try {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.accessSync(dir, fs.constants.W_OK);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * Runs the bundle's code as the CommonJS module at `filename`, resolving its dependencies
+ * (left external) from the project, wherever the bundle is kept.
+ */
+function loadBundle(code, filename, root = ROOT) {
+    const Module = require("node:module");
+    const m = new Module(filename, module);
+    m.filename = filename;
+    m.paths = Module._nodeModulePaths(root);
+    m._compile(code, filename);
+    m.loaded = true;
+    return m.exports;
 }
 
 /**
@@ -191,14 +408,21 @@ function deferTypeScript() {
 }
 
 async function launch() {
-    // Node >= 22.1: V8's compiled code for every CommonJS file, cached on disk. Off with NODE_DISABLE_COMPILE_CACHE=1.
-    require("node:module").enableCompileCache?.(path.join(ROOT, ".cache", "node-compile-cache"));
+    const bundle = await ensureBundle();
+    // Node >= 22.1: V8's compiled code for every CommonJS file, cached on disk next to the bundle
+    // (where it could be saved). Off with NODE_DISABLE_COMPILE_CACHE=1.
+    if (bundle.saved) {
+        try {
+            require("node:module").enableCompileCache?.(path.join(path.dirname(bundle.filename), "..", "..", "node-compile-cache"));
+        } catch {
+            // a cache that cannot be written only makes the run slower
+        }
+    }
     deferTypeScript();
-    const bundle = require(await ensureBundle());
-    bundle.runCli(process.argv.slice(2));
+    loadBundle(bundle.code, bundle.filename).runCli(process.argv.slice(2));
 }
 
-module.exports = { ensureBundle, hashInputs, isFresh, BUNDLE };
+module.exports = { ensureBundle, buildKey, cacheBases, cleanStaleTmp, hashInputs, hashTree, isFresh, listSources, readFresh, sourceDirs, BUNDLE };
 
 if (require.main === module) {
     launch().catch((e) => {

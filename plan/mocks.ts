@@ -61,12 +61,43 @@ export class ProgramFailedError extends Error {
     }
 }
 
+/** The stack of the run in flight in this process, if any. */
+let inFlight: string | undefined;
+
+/** Thrown when a run starts while another is in flight in the same process. */
+export class ConcurrentRunError extends Error {}
+
+/**
+ * Throws ConcurrentRunError if a program run is in flight in this process. The SDK's mocks, its
+ * config and monitor are process-wide (setMocks, setAllConfig), and so are the offline plan's
+ * marker and the SDK patch of plan/run.ts: a second run started before the first ended would
+ * register into the first's monitor and unset the marker under it, a wrong plan without an error.
+ */
+export function assertNoRunInFlight(stack: string): void {
+    if (inFlight === undefined) return;
+    throw new ConcurrentRunError(
+        `cannot run the program for stack ${stack}: a run for stack ${inFlight} is still in flight in this process; ` +
+            "the SDK's mocks are process-wide, so runs must be awaited one after the other (or run in separate processes)",
+    );
+}
+
 /**
  * Runs `program` under `pulumi.runtime.setMocks`, recording every registration with its parent
  * and property dependencies (the mock API does not pass those to `newResource`, so the monitor's
- * registerResource is wrapped). One run at a time per process.
+ * registerResource is wrapped). One run at a time per process: a second one started while one is
+ * in flight throws ConcurrentRunError.
  */
 export async function runUnderMocks<T>(opts: MockRunOptions, program: () => T): Promise<MockRun<T>> {
+    assertNoRunInFlight(opts.stack);
+    inFlight = opts.stack;
+    try {
+        return await runUnderMocksAlone(opts, program);
+    } finally {
+        inFlight = undefined;
+    }
+}
+
+async function runUnderMocksAlone<T>(opts: MockRunOptions, program: () => T): Promise<MockRun<T>> {
     const resources: PlannedResource[] = [];
     const pending = new Map<string, { type: string; name: string; inputs: Record<string, unknown>; custom: boolean }>();
 

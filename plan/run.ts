@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { LoadedStack } from "./stackFiles";
-import { MockRun, runUnderMocks } from "./mocks";
+import { assertNoRunInFlight, MockRun, runUnderMocks } from "./mocks";
 import { OFFLINE_PLAN_MARKER } from "../stack/guard";
 
 /** The project's entry point (index.ts), run exactly as the Pulumi CLI would load it. */
@@ -77,6 +77,9 @@ function deepFreezePlain(value: unknown): void {
 }
 
 async function runProgramOnce(stack: LoadedStack, opts: { preview?: boolean }): Promise<MockRun<unknown>> {
+    // Before anything process-wide is touched: a second run would otherwise clear the marker and
+    // the SDK patch under the first one (runUnderMocks claims the run in this same tick).
+    assertNoRunInFlight(stack.stack);
     // The marker tells the program's own cost check (stack/guard.ts) that the plan shows the
     // pack's verdicts itself: a plan that is not a preview must not start a plan of the plan.
     const marker = globalThis as Record<symbol, unknown>;

@@ -95,7 +95,8 @@ const usd = (x: number) => `$${x.toLocaleString("en-US", { minimumFractionDigits
  */
 export function defaultRun(args: readonly string[], cwd: string, resolve: (id: string) => string = require.resolve): SpawnSyncReturns<string> {
     const env: Record<string, string> = {};
-    for (const k of ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+    // LLM_SERVING_PLAN_CACHE: where plan/fast.cjs keeps its bundle, if not in the project's .cache/.
+    for (const k of ["PATH", "HOME", "TMPDIR", "TEMP", "TMP", "SYSTEMROOT", "LLM_SERVING_PLAN_CACHE"]) if (process.env[k] !== undefined) env[k] = process.env[k]!;
     try {
         resolve("esbuild");
     } catch (e) {

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { ConcurrentRunError, runUnderMocks } from "../../plan/mocks";
 import { runProgram, shareProgramRuns } from "../../plan/run";
 import { OFFLINE_PLAN_MARKER } from "../../stack/guard";
 import { committedStack, stackFrom, TEST_TAGS } from "../helpers/program";
@@ -58,6 +59,22 @@ describe("plan/run.ts: what a run leaves behind, and shared runs (issue 21)", fu
         const secretKey = Object.keys(dev.config)[0];
         const withSecret = await runProgram({ ...dev, secretKeys: [...dev.secretKeys, secretKey] });
         assert.notEqual(withSecret, a);
+    });
+
+    it("a second run started while one is in flight is refused with a clear error, and the first run is unharmed", async () => {
+        shareProgramRuns(false);
+        const first = runProgram(committedStack("dev"));
+        await assert.rejects(runProgram(committedStack("prod")), (e: Error) => e instanceof ConcurrentRunError && /stack prod: a run for stack dev is still in flight/.test(e.message));
+        await assert.rejects(runUnderMocks({ project: "llm-serving", stack: "x", config: {}, secretKeys: [] }, () => ({})), ConcurrentRunError);
+        const a = await first;
+        // Control: the same first run alone (the refusal changed nothing of it), and a run after it is allowed.
+        const b = await runProgram(committedStack("dev"));
+        assert.deepEqual(a.resources, b.resources);
+        assert.equal((globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER], undefined);
+        // Shared runs of the same stack and config are one run, so awaiting them together is fine.
+        shareProgramRuns(true);
+        const [c, d] = await Promise.all([runProgram(committedStack("staging")), runProgram(committedStack("staging"))]);
+        assert.equal(c, d);
     });
 
     it("not shared (the CLI's default): each call runs the program again", async () => {

@@ -239,6 +239,33 @@ describe("the program's cost check (stack/guard.ts)", () => {
             assert.ok(fs.existsSync(require.resolve("esbuild")));
         });
 
+        it("a checkout that cannot be written (its .cache is not a folder) still gets its verdict, not a refusal", function () {
+            this.timeout(300000);
+            // The child's real plan (plan/fast.cjs) in a copy of the project whose cache cannot be
+            // made: a path under a regular FILE fails even for root, whom chmod does not stop.
+            const scratch = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "guard-ro-"));
+            const root = path.join(scratch, "project");
+            const skip = new Set(["node_modules", ".git", ".cache", ".tools", ".venv-ray", "test", "bench", "scripts"]);
+            fs.cpSync(PROJECT_DIR, root, { recursive: true, filter: (src) => !skip.has(path.relative(PROJECT_DIR, src).split(path.sep)[0]) });
+            fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(root, "node_modules"));
+            fs.writeFileSync(path.join(root, ".cache"), "");
+            const tmpdir = process.env.TMPDIR;
+            process.env.TMPDIR = path.join(scratch, "tmp");
+            fs.mkdirSync(process.env.TMPDIR);
+            try {
+                const dev = loadStack(PROJECT_DIR, "dev");
+                const figures = checkCostCap({ stack: "dev", config: dev.config, isSecret: (k) => dev.secretKeys.includes(k), projectDir: root });
+                assert.equal(figures.capMonthlyUsd, (devPolicy["monthly-cost-cap"] as { maxMonthlyUsd: number }).maxMonthlyUsd);
+                assert.ok(figures.worstCaseMonthlyUsd > 0 && figures.capMonthlyUsd !== null && figures.worstCaseMonthlyUsd <= figures.capMonthlyUsd);
+                // The bundle went to the user's private temporary folder instead.
+                assert.ok(fs.readdirSync(process.env.TMPDIR).some((n) => n.startsWith("llm-serving-plan-")));
+            } finally {
+                if (tmpdir === undefined) delete process.env.TMPDIR;
+                else process.env.TMPDIR = tmpdir;
+                fs.rmSync(scratch, { recursive: true, force: true });
+            }
+        });
+
         it("a plan that fails (exit 2) is a refusal that carries the plan's message, never a secret", () => {
             const e = (() => {
                 try {

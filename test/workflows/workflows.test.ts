@@ -101,6 +101,25 @@ function problems(source: string): string[] {
     return out;
 }
 
+/**
+ * True when .ci/run's Node 22 pass runs the unit tests with the shared program runs frozen
+ * (LLM_SERVING_FREEZE_SHARED_RUNS=1): the only CI pass where a test that changes a shared run fails.
+ */
+export function ciFreezesSharedRuns(script: string): boolean {
+    const node22 = script.split(/\n\(\n/).find((block) => /PATH="\$\{node22\}/.test(block)) ?? "";
+    return /^\s*(export\s+)?LLM_SERVING_FREEZE_SHARED_RUNS=1\s+npm run test:unit\s*$/m.test(node22);
+}
+
+describe(".ci/run", () => {
+    it("the Node 22 pass runs the unit tests with shared runs frozen (negative control: without the variable, or in the Node 24 pass)", () => {
+        const script = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
+        assert.equal(ciFreezesSharedRuns(script), true);
+        assert.equal(ciFreezesSharedRuns(script.replace("LLM_SERVING_FREEZE_SHARED_RUNS=1 npm run test:unit", "npm run test:unit")), false);
+        const moved = script.replace("LLM_SERVING_FREEZE_SHARED_RUNS=1 npm run test:unit", "npm run test:unit").replace("    npm test\n", "    LLM_SERVING_FREEZE_SHARED_RUNS=1 npm run test:unit\n");
+        assert.equal(ciFreezesSharedRuns(moved), false);
+    });
+});
+
 describe("GitHub Actions workflows", () => {
     it("has the preview, deploy and ci workflows", () => {
         assert.deepEqual(FILES, ["ci.yml", "deploy.yml", "preview.yml", "prices.yml"]);
