@@ -220,9 +220,11 @@ export const GCP_NAME_RULES: Readonly<Record<string, NameRule | null>> = {
     // '-') and Cloud Run's v2 API refuses a service id of 50 or more characters
     // (CreateServiceRequest.service_id, "must be less than 50 characters"), so the stricter 49 is held.
     "gcp:cloudfunctionsv2/function:Function": { field: "name", min: 1, max: 49, pattern: /^[A-Za-z]([-_A-Za-z0-9]*[A-Za-z0-9])?$/, unique: "parent", autoname: "tfbridge", source: "https://cloud.google.com/functions/docs/deploying" },
-    // Invoker and publisher grants are IAM bindings on a service or topic the stack already names.
+    // Invoker, publisher and the build account's reader grants are IAM bindings on a service, topic
+    // or bucket the stack already names: they have no name of their own.
     "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": null,
     "gcp:pubsub/topicIAMMember:TopicIAMMember": null,
+    "gcp:storage/bucketIAMMember:BucketIAMMember": null,
     // Custom role ids: 3-64 letters, digits, underscores and periods, unique in the project
     // (IAM API, CreateRoleRequest.roleId). The provider's autoname (logical name, hyphen, suffix)
     // could never fit, so the program must set it: an unset roleId is reported below.
