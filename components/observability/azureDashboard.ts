@@ -94,10 +94,22 @@ export function azurePrometheusRule(rule: AlertRule, actionGroupIds: ReadonlyArr
     };
 }
 
-/** Creates the dashboard and its Grafana definition in `resourceGroupName`. */
+/** Creates the dashboard and its Grafana definition (PromQL panels) in `resourceGroupName`. */
 export function azureGrafanaDashboard(
     name: string,
     args: { resourceGroupName: pulumi.Input<string>; location: string; title: string; panels: ReadonlyArray<AzurePanel>; tags: Readonly<Record<string, string>> },
+    opts: pulumi.CustomResourceOptions,
+): dashboard.Dashboard {
+    return azureGrafanaDashboardOf(name, { ...args, serializedData: grafanaDashboardJson(args.title, args.panels) }, opts);
+}
+
+/**
+ * Creates the dashboard and its definition from Grafana JSON (which may name resources known only
+ * at deployment, as the azureMl target's Azure Monitor queries do).
+ */
+export function azureGrafanaDashboardOf(
+    name: string,
+    args: { resourceGroupName: pulumi.Input<string>; location: string; serializedData: pulumi.Input<string>; tags: Readonly<Record<string, string>> },
     opts: pulumi.CustomResourceOptions,
 ): dashboard.Dashboard {
     // API versions: @pulumi/azure-native 3.28 ships the dashboard at 2024-11-01-preview and its
@@ -114,7 +126,7 @@ export function azureGrafanaDashboard(
             dashboardName: board.name,
             // A fixed name: an autoname of this logical name would pass the 30 characters the API allows.
             definitionName: "golden-signals",
-            properties: { serializedData: grafanaDashboardJson(args.title, args.panels) },
+            properties: { serializedData: args.serializedData },
         },
         opts,
     );

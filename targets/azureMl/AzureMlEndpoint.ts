@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ObservabilityConfig } from "../../config/observability";
 import type { NotificationsConfig } from "../../config/notifications";
 import { azureMlAlerts } from "./alerts";
+import { amlDashboardPanels, amlGrafanaDashboardJson } from "./dashboard";
+import { azureGrafanaDashboardOf } from "../../components/observability/azureDashboard";
 import * as local from "@pulumi/command/local";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as authorization from "@pulumi/azure-native/authorization";
@@ -289,6 +291,16 @@ export class AzureMlEndpoint extends pulumi.ComponentResource {
         );
         // The deployment scales through this setting (not its own scaleSettings): the breaker lowers its maximum.
         registerAzureBreakerGroup({ kind: "azureml-autoscale", id: autoscale.id, resourceGroupId: group.id });
+
+        // The golden-signals dashboard over the endpoint's, deployment's and autoscale's platform
+        // metrics (issue #18; targets/azureMl/dashboard.ts), free, in the target's group.
+        const panels = amlDashboardPanels(config);
+        const serializedData = pulumi
+            .all([client.subscriptionId, resourceGroupName, workspace.name, endpoint.name, autoscale.name])
+            .apply(([subscription, resourceGroup, ws, ep, scale]) =>
+                amlGrafanaDashboardJson(`llm-serving ${name}: LLM serving`, panels, { subscription, resourceGroup, region: location, workspace: ws, endpoint: ep, deployment: AML_DEPLOYMENT_NAME, autoscale: scale }),
+            );
+        azureGrafanaDashboardOf(name, { resourceGroupName, location, serializedData, tags }, childOpts);
 
         // All traffic to the deployment. Azure ML refuses an endpoint whose traffic names a
         // deployment that does not exist, and a deployment needs its endpoint first, so the split
