@@ -37,7 +37,7 @@ export interface AmlMetricQuery {
     readonly aggregation: "Average" | "Maximum" | "Minimum";
     /** A dimension to split the series by (a Grafana dimension filter with no values). */
     readonly splitBy?: string;
-    /** The series' display name (the cost transformation multiplies the field of this name). */
+    /** The series' display name (Grafana alias; {{ dimensionvalue }} names a split series by its value); the cost transformation multiplies the field of this name. */
     readonly alias: string;
 }
 
@@ -79,7 +79,7 @@ export function amlDashboardPanels(c: { location: string; instanceType: string }
         {
             title: "Requests per minute by status class (errors: 4xx, 5xx)",
             unit: "short",
-            queries: [{ on: "endpoint", metric: "RequestsPerMinute", aggregation: "Average", splitBy: "statusCodeClass", alias: "{{ statuscodeclass }}" }],
+            queries: [{ on: "endpoint", metric: "RequestsPerMinute", aggregation: "Average", splitBy: "statusCodeClass", alias: "{{ dimensionvalue }}" }],
         },
         {
             title: "Request latency p50 / p95 (end to end)",
@@ -89,9 +89,9 @@ export function amlDashboardPanels(c: { location: string; instanceType: string }
                 { on: "endpoint", metric: "RequestLatency_P95", aggregation: "Average", alias: "p95" },
             ],
         },
-        { title: "GPU utilization (autoscale signal)", unit: "percent", queries: [{ on: "deployment", metric: "GpuUtilizationPercentage", aggregation: "Average", splitBy: "instanceId", alias: "{{ instanceid }}" }] },
-        { title: "GPU memory (vLLM's KV cache lives there)", unit: "percent", queries: [{ on: "deployment", metric: "GpuMemoryUtilizationPercentage", aggregation: "Maximum", splitBy: "instanceId", alias: "{{ instanceid }}" }] },
-        { title: "CPU utilization", unit: "percent", queries: [{ on: "deployment", metric: "CpuUtilizationPercentage", aggregation: "Average", splitBy: "instanceId", alias: "{{ instanceid }}" }] },
+        { title: "GPU utilization (autoscale signal)", unit: "percent", queries: [{ on: "deployment", metric: "GpuUtilizationPercentage", aggregation: "Average", splitBy: "instanceId", alias: "{{ dimensionvalue }}" }] },
+        { title: "GPU memory (vLLM's KV cache lives there)", unit: "percent", queries: [{ on: "deployment", metric: "GpuMemoryUtilizationPercentage", aggregation: "Maximum", splitBy: "instanceId", alias: "{{ dimensionvalue }}" }] },
+        { title: "CPU utilization", unit: "percent", queries: [{ on: "deployment", metric: "CpuUtilizationPercentage", aggregation: "Average", splitBy: "instanceId", alias: "{{ dimensionvalue }}" }] },
         { title: "Instances", unit: "short", queries: [INSTANCES] },
         { title: `Cost rate (USD/h: ${price.basis} at $${price.usd.toFixed(4)}/h per instance)`, unit: "currencyUSD", queries: [INSTANCES], usdPerInstanceHour: price.usd },
     ];
