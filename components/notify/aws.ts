@@ -28,54 +28,59 @@ export const AWS_ALERT_PUBLISHERS = ["budgets.amazonaws.com", "cloudwatch.amazon
  */
 export const AMP_ALERT_PUBLISHER = "aps.amazonaws.com";
 
-/** The key policy: the account administers the key; the publishers may only encrypt with it, for this account. */
-export function alertKeyPolicy(accountId: string): string {
+/** A statement letting AWS service principals act on a key or topic for this account only (aws:SourceAccount). */
+export interface ServiceGrant {
+    readonly sid: string;
+    readonly services: string | ReadonlyArray<string>;
+    readonly actions: string | ReadonlyArray<string>;
+}
+
+const accountRoot = (accountId: string) => ({ AWS: `arn:aws:iam::${accountId}:root` });
+const serviceStatement = (accountId: string, resource: string, g: ServiceGrant) => ({
+    Sid: g.sid,
+    Effect: "Allow",
+    Principal: { Service: g.services },
+    Action: g.actions,
+    Resource: resource,
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+});
+
+/** A topic key's policy: the account administers the key; the services may only encrypt with it, for this account. */
+export function serviceKeyPolicy(accountId: string, grant: Omit<ServiceGrant, "actions">): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
-            {
-                Sid: "AlertPublishersEncrypt",
-                Effect: "Allow",
-                Principal: { Service: [...AWS_ALERT_PUBLISHERS, AMP_ALERT_PUBLISHER] },
-                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
+            { Sid: "AccountAdministers", Effect: "Allow", Principal: accountRoot(accountId), Action: "kms:*", Resource: "*" },
+            serviceStatement(accountId, "*", { ...grant, actions: ["kms:GenerateDataKey*", "kms:Decrypt"] }),
         ],
     });
 }
 
-/** The topic policy: the account keeps its default rights; Budgets, CloudWatch and AMP's alert manager of this account may publish. */
-export function alertTopicPolicy(accountId: string, topicArn: string): string {
+/** A topic's policy: the account keeps `accountActions`; each grant's services act on the topic for this account only. */
+export function serviceTopicPolicy(accountId: string, topicArn: string, accountActions: ReadonlyArray<string>, grants: ReadonlyArray<ServiceGrant>): string {
     return JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-            {
-                Sid: "AccountOwns",
-                Effect: "Allow",
-                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-                Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic", "SNS:Publish"],
-                Resource: topicArn,
-            },
-            {
-                Sid: "AlertPublishersPublish",
-                Effect: "Allow",
-                Principal: { Service: [...AWS_ALERT_PUBLISHERS] },
-                Action: "SNS:Publish",
-                Resource: topicArn,
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-            {
-                Sid: "PrometheusAlertManagerPublishes",
-                Effect: "Allow",
-                Principal: { Service: AMP_ALERT_PUBLISHER },
-                Action: ["SNS:Publish", "SNS:GetTopicAttributes"],
-                Resource: topicArn,
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
+            { Sid: "AccountOwns", Effect: "Allow", Principal: accountRoot(accountId), Action: accountActions, Resource: topicArn },
+            ...grants.map((g) => serviceStatement(accountId, topicArn, g)),
         ],
     });
+}
+
+/** The topic's default rights the account keeps (SNS's default policy, less what no one here uses). */
+export const TOPIC_OWNER_ACTIONS = ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic"] as const;
+
+/** The key policy: the account administers the key; the publishers may only encrypt with it, for this account. */
+export function alertKeyPolicy(accountId: string): string {
+    return serviceKeyPolicy(accountId, { sid: "AlertPublishersEncrypt", services: [...AWS_ALERT_PUBLISHERS, AMP_ALERT_PUBLISHER] });
+}
+
+/** The topic policy: the account keeps its default rights; Budgets, CloudWatch and AMP's alert manager of this account may publish. */
+export function alertTopicPolicy(accountId: string, topicArn: string): string {
+    return serviceTopicPolicy(accountId, topicArn, [...TOPIC_OWNER_ACTIONS, "SNS:Publish"], [
+        { sid: "AlertPublishersPublish", services: [...AWS_ALERT_PUBLISHERS], actions: "SNS:Publish" },
+        { sid: "PrometheusAlertManagerPublishes", services: AMP_ALERT_PUBLISHER, actions: ["SNS:Publish", "SNS:GetTopicAttributes"] },
+    ]);
 }
 
 /** The topics to publish to and the policy that lets AWS Budgets and CloudWatch publish to the own one. */

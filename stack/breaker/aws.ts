@@ -23,6 +23,7 @@ import * as sns from "@pulumi/aws/sns";
 import * as vpc from "@pulumi/aws/vpc";
 import { Role, RoleBinding } from "@pulumi/kubernetes/rbac/v1";
 import { costLabels } from "../../components/costLabels";
+import { serviceKeyPolicy, serviceTopicPolicy, TOPIC_OWNER_ACTIONS } from "../../components/notify/aws";
 import { breakerArchive, BREAKER_NODE_MAJOR } from "../../functions/breaker/bundle";
 import { ENV } from "../../functions/breaker/entry/aws";
 import { BREAKER_PERCENT, BREAKER_TAG, breakerModeOf } from "../../policies/contract/budgets";
@@ -41,44 +42,12 @@ export function awsBreakerFunctionName(stack: string): string {
 
 /** The topic's key policy: the account administers it; AWS Budgets of this account may encrypt with it. */
 export function breakerKeyPolicy(accountId: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
-            {
-                Sid: "BudgetsEncrypts",
-                Effect: "Allow",
-                Principal: { Service: "budgets.amazonaws.com" },
-                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    });
+    return serviceKeyPolicy(accountId, { sid: "BudgetsEncrypts", services: "budgets.amazonaws.com" });
 }
 
 /** The topic policy: only AWS Budgets of this account may publish (and the account keeps its rights). */
 export function breakerTopicPolicy(accountId: string, topicArn: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AccountOwns",
-                Effect: "Allow",
-                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-                Action: ["SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:Subscribe", "SNS:ListSubscriptionsByTopic"],
-                Resource: topicArn,
-            },
-            {
-                Sid: "BudgetsPublishes",
-                Effect: "Allow",
-                Principal: { Service: "budgets.amazonaws.com" },
-                Action: "SNS:Publish",
-                Resource: topicArn,
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            },
-        ],
-    });
+    return serviceTopicPolicy(accountId, topicArn, TOPIC_OWNER_ACTIONS, [{ sid: "BudgetsPublishes", services: "budgets.amazonaws.com", actions: "SNS:Publish" }]);
 }
 
 /** Lambda's trust: the Lambda service, for functions of this account only. */
