@@ -56,10 +56,20 @@ export function azureDashboardPanels(server: MetricServer, selector: string, cos
     return [...dashboardPanels(server, selector), cost];
 }
 
-/** Grafana dashboard JSON (pure; tests parse every query in it). */
-export function grafanaDashboardJson(title: string, panels: ReadonlyArray<AzurePanel>): string {
-    // The workspace is picked in the portal: the dashboard names no data source of its own.
-    const datasource = { type: "prometheus", uid: "${datasource}" };
+/** One panel of a Grafana dashboard: its title, unit, data source queries and any client-side transformations. */
+export interface GrafanaPanel {
+    readonly title: string;
+    readonly unit: string;
+    readonly targets: ReadonlyArray<Record<string, unknown>>;
+    readonly transformations?: ReadonlyArray<unknown>;
+}
+
+/**
+ * A Grafana dashboard's JSON around its panels, two a row: the data source is a template variable
+ * of `source.type`, picked in the portal, so the dashboard names no data source of its own.
+ */
+export function grafanaDashboard(title: string, source: { readonly type: string; readonly label: string }, panels: ReadonlyArray<GrafanaPanel>): string {
+    const datasource = { type: source.type, uid: "${datasource}" };
     return JSON.stringify({
         title,
         tags: ["llm-serving"],
@@ -67,17 +77,27 @@ export function grafanaDashboardJson(title: string, panels: ReadonlyArray<AzureP
         schemaVersion: 39,
         time: { from: "now-6h", to: "now" },
         refresh: "1m",
-        templating: { list: [{ name: "datasource", label: "Azure Monitor workspace", type: "datasource", query: "prometheus" }] },
+        templating: { list: [{ name: "datasource", label: source.label, type: "datasource", query: source.type }] },
         panels: panels.map((p, i) => ({
             id: i + 1,
             type: "timeseries",
             title: p.title,
             gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 },
             datasource,
-            fieldConfig: { defaults: { unit: GRAFANA_UNITS[p.unit] }, overrides: [] },
-            targets: [{ refId: "A", datasource, expr: p.query }],
+            fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
+            targets: p.targets.map(({ refId, ...query }) => ({ refId, datasource, ...query })),
+            ...(p.transformations !== undefined ? { transformations: p.transformations } : {}),
         })),
     });
+}
+
+/** Grafana dashboard JSON over the Azure Monitor workspace's PromQL (pure; tests parse every query in it). */
+export function grafanaDashboardJson(title: string, panels: ReadonlyArray<AzurePanel>): string {
+    return grafanaDashboard(
+        title,
+        { type: "prometheus", label: "Azure Monitor workspace" },
+        panels.map((p) => ({ title: p.title, unit: GRAFANA_UNITS[p.unit], targets: [{ refId: "A", expr: p.query }] })),
+    );
 }
 
 /** One Prometheus rule of an Azure rule group from a shared alert (severity: 0 critical .. 4 verbose). */

@@ -1,5 +1,5 @@
 import platformMetrics from "../../components/observability/azurePlatformMetrics.data.json";
-import { azureReplicaHourlyPrice } from "../../components/observability/azureDashboard";
+import { azureReplicaHourlyPrice, grafanaDashboard } from "../../components/observability/azureDashboard";
 import { DEPLOYMENT_METRICS_NAMESPACE, ENDPOINT_METRICS_NAMESPACE } from "./alerts";
 
 /**
@@ -128,25 +128,14 @@ export function unknownPlatformMetrics(reads: ReadonlyArray<{ namespace: string;
  * a template variable: the portal supplies its Azure Monitor source, with the viewer's own access.
  */
 export function amlGrafanaDashboardJson(title: string, panels: ReadonlyArray<AmlPanel>, scope: AmlDashboardScope): string {
-    const datasource = { type: "grafana-azure-monitor-datasource", uid: "${datasource}" };
-    return JSON.stringify({
+    return grafanaDashboard(
         title,
-        tags: ["llm-serving"],
-        timezone: "utc",
-        schemaVersion: 39,
-        time: { from: "now-6h", to: "now" },
-        refresh: "1m",
-        templating: { list: [{ name: "datasource", label: "Azure Monitor", type: "datasource", query: "grafana-azure-monitor-datasource" }] },
-        panels: panels.map((p, i) => ({
-            id: i + 1,
-            type: "timeseries",
+        { type: "grafana-azure-monitor-datasource", label: "Azure Monitor" },
+        panels.map((p) => ({
             title: p.title,
-            gridPos: { x: (i % 2) * 12, y: Math.floor(i / 2) * 8, w: 12, h: 8 },
-            datasource,
-            fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
+            unit: p.unit,
             targets: p.queries.map((q, j) => ({
                 refId: String.fromCharCode(65 + j),
-                datasource,
                 queryType: "Azure Monitor",
                 subscription: scope.subscription,
                 azureMonitor: {
@@ -165,5 +154,5 @@ export function amlGrafanaDashboardJson(title: string, panels: ReadonlyArray<Aml
                     ? []
                     : [{ id: "calculateField", options: { mode: "binary", binary: { left: p.queries[0].alias, operator: "*", right: String(p.usdPerInstanceHour) }, alias: "USD/h", replaceFields: true } }],
         })),
-    });
+    );
 }
