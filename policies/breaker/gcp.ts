@@ -122,21 +122,36 @@ function sourceBuckets(resources: ReadonlyArray<PolicyResource>): Set<string> {
     );
 }
 
+/**
+ * The grants to `account` whose role is known, each with its inputs and a printable name; a grant
+ * whose member or role is unknown at preview is reported (fails closed) and left out.
+ */
+function* grantsTo(
+    resources: ReadonlyArray<PolicyResource>,
+    account: BreakerAccount,
+    who: string,
+    report: (m: string, urn?: string) => void,
+): Generator<{ grant: PolicyResource; p: Record<string, unknown>; role: string; name: string }> {
+    for (const grant of resources.filter((r) => isGrant(r.type))) {
+        const named = namesAccount(grant, account);
+        if (named === false) continue;
+        const p = props(grant);
+        const role = str(p.role);
+        const name = `${urnName(grant.urn)} [${grant.type}]`;
+        if (named === "unknown" || role === undefined) {
+            report(`${name}: a grant to ${who} whose member or role is unknown at preview cannot be checked; name the account and role as known strings.`, grant.urn);
+            continue;
+        }
+        yield { grant, p, role, name };
+    }
+}
+
 /** The build account's grants: exactly the build's roles, where the build needs them; and every breaker function built as it. */
 function checkBuildAccounts(resources: ReadonlyArray<PolicyResource>, projects: ReadonlySet<string>, report: (m: string, urn?: string) => void): void {
     const accounts = breakerAccounts(resources, BREAKER_GCP_BUILD_ACCOUNT_PREFIX);
     const buckets = sourceBuckets(resources);
     for (const account of accounts) {
-        for (const grant of resources.filter((r) => isGrant(r.type))) {
-            const named = namesAccount(grant, account);
-            if (named === false) continue;
-            const p = props(grant);
-            const role = str(p.role);
-            const name = `${urnName(grant.urn)} [${grant.type}]`;
-            if (named === "unknown" || role === undefined) {
-                report(`${name}: a grant to the breaker's build account whose member or role is unknown at preview cannot be checked; name the account and role as known strings.`, grant.urn);
-                continue;
-            }
+        for (const { grant, p, role, name } of grantsTo(resources, account, "the breaker's build account", report)) {
             if (grant.type === PROJECT_MEMBER && BREAKER_GCP_BUILD_PROJECT_ROLES.includes(role)) {
                 const project = str(p.project);
                 if (project === undefined || !projects.has(project)) report(`${name}: grants the build account ${role} on project ${project ?? "unknown at preview"}, not one the stack deploys to.`, grant.urn);
@@ -172,16 +187,7 @@ export const checkGcpBreaker: BreakerCheck = (resources, report) => {
     const roles = checkRoles(resources, report);
     const projects = stackProjects(resources);
     for (const account of accounts) {
-        for (const grant of resources.filter((r) => isGrant(r.type))) {
-            const named = namesAccount(grant, account);
-            if (named === false) continue;
-            const p = props(grant);
-            const role = str(p.role);
-            const name = `${urnName(grant.urn)} [${grant.type}]`;
-            if (named === "unknown" || role === undefined) {
-                report(`${name}: a grant to the breaker's account whose member or role is unknown at preview cannot be checked; name the account and role as known strings.`, grant.urn);
-                continue;
-            }
+        for (const { grant, p, role, name } of grantsTo(resources, account, "the breaker's account", report)) {
             if (grant.type === PROJECT_MEMBER) {
                 const custom = roles.get(role);
                 const project = str(p.project);
