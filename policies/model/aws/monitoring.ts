@@ -20,6 +20,7 @@
 import { fee, usagePrice } from "../../cost/catalog";
 import { StackIndex } from "../../cost/graph";
 import { Sink } from "../../cost/pricing";
+import { ruleEvaluationLine } from "../../cost/ruleEvaluations";
 import { Kind } from "../kind";
 import { K8S } from "../kubernetes/workloads";
 import { readArray, readCount, readString } from "../read";
@@ -43,9 +44,6 @@ export const SERIES_PER_HEAD = 10;
 export const BYTES_PER_STORED_SAMPLE = 2;
 /** Months AMP keeps samples (default retention 150 days): what is stored once the workspace is full. */
 export const RETENTION_MONTHS = 150 / (730 / 24);
-/** One-minute evaluations in a 730-hour month, and samples one evaluation processes (assumed, as on Azure). */
-export const EVALUATIONS_PER_MONTH = 730 * 60;
-export const SAMPLES_PER_EVALUATION = 1000;
 /** Prometheus's default scrape interval, when the configuration sets none. */
 export const DEFAULT_SCRAPE_INTERVAL_SECONDS = 60;
 
@@ -118,14 +116,7 @@ function priceRuleGroups(index: StackIndex, sink: Sink): void {
         const data = readString(g.props, ["data"]);
         if (sink.unusable(g, data, "rule data")) continue;
         const rules = data.state === "known" ? Math.max(1, (data.value.match(/^\s*-?\s*alert:/gm) ?? []).length) : 1;
-        sink.usageLine(g, {
-            sku: u.name,
-            region: "-",
-            quantity: (rules * EVALUATIONS_PER_MONTH * SAMPLES_PER_EVALUATION) / 1_000_000,
-            unitUsd: u.usd,
-            unit: "million query samples processed",
-            basis: `rule evaluations: ${rules} rule(s) x ${EVALUATIONS_PER_MONTH.toLocaleString("en-US")} one-minute evaluations x ${SAMPLES_PER_EVALUATION.toLocaleString("en-US")} samples each (assumed)`,
-        });
+        sink.usageLine(g, ruleEvaluationLine(rules, u, "-", "million query samples processed"));
     }
 }
 

@@ -23,6 +23,7 @@
 import { usagePrice } from "../../cost/catalog";
 import { StackIndex } from "../../cost/graph";
 import { Sink } from "../../cost/pricing";
+import { ruleEvaluationLine } from "../../cost/ruleEvaluations";
 import { Kind } from "../kind";
 import { readArray } from "../read";
 
@@ -39,10 +40,6 @@ export const AZURE_MONITORING = {
     grafanaDashboardDefinition: "azure-native:dashboard:DashboardDefinition",
 } as const;
 
-/** One-minute evaluations in a 730-hour month. */
-export const EVALUATIONS_PER_MONTH = 730 * 60;
-/** Samples one rule evaluation processes (assumed: one replica set's series over a 5-15 minute window). */
-export const SAMPLES_PER_EVALUATION = 1000;
 
 function priceWorkspaces(index: StackIndex, sink: Sink): void {
     const u = usagePrice("azure-prometheus-samples");
@@ -64,14 +61,7 @@ function priceRuleGroups(index: StackIndex, sink: Sink): void {
         const rules = readArray(g.props, ["rules"]);
         if (sink.unusable(g, rules, "rules")) continue;
         const n = rules.state === "known" ? rules.value.length : 1;
-        sink.usageLine(g, {
-            sku: u.name,
-            region: "global",
-            quantity: (n * EVALUATIONS_PER_MONTH * SAMPLES_PER_EVALUATION) / 1_000_000,
-            unitUsd: u.usd,
-            unit: "million samples processed",
-            basis: `rule evaluations: ${n} rule(s) x ${EVALUATIONS_PER_MONTH.toLocaleString("en-US")} one-minute evaluations x ${SAMPLES_PER_EVALUATION.toLocaleString("en-US")} samples each (assumed)`,
-        });
+        sink.usageLine(g, ruleEvaluationLine(n, u, "global", "million samples processed"));
     }
 }
 
