@@ -2,30 +2,16 @@
 // the budget notifies the breaker's topic, and the baseline labels the targets write
 // (breaker-least-privilege itself: test/policies/rules/breakerLeastPrivilege.test.ts).
 import { strict as assert } from "node:assert";
-import type { PlannedResource } from "../../plan/mocks";
 import { BUDGET_TYPES } from "../../policies/contract/budgets";
 import { breakerLeastPrivilege } from "../../policies/rules/breakerLeastPrivilege";
 import { breakerGcpPermissions } from "../../stack/breaker/gcp";
 import { assertNoViolations, runStackPolicy } from "../helpers/policyArgs";
 import { committedStack, one, ofType, plan } from "../helpers/program";
+import { GCP_BREAKER_TYPES, HA_BREAKER_MEMBER, haPlanResources } from "../helpers/breakerGcp";
 
-const T = {
-    topic: "gcp:pubsub/topic:Topic",
-    topicMember: "gcp:pubsub/topicIAMMember:TopicIAMMember",
-    fn: "gcp:cloudfunctionsv2/function:Function",
-    role: "gcp:projects/iAMCustomRole:IAMCustomRole",
-    member: "gcp:projects/iAMMember:IAMMember",
-    invoker: "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
-    autoscaler: "gcp:compute/regionAutoscaler:RegionAutoscaler",
-    account: "gcp:serviceaccount/account:Account",
-};
-const BREAKER_MEMBER = "serviceAccount:llm-breaker-ha@acme-llm-ha.iam.gserviceaccount.com";
-
-let haResources: PlannedResource[] | undefined;
-async function ha(): Promise<PlannedResource[]> {
-    haResources ??= (await plan(committedStack("ha"))).resources;
-    return haResources;
-}
+const T = GCP_BREAKER_TYPES;
+const BREAKER_MEMBER = HA_BREAKER_MEMBER;
+const ha = haPlanResources;
 
 describe("breaker on GCP: the ha plan (breaker on)", () => {
     it("declares the topic, the function and its Pub/Sub trigger; the budget publishes to the breaker's topic", async () => {

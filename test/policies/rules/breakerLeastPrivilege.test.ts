@@ -2,26 +2,15 @@
 // with exactly the MIG adapter's permissions, run.invoker on its own service) passes; one grant or
 // one permission too many is blocked. The AWS and Azure checks are their own helpers' tests.
 import { strict as assert } from "node:assert";
-import type { PlannedResource } from "../../../plan/mocks";
 import { breakerLeastPrivilege } from "../../../policies/rules/breakerLeastPrivilege";
 import { assertNoViolations, assertOneViolation, runStackPolicy } from "../../helpers/policyArgs";
 import { planned } from "../../helpers/policyFixtures";
-import { committedStack, one, plan } from "../../helpers/program";
+import { one } from "../../helpers/program";
+import { GCP_BREAKER_TYPES, HA_BREAKER_MEMBER, haPlanResources } from "../../helpers/breakerGcp";
 
-const T = {
-    fn: "gcp:cloudfunctionsv2/function:Function",
-    role: "gcp:projects/iAMCustomRole:IAMCustomRole",
-    member: "gcp:projects/iAMMember:IAMMember",
-    topicMember: "gcp:pubsub/topicIAMMember:TopicIAMMember",
-    account: "gcp:serviceaccount/account:Account",
-};
-const BREAKER_MEMBER = "serviceAccount:llm-breaker-ha@acme-llm-ha.iam.gserviceaccount.com";
-
-let haResources: PlannedResource[] | undefined;
-async function ha(): Promise<PlannedResource[]> {
-    haResources ??= (await plan(committedStack("ha"))).resources;
-    return haResources;
-}
+const T = GCP_BREAKER_TYPES;
+const BREAKER_MEMBER = HA_BREAKER_MEMBER;
+const ha = haPlanResources;
 
 describe("policy breaker-least-privilege (GCP)", () => {
     const extraGrant = (role: string) => planned(T.member, "extra", { project: "acme-llm-ha", role, member: BREAKER_MEMBER });
