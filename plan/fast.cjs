@@ -164,6 +164,7 @@ const sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
  */
 async function build(key, cacheDir = CACHE_DIR) {
     const esbuild = require("esbuild");
+    const breakers = await buildBreakers();
     const contents = new Map();
     const preserveDirname = {
         name: "preserve-dirname",
@@ -195,20 +196,24 @@ async function build(key, cacheDir = CACHE_DIR) {
         target: `node${NODE_MAJOR}`,
         packages: "external",
         sourcemap: "linked",
-        // The program's run loader (plan/run.ts) requires index.ts from the bundle, not by path.
-        define: { PLAN_BUNDLED: "true" },
+        // The program's run loader (plan/run.ts) requires index.ts from the bundle, not by path;
+        // functions/breaker/bundle.ts takes the breaker bundles built here.
+        define: { PLAN_BUNDLED: "true", PLAN_BREAKER_BUNDLES: JSON.stringify(breakers.code) },
         banner: { js: "const __planBundleDir = __dirname;" },
         plugins: [preserveDirname],
         metafile: true,
         absWorkingDir: ROOT, // metafile paths are relative to it
         logLevel: "silent",
     });
-    // Any project file esbuild read without the plugin (a .js or text import one day) is hashed
-    // too, as it is now, so that a change to it is a change to the bundle.
-    for (const input of Object.keys(result.metafile.inputs)) {
-        const rel = path.relative(ROOT, path.resolve(ROOT, input));
-        if (rel.startsWith("..") || rel.split(path.sep).includes("node_modules") || contents.has(rel)) continue;
-        contents.set(rel, fs.readFileSync(path.join(ROOT, rel), "utf8"));
+    // Any project file esbuild read without the plugin (a .cjs or text import, the breakers'
+    // sources) is hashed too, as it is now, so that a change to it is a change to the bundle.
+    for (const metafile of [result.metafile, ...breakers.metafiles]) {
+        for (const input of Object.keys(metafile.inputs)) {
+            if (input.startsWith("<")) continue; // esbuild's name for a large define, not a file
+            const rel = path.relative(ROOT, path.resolve(ROOT, input));
+            if (rel.startsWith("..") || rel.split(path.sep).includes("node_modules") || contents.has(rel)) continue;
+            contents.set(rel, fs.readFileSync(path.join(ROOT, rel), "utf8"));
+        }
     }
     const code = result.outputFiles.find((f) => f.path.endsWith(".js")).text;
     const map = result.outputFiles.find((f) => f.path.endsWith(".map")).text;
@@ -218,6 +223,20 @@ async function build(key, cacheDir = CACHE_DIR) {
     const dirs = sourceDirs(inputs);
     const manifest = { key, bundle_sha256: sha256(code), inputs, inputs_sha256: hash.digest("hex"), tree: { dirs, sha256: hashTree(dirs) } };
     return { code, map, manifest };
+}
+
+/**
+ * The breaker functions' bundles (functions/breaker/esbuildOptions.cjs), built with the options
+ * functions/breaker/bundle.ts uses at run time, so the plan's bundle carries the same bytes
+ * instead of starting esbuild at every plan. Resolves to { code: { <cloud>: text }, metafiles }.
+ */
+async function buildBreakers(root = ROOT) {
+    const esbuild = require("esbuild");
+    const { BREAKER_CLOUDS, breakerBuildOptions } = require(path.join(root, "functions", "breaker", "esbuildOptions.cjs"));
+    // At once: esbuild runs them side by side.
+    const results = await Promise.all(BREAKER_CLOUDS.map((cloud) => esbuild.build({ ...breakerBuildOptions(cloud, root), metafile: true })));
+    const code = Object.fromEntries(BREAKER_CLOUDS.map((cloud, i) => [cloud, results[i].outputFiles[0].text]));
+    return { code, metafiles: results.map((r) => r.metafile) };
 }
 
 /** Temporary files of a build: `<name>.<pid>.tmp`. */
@@ -422,7 +441,7 @@ async function launch() {
     loadBundle(bundle.code, bundle.filename).runCli(process.argv.slice(2));
 }
 
-module.exports = { ensureBundle, buildKey, cacheBases, cleanStaleTmp, hashInputs, hashTree, isFresh, listSources, readFresh, sourceDirs, BUNDLE };
+module.exports = { ensureBundle, buildBreakers, buildKey, cacheBases, cleanStaleTmp, hashInputs, hashTree, isFresh, listSources, readFresh, sourceDirs, BUNDLE };
 
 if (require.main === module) {
     launch().catch((e) => {

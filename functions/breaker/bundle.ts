@@ -7,32 +7,33 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
+import { BREAKER_NODE_MAJOR, breakerBuildOptions } from "./esbuildOptions.cjs";
+
 export type BreakerCloud = "gcp" | "aws" | "azure";
 
-/** The Node.js major each function runtime is declared with (Cloud Functions nodejs22, Lambda nodejs22.x, Azure Functions node 22). */
-export const BREAKER_NODE_MAJOR = 22;
+export { BREAKER_NODE_MAJOR };
 
+/**
+ * The three bundles, built into the offline plan's own bundle by plan/fast.cjs from the same
+ * options and sources; undefined everywhere else.
+ */
+declare const PLAN_BREAKER_BUNDLES: Readonly<Record<BreakerCloud, string>> | undefined;
+
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 const bundled = new Map<BreakerCloud, string>();
 
-/** The entry's bundled JavaScript (built once per process). */
+/** The entry's bundled JavaScript (built once per process, or taken from the plan's bundle). */
 export function breakerBundle(cloud: BreakerCloud): string {
     let code = bundled.get(cloud);
     if (code === undefined) {
-        // Loaded here, not at the top: only stacks with the breaker on pay for esbuild.
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const esbuild = require("esbuild") as typeof import("esbuild");
-        const result = esbuild.buildSync({
-            entryPoints: [path.join(__dirname, "entry", `${cloud}.ts`)],
-            bundle: true,
-            platform: "node",
-            target: `node${BREAKER_NODE_MAJOR}`,
-            format: "cjs",
-            write: false,
-            legalComments: "none",
-            external: cloud === "aws" ? ["@aws-sdk/*"] : [],
-            logLevel: "silent",
-        });
-        code = result.outputFiles[0].text;
+        if (typeof PLAN_BREAKER_BUNDLES !== "undefined") {
+            code = PLAN_BREAKER_BUNDLES[cloud];
+        } else {
+            // Loaded here, not at the top: only stacks with the breaker on pay for esbuild.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const esbuild = require("esbuild") as typeof import("esbuild");
+            code = esbuild.buildSync(breakerBuildOptions(cloud, PROJECT_ROOT)).outputFiles[0].text;
+        }
         bundled.set(cloud, code);
     }
     return code;
