@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import { ConcurrentRunError, runUnderMocks } from "../../plan/mocks";
 import { runProgram, shareProgramRuns } from "../../plan/run";
 import { OFFLINE_PLAN_MARKER } from "../../stack/guard";
@@ -6,6 +7,7 @@ import { committedStack, stackFrom, TEST_TAGS } from "../helpers/program";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
+const resource = pulumi.Resource as unknown as { callsites(): unknown[] };
 
 describe("plan/run.ts: what a run leaves behind, and shared runs (issue 21)", function () {
     this.timeout(300000);
@@ -31,16 +33,21 @@ describe("plan/run.ts: what a run leaves behind, and shared runs (issue 21)", fu
         return counter;
     }
 
-    it("restores the SDK's debuggablePromise and Error.stackTraceLimit after a run (and after a failed one)", async () => {
+    it("restores the SDK's debuggablePromise, Resource.callsites and Error.stackTraceLimit after a run (and after a failed one)", async () => {
         shareProgramRuns(false);
         const original = debuggable.debuggablePromise;
+        const callsites = resource.callsites;
         const limit = Error.stackTraceLimit;
         await runProgram(committedStack("dev"));
         assert.equal(debuggable.debuggablePromise, original);
+        assert.equal(resource.callsites, callsites);
         assert.equal(Error.stackTraceLimit, limit);
         await assert.rejects(runProgram(stackFrom({ tags: TEST_TAGS, targets: { gcpSpotL4: { replicas: { min: 2, max: 300 } } } })));
         assert.equal(debuggable.debuggablePromise, original);
+        assert.equal(resource.callsites, callsites);
         assert.equal(Error.stackTraceLimit, limit);
+        // Control: outside a run the SDK's callsites see this test's frames.
+        assert.ok(resource.callsites().length > 0);
         // Control: the program's own errors still carry their stack frames.
         assert.match(new Error("x").stack ?? "", /\n\s+at /);
     });
