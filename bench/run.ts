@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PLAN_NODE_FLAGS } from "../stack/guard";
 import { median, medianSample, paired, Sample } from "./paired";
 
 /**
@@ -9,7 +10,7 @@ import { median, medianSample, paired, Sample } from "./paired";
  * ratio to its yardstick measured in the same run, the two taken in turn (yardstick, case, ...) and
  * the ratio the median of the per-pair ratios (bench/paired.ts):
  *   - the offline plan of the largest committed stack (ha) as `npm run plan` runs it (plan/fast.cjs,
- *     the cached bundle) against the floor, Node loading @pulumi/pulumi (target <= 2x); the plan
+ *     the cached bundle, with the plan's Node flags; also shown without them) against the floor, Node loading @pulumi/pulumi (target <= 2x); the plan
  *     runs with Node's compile cache on (plan/fast.cjs), the floor without, so the floor is also
  *     shown with a warmed compile cache (NODE_COMPILE_CACHE), and the plan's ratio to it;
  *   - `npm run typecheck` (TypeScript 7's native compiler) against TypeScript 5.9 on the same tree
@@ -30,6 +31,8 @@ const withTests = !argv.includes("--no-tests");
 const withRuntimes = argv.includes("--runtimes");
 const LARGEST_STACK = "ha";
 const FAST_PLAN = path.join(ROOT, "plan", "fast.cjs");
+/** The plan as `npm run plan` runs it: the launcher with the plan's Node flags. */
+const PLAN = [...PLAN_NODE_FLAGS, FAST_PLAN];
 const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const tsc7 = path.join(ROOT, "node_modules", "typescript-7", "bin", "tsc");
 
@@ -85,14 +88,17 @@ console.log(`runtime of this run: node ${process.versions.node}`);
 // with no bundle and no compile cache (plan/fast.cjs keeps it in .cache/node-compile-cache).
 fs.rmSync(path.join(ROOT, ".cache", "plan"), { recursive: true, force: true });
 fs.rmSync(path.join(ROOT, ".cache", "node-compile-cache"), { recursive: true, force: true });
-const cold = measure(process.execPath, [FAST_PLAN, "--stack", LARGEST_STACK, "--json"]);
+const cold = measure(process.execPath, [...PLAN, "--stack", LARGEST_STACK, "--json"]);
 
 console.log("\nissue 21 targets (ratios within this run: median of per-pair ratios, yardstick and case taken in turn):");
 const loadSdk = ["-e", "require('@pulumi/pulumi')"];
-const planArgs = [FAST_PLAN, "--stack", LARGEST_STACK, "--json"];
+const planArgs = [...PLAN, "--stack", LARGEST_STACK, "--json"];
 const planVsFloor = paired(() => measure(process.execPath, loadSdk), () => measure(process.execPath, planArgs), runs);
 row("floor: node loads @pulumi/pulumi", planVsFloor.yardstick, "(yardstick)");
 row(`npm run plan -- --stack ${LARGEST_STACK} --json`, planVsFloor.candidate, `${planVsFloor.ratio.toFixed(2)}× the floor (target <= 2×: ${verdict(planVsFloor.ratio <= 2)})`);
+// What the plan's Node flags (stack/guard.ts PLAN_NODE_FLAGS) are worth: the same plan without them.
+const withoutFlags = paired(() => measure(process.execPath, loadSdk), () => measure(process.execPath, [FAST_PLAN, "--stack", LARGEST_STACK, "--json"]), runs);
+row(`  the same without ${PLAN_NODE_FLAGS.join(" ")}`, withoutFlags.candidate, `${withoutFlags.ratio.toFixed(2)}× the floor`);
 // The plan runs with Node's compile cache; the same cache for the floor shows what part of the
 // ratio is the cache rather than the plan's own work. Warmed by one run first.
 const compileCache = fs.mkdtempSync(path.join(os.tmpdir(), "bench-compile-cache-"));
@@ -131,7 +137,7 @@ console.log(`load after: ${load()}`);
 
 console.log("\nplans per stack: the cached bundle (npm run plan) and from source (node --import tsx plan/cli.ts)");
 for (const stack of ["dev", "prod", "staging", "showcase", "ha"]) {
-    const fast = medianOf(process.execPath, [FAST_PLAN, "--stack", stack, "--json"], runs);
+    const fast = medianOf(process.execPath, [...PLAN, "--stack", stack, "--json"], runs);
     const source = medianOf(process.execPath, ["--import", "tsx", "plan/cli.ts", "--stack", stack, "--json"], runs);
     console.log(`${`plan --stack ${stack}`.padEnd(24)} bundle ${fmt(fast)} ${ratio(fast.seconds, floor.seconds).padStart(6)} | tsx ${fmt(source)} ${ratio(source.seconds, floor.seconds).padStart(6)} the floor`);
 }
@@ -143,8 +149,8 @@ if (found.length > 1) {
     for (const rt of found) {
         const cases: Record<string, Sample> = {
             floor: medianOf(rt.node, ["-e", "require('@pulumi/pulumi')"], runs),
-            "plan dev": medianOf(rt.node, [FAST_PLAN, "--stack", "dev", "--json"], runs),
-            [`plan ${LARGEST_STACK}`]: medianOf(rt.node, [FAST_PLAN, "--stack", LARGEST_STACK, "--json"], runs),
+            "plan dev": medianOf(rt.node, [...PLAN, "--stack", "dev", "--json"], runs),
+            [`plan ${LARGEST_STACK}`]: medianOf(rt.node, [...PLAN, "--stack", LARGEST_STACK, "--json"], runs),
         };
         for (const [name, s] of Object.entries(cases)) {
             base[name] ??= s.seconds;

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../plan/cli";
+import { PLAN_NODE_FLAGS } from "../../stack/guard";
 import { PROJECT_DIR } from "../helpers/program";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +38,12 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             assert.equal(bundled.stdout, source.out);
         });
     }
+
+    it("npm run plan runs the launcher with the plan's Node flags, as the program's cost check does (stack/guard.ts)", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> };
+        assert.ok(PLAN_NODE_FLAGS.length > 0);
+        assert.equal(pkg.scripts.plan, `node ${PLAN_NODE_FLAGS.join(" ")} plan/fast.cjs`);
+    });
 
     it("a config error exits 2 with the same message as from source, and no stack trace", async () => {
         const bundled = spawnSync(process.execPath, ["plan/fast.cjs", "--stack", "no-such-stack"], { cwd: PROJECT_DIR, encoding: "utf8" });

@@ -11,7 +11,7 @@ import { runUnderMocks } from "../../plan/mocks";
 import { PROGRAM_PATH } from "../../plan/run";
 import { LoadedStack, loadStack } from "../../plan/stackFiles";
 import { evaluatePolicies } from "../../policies/evaluate";
-import { checkCostCap, CostGuardError, defaultRun, guardStackFile, OFFLINE_PLAN_MARKER, SKIP_ENV } from "../../stack/guard";
+import { checkCostCap, CostGuardError, defaultRun, guardStackFile, OFFLINE_PLAN_MARKER, PLAN_NODE_FLAGS, SKIP_ENV } from "../../stack/guard";
 import { PROJECT_DIR, stackFrom } from "../helpers/program";
 
 const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", "stacks", name);
@@ -218,6 +218,13 @@ describe("the program's cost check (stack/guard.ts)", () => {
                 /refusing to deploy stack qa-nowhere: there is no policies\/config\/qa-nowhere\.json/,
             );
             assert.equal(ran, false);
+        });
+
+        it("the child plan runs with the plan's Node flags (PLAN_NODE_FLAGS), and with no flag of this process's", () => {
+            const r = defaultRun(["-p", "JSON.stringify(process.execArgv)"], PROJECT_DIR);
+            assert.equal(r.status, 0, r.stderr);
+            // Node lists `-p <code>` among its own options too.
+            assert.deepEqual(JSON.parse(r.stdout), [...PLAN_NODE_FLAGS, "-p", "JSON.stringify(process.execArgv)"]);
         });
 
         it("esbuild missing (MODULE_NOT_FOUND) is the same refusal, not a raw error with a stack trace", () => {
