@@ -210,8 +210,17 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             fs.writeFileSync(file, "");
             return path.join(file, "cache");
         };
-        const plan = (env: Record<string, string>) =>
-            spawnSync(process.execPath, ["plan/fast.cjs", "--stack", "dev", "--json"], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+        // Node's compile cache for the dependencies, shared with the project's own plans (where
+        // plan/fast.cjs keeps it): these runs are about where the bundle goes, and compiling the
+        // SDK afresh in each was most of their time. Not where nothing may be written.
+        const sharedCompileCache = { NODE_COMPILE_CACHE: path.join(PROJECT_DIR, ".cache", "node-compile-cache") };
+        const plan = (env: Record<string, string>, opts: { compileCache?: boolean } = {}) =>
+            spawnSync(process.execPath, ["plan/fast.cjs", "--stack", "dev", "--json"], {
+                cwd: PROJECT_DIR,
+                encoding: "utf8",
+                env: { ...process.env, ...(opts.compileCache === false ? {} : sharedCompileCache), ...env },
+                maxBuffer: 64 * 1024 * 1024,
+            });
         const tmpBases = (tmp: string) => fs.readdirSync(tmp).filter((n) => n.startsWith("llm-serving-plan-"));
         before(async () => {
             reference = (await inProcess(["--stack", "dev", "--json"])).out;
@@ -240,7 +249,7 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             assert.equal(fs.statSync(bundle).mtimeMs, built, "the second run rebuilt instead of reusing");
         });
         it("nothing can be written anywhere: built and run from memory, same bytes, exit 0, nothing left", () => {
-            const r = plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: path.join(scratch, "a-file", "tmp") });
+            const r = plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: path.join(scratch, "a-file", "tmp") }, { compileCache: false });
             assert.equal(r.status, 0, r.stderr);
             assert.equal(r.stderr, "");
             assert.doesNotMatch(r.stderr, /EACCES|ENOTDIR|\n\s+at /);
@@ -267,7 +276,7 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             fs.cpSync(PROJECT_DIR, root, { recursive: true, filter: (src) => path.relative(PROJECT_DIR, src).split(path.sep).every((part, i) => i > 0 || !skip.has(part)) });
             fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(root, "node_modules"));
             fs.writeFileSync(path.join(root, ".cache"), "");
-            const env: Record<string, string | undefined> = { ...process.env, TMPDIR: path.join(scratch, "a-file", "tmp") };
+            const env: Record<string, string | undefined> = { ...process.env, ...sharedCompileCache, TMPDIR: path.join(scratch, "a-file", "tmp") };
             delete env.LLM_SERVING_PLAN_CACHE;
             blocked();
             const r = spawnSync(process.execPath, [path.join(root, "plan", "fast.cjs"), "--stack", "dev", "--json"], { cwd: root, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
