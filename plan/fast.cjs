@@ -3,10 +3,11 @@
 //
 // `node --import tsx plan/cli.ts` compiles every TypeScript file of the program on each run, about
 // a third of a plan's CPU time. This launcher runs the same plan/cli.ts from one JavaScript bundle
-// (esbuild; node_modules left external) kept in .cache/plan/, and rebuilds the bundle when anything
-// it was built from changes (buildKey, isFresh): the manifest holds the SHA-256 of every input
-// esbuild read, of the list of source files in their folders, and of the bundle itself, so a stale
-// bundle, or one a racing build paired with another's manifest, is never run. A checkout that
+// (esbuild; node_modules left external, but for the breaker functions' own bundles built into it)
+// kept in .cache/plan/, and rebuilds the bundle when anything it was built from changes (buildKey,
+// isFresh): the manifest holds the SHA-256 of every project file esbuild read, of the list of
+// source files in their folders, and of the bundle itself, so a stale bundle, or one a racing
+// build paired with another's manifest, is never run; the installed dependencies are in the key. A checkout that
 // cannot be written keeps the bundle in a private temporary folder, or builds and runs it from
 // memory (ensureBundle). It also turns on Node's compile cache for the bundle and the
 // dependencies (V8 code cached on disk, keyed by each file's contents).
@@ -28,17 +29,20 @@ const CACHE_DIR = path.join(ROOT, ".cache", "plan", `node${NODE_MAJOR}`);
 const BUNDLE = path.join(CACHE_DIR, "cli.js");
 
 /**
- * What a bundle depends on besides its inputs: this launcher (it holds the build options), the
- * esbuild version and Node major, the dependency versions the bundle leaves external
- * (package-lock.json), and what esbuild reads besides the sources: tsconfig.json (its compiler
- * options change the output, e.g. useDefineForClassFields) and package.json (its "type" and
- * "imports" change how files load and resolve). A missing file is hashed as missing.
+ * What a bundle depends on besides its project inputs: this launcher (it holds the build
+ * options), the esbuild version and Node major; the dependencies, as locked (package-lock.json)
+ * and as installed (node_modules/.package-lock.json, which npm rewrites at every install): the
+ * plan loads them at run time, but the breaker functions' bundles carry copies of theirs (the AWS
+ * one, yaml), so a new install must rebuild; and what esbuild reads besides the sources:
+ * tsconfig.json (its compiler options change the output, e.g. useDefineForClassFields) and
+ * package.json (its "type" and "imports" change how files load and resolve). A missing file is
+ * hashed as missing.
  */
 function buildKey(root = ROOT) {
     const esbuildVersion = require("esbuild/package.json").version;
     const hash = crypto.createHash("sha256");
     hash.update(fs.readFileSync(__filename));
-    for (const file of ["package-lock.json", "package.json", "tsconfig.json"]) {
+    for (const file of ["package-lock.json", path.join("node_modules", ".package-lock.json"), "package.json", "tsconfig.json"]) {
         let data;
         try {
             data = fs.readFileSync(path.join(root, file));
@@ -154,25 +158,57 @@ function readFresh(key, cacheDir = CACHE_DIR, root = ROOT) {
 
 const sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
 
+/** The project files the build plugins load themselves (node_modules is left to esbuild). */
+const PROJECT_SOURCE = /\.(ts|json|cjs|mjs|js)$/;
+
+/** esbuild's loader for a project file, as it would pick by extension. */
+function loaderFor(file) {
+    if (file.endsWith(".json")) return "json";
+    return file.endsWith(".ts") ? "ts" : "js";
+}
+
+/**
+ * The project files the builds read, by path from the project root, with the contents as read;
+ * `raced` once a file was read twice with different contents (saved while a build ran).
+ */
+function sourceRecorder(root = ROOT) {
+    const contents = new Map();
+    let raced = false;
+    return {
+        contents,
+        get raced() {
+            return raced;
+        },
+        record(file, source) {
+            const rel = path.relative(root, file);
+            const seen = contents.get(rel);
+            if (seen !== undefined && seen !== source) raced = true;
+            contents.set(rel, source);
+        },
+    };
+}
+
 /**
  * Bundles plan/cli.ts for `cacheDir`, in memory. Each project file keeps its own
  * __dirname/__filename (stack/guard.ts and plan/*.ts find the project from them;
  * functions/breaker/bundle.ts finds its entries): a declaration is put in front of the file,
  * relative to the bundle's directory so that the cache moves with the checkout. The contents fed
- * to esbuild are the ones hashed, so a file edited while the build runs leaves a manifest that no
- * longer matches, and the next run rebuilds. Resolves to { code, map, manifest }.
+ * to esbuild (here and in the breakers' builds) are the ones hashed, so a file edited while the
+ * build runs leaves a manifest that no longer matches, and the next run rebuilds; a file the two
+ * builds read differently marks the manifest as never fresh. Resolves to { code, map, manifest }.
  */
 async function build(key, cacheDir = CACHE_DIR) {
     const esbuild = require("esbuild");
-    const breakers = await buildBreakers();
-    const contents = new Map();
+    const sources = sourceRecorder();
+    const breakers = await buildBreakers(ROOT, sources);
+    const contents = sources.contents;
     const preserveDirname = {
         name: "preserve-dirname",
         setup(b) {
-            b.onLoad({ filter: /\.(ts|json)$/ }, (args) => {
+            b.onLoad({ filter: PROJECT_SOURCE }, (args) => {
                 if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
                 const source = fs.readFileSync(args.path, "utf8");
-                contents.set(path.relative(ROOT, args.path), source);
+                sources.record(args.path, source);
                 if (args.path.endsWith(".json")) return { contents: source, loader: "json" };
                 const dir = path.relative(cacheDir, path.dirname(args.path));
                 const file = path.relative(cacheDir, args.path);
@@ -182,7 +218,7 @@ async function build(key, cacheDir = CACHE_DIR) {
                       `const __filename = require("node:path").join(__planBundleDir, ${JSON.stringify(file)});`
                     : "";
                 // On the first line, so that the source map's line numbers stay the file's own.
-                return { contents: prelude + source, loader: "ts" };
+                return { contents: prelude + source, loader: loaderFor(args.path) };
             });
         },
     };
@@ -205,8 +241,8 @@ async function build(key, cacheDir = CACHE_DIR) {
         absWorkingDir: ROOT, // metafile paths are relative to it
         logLevel: "silent",
     });
-    // Any project file esbuild read without the plugin (a .cjs or text import, the breakers'
-    // sources) is hashed too, as it is now, so that a change to it is a change to the bundle.
+    // Any project file esbuild read without the plugins (a text import one day) is hashed too, as
+    // it is now, so that a change to it is a change to the bundle.
     for (const metafile of [result.metafile, ...breakers.metafiles]) {
         for (const input of Object.keys(metafile.inputs)) {
             if (input.startsWith("<")) continue; // esbuild's name for a large define, not a file
@@ -221,20 +257,36 @@ async function build(key, cacheDir = CACHE_DIR) {
     const hash = crypto.createHash("sha256");
     for (const file of inputs) hash.update(file).update("\0").update(contents.get(file)).update("\0");
     const dirs = sourceDirs(inputs);
-    const manifest = { key, bundle_sha256: sha256(code), inputs, inputs_sha256: hash.digest("hex"), tree: { dirs, sha256: hashTree(dirs) } };
+    // A source that changed between the builds' reads: the bundle may mix both, so it is run
+    // this once and never vouched for.
+    const inputsSha256 = sources.raced ? "raced: a source changed while the bundle was built" : hash.digest("hex");
+    const manifest = { key, bundle_sha256: sha256(code), inputs, inputs_sha256: inputsSha256, tree: { dirs, sha256: hashTree(dirs) } };
     return { code, map, manifest };
 }
 
 /**
  * The breaker functions' bundles (functions/breaker/esbuildOptions.cjs), built with the options
  * functions/breaker/bundle.ts uses at run time, so the plan's bundle carries the same bytes
- * instead of starting esbuild at every plan. Resolves to { code: { <cloud>: text }, metafiles }.
+ * instead of starting esbuild at every plan (test/plan/fast.test.ts compares them). The project
+ * files they read go to `sources` (sourceRecorder), each loaded as esbuild would load it.
+ * Resolves to { code: { <cloud>: text }, metafiles }.
  */
-async function buildBreakers(root = ROOT) {
+async function buildBreakers(root = ROOT, sources = sourceRecorder()) {
     const esbuild = require("esbuild");
     const { BREAKER_CLOUDS, breakerBuildOptions } = require(path.join(root, "functions", "breaker", "esbuildOptions.cjs"));
+    const record = {
+        name: "record-sources",
+        setup(b) {
+            b.onLoad({ filter: PROJECT_SOURCE }, (args) => {
+                if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+                const source = fs.readFileSync(args.path, "utf8");
+                sources.record(args.path, source);
+                return { contents: source, loader: loaderFor(args.path) };
+            });
+        },
+    };
     // At once: esbuild runs them side by side.
-    const results = await Promise.all(BREAKER_CLOUDS.map((cloud) => esbuild.build({ ...breakerBuildOptions(cloud, root), metafile: true })));
+    const results = await Promise.all(BREAKER_CLOUDS.map((cloud) => esbuild.build({ ...breakerBuildOptions(cloud, root), metafile: true, plugins: [record] })));
     const code = Object.fromEntries(BREAKER_CLOUDS.map((cloud, i) => [cloud, results[i].outputFiles[0].text]));
     return { code, metafiles: results.map((r) => r.metafile) };
 }
@@ -394,6 +446,10 @@ function deferModule(file, load, { esModule = false } = {}) {
         {},
         {
             get: (_, key) => (esModule && key === "__esModule" ? true : get()[key]),
+            // Writes go to the module itself (a test's stub, a monkeypatch), as they would without the proxy.
+            set: (_, key, value) => Reflect.set(get(), key, value),
+            defineProperty: (_, key, descriptor) => Reflect.defineProperty(get(), key, { ...descriptor, configurable: true }),
+            deleteProperty: (_, key) => Reflect.deleteProperty(get(), key),
             has: (_, key) => key in get(),
             ownKeys: () => Reflect.ownKeys(get()),
             getOwnPropertyDescriptor: (_, key) => {
@@ -420,30 +476,33 @@ function deferModule(file, load, { esModule = false } = {}) {
  *   the modules it shares with the runtime (gRPC, protobuf) load with the runtime as before.
  */
 function deferUnusedSdkParts() {
-    let shim;
-    let automation;
-    try {
-        shim = require.resolve("@pulumi/pulumi/typescript-shim", { paths: [ROOT] });
-        automation = require.resolve("@pulumi/pulumi/automation", { paths: [ROOT] });
-    } catch {
-        return;
-    }
-    deferModule(shim, () => {
+    // Each on its own: an SDK without one of these files still gets the other deferred.
+    const resolved = (id) => {
         try {
-            return require(require.resolve("typescript", { paths: [path.dirname(shim)] }));
+            return require.resolve(id, { paths: [ROOT] });
         } catch {
-            return require(path.join(path.dirname(shim), "vendor", "typescript@3.8.3", "typescript.js"));
+            return undefined;
         }
-    });
-    deferModule(
-        automation,
-        () => {
+    };
+    const shim = resolved("@pulumi/pulumi/typescript-shim");
+    const automation = resolved("@pulumi/pulumi/automation");
+    if (shim) {
+        deferModule(shim, () => {
+            try {
+                return require(require.resolve("typescript", { paths: [path.dirname(shim)] }));
+            } catch {
+                return require(path.join(path.dirname(shim), "vendor", "typescript@3.8.3", "typescript.js"));
+            }
+        });
+    }
+    if (automation) {
+        const load = () => {
             // The proxy leaves the cache first, so that the real module is loaded (and kept) in its place.
             delete require.cache[automation];
             return require(automation);
-        },
-        { esModule: true },
-    );
+        };
+        deferModule(automation, load, { esModule: true });
+    }
 }
 
 async function launch() {
@@ -461,7 +520,7 @@ async function launch() {
     loadBundle(bundle.code, bundle.filename).runCli(process.argv.slice(2));
 }
 
-module.exports = { ensureBundle, buildBreakers, buildKey, cacheBases, cleanStaleTmp, hashInputs, hashTree, isFresh, listSources, readFresh, sourceDirs, BUNDLE };
+module.exports = { ensureBundle, buildBreakers, buildKey, cacheBases, cleanStaleTmp, hashInputs, hashTree, isFresh, listSources, readFresh, sourceDirs, sourceRecorder, BUNDLE };
 
 if (require.main === module) {
     launch().catch((e) => {

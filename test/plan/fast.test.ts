@@ -5,12 +5,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../plan/cli";
+import { BreakerCloud, breakerBundle } from "../../functions/breaker/bundle";
 import { PLAN_NODE_FLAGS } from "../../stack/guard";
 import { PROJECT_DIR } from "../helpers/program";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fast = require("../../plan/fast.cjs") as {
+    buildBreakers(): Promise<{ code: Record<BreakerCloud, string> }>;
     buildKey(root?: string): string;
+    sourceRecorder(root?: string): { readonly raced: boolean; record(file: string, source: string): void };
     cleanStaleTmp(cacheDir: string, now?: number): void;
     hashInputs(files: readonly string[], root?: string): string | null;
     hashTree(dirs: readonly string[], root?: string): string;
@@ -43,6 +46,25 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
         const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> };
         assert.ok(PLAN_NODE_FLAGS.length > 0);
         assert.equal(pkg.scripts.plan, `node ${PLAN_NODE_FLAGS.join(" ")} plan/fast.cjs`);
+    });
+
+    it("the breaker functions built into the plan's bundle are byte for byte what pulumi up deploys (built at run time)", async () => {
+        const built = await fast.buildBreakers();
+        for (const cloud of ["gcp", "aws", "azure"] as const) {
+            assert.ok(built.code[cloud].length > 1000, cloud);
+            assert.equal(built.code[cloud], breakerBundle(cloud), cloud);
+        }
+    });
+
+    it("a source read twice with different contents (saved during a build) marks the build as raced; the same contents do not", () => {
+        const same = fast.sourceRecorder(PROJECT_DIR);
+        same.record(path.join(PROJECT_DIR, "a.ts"), "x");
+        same.record(path.join(PROJECT_DIR, "a.ts"), "x");
+        assert.equal(same.raced, false);
+        const edited = fast.sourceRecorder(PROJECT_DIR);
+        edited.record(path.join(PROJECT_DIR, "a.ts"), "x");
+        edited.record(path.join(PROJECT_DIR, "a.ts"), "y");
+        assert.equal(edited.raced, true);
     });
 
     it("a config error exits 2 with the same message as from source, and no stack trace", async () => {
@@ -144,6 +166,8 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             write("tsconfig.json", '{"compilerOptions":{}}\n');
             write("package.json", '{"name":"x"}\n');
             write("package-lock.json", "{}\n");
+            fs.mkdirSync(path.join(root, "node_modules"));
+            write("node_modules/.package-lock.json", "{}\n");
             const key = fast.buildKey(root);
             write("README.md", "x\n");
             write("src/deep/c.ts", "export const c = 2;\n");
@@ -154,7 +178,11 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             write("package.json", '{"name":"x","type":"module"}\n');
             assert.notEqual(fast.buildKey(root), afterTsconfig);
             fs.rmSync(path.join(root, "tsconfig.json"));
-            assert.notEqual(fast.buildKey(root), afterTsconfig, "a removed tsconfig.json is a change too");
+            const afterRemoval = fast.buildKey(root);
+            assert.notEqual(afterRemoval, afterTsconfig, "a removed tsconfig.json is a change too");
+            // npm rewrites its hidden lockfile at every install: the breakers' bundles carry copies of their dependencies.
+            write("node_modules/.package-lock.json", '{"packages":{"node_modules/yaml":{"version":"9.9.9"}}}\n');
+            assert.notEqual(fast.buildKey(root), afterRemoval, "a new install is a change");
         });
         it("the source folders: the project's own files and each top-level folder an input is in", () => {
             assert.deepEqual(fast.sourceDirs(["index.ts", "plan/cli.ts", "policies/cost/x.ts", "plan/run.ts"]), [".", "plan", "policies"]);
@@ -212,7 +240,8 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
         };
         // Node's compile cache for the dependencies, shared with the project's own plans (where
         // plan/fast.cjs keeps it): these runs are about where the bundle goes, and compiling the
-        // SDK afresh in each was most of their time. Not where nothing may be written.
+        // SDK afresh in each was most of their time. With it set, the launcher's own compile cache
+        // is off, so not where nothing may be written, nor in an untrusted folder.
         const sharedCompileCache = { NODE_COMPILE_CACHE: path.join(PROJECT_DIR, ".cache", "node-compile-cache") };
         const plan = (env: Record<string, string>, opts: { compileCache?: boolean } = {}) =>
             spawnSync(process.execPath, ["plan/fast.cjs", "--stack", "dev", "--json"], {
@@ -265,7 +294,8 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             fs.rmSync(path.join(tmp, base), { recursive: true });
             fs.mkdirSync(path.join(tmp, base));
             fs.chmodSync(path.join(tmp, base), 0o777);
-            const r = plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: tmp });
+            // Without the shared compile cache: the launcher's own must not go there either.
+            const r = plan({ LLM_SERVING_PLAN_CACHE: blocked(), TMPDIR: tmp }, { compileCache: false });
             assert.equal(r.status, 0, r.stderr);
             assert.equal(r.stdout, reference);
             assert.deepEqual(fs.readdirSync(path.join(tmp, base)), [], "wrote into a folder it does not trust");
