@@ -168,6 +168,25 @@ function loaderFor(file) {
 }
 
 /**
+ * An esbuild plugin that loads the project's own files itself (node_modules is left to esbuild),
+ * records each in `sources` as read, and gives esbuild `contentsFor(source, file)`: the file
+ * unchanged by default.
+ */
+function recordingPlugin(name, sources, contentsFor = (source) => source) {
+    return {
+        name,
+        setup(b) {
+            b.onLoad({ filter: PROJECT_SOURCE }, (args) => {
+                if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+                const source = fs.readFileSync(args.path, "utf8");
+                sources.record(args.path, source);
+                return { contents: contentsFor(source, args.path), loader: loaderFor(args.path) };
+            });
+        },
+    };
+}
+
+/**
  * The project files the builds read, by path from the project root, with the contents as read;
  * `raced` once a file was read twice with different contents (saved while a build ran).
  */
@@ -202,26 +221,17 @@ async function build(key, cacheDir = CACHE_DIR) {
     const sources = sourceRecorder();
     const breakers = await buildBreakers(ROOT, sources);
     const contents = sources.contents;
-    const preserveDirname = {
-        name: "preserve-dirname",
-        setup(b) {
-            b.onLoad({ filter: PROJECT_SOURCE }, (args) => {
-                if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-                const source = fs.readFileSync(args.path, "utf8");
-                sources.record(args.path, source);
-                if (args.path.endsWith(".json")) return { contents: source, loader: "json" };
-                const dir = path.relative(cacheDir, path.dirname(args.path));
-                const file = path.relative(cacheDir, args.path);
-                const uses = /\b__(dirname|filename)\b/.test(source);
-                const prelude = uses
-                    ? `const __dirname = require("node:path").join(__planBundleDir, ${JSON.stringify(dir)}); ` +
-                      `const __filename = require("node:path").join(__planBundleDir, ${JSON.stringify(file)});`
-                    : "";
-                // On the first line, so that the source map's line numbers stay the file's own.
-                return { contents: prelude + source, loader: loaderFor(args.path) };
-            });
-        },
-    };
+    const preserveDirname = recordingPlugin("preserve-dirname", sources, (source, file) => {
+        if (file.endsWith(".json") || !/\b__(dirname|filename)\b/.test(source)) return source;
+        const dir = JSON.stringify(path.relative(cacheDir, path.dirname(file)));
+        const rel = JSON.stringify(path.relative(cacheDir, file));
+        // On the first line, so that the source map's line numbers stay the file's own.
+        return (
+            `const __dirname = require("node:path").join(__planBundleDir, ${dir}); ` +
+            `const __filename = require("node:path").join(__planBundleDir, ${rel});` +
+            source
+        );
+    });
     const result = await esbuild.build({
         entryPoints: [path.join(ROOT, "plan", "cli.ts")],
         outfile: path.join(cacheDir, "cli.js"),
@@ -274,17 +284,7 @@ async function build(key, cacheDir = CACHE_DIR) {
 async function buildBreakers(root = ROOT, sources = sourceRecorder()) {
     const esbuild = require("esbuild");
     const { BREAKER_CLOUDS, breakerBuildOptions } = require(path.join(root, "functions", "breaker", "esbuildOptions.cjs"));
-    const record = {
-        name: "record-sources",
-        setup(b) {
-            b.onLoad({ filter: PROJECT_SOURCE }, (args) => {
-                if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-                const source = fs.readFileSync(args.path, "utf8");
-                sources.record(args.path, source);
-                return { contents: source, loader: loaderFor(args.path) };
-            });
-        },
-    };
+    const record = recordingPlugin("record-sources", sources);
     // At once: esbuild runs them side by side.
     const results = await Promise.all(BREAKER_CLOUDS.map((cloud) => esbuild.build({ ...breakerBuildOptions(cloud, root), metafile: true, plugins: [record] })));
     const code = Object.fromEntries(BREAKER_CLOUDS.map((cloud, i) => [cloud, results[i].outputFiles[0].text]));
