@@ -43,9 +43,29 @@ export function loadStackConfig(): StackConfig {
     return parseStackConfig({ values, secretKeys }, pulumi.getStack());
 }
 
+/**
+ * The stack names the program can deploy. Pulumi allows more (capitals, dots, underscores), but
+ * the name is the `environment` tag on every resource, where GCP's label rules apply, and part of
+ * names the clouds refuse other characters in: the breaker's Cloud Function
+ * (`llm-serving-breaker-<stack>`, at most 63 characters) and bucket, its Lambda, the EKS cluster.
+ * Refused here, before anything is registered, rather than by a cloud halfway through an update.
+ */
+const STACK_NAME = /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+export function stackNameProblem(stack: string): string | undefined {
+    if (STACK_NAME.test(stack)) return undefined;
+    return (
+        `stack name: got ${quote(stack)}; must be 1 to 40 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen ` +
+        `(it is the environment tag on every resource, under GCP's label rules, and part of names the clouds allow no other characters in); ` +
+        `create the stack under such a name (pulumi stack init, or pulumi stack rename)`
+    );
+}
+
 /** Pure: validates raw config and returns the typed config, or throws one ConfigError listing every problem. */
 export function parseStackConfig(raw: RawConfig, stack: string): StackConfig {
     const problems: string[] = [];
+    const badName = stackNameProblem(stack);
+    if (badName) problems.push(badName);
     const own: Record<string, unknown> = {};
     for (const [fullKey, value] of Object.entries(raw.values)) {
         if (!fullKey.startsWith(`${NAMESPACE}:`)) continue; // provider settings such as gcp:project

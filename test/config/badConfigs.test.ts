@@ -403,6 +403,20 @@ describe("stack config: every bad value fails with its key, the value and what i
         assert.ok(parseStackConfig(raw({ "llm-serving:targets": { gcpSpotL4: spot([other]), gkeL4: gke } }), "dev").targets.gkeL4);
     });
 
+    it("refuses a stack name the clouds' names and labels cannot carry (capitals, dots, underscores, over 40, a trailing hyphen), naming it and what is allowed", () => {
+        for (const stack of ["Prod", "prod.v2", "prod_v2", "2prod", "prod-", "-prod", "", "a".repeat(41), "dev stack"]) {
+            assert.throws(
+                () => parseStackConfig(raw({}), stack),
+                (e: unknown) => e instanceof ConfigError && /stack name: got .*; must be 1 to 40 lowercase letters, digits or hyphens, starting with a letter/.test(e.message),
+                JSON.stringify(stack),
+            );
+        }
+        // Controls: the committed stacks' names, a one-letter one, 40 characters and inner hyphens pass.
+        for (const stack of ["dev", "prod", "staging", "ha", "showcase", "s", "a".repeat(40), "team-a-prod-2"]) {
+            assert.equal(parseStackConfig(raw({}), stack).stack, stack);
+        }
+    });
+
     it("lists every problem at once, not only the first", () => {
         assert.throws(
             () => parseStackConfig(raw(gcp({ region: "europe-west4", replicas: { min: 0, max: 99 } })), "dev"),

@@ -120,6 +120,18 @@ describe("offline plan", () => {
         assert.doesNotMatch(stderr, /\n\s+at /);
     });
 
+    it("exits 2 on a stack name the clouds cannot carry (Prod), before the program runs; the same config as dev plans (control)", async () => {
+        const file = tempStackFile(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8"));
+        const policy = path.join(PROJECT_DIR, "policies", "config", "dev.json");
+        const bad = await runPlan("--stack", "Prod", "--stack-file", file, "--policy-config", policy);
+        assert.equal(bad.code, EXIT.usage);
+        assert.equal(bad.stdout, "");
+        assert.match(bad.stderr, /stack name: got "Prod"; must be 1 to 40 lowercase letters, digits or hyphens/);
+        assert.doesNotMatch(bad.stderr, /\n\s+at /);
+        const good = await runPlan("--stack", "prod-eu", "--stack-file", file, "--policy-config", policy, "--json");
+        assert.ok(good.code === EXIT.ok || good.code === EXIT.violations, good.stderr);
+    });
+
     it("delivers a large --json plan whole through a pipe (no truncation at exit)", () => {
         // As `npm run plan` runs it: plan/cli.ts from the cached bundle (plan/fast.cjs).
         const child = spawnSync(process.execPath, ["plan/fast.cjs", "--stack", "dev", "--json"], {
