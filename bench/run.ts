@@ -10,9 +10,10 @@ import { median, medianSample, paired, Sample } from "./paired";
  * ratio to its yardstick measured in the same run, the two taken in turn (yardstick, case, ...) and
  * the ratio the median of the per-pair ratios (bench/paired.ts):
  *   - the offline plan of the largest committed stack (ha) as `npm run plan` runs it (plan/fast.cjs,
- *     the cached bundle, with the plan's Node flags; also shown without them) against the floor, Node loading @pulumi/pulumi (target <= 2x); the plan
- *     runs with Node's compile cache on (plan/fast.cjs), the floor without, so the floor is also
- *     shown with a warmed compile cache (NODE_COMPILE_CACHE), and the plan's ratio to it;
+ *     the cached bundle, with the plan's Node flags; also shown without them) against the floor,
+ *     Node loading @pulumi/pulumi (target <= 2x); the plan runs with Node's compile cache on
+ *     (plan/fast.cjs), the floor without, so the floor is also shown with a warmed compile cache
+ *     (NODE_COMPILE_CACHE), and the plan's ratio to it;
  *   - `npm run typecheck` (TypeScript 7's native compiler) against TypeScript 5.9 on the same tree
  *     and tsconfig (target <= 0.35x);
  *   - `npm test` (type-check and unit tests) against its 30 s target;

@@ -7,9 +7,9 @@
 // kept in .cache/plan/, and rebuilds the bundle when anything it was built from changes (buildKey,
 // isFresh): the manifest holds the SHA-256 of every project file esbuild read, of the list of
 // source files in their folders, and of the bundle itself, so a stale bundle, or one a racing
-// build paired with another's manifest, is never run; the installed dependencies are in the key. A checkout that
-// cannot be written keeps the bundle in a private temporary folder, or builds and runs it from
-// memory (ensureBundle). It also turns on Node's compile cache for the bundle and the
+// build paired with another's manifest, is never run; the installed dependencies are in the key.
+// A checkout that cannot be written keeps the bundle in a private temporary folder, or builds and
+// runs it from memory (ensureBundle). It also turns on Node's compile cache for the bundle and the
 // dependencies (V8 code cached on disk, keyed by each file's contents).
 //
 // Plain CommonJS because it must start before anything can compile TypeScript. Output and exit

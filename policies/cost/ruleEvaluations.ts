@@ -1,9 +1,10 @@
 // What an alert rule evaluated every minute costs where the cloud bills the samples it processes
 // (Azure Monitor managed Prometheus, Amazon Managed Service for Prometheus): one assumption and one
 // line shape for both.
+import { MINUTES_PER_MONTH } from "./types";
 
 /** One-minute evaluations in a 730-hour month. */
-export const RULE_EVALUATIONS_PER_MONTH = 730 * 60;
+export const RULE_EVALUATIONS_PER_MONTH = MINUTES_PER_MONTH;
 /** Samples one rule evaluation processes (assumed: one replica set's series over a 5-15 minute window). */
 export const SAMPLES_PER_RULE_EVALUATION = 1000;
 

@@ -2,6 +2,8 @@
 // estimate.ts re-exports them.
 
 export const HOURS_PER_MONTH = 730;
+/** Minutes in that month: what a once-a-minute evaluation or read is counted over. */
+export const MINUTES_PER_MONTH = HOURS_PER_MONTH * 60;
 
 export interface CostInputResource {
     urn: string;

@@ -40,7 +40,6 @@ export const AZURE_MONITORING = {
     grafanaDashboardDefinition: "azure-native:dashboard:DashboardDefinition",
 } as const;
 
-
 function priceWorkspaces(index: StackIndex, sink: Sink): void {
     const u = usagePrice("azure-prometheus-samples");
     for (const w of index.ofType(AZURE_MONITORING.workspace)) {

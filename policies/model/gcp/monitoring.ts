@@ -8,6 +8,7 @@
 import { fee, usagePrice } from "../../cost/catalog";
 import { StackIndex } from "../../cost/graph";
 import { Sink } from "../../cost/pricing";
+import { MINUTES_PER_MONTH } from "../../cost/types";
 import { Kind } from "../kind";
 import { readArray } from "../read";
 
@@ -17,7 +18,7 @@ export const GCP_MONITORING = {
 } as const;
 
 /** PromQL conditions evaluated once a minute, one series each: evaluations in a 730-hour month. */
-export const SERIES_PER_CONDITION_MONTH = 730 * 60;
+export const SERIES_PER_CONDITION_MONTH = MINUTES_PER_MONTH;
 
 function priceAlertPolicies(index: StackIndex, sink: Sink): void {
     const f = fee("gcp-alert-condition");

@@ -6,6 +6,7 @@
 import { usagePrice } from "../../cost/catalog";
 import { StackIndex } from "../../cost/graph";
 import { Sink } from "../../cost/pricing";
+import { MINUTES_PER_MONTH } from "../../cost/types";
 import { Kind } from "../kind";
 import { readArray, readCount, readString } from "../read";
 
@@ -37,7 +38,6 @@ export const KEDA = {
  */
 export const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 export const HPA_SYNCS_PER_MINUTE = 4;
-const MINUTES_PER_MONTH = 730 * 60;
 
 function priceHpas(index: StackIndex, sink: Sink): void {
     const u = usagePrice("gcp-monitoring-read-series");
