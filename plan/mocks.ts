@@ -90,11 +90,61 @@ export function assertNoRunInFlight(stack: string): void {
 export async function runUnderMocks<T>(opts: MockRunOptions, program: () => T): Promise<MockRun<T>> {
     assertNoRunInFlight(opts.stack);
     inFlight = opts.stack;
+    // The SDK records a stack trace for every resource and every internal promise. With source
+    // maps on (tsx turns them on), each trace is mapped back to TypeScript: about a third of a
+    // plan's run, for traces the plan never reads. Off while the program runs, restored after, so
+    // an internal error outside the program still shows TypeScript positions. Here rather than in
+    // the plan's runner, so that every run under the mocks (the tests' own harnesses) is spared.
+    const sourceMaps = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(false);
+    const restoreTraces = withoutSdkTraces();
     try {
         return await runUnderMocksAlone(opts, program);
     } finally {
         inFlight = undefined;
+        process.setSourceMapsEnabled(sourceMaps);
+        restoreTraces();
     }
+}
+
+type Debuggable = { debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T> };
+type Callsites = { callsites(): unknown[] };
+
+/**
+ * Two traces the SDK takes for the engine and its leak report, which no plan reads; the SDK has
+ * no switch for either. Off while the program runs; returns the undo.
+ *
+ * - It wraps every internal promise (several per resource) in debuggablePromise, which stores
+ *   `new Error().stack` on it for its leak report: formatting those traces was a sixth of a
+ *   plan's CPU time (profile of `plan --stack ha`, issue 21). Each such trace is taken with a
+ *   stack depth of 0: the leak detector still tracks every promise and still reports a leak, only
+ *   without the trace. The program's own errors keep their full stacks (the limit is restored as
+ *   soon as the wrapper returns).
+ * - Every resource's constructor takes the whole stack (Resource.callsites, with no depth limit)
+ *   and parses it into a source position and a stack trace for the engine's registration
+ *   request, which the mock monitor drops. Under the plan it returns no frames, which the SDK
+ *   handles as a position it could not find: the request carries none.
+ */
+function withoutSdkTraces(): () => void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
+    const original = debuggable.debuggablePromise;
+    debuggable.debuggablePromise = (p, ctx) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return original(p, ctx);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    const resource = pulumi.Resource as unknown as Callsites;
+    const callsites = Object.getOwnPropertyDescriptor(resource, "callsites");
+    resource.callsites = () => [];
+    return () => {
+        debuggable.debuggablePromise = original;
+        if (callsites) Object.defineProperty(resource, "callsites", callsites);
+    };
 }
 
 async function runUnderMocksAlone<T>(opts: MockRunOptions, program: () => T): Promise<MockRun<T>> {

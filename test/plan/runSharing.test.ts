@@ -52,6 +52,23 @@ describe("plan/run.ts: what a run leaves behind, and shared runs (issue 21)", fu
         assert.match(new Error("x").stack ?? "", /\n\s+at /);
     });
 
+    it("a run under the mocks without the plan's runner (the tests' harnesses) has the SDK's traces off while it runs, and restored after", async () => {
+        const original = debuggable.debuggablePromise;
+        const callsites = resource.callsites;
+        const sourceMaps = process.sourceMapsEnabled;
+        let during: { callsites: number; sourceMaps: boolean; wrapped: boolean } | undefined;
+        await runUnderMocks({ project: "llm-serving", stack: "harness", config: {}, secretKeys: [] }, () => {
+            during = { callsites: resource.callsites().length, sourceMaps: process.sourceMapsEnabled, wrapped: debuggable.debuggablePromise !== original };
+            return new pulumi.ComponentResource("test:index:Component", "c");
+        });
+        assert.deepEqual(during, { callsites: 0, sourceMaps: false, wrapped: true });
+        assert.equal(debuggable.debuggablePromise, original);
+        assert.equal(resource.callsites, callsites);
+        assert.equal(process.sourceMapsEnabled, sourceMaps);
+        // Control: outside a run the SDK's callsites see this test's frames.
+        assert.ok(resource.callsites().length > 0);
+    });
+
     it("shared: the same stack and config get the same run; another config, secret set or preview gets its own", async () => {
         shareProgramRuns(true);
         const a = await runProgram(committedStack("dev"));
