@@ -113,7 +113,9 @@ export function renderText(details: PlanDetails, resources: readonly PlannedReso
         renderViolationsText(details),
     ];
     if (diff) parts.push(renderDiffText(diff));
-    parts.push(`Outputs:\n${Object.entries(details.outputs).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}`);
+    // An export left undefined is no stack output: the engine drops it, and so does the plan.
+    const outputs = Object.entries(details.outputs).filter(([, v]) => v !== undefined);
+    parts.push(`Outputs:\n${outputs.map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`).join("\n")}`);
     return parts.join("\n\n") + "\n";
 }
 

@@ -6,7 +6,8 @@ import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
 import type { TargetCapacity } from "../policies/cost/tokens";
 import { planCapacity, PlanCapacity } from "./capacity";
-import { planRuntime, PlanRuntime, resolveBudgetAmounts } from "./budgets";
+import { budgetShares, planRuntime, PlanRuntime, resolveBudgetAmounts } from "./budgets";
+import { BUDGET_AMOUNTS_OUTPUT } from "../stack/budgetPlan";
 import { worstCaseByCloud } from "../policies/cost/byCloud";
 import type { BudgetCloud } from "../policies/contract/budgets";
 import { PlannedResource } from "./mocks";
@@ -105,6 +106,7 @@ export async function buildReport(
     // policies see them (plan/budgets.ts). A config the engine refuses leaves them as declared; the
     // policies then report the config.
     const capSettings0 = asRecord(policy.config["monthly-cost-cap"]);
+    let shares: Partial<Record<BudgetCloud, number>> | undefined;
     try {
         const pre = estimateCosts(
             resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
@@ -113,7 +115,10 @@ export async function buildReport(
         const cap0 = capSettings0.enforcementLevel !== "disabled" && typeof capSettings0.maxMonthlyUsd === "number" ? capSettings0.maxMonthlyUsd : null;
         if (pre.issues.length === 0) {
             const { byCloud, unattributed } = worstCaseByCloud(pre.lines, resources.map((r) => ({ urn: r.urn, props: r.inputs })));
-            if (unattributed.length === 0) resources = resolveBudgetAmounts(resources, byCloud, cap0);
+            if (unattributed.length === 0) {
+                shares = budgetShares(byCloud, cap0);
+                resources = resolveBudgetAmounts(resources, byCloud, cap0);
+            }
         }
     } catch (e) {
         if (!(e instanceof RangeError)) throw e;
@@ -178,7 +183,18 @@ export async function buildReport(
         quotas: quotaNeeds(estimate.lines, resources),
         runtime: planRuntime(resources),
     };
-    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs, policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
+    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs: withBudgetAmounts(outputs, shares), policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
+}
+
+/**
+ * The stack outputs as `pulumi up` would export them. Under the offline plan the program leaves
+ * runtimeBudgetAmounts undefined (it declares the equal split, which the plan resolves after
+ * pricing: plan/budgets.ts); at `pulumi up` it exports each cloud's share from its child plan's
+ * figures, which are the shares resolved here.
+ */
+function withBudgetAmounts(outputs: Record<string, unknown>, shares: Partial<Record<BudgetCloud, number>> | undefined): Record<string, unknown> {
+    if (shares === undefined || !(BUDGET_AMOUNTS_OUTPUT in outputs) || outputs[BUDGET_AMOUNTS_OUTPUT] !== undefined) return outputs;
+    return { ...outputs, [BUDGET_AMOUNTS_OUTPUT]: shares };
 }
 
 export function hasMandatoryViolation(report: PlanReport): boolean {

@@ -9,6 +9,7 @@ import { BUDGET_CLOUDS, BUDGET_TYPES, splitCap } from "../../policies/contract/b
 import { budgetPlan, readBudgetSettings } from "../../stack/budgetPlan";
 import { committedStack, configProblems, plan } from "../helpers/program";
 import { loadPolicyConfig, buildReport } from "../../plan/report";
+import { renderText } from "../../plan/format";
 import { PROJECT_DIR } from "../helpers/program";
 import { parseStackConfig, ConfigError } from "../../stack";
 import { evaluatePolicies } from "../../policies/evaluate";
@@ -120,6 +121,28 @@ describe("run-time budgets as the program declares them", () => {
         // Negative control: the same resources through the plan's report are resolved and pass.
         const details = await buildReport("llm-serving", "dev", run.resources, {}, policy);
         assert.ok(!details.report.policies.violations.some((v) => v.policy === "runtime-budget-share"));
+    });
+
+    it("the text plan's outputs show runtimeBudgetAmounts as pulumi up exports it (each cloud's share), and no export left undefined", async () => {
+        let text = "";
+        assert.equal(await main(["--stack", "dev"], (s) => (text += s), () => undefined), EXIT.ok);
+        const outputs = text.slice(text.lastIndexOf("\nOutputs:\n"));
+        // dev's worst case by cloud: gcp $1,119.62, aws $1,892.33, azure $173.89 (total $3,185.84) under its
+        // $3,500 cap: floor(3500 x 1119.62 / 3185.84) = 1230, floor(3500 x 1892.33 / 3185.84) = 2078,
+        // floor(3500 x 173.89 / 3185.84) = 191. GCP's share is exported too: the program splits over the
+        // clouds it deploys to, though dev declares no GCP budget (no billing account).
+        assert.match(outputs, /\n {2}runtimeBudgetAmounts: \{"gcp":1230,"aws":2078,"azure":191\}\n/);
+        assert.doesNotMatch(outputs, /undefined/);
+
+        // Control: without a cap the program declares no budget and exports nothing (undefined): no line.
+        const run = await plan(committedStack("dev"));
+        assert.ok("runtimeBudgetAmounts" in run.outputs);
+        const policy = loadPolicyConfig(PROJECT_DIR, "dev");
+        const uncapped = { ...policy, config: { ...policy.config, "monthly-cost-cap": { ...(policy.config["monthly-cost-cap"] as object), enforcementLevel: "disabled" } } };
+        const details = await buildReport("llm-serving", "dev", run.resources, { ...run.outputs, runtimeBudgetAmounts: undefined }, uncapped);
+        const rendered = renderText(details, run.resources);
+        assert.doesNotMatch(rendered, /runtimeBudgetAmounts/);
+        assert.match(rendered, /\nOutputs:\n {2}apiKeys: "\[secret\]"/);
     });
 
     it("budgetPlan takes the worst-case split only when every cloud's worst case is known", () => {
