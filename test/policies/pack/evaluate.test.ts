@@ -4,6 +4,7 @@ import devConfig from "../../../policies/config/dev.json";
 import prodConfig from "../../../policies/config/prod.json";
 import { PACK_NAME, evaluatePolicies } from "../../../policies/evaluate";
 import { allPolicies } from "../../../policies/rules";
+import { resourceArgs, stackArgs } from "../../../policies/validationArgs";
 import { UNKNOWN_SENTINELS, UNKNOWN_STRING_SENTINEL } from "../../../policies/contract/keys";
 import { version } from "../../../policies/package.json";
 import { gcpStack as gcpFixture, ignoringCatalogAge, maxReplicasOverCap, mutatedIn, withGcpBudget } from "../../helpers/policyFixtures";
@@ -68,6 +69,22 @@ describe("evaluatePolicies (the pack in process)", () => {
         const { violations } = await evaluatePolicies(withMax(UNKNOWN_STRING_SENTINEL), devConfig, { preview: true });
         // runtime-budget-share cannot check the budget against a worst case it cannot know: it fails closed too.
         assert.deepEqual([...new Set(ignoringCatalogAge(violations).map((v) => `${v.policy}:${v.enforcementLevel}`))], ["cost-known-at-preview:mandatory", "runtime-budget-share:mandatory"]);
+    });
+
+    it("getConfig returns what server.js's does: a new object per call, with the config's own values (not deep copies)", () => {
+        const config = { allowed: { "gcp:compute/instanceTemplate:InstanceTemplate": ["g2-standard-4"] }, maxHopLimit: 1 };
+        const [resource] = gcpStack();
+        for (const args of [resourceArgs(resource, { config }), stackArgs([resource], { config })]) {
+            const a = args.getConfig<typeof config>();
+            const b = args.getConfig<typeof config>();
+            assert.deepEqual(a, config);
+            assert.notEqual(a, config, "a new object at each call");
+            assert.notEqual(a, b);
+            // server.js spreads the deserialized config: nested values are the config's own.
+            assert.equal(a.allowed, config.allowed);
+        }
+        // Control: without a config, an empty one.
+        assert.deepEqual(resourceArgs(resource).getConfig(), {});
     });
 
     it("knows the same unknown sentinels as @pulumi/policy", () => {
