@@ -34,24 +34,15 @@ function withAmount(r: PlannedResource, cloud: BudgetCloud, amount: number): Pla
 }
 
 /**
- * Each billing cloud's share of `cap` by its worst case (`byCloud`), whole USD: what the program
- * declares and exports (stack output runtimeBudgetAmounts) at `pulumi up`/`preview` from its child
- * plan's figures; undefined without a cap or a cloud that bills.
- */
-export function budgetShares(byCloud: Partial<Record<BudgetCloud, number>>, cap: number | null): Partial<Record<BudgetCloud, number>> | undefined {
-    if (cap === null) return undefined;
-    const clouds = BUDGET_CLOUDS.filter((c) => (byCloud[c] ?? 0) > 0);
-    return clouds.length === 0 ? undefined : splitCap(cap, clouds, byCloud);
-}
-
-/**
  * The resources with each budget's amount set to its cloud's share of `cap` by `byCloud`. Left as
  * declared when the shares cannot be had (no cap, a cloud without a worst case): the pack's
  * runtime-budget-share then judges the declared amounts.
  */
 export function resolveBudgetAmounts(resources: readonly PlannedResource[], byCloud: Partial<Record<BudgetCloud, number>>, cap: number | null): PlannedResource[] {
-    const shares = budgetShares(byCloud, cap);
-    if (shares === undefined) return [...resources];
+    if (cap === null) return [...resources];
+    const clouds = BUDGET_CLOUDS.filter((c) => (byCloud[c] ?? 0) > 0);
+    if (clouds.length === 0) return [...resources];
+    const shares = splitCap(cap, clouds, byCloud);
     return resources.map((r) => {
         const reading = readBudget(r.type, r.inputs);
         const share = reading ? shares[reading.cloud] : undefined;

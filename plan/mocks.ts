@@ -70,8 +70,9 @@ export class ConcurrentRunError extends Error {}
 /**
  * Throws ConcurrentRunError if a program run is in flight in this process. The SDK's mocks, its
  * config and monitor are process-wide (setMocks, setAllConfig), and so are the offline plan's
- * marker and the SDK patch of plan/run.ts: a second run started before the first ended would
- * register into the first's monitor and unset the marker under it, a wrong plan without an error.
+ * marker and runUnderMocks' patch of the SDK (withoutSdkTraces): a second run started before the
+ * first ended would register into the first's monitor and unset the marker under it, a wrong
+ * plan without an error.
  */
 export function assertNoRunInFlight(stack: string): void {
     if (inFlight === undefined) return;
@@ -89,21 +90,22 @@ export function assertNoRunInFlight(stack: string): void {
  */
 export async function runUnderMocks<T>(opts: MockRunOptions, program: () => T): Promise<MockRun<T>> {
     assertNoRunInFlight(opts.stack);
-    inFlight = opts.stack;
     // The SDK records a stack trace for every resource and every internal promise. With source
     // maps on (tsx turns them on), each trace is mapped back to TypeScript: about a third of a
     // plan's run, for traces the plan never reads. Off while the program runs, restored after, so
     // an internal error outside the program still shows TypeScript positions. Here rather than in
     // the plan's runner, so that every run under the mocks (the tests' own harnesses) is spared.
     const sourceMaps = process.sourceMapsEnabled;
-    process.setSourceMapsEnabled(false);
-    const restoreTraces = withoutSdkTraces();
+    let restoreTraces: (() => void) | undefined;
+    inFlight = opts.stack;
     try {
+        process.setSourceMapsEnabled(false);
+        restoreTraces = withoutSdkTraces();
         return await runUnderMocksAlone(opts, program);
     } finally {
         inFlight = undefined;
         process.setSourceMapsEnabled(sourceMaps);
-        restoreTraces();
+        restoreTraces?.();
     }
 }
 

@@ -6,11 +6,11 @@ import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
 import type { TargetCapacity } from "../policies/cost/tokens";
 import { planCapacity, PlanCapacity } from "./capacity";
-import { budgetShares, planRuntime, PlanRuntime, resolveBudgetAmounts } from "./budgets";
-import { BUDGET_AMOUNTS_OUTPUT } from "../stack/budgetPlan";
+import { planRuntime, PlanRuntime, resolveBudgetAmounts } from "./budgets";
+import { BUDGET_AMOUNTS_OUTPUT, budgetPlan, readBudgetSettings } from "../stack/budgetPlan";
 import { worstCaseByCloud } from "../policies/cost/byCloud";
-import type { BudgetCloud } from "../policies/contract/budgets";
-import { PlannedResource } from "./mocks";
+import { BUDGET_CLOUDS, BudgetCloud } from "../policies/contract/budgets";
+import { PlannedResource, UNKNOWN_PLACEHOLDER } from "./mocks";
 import { QuotaNeed, quotaNeeds } from "./quotas";
 import { planDocument } from "./render";
 import { PlanUsageError, readJsonObject } from "./stackFiles";
@@ -106,7 +106,6 @@ export async function buildReport(
     // policies see them (plan/budgets.ts). A config the engine refuses leaves them as declared; the
     // policies then report the config.
     const capSettings0 = asRecord(policy.config["monthly-cost-cap"]);
-    let shares: Partial<Record<BudgetCloud, number>> | undefined;
     try {
         const pre = estimateCosts(
             resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, propertyDependencies: r.propertyDependencies })),
@@ -115,10 +114,7 @@ export async function buildReport(
         const cap0 = capSettings0.enforcementLevel !== "disabled" && typeof capSettings0.maxMonthlyUsd === "number" ? capSettings0.maxMonthlyUsd : null;
         if (pre.issues.length === 0) {
             const { byCloud, unattributed } = worstCaseByCloud(pre.lines, resources.map((r) => ({ urn: r.urn, props: r.inputs })));
-            if (unattributed.length === 0) {
-                shares = budgetShares(byCloud, cap0);
-                resources = resolveBudgetAmounts(resources, byCloud, cap0);
-            }
+            if (unattributed.length === 0) resources = resolveBudgetAmounts(resources, byCloud, cap0);
         }
     } catch (e) {
         if (!(e instanceof RangeError)) throw e;
@@ -183,18 +179,26 @@ export async function buildReport(
         quotas: quotaNeeds(estimate.lines, resources),
         runtime: planRuntime(resources),
     };
-    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs: withBudgetAmounts(outputs, shares), policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
+    return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs: withBudgetAmounts(stack, outputs, report.cost.byCloud), policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
 }
 
 /**
- * The stack outputs as `pulumi up` would export them. Under the offline plan the program leaves
- * runtimeBudgetAmounts undefined (it declares the equal split, which the plan resolves after
- * pricing: plan/budgets.ts); at `pulumi up` it exports each cloud's share from its child plan's
- * figures, which are the shares resolved here.
+ * The stack outputs as `pulumi up` would export them. runtimeBudgetAmounts: under the offline plan
+ * the program exports the equal split over the clouds it budgets (it cannot price the stack,
+ * stack/runtime.ts); at `pulumi up` it splits its cap, from the stack's own policy config, by
+ * its cost check's worst case per cloud, which is this report's byCloud. The same budgetPlan is
+ * run here on the same inputs. Where it finds no worst-case split (a cloud the plan could not
+ * price), `pulumi up` keeps the last update's amounts, which only the deployed stack knows:
+ * unknown. No export (no cap, no cloud to budget) stays none.
  */
-function withBudgetAmounts(outputs: Record<string, unknown>, shares: Partial<Record<BudgetCloud, number>> | undefined): Record<string, unknown> {
-    if (shares === undefined || !(BUDGET_AMOUNTS_OUTPUT in outputs) || outputs[BUDGET_AMOUNTS_OUTPUT] !== undefined) return outputs;
-    return { ...outputs, [BUDGET_AMOUNTS_OUTPUT]: shares };
+function withBudgetAmounts(stack: string, outputs: Record<string, unknown>, byCloud: Partial<Record<BudgetCloud, number>>): Record<string, unknown> {
+    const declared = outputs[BUDGET_AMOUNTS_OUTPUT];
+    if (declared === null || typeof declared !== "object" || Array.isArray(declared)) return outputs;
+    const settings = readBudgetSettings(stack);
+    if (settings === undefined) return outputs;
+    const clouds = BUDGET_CLOUDS.filter((c) => c in declared);
+    const split = budgetPlan(settings, clouds, byCloud);
+    return { ...outputs, [BUDGET_AMOUNTS_OUTPUT]: split.split === "worst-case" ? split.amounts : UNKNOWN_PLACEHOLDER };
 }
 
 export function hasMandatoryViolation(report: PlanReport): boolean {

@@ -77,8 +77,8 @@ function deepFreezePlain(value: unknown): void {
 }
 
 async function runProgramOnce(stack: LoadedStack, opts: { preview?: boolean }): Promise<MockRun<unknown>> {
-    // Before anything process-wide is touched: a second run would otherwise clear the marker and
-    // the SDK patch under the first one (runUnderMocks claims the run in this same tick).
+    // Before anything process-wide is touched: a second run would otherwise clear the marker under
+    // the first one (runUnderMocks claims the run in this same tick).
     assertNoRunInFlight(stack.stack);
     // The marker tells the program's own cost check (stack/guard.ts) that the plan shows the
     // pack's verdicts itself: a plan that is not a preview must not start a plan of the plan.

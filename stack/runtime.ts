@@ -61,6 +61,7 @@ export function deployRuntimeBudgets(
         );
     }
     new RuntimeBudgets("runtime-budgets", { config, plan, scopes, triggers });
-    // The offline plan's amounts are the equal split it resolves afterwards: nothing to export.
-    return (globalThis as Record<symbol, unknown>)[OFFLINE_PLAN_MARKER] === true ? undefined : pulumi.output(plan.amounts);
+    // Under the offline plan these are the equal split over the stack's clouds, which the plan
+    // replaces with the worst-case split it resolves after pricing (plan/report.ts).
+    return pulumi.output(plan.amounts);
 }

@@ -9,7 +9,7 @@ import { committedStack, stackFrom, TEST_TAGS } from "../helpers/program";
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: unknown };
 const resource = pulumi.Resource as unknown as { callsites(): unknown[] };
 
-describe("plan/run.ts: what a run leaves behind, and shared runs (issue 21)", function () {
+describe("plan/run.ts and plan/mocks.ts: what a run leaves behind, and shared runs (issue 21)", function () {
     this.timeout(300000);
     // This file sets sharing itself; whatever the suite had set is put back after.
     let before: { on: boolean; freeze: boolean };
