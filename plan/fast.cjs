@@ -386,25 +386,25 @@ function prepareBase({ base, private: isPrivate }) {
 /**
  * The bundle to run: a fresh cached one, else a new build, saved to the first cache folder that
  * can be written, else run from memory (nothing written; built again next time). Never fails for
- * want of a writable folder. Resolves to { code, filename, built, saved }: filename is where the
- * bundle is (or would be), which its __dirname declarations are relative to.
+ * want of a writable folder. The folders are tried in order, and the private temporary one is
+ * made only when the project's own cannot hold the bundle: a plan of a writable checkout leaves
+ * nothing in the system's temporary folder. Resolves to { code, filename, built, saved }:
+ * filename is where the bundle is (or would be), which its __dirname declarations are relative to.
  */
 async function ensureBundle() {
     const key = buildKey();
-    const dirs = cacheBases()
-        .filter(prepareBase)
-        .map(({ base }) => path.join(base, "plan", `node${NODE_MAJOR}`));
-    for (const dir of dirs) {
+    let firstDir;
+    for (const base of cacheBases()) {
+        if (!prepareBase(base)) continue;
+        const dir = path.join(base.base, "plan", `node${NODE_MAJOR}`);
+        firstDir ??= dir;
         const code = readFresh(key, dir);
         if (code !== null) return { code, filename: path.join(dir, "cli.js"), built: false, saved: true };
-    }
-    for (const dir of dirs) {
         if (!canWrite(dir)) continue;
         const out = await build(key, dir);
-        if (save(dir, out)) return { code: out.code, filename: path.join(dir, "cli.js"), built: true, saved: true };
-        return { code: out.code, filename: path.join(dir, "cli.js"), built: true, saved: false };
+        return { code: out.code, filename: path.join(dir, "cli.js"), built: true, saved: save(dir, out) };
     }
-    const dir = dirs[0] ?? CACHE_DIR;
+    const dir = firstDir ?? CACHE_DIR;
     const out = await build(key, dir);
     return { code: out.code, filename: path.join(dir, "cli.js"), built: true, saved: false };
 }

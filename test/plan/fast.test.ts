@@ -198,6 +198,10 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
 
     it("end to end in a copy of the project: a tsconfig.json option, package.json, or a new file beside a source folder rebuilds; nothing changed reuses", async () => {
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-fast-e2e-"));
+        // The system's temporary folder, for this test: a writable checkout must leave nothing there.
+        const tmpdir = process.env.TMPDIR;
+        process.env.TMPDIR = path.join(scratch, "tmp");
+        fs.mkdirSync(process.env.TMPDIR);
         try {
             const root = path.join(scratch, "project");
             const skip = new Set(["node_modules", ".git", ".cache", ".tools", ".venv-ray", "test", "bench", "scripts"]);
@@ -223,7 +227,10 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
             assert.equal((await copy.ensureBundle()).built, false, "control: reused again once rebuilt");
             fs.rmSync(path.join(root, "stack.ts"));
             assert.equal((await copy.ensureBundle()).built, true, "stack.ts removed");
+            assert.deepEqual(fs.readdirSync(process.env.TMPDIR), [], "a writable checkout made a folder in the temporary folder");
         } finally {
+            if (tmpdir === undefined) delete process.env.TMPDIR;
+            else process.env.TMPDIR = tmpdir;
             fs.rmSync(scratch, { recursive: true, force: true });
         }
     });
