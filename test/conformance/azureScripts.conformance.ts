@@ -1,13 +1,13 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { trafficCommands } from "../../targets/azureMl/aml";
 import { PURGE_DELETED_VAULT } from "../../components/azure/names";
 import { AML_DEPLOYMENT_NAME } from "../../targets/azureMl/AzureMlEndpoint";
 import { resourcesOfType } from "./plans";
 import { requireTool, runTool } from "./tools";
+import { scratchDir } from "../helpers/scratch";
 
 /**
  * The deployer-side scripts of the Azure targets (the Azure ML traffic split, the Key Vault purge),
@@ -33,7 +33,7 @@ function shellcheck(script: string): string[] {
 
 /** Runs `script` under sh with a stub az: `answers` maps an argument prefix to an exit status. */
 function runWithStubAz(script: string, env: Record<string, string>, answers: Record<string, number> = {}) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "az-stub-"));
+    const dir = scratchDir("az-stub-");
     const log = path.join(dir, "calls");
     const cases = Object.entries(answers).map(([prefix, code]) => `  "${prefix}"*) exit ${code} ;;`).join("\n");
     fs.writeFileSync(path.join(dir, "az"), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\ncase "$*" in\n${cases}\nesac\nexit 0\n`, { mode: 0o755 });

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../plan/cli";
 import type { PlanReport } from "../../plan/report";
+import { scratchDir } from "../helpers/scratch";
 
 /**
  * The committed stacks' capacity and dollars per million output tokens, computed here by hand from
@@ -111,7 +111,7 @@ describe("capacity in the plan (issue 17)", function () {
     });
 
     it("a model outside the Mistral-7B class gets no figure (negative control: same stack, other model)", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+        const dir = scratchDir("capacity-");
         const file = path.join(dir, "Pulumi.dev.yaml");
         // The dev stack's gcpSpotL4 alone (the other dev targets need a quantized build Qwen lacks).
         const stack = (model: string) => `config:
@@ -132,7 +132,7 @@ describe("capacity in the plan (issue 17)", function () {
     });
 
     it("a stack serving Llama-3/3.1-8B, the benchmarks' own models, gets the figure: measured on its own model, equivalent on the other", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+        const dir = scratchDir("capacity-");
         const file = path.join(dir, "Pulumi.dev.yaml");
         const stack = (model: string) => `config:
   gcp:project: acme-llm-dev
@@ -156,7 +156,7 @@ describe("capacity in the plan (issue 17)", function () {
     });
 
     it("counts the model servers that run, not the machines: an AKS Deployment of 1 replica on up to 2 nodes serves 683.3 tokens/s", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+        const dir = scratchDir("capacity-");
         const file = path.join(dir, "Pulumi.prod.yaml");
         const text = fs.readFileSync(path.resolve(__dirname, "../../Pulumi.prod.yaml"), "utf8");
         assert.ok(text.includes("      replicas: 2\n      spot: true"));
@@ -189,7 +189,7 @@ describe("capacity in the plan (issue 17)", function () {
     });
 
     it("showcase aksGpu llama.cpp: another slot count is unknown, never scaled (negative control)", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "capacity-"));
+        const dir = scratchDir("capacity-");
         const text = fs.readFileSync(path.resolve(__dirname, "../../Pulumi.showcase.yaml"), "utf8");
         assert.ok(text.includes("        parallel: 2\n"));
         const slots = path.join(dir, "slots.yaml");

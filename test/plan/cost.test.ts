@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { EXIT, main } from "../../plan/cli";
 import { PlanReport } from "../../plan/report";
 import { PlanDiff } from "../../plan/compare";
 import { ignoringCatalogAge } from "../helpers/policyFixtures";
 import { PROJECT_DIR } from "../helpers/program";
+import { scratchDir } from "../helpers/scratch";
 
 async function runPlan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = "";
@@ -16,7 +16,7 @@ async function runPlan(...argv: string[]): Promise<{ code: number; stdout: strin
 }
 const fixture = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", "stacks", name);
 const tmp = (name: string, text: string) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "llm-plan-")), name);
+    const file = path.join(scratchDir("llm-plan-"), name);
     fs.writeFileSync(file, text);
     return file;
 };

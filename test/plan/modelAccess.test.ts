@@ -1,18 +1,18 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { EXIT, main } from "../../plan/cli";
 import { PlanReport } from "../../plan/report";
 import { isKnownGated, UNGATED_DEFAULT_MODEL, AWQ_BUILDS, GGUF_BUILDS } from "../../config";
 import { PROJECT_DIR } from "../helpers/program";
+import { scratchDir } from "../helpers/scratch";
 
 /** dev's stack file with the model replaced, written to a temp file the plan reads with --stack-file. */
 function devWithModel(model: Record<string, unknown>): string {
     const doc = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
     doc.config["llm-serving:model"] = model;
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "llm-serving-model-")), "Pulumi.dev.yaml");
+    const file = path.join(scratchDir("llm-serving-model-"), "Pulumi.dev.yaml");
     fs.writeFileSync(file, stringify(doc));
     return file;
 }

@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { EXIT, main } from "../../plan/cli";
 import { committedStacks, UNDECRYPTED_SECRET } from "../../plan/stackFiles";
 import { PROJECT_DIR } from "../helpers/program";
+import { scratchDir } from "../helpers/scratch";
 
 /** Runs the plan CLI in process; returns exit code and both streams. */
 async function runPlan(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -16,7 +16,7 @@ async function runPlan(...argv: string[]): Promise<{ code: number; stdout: strin
 }
 
 function tempStackFile(yaml: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llm-serving-plan-"));
+    const dir = scratchDir("llm-serving-plan-");
     const file = path.join(dir, "Pulumi.fixture.yaml");
     fs.writeFileSync(file, yaml);
     return file;

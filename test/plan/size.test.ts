@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { main as plan } from "../../plan/cli";
@@ -9,6 +8,7 @@ import { ConfigError } from "../../config";
 import { planStack, SIZERS, sizeStackForBudget, stackWith, templates, templateSku } from "../../plan/size";
 import type { BudgetRow, SizeResult } from "../../plan/size";
 import { main as size } from "../../scripts/size";
+import { scratchDir } from "../helpers/scratch";
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
@@ -21,7 +21,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 async function planPasted(block: string, stack = "prod"): Promise<{ code: number; report: PlanReport }> {
     const committed = parse(fs.readFileSync(path.resolve(__dirname, `../../Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     const config = { ...committed.config, ...(parse(block) as Record<string, unknown>) };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "size-"));
+    const dir = scratchDir("size-");
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, JSON.stringify({ config }));
     let out = "";

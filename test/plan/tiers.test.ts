@@ -1,12 +1,12 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { main as planCli } from "../../plan/cli";
 import type { PlanReport } from "../../plan/report";
 import { ConfigError, parseStackConfig } from "../../stack";
 import { TIERS } from "../../stack/tiers";
 import { CAPACITY_BEGIN, CAPACITY_END, capacityTable, currentTable, SOURCE_COST, tierRows, tierTable } from "../../scripts/readmeTokens";
+import { scratchDir } from "../helpers/scratch";
 
 const BASE = {
     "llm-serving:model": JSON.stringify({ id: "HuggingFaceH4/zephyr-7b-beta", servedName: "mistral-7b", maxModelLen: 8192 }),
@@ -56,7 +56,7 @@ describe("tiers as presets (llm-serving:tier, issue 17)", function () {
         const doc = parseYaml(text) as { config: Record<string, unknown> };
         delete doc.config["llm-serving:targets"];
         doc.config["llm-serving:tier"] = tier;
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tier-"));
+        const dir = scratchDir("tier-");
         const file = path.join(dir, "Pulumi.prod.yaml");
         fs.writeFileSync(file, stringify(doc));
         let out = "";
