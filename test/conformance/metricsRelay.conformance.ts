@@ -2,10 +2,10 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import metricsData from "../../components/observability/metrics.data.json";
 import { APP_MODULE, serveAppSource } from "../../targets/eksInf2/rayService";
+import { scratchDir } from "../helpers/scratch";
 
 /** The Ray venv .ci/run installs (rayServe.conformance.ts's RAY_VENV; not imported, which would run that suite too). */
 const RAY_VENV = path.resolve(__dirname, "..", "..", ".venv-ray");
@@ -67,7 +67,7 @@ describe("conformance: the eksInf2 Serve app relays only the engine's /metrics",
     before(function () {
         const python = [process.env.LLM_SERVING_RAY_PYTHON, path.join(RAY_VENV, "bin", "python")].find((p) => p && fs.existsSync(p));
         if (!python) throw new Error(`no Ray venv at ${RAY_VENV}: run .ci/run`);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "relay-"));
+        const dir = scratchDir("relay-");
         fs.writeFileSync(path.join(dir, `${APP_MODULE}.py`), serveAppSource("/health"));
         fs.writeFileSync(path.join(dir, "driver.py"), DRIVER);
         const run = spawnSync(python, [path.join(dir, "driver.py"), dir, APP_MODULE], { encoding: "utf8", timeout: 90_000, env: { ...process.env, RAY_USAGE_STATS_ENABLED: "0" } });

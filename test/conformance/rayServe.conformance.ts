@@ -2,12 +2,12 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { APP_MODULE, RAY_VERSION } from "../../targets/eksInf2/rayService";
 import { conformancePlans } from "./plans";
 import { PROJECT_DIR } from "./upstream";
+import { scratchDir } from "../helpers/scratch";
 
 /**
  * The eksInf2 Serve application, as planned (the ConfigMap's Python module and the RayService's
@@ -103,7 +103,7 @@ describe("conformance: the eksInf2 Ray Serve application with a stand-in engine 
         const app = serve.applications[0];
         assert.equal(app.import_path, `${APP_MODULE}:app`);
 
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-serve-"));
+        const dir = scratchDir("ray-serve-");
         fs.writeFileSync(path.join(dir, `${APP_MODULE}.py`), source);
         fs.writeFileSync(path.join(dir, "old_serve.py"), withLoadGrace(source));
         const pkg = path.join(dir, "standin", "vllm", "entrypoints", "openai");

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { readUpstream, upstreamDir, upstreamLock } from "./upstream";
+import { scratchDir } from "../helpers/scratch";
 
 describe("conformance: the pinned upstream specs", () => {
     it("every locked file is present and matches its sha256", () => {
@@ -12,7 +12,7 @@ describe("conformance: the pinned upstream specs", () => {
 
     it("negative control: an edited copy is refused", () => {
         const [entry] = upstreamLock();
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upstream-"));
+        const dir = scratchDir("upstream-");
         fs.mkdirSync(path.dirname(path.join(dir, entry.file)), { recursive: true });
         fs.writeFileSync(path.join(dir, entry.file), readUpstream(entry.file) + "\n# edited\n");
         assert.throws(() => readUpstream(entry.file, dir), /does not match the lock/);

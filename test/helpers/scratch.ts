@@ -8,7 +8,13 @@ import * as path from "node:path";
 const made: string[] = [];
 
 function removeAll(): void {
-    for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of made.splice(0)) {
+        try {
+            fs.rmSync(dir, { recursive: true, force: true });
+        } catch {
+            // One folder that cannot be removed (EACCES, EBUSY) neither keeps the others nor fails the run.
+        }
+    }
 }
 
 /** A new folder in the system's temporary folder, named `<prefix>XXXXXX`, removed at exit. */

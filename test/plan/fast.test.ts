@@ -200,9 +200,9 @@ describe("npm run plan: plan/cli.ts from the cached bundle (plan/fast.cjs, issue
         const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "plan-fast-e2e-"));
         // The system's temporary folder, for this test: a writable checkout must leave nothing there.
         const tmpdir = process.env.TMPDIR;
-        process.env.TMPDIR = path.join(scratch, "tmp");
-        fs.mkdirSync(process.env.TMPDIR);
         try {
+            process.env.TMPDIR = path.join(scratch, "tmp");
+            fs.mkdirSync(process.env.TMPDIR);
             const root = path.join(scratch, "project");
             const skip = new Set(["node_modules", ".git", ".cache", ".tools", ".venv-ray", "test", "bench", "scripts"]);
             fs.cpSync(PROJECT_DIR, root, { recursive: true, filter: (src) => !skip.has(path.relative(PROJECT_DIR, src).split(path.sep)[0]) });

@@ -16,7 +16,7 @@ async function runPlan(...argv: string[]): Promise<{ code: number; stdout: strin
 }
 
 function tempStackFile(yaml: string): string {
-    const dir = scratchDir("llm-serving-plan-");
+    const dir = scratchDir("plan-test-");
     const file = path.join(dir, "Pulumi.fixture.yaml");
     fs.writeFileSync(file, yaml);
     return file;
