@@ -6,7 +6,8 @@
 // whatever their amount, so the estimate made before resolving stands.
 import { BREAKER_PERCENT, BREAKER_TAG, BUDGET_CLOUDS, BudgetCloud, splitCap } from "../policies/contract/budgets";
 import { readBudget } from "../policies/budgets";
-import type { PlannedResource } from "./mocks";
+import { BUDGET_AMOUNTS_OUTPUT, budgetPlan, readBudgetSettings } from "../stack/budgetPlan";
+import { PlannedResource, UNKNOWN_PLACEHOLDER } from "./mocks";
 
 /** One budget as the plan reports it. */
 export interface PlanBudget {
@@ -48,6 +49,25 @@ export function resolveBudgetAmounts(resources: readonly PlannedResource[], byCl
         const share = reading ? shares[reading.cloud] : undefined;
         return reading && share !== undefined ? withAmount(r, reading.cloud, share) : r;
     });
+}
+
+/**
+ * The stack outputs as `pulumi up` would export them. runtimeBudgetAmounts: under the offline plan
+ * the program exports the equal split over the clouds it budgets (it cannot price the stack,
+ * stack/runtime.ts); at `pulumi up` it splits its cap, from the stack's own policy config, by
+ * its cost check's worst case per cloud, which is this report's byCloud. The same budgetPlan is
+ * run here on the same inputs. Where it finds no worst-case split (a cloud the plan could not
+ * price), `pulumi up` keeps the last update's amounts, which only the deployed stack knows:
+ * unknown. No export (no cap, no cloud to budget) stays none.
+ */
+export function withBudgetAmounts(stack: string, outputs: Record<string, unknown>, byCloud: Partial<Record<BudgetCloud, number>>): Record<string, unknown> {
+    const declared = outputs[BUDGET_AMOUNTS_OUTPUT];
+    if (declared === null || typeof declared !== "object" || Array.isArray(declared)) return outputs;
+    const settings = readBudgetSettings(stack);
+    if (settings === undefined) return outputs;
+    const clouds = BUDGET_CLOUDS.filter((c) => c in declared);
+    const split = budgetPlan(settings, clouds, byCloud);
+    return { ...outputs, [BUDGET_AMOUNTS_OUTPUT]: split.split === "worst-case" ? split.amounts : UNKNOWN_PLACEHOLDER };
 }
 
 /** The budgets and breakers the stack declares. */

@@ -6,11 +6,10 @@ import { evaluatePolicies, PACK_NAME } from "../policies/evaluate";
 import { PolicyConfigError } from "../policies/packConfig";
 import type { TargetCapacity } from "../policies/cost/tokens";
 import { planCapacity, PlanCapacity } from "./capacity";
-import { planRuntime, PlanRuntime, resolveBudgetAmounts } from "./budgets";
-import { BUDGET_AMOUNTS_OUTPUT, budgetPlan, readBudgetSettings } from "../stack/budgetPlan";
+import { planRuntime, PlanRuntime, resolveBudgetAmounts, withBudgetAmounts } from "./budgets";
 import { worstCaseByCloud } from "../policies/cost/byCloud";
-import { BUDGET_CLOUDS, BudgetCloud } from "../policies/contract/budgets";
-import { PlannedResource, UNKNOWN_PLACEHOLDER } from "./mocks";
+import type { BudgetCloud } from "../policies/contract/budgets";
+import { PlannedResource } from "./mocks";
 import { QuotaNeed, quotaNeeds } from "./quotas";
 import { planDocument } from "./render";
 import { PlanUsageError, readJsonObject } from "./stackFiles";
@@ -180,25 +179,6 @@ export async function buildReport(
         runtime: planRuntime(resources),
     };
     return { report, hourly: estimate.lines.map((l) => l.hourlyUsd), outputs: withBudgetAmounts(stack, outputs, report.cost.byCloud), policyConfigFile: displayPath(policy.file), capacityDetails: capacity.details };
-}
-
-/**
- * The stack outputs as `pulumi up` would export them. runtimeBudgetAmounts: under the offline plan
- * the program exports the equal split over the clouds it budgets (it cannot price the stack,
- * stack/runtime.ts); at `pulumi up` it splits its cap, from the stack's own policy config, by
- * its cost check's worst case per cloud, which is this report's byCloud. The same budgetPlan is
- * run here on the same inputs. Where it finds no worst-case split (a cloud the plan could not
- * price), `pulumi up` keeps the last update's amounts, which only the deployed stack knows:
- * unknown. No export (no cap, no cloud to budget) stays none.
- */
-function withBudgetAmounts(stack: string, outputs: Record<string, unknown>, byCloud: Partial<Record<BudgetCloud, number>>): Record<string, unknown> {
-    const declared = outputs[BUDGET_AMOUNTS_OUTPUT];
-    if (declared === null || typeof declared !== "object" || Array.isArray(declared)) return outputs;
-    const settings = readBudgetSettings(stack);
-    if (settings === undefined) return outputs;
-    const clouds = BUDGET_CLOUDS.filter((c) => c in declared);
-    const split = budgetPlan(settings, clouds, byCloud);
-    return { ...outputs, [BUDGET_AMOUNTS_OUTPUT]: split.split === "worst-case" ? split.amounts : UNKNOWN_PLACEHOLDER };
 }
 
 export function hasMandatoryViolation(report: PlanReport): boolean {

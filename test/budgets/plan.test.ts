@@ -2,7 +2,6 @@
 // declares them before the plan resolves their amounts.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { EXIT, main } from "../../plan/cli";
 import type { PlanReport } from "../../plan/report";
@@ -15,6 +14,7 @@ import { loadPolicyConfig, buildReport } from "../../plan/report";
 import { PROJECT_DIR } from "../helpers/program";
 import { parseStackConfig, ConfigError } from "../../stack";
 import { evaluatePolicies } from "../../policies/evaluate";
+import { scratchDir } from "../helpers/scratch";
 
 async function planJson(stack: string): Promise<PlanReport> {
     let stdout = "";
@@ -139,18 +139,13 @@ describe("run-time budgets as the program declares them", () => {
         // Control: a stack with no policy config of its own (prod-eu, planned from dev's files with
         // --policy-config) has no cap the program can read, so it declares no budget and exports
         // nothing, as at pulumi up (where the cost check refuses such a stack anyway): no line.
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "budget-outputs-"));
-        try {
-            const file = path.join(dir, "Pulumi.prod-eu.yaml");
-            fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), file);
-            let other = "";
-            await main(["--stack", "prod-eu", "--stack-file", file, "--policy-config", path.join(PROJECT_DIR, "policies", "config", "dev.json")], (s) => (other += s), () => undefined);
-            const otherOutputs = other.slice(other.lastIndexOf("\nOutputs:\n"));
-            assert.match(otherOutputs, /\n {2}apiKeys: "\[secret\]"/);
-            assert.doesNotMatch(otherOutputs, /runtimeBudgetAmounts|undefined/);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        const file = path.join(scratchDir("budget-outputs-"), "Pulumi.prod-eu.yaml");
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), file);
+        let other = "";
+        await main(["--stack", "prod-eu", "--stack-file", file, "--policy-config", path.join(PROJECT_DIR, "policies", "config", "dev.json")], (s) => (other += s), () => undefined);
+        const otherOutputs = other.slice(other.lastIndexOf("\nOutputs:\n"));
+        assert.match(otherOutputs, /\n {2}apiKeys: "\[secret\]"/);
+        assert.doesNotMatch(otherOutputs, /runtimeBudgetAmounts|undefined/);
     });
 
     it("budgetPlan takes the worst-case split only when every cloud's worst case is known", () => {
