@@ -5,7 +5,8 @@
 // plan and tests (JSON schema by ajv), and phrases errors the same way (`validating policy config:
 // <pack> <version>  <policy>: maxMonthlyUsd is required`).
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import type { default as Ajv, ErrorObject, Options, ValidateFunction } from "ajv";
+import { PRECOMPILED } from "./configValidators.generated";
 import { secretLikeReason } from "./contract/secrets";
 
 export const ENFORCEMENT_LEVELS: ReadonlyArray<EnforcementLevel> = ["advisory", "mandatory", "remediate", "disabled"];
@@ -119,11 +120,22 @@ function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, 
     return defaults;
 }
 
-// The schemas are the pack's own code, never a user's input: each is checked against JSON
-// Schema's meta-schema by the tests (test/policies/pack/configSchemas.test.ts), not at every
-// plan, where compiling the meta-schema was a third of the time ajv took (profile of
-// `plan --stack ha`, issue 21).
-const ajv = new Ajv({ allErrors: true, validateSchema: false });
+/**
+ * The options the pack's validators are compiled with, at run time and by
+ * scripts/policyValidators.ts. The schemas are the pack's own code, never a user's input: each is
+ * checked against JSON Schema's meta-schema by the tests (test/policies/pack/configSchemas.test.ts),
+ * not at every plan, where compiling the meta-schema was a third of the time ajv took (profile of
+ * `plan --stack ha`, issue 21).
+ */
+export const AJV_OPTIONS: Options = { allErrors: true, validateSchema: false };
+
+/**
+ * Validators compiled ahead of time (policies/configValidators.generated.ts), by the JSON of the
+ * schema each was generated from: a schema that has changed since finds none and is compiled here,
+ * so a stale file costs time, never a wrong verdict.
+ */
+const precompiled = new Map<string, ValidateFunction>(PRECOMPILED.map(([, schemaJson, validate]) => [schemaJson, validate]));
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<PolicyConfigSchema, ValidateFunction>();
 
 /** The object schema the CLI validates a policy's config against (convertSchema), closed. */
@@ -135,10 +147,21 @@ export function wrappedConfigSchema(schema: PolicyConfigSchema): object {
 function validatorFor(schema: PolicyConfigSchema): ValidateFunction {
     let validate = compiled.get(schema);
     if (!validate) {
-        validate = ajv.compile(wrappedConfigSchema(schema));
+        const wrapped = wrappedConfigSchema(schema);
+        validate = precompiled.get(JSON.stringify(wrapped)) ?? compileValidator(wrapped);
         compiled.set(schema, validate);
     }
     return validate;
+}
+
+/** ajv's compiler, loaded only for a schema that has no validator compiled ahead of time. */
+function compileValidator(schema: object): ValidateFunction {
+    if (!ajv) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { default: AjvClass } = require("ajv") as { default: typeof Ajv };
+        ajv = new AjvClass(AJV_OPTIONS);
+    }
+    return ajv.compile(schema);
 }
 
 /**

@@ -60,6 +60,7 @@ describe("the published pack declares what it loads (policies/package.json)", ()
         }
     });
 
+    // packConfig.ts names ajv twice: its types, and the compiler it loads for a schema with no validator compiled ahead of time.
     it("negative control: a copy of the pack without @types/node and ajv is reported, and so is an import from outside", () => {
         const copy = fs.mkdtempSync(path.join(os.tmpdir(), "pack-deps-"));
         try {
@@ -71,7 +72,7 @@ describe("the published pack declares what it loads (policies/package.json)", ()
             fs.writeFileSync(path.join(copy, "package.json"), JSON.stringify(pkg));
             fs.copyFileSync(path.join(src, "packConfig.ts"), path.join(copy, "packConfig.ts"));
             fs.writeFileSync(path.join(copy, "outside.ts"), 'import { x } from "../components/serving";\nexport const y = x;\n');
-            assert.deepEqual(undeclaredPackDependencies(copy), ["tsconfig.json types: node (needs @types/node)", "outside.ts: ../components/serving (outside policies/)", "packConfig.ts: ajv"]);
+            assert.deepEqual(undeclaredPackDependencies(copy), ["tsconfig.json types: node (needs @types/node)", "outside.ts: ../components/serving (outside policies/)", "packConfig.ts: ajv", "packConfig.ts: ajv"]);
         } finally {
             fs.rmSync(copy, { recursive: true, force: true });
         }
