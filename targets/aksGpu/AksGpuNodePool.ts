@@ -4,7 +4,7 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as resources from "@pulumi/azure-native/resources";
 import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
-import * as helm from "@pulumi/kubernetes/helm/v3";
+import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as policyv1 from "@pulumi/kubernetes/policy/v1";
@@ -248,7 +248,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
         );
         const k8sOpts = { parent: this, provider: k8s };
 
-        const devicePlugin = llama ? undefined : new helm.Release(
+        const devicePlugin = llama ? undefined : new Release(
             `${name}-device-plugin`,
             {
                 chart: DEVICE_PLUGIN_CHART.chart,
@@ -446,7 +446,7 @@ export class AksGpuNodePool extends pulumi.ComponentResource {
             },
             childOpts,
         );
-        const chart = new helm.Release(
+        const chart = new Release(
             `${name}-cert-manager`,
             {
                 // A fixed release name (not auto-named): the chart names its objects after it.

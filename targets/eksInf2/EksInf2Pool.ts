@@ -4,7 +4,7 @@ import * as elasticache from "@pulumi/aws/elasticache";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { Deployment, DeploymentArgs } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
-import { Release } from "@pulumi/kubernetes/helm/v3";
+import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { Provider } from "@pulumi/kubernetes/provider";
 import * as random from "@pulumi/random";

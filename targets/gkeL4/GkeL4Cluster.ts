@@ -9,7 +9,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as serviceusage from "@pulumi/gcp/serviceusage";
 import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
-import * as helm from "@pulumi/kubernetes/helm/v3";
+import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import * as policyv1 from "@pulumi/kubernetes/policy/v1";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { Provider as KubernetesProvider } from "@pulumi/kubernetes/provider";
@@ -427,7 +427,7 @@ export class GkeL4Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
         const values = certManagerValues({ tolerations: [...GPU_TOLERATIONS], azureWorkloadIdentity: false });
-        const chart = new helm.Release(
+        const chart = new Release(
             `${name}-cert-manager`,
             {
                 name: CERT_MANAGER_CHART.chart,
