@@ -520,7 +520,7 @@ async function launch() {
     loadBundle(bundle.code, bundle.filename).runCli(process.argv.slice(2));
 }
 
-module.exports = { ensureBundle, buildBreakers, buildKey, cacheBases, cleanStaleTmp, hashInputs, hashTree, isFresh, listSources, readFresh, sourceDirs, sourceRecorder, BUNDLE };
+module.exports = { ensureBundle, buildBreakers, buildKey, cacheBases, cleanStaleTmp, deferUnusedSdkParts, hashInputs, hashTree, isFresh, listSources, readFresh, sourceDirs, sourceRecorder, BUNDLE };
 
 if (require.main === module) {
     launch().catch((e) => {
