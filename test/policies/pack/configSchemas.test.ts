@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import Ajv from "ajv";
-import { wrappedConfigSchema } from "../../../policies/packConfig";
+import { wrappedConfigSchema } from "../../../policies/configSchema";
 import { allPolicies } from "../../../policies/rules";
 
 // The pack compiles its config schemas without checking them against JSON Schema's meta-schema
