@@ -19,7 +19,8 @@ function modulesLoadedByPlan(stack: string): string[] {
     const r = spawnSync(process.execPath, [...PLAN_NODE_FLAGS, "-r", preload, "plan/fast.cjs", "--stack", stack], { cwd: PROJECT_DIR, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     assert.equal(r.status, 0, r.stderr);
     // Only the project's own node_modules: a nested copy of a package (another ajv) is not the one checked.
-    const own = path.join(PROJECT_DIR, "node_modules") + path.sep;
+    // require.cache is keyed by real path: a node_modules that is a symbolic link is found through it.
+    const own = fs.realpathSync(path.join(PROJECT_DIR, "node_modules")) + path.sep;
     return (JSON.parse(fs.readFileSync(list, "utf8")) as string[]).flatMap((f) => (f.startsWith(own) ? [f.slice(own.length).split(path.sep).join("/")] : []));
 }
 

@@ -8,24 +8,52 @@ import { ConfigurablePolicy, usableValidators, validatePolicyConfig } from "../.
 import { allPolicies } from "../../../policies/rules";
 import { GENERATED_FILE, validatorName, validatorsModule } from "../../../scripts/policyValidators";
 
-type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; default?: unknown };
+type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; default?: unknown; maxItems?: number; pattern?: string };
 
-const BAD_VALUES: unknown[] = ["a string", 12, -1, 0.5, 1e9, [], [1, "x"], {}, { nested: true }, null, true];
+// Values that break each keyword the pack's schemas use: wrong types, "" (minLength), 0 and -1
+// (exclusiveMinimum, minimum), 1e9 (maximum), a string in no enum or pattern, [] (minItems).
+const BAD_VALUES: unknown[] = ["a string", "", 12, 0, -1, 0.5, 1e9, [], [1, "x"], {}, { nested: true }, null, true];
 
 /**
- * Configs that reach every keyword of `schema`: none, its defaults, an unknown key, not an object,
- * and at every property (nested objects' and array items' included) each of BAD_VALUES in turn.
+ * Configs that reach the keywords of `schema`: none, its defaults, an unknown key, not an object,
+ * and at every property, nested objects' and array items' included, each of BAD_VALUES in turn,
+ * plus for an array a repeated item (uniqueItems) and one item more than maxItems.
  */
 function probeConfigs(schema: JsonSchema): unknown[] {
     const defaults = Object.fromEntries(Object.entries(schema.properties ?? {}).flatMap(([k, v]) => (v.default === undefined ? [] : [[k, v.default]])));
     const configs: unknown[] = [{}, defaults, { ...defaults, notASetting: 1 }, "not an object"];
-    const at = (base: Record<string, unknown>, key: string, sub: JsonSchema, put: (value: unknown) => Record<string, unknown>) => {
+    // `put` places a value at the property's path in a copy of the defaults; `current` is what is there now.
+    const at = (sub: JsonSchema, current: unknown, put: (value: unknown) => unknown) => {
         for (const value of BAD_VALUES) configs.push(put(value));
-        for (const [k, v] of Object.entries(sub.properties ?? {})) at(base, k, v, (value) => put({ ...(isObject(base[key]) ? base[key] : {}), [k]: value }));
-        if (sub.items) for (const value of BAD_VALUES) configs.push(put([value]));
+        const object = isObject(current) ? current : {};
+        for (const [k, v] of Object.entries(sub.properties ?? {})) at(v, object[k], (value) => put({ ...object, [k]: value }));
+        if (sub.items) {
+            // A valid item, so that uniqueItems and maxItems are what fails (ajv compares items of the declared type only).
+            const sample = Array.isArray(current) && current.length > 0 ? current[0] : sub.items.type === "number" || sub.items.type === "integer" ? 1 : "x";
+            configs.push(put([sample, sample]), put(Array.from({ length: (sub.maxItems ?? 20) + 1 }, (_, i) => (typeof sample === "number" ? sample + i : `${String(sample)}${i}`))));
+            at(sub.items, sample, (value) => put([value]));
+        }
     };
-    for (const [key, sub] of Object.entries(schema.properties ?? {})) at(defaults, key, sub, (value) => ({ ...defaults, [key]: value }));
+    for (const [key, sub] of Object.entries(schema.properties ?? {})) at(sub, defaults[key], (value) => ({ ...defaults, [key]: value }));
     return configs;
+}
+
+/** Each validation keyword in `schema`, as the schemaPath ajv reports when it fails. */
+function keywordPaths(schema: JsonSchema, at = "#"): string[] {
+    const paths: string[] = [];
+    for (const [key, value] of Object.entries(schema)) {
+        if (key === "properties") for (const [k, v] of Object.entries(value as Record<string, JsonSchema>)) paths.push(...keywordPaths(v, `${at}/properties/${k}`));
+        else if (key === "items") paths.push(...keywordPaths(value as JsonSchema, `${at}/items`));
+        else if (!["default", "description", "$id"].includes(key) && !(key === "additionalProperties" && value !== false)) paths.push(`${at}/${key}`);
+    }
+    return paths;
+}
+
+/** The schemaPaths `validate` reports over `configs`. */
+function failedPaths(validate: ValidateFunction, configs: unknown[]): Set<string> {
+    const seen = new Set<string>();
+    for (const config of configs) if (!validate(config)) for (const e of validate.errors ?? []) seen.add(e.schemaPath);
+    return seen;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -70,6 +98,20 @@ describe("policy config validators compiled ahead of time (policies/configValida
     it("validators made by another ajv or with other options are not used (control: the same table with its own build is)", () => {
         assert.equal(usableValidators(PRECOMPILED_CONFIG_VALIDATORS, PRECOMPILED_FOR, PRECOMPILED_FOR.replace(/^ajv \S+/, "ajv 9.0.0")).size, 0);
         assert.equal(usableValidators(PRECOMPILED_CONFIG_VALIDATORS, PRECOMPILED_FOR, PRECOMPILED_FOR.replace('"allErrors":true', '"allErrors":false')).size, 0);
+    });
+
+    it("the probes fail every validation keyword of every schema at least once (so the comparison below reaches each)", () => {
+        const ajv = new Ajv(AJV_OPTIONS);
+        for (const [policy, schemaJson] of PRECOMPILED_CONFIG_VALIDATORS) {
+            const schema = JSON.parse(schemaJson) as JsonSchema;
+            const failed = failedPaths(ajv.compile(schema), probeConfigs(schema));
+            assert.deepEqual(keywordPaths(schema).filter((p) => !failed.has(p)), [], policy);
+        }
+    });
+
+    it("control: the keyword coverage check reports a keyword no probe breaks", () => {
+        const schema: JsonSchema = { type: "object", properties: { name: { type: "string", pattern: "^.*$" } } };
+        assert.deepEqual(keywordPaths(schema).filter((p) => !failedPaths(new Ajv(AJV_OPTIONS).compile(schema), probeConfigs(schema)).has(p)), ["#/properties/name/pattern"]);
     });
 
     it("each gives the verdicts and errors ajv compiles from its schema now, nested settings and array items included", () => {
