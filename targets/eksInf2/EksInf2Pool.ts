@@ -4,9 +4,7 @@ import * as elasticache from "@pulumi/aws/elasticache";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { Deployment, DeploymentArgs } from "@pulumi/kubernetes/apps/v1";
 import { ConfigMap, Namespace, Secret, Service } from "@pulumi/kubernetes/core/v1";
-// Release's own module, not the helm/v3 index, which also loads the client-side Chart and with it
-// every Kubernetes API group (issue 21). The index also registers helm.sh/v3 for resource
-// references: nothing here reads a Release back (no StackReference or remote component returns one).
+// Release's own module, not the helm/v3 index (README, "How fast (issue 21)": what the index adds).
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
 import { Provider } from "@pulumi/kubernetes/provider";

@@ -9,9 +9,7 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as serviceusage from "@pulumi/gcp/serviceusage";
 import * as appsv1 from "@pulumi/kubernetes/apps/v1";
 import * as corev1 from "@pulumi/kubernetes/core/v1";
-// Release's own module, not the helm/v3 index, which also loads the client-side Chart and with it
-// every Kubernetes API group (issue 21). The index also registers helm.sh/v3 for resource
-// references: nothing here reads a Release back (no StackReference or remote component returns one).
+// Release's own module, not the helm/v3 index (README, "How fast (issue 21)": what the index adds).
 import { Release } from "@pulumi/kubernetes/helm/v3/release";
 import * as policyv1 from "@pulumi/kubernetes/policy/v1";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
